@@ -1,0 +1,97 @@
+"""Turn a :class:`~core.model.spec.ModelSpec` into a real ``keras.Model``.
+
+Keras is imported inside the functions only: this module is imported by code (the exporter,
+the command line) that must start without TensorFlow. Layer names are stable and readable
+(``masking``, ``embedding``, ``lstm_1``, ``bidirectional_gru_2``, ``head_hidden``, ``output``)
+and match :func:`core.model.shapes.layer_table` row for row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.errors import ModelSpecError
+from core.model.shapes import output_activation, output_units, recurrent_layer_name
+from core.model.spec import ModelSpec
+
+OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD", "nadam": "Nadam"}
+
+
+def build_model(spec: ModelSpec) -> Any:
+    """Build the functional ``keras.Model`` the spec describes (not compiled).
+
+    Raises :class:`ModelSpecError` for a spec that fails validation or that Keras rejects.
+    """
+    spec.validate()
+    import keras
+
+    inp = spec.input
+    try:
+        if inp.kind == "embedding":
+            inputs = keras.Input(shape=(inp.timesteps,), dtype="int32", name="input")
+            x = keras.layers.Embedding(
+                int(inp.vocab_size), inp.embedding_dim, mask_zero=inp.mask_zero, name="embedding"
+            )(inputs)
+        else:
+            inputs = keras.Input(shape=(inp.timesteps, inp.features), name="input")
+            x = inputs
+            if inp.kind == "masking":
+                x = keras.layers.Masking(mask_value=float(inp.mask_value), name="masking")(x)
+
+        for index, layer in enumerate(spec.layers):
+            common = dict(
+                units=layer.units,
+                return_sequences=spec.return_sequences(index),
+                dropout=float(layer.dropout),
+                recurrent_dropout=float(layer.recurrent_dropout),
+                activation=layer.activation,
+                recurrent_activation=layer.recurrent_activation,
+                use_bias=layer.use_bias,
+                unroll=layer.unroll,
+            )
+            name = recurrent_layer_name(layer, index + 1)
+            inner_name = layer.kind.lower() if layer.bidirectional else name
+            if layer.kind == "GRU":
+                rnn = keras.layers.GRU(reset_after=layer.reset_after, name=inner_name, **common)
+            else:
+                rnn = keras.layers.LSTM(name=inner_name, **common)
+            if layer.bidirectional:
+                rnn = keras.layers.Bidirectional(rnn, name=name)
+            x = rnn(x)
+
+        if spec.head.hidden_units > 0:
+            x = keras.layers.Dense(spec.head.hidden_units, activation="relu", name="head_hidden")(x)
+        activation = output_activation(spec)
+        outputs = keras.layers.Dense(
+            output_units(spec), activation=None if activation == "linear" else activation, name="output"
+        )(x)
+    except (ValueError, TypeError) as exc:
+        raise ModelSpecError(f"Keras could not build this model: {exc}") from exc
+    return keras.Model(inputs, outputs, name="shape_explorer_model")
+
+
+def loss_and_metrics(spec: ModelSpec) -> tuple[str, list[str]]:
+    """The loss and metrics that fit the spec's task, as the strings passed to ``model.compile``.
+
+    Pure (no Keras import) so the script exporter prints exactly what training used.
+    """
+    task = spec.head.task
+    if task == "binary":
+        return "binary_crossentropy", ["accuracy"]
+    if task == "multiclass" or (task == "sequence" and spec.head.sequence_classes):
+        return "sparse_categorical_crossentropy", ["accuracy"]
+    return "mse", ["mae"]
+
+
+def compile_model(model: Any, spec: ModelSpec, learning_rate: float, optimizer: str = "adam") -> Any:
+    """Compile ``model`` with the task's loss and metrics and the named optimizer; returns the model."""
+    import keras
+
+    class_name = OPTIMIZERS.get(optimizer.lower())
+    if class_name is None:
+        choices = ", ".join(sorted(OPTIMIZERS))
+        raise ModelSpecError(f"Unknown optimizer {optimizer!r}; choose one of {choices}.")
+    loss, metrics = loss_and_metrics(spec)
+    opt = getattr(keras.optimizers, class_name)(learning_rate=float(learning_rate))
+    model.compile(optimizer=opt, loss=loss, metrics=list(metrics))
+    return model
