@@ -129,6 +129,11 @@ def spec_fits_data(spec: ModelSpec, shaped: Any) -> list[str]:
                 f"The vocabulary size is {inp.vocab_size} but the data has token id {max_id}: "
                 f"set vocab_size to at least {max_id + 1}."
             )
+        if not inp.mask_zero and pad_value == 0.0 and _has_padding(shaped):
+            problems.append(
+                "Some sequences are padded with id 0 but Embedding(mask_zero=False) reads the padding as a real "
+                "token: turn mask_zero on."
+            )
         if inp.mask_zero and pad_value != 0.0:
             problems.append(
                 f"Embedding(mask_zero=True) masks id 0, but the data is padded with {pad_value:g}: "

@@ -77,6 +77,8 @@ def test_tokens_get_an_embedding_sized_to_the_vocabulary() -> None:
     assert spec.input.timesteps == 3
     assert spec.head == HeadSpec(task="multiclass", n_outputs=3)
     assert spec_fits_data(spec, shaped) == []
+    unmasked = replace(spec, input=replace(spec.input, mask_zero=False))
+    assert any("turn mask_zero on" in p for p in spec_fits_data(unmasked, shaped))
     small = replace(spec, input=replace(spec.input, vocab_size=4))
     (problem,) = spec_fits_data(small, shaped)
     assert "token id 4" in problem and "at least 5" in problem
