@@ -41,6 +41,14 @@ class LoadError(ShapeExplorerError):
         return sentence
 
 
+class LoadCancelled(ShapeExplorerError):
+    """Loading was stopped because the caller's ``cancelled()`` callback returned True."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        name = Path(path).name if path else "the file"
+        super().__init__(f"Loading {name} was cancelled.")
+
+
 class ShapingError(ShapeExplorerError):
     """Padding, truncation or windowing options that cannot produce a tensor."""
 

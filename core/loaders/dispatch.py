@@ -1,0 +1,166 @@
+"""Pick the reader for a file and run it: the one entry point for loading.
+
+:func:`load` refuses anything that is not a readable, non-empty regular file before opening
+it, checks the size against the memory budget, detects the format from the extension and
+the first bytes (recording the decision as a :class:`Guess`), and hands over to the reader
+module for that format. Readers are imported lazily so loading one format never pays for
+the others' imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from core.budget import default_budget_bytes
+from core.dataset import Guess, SequenceDataset
+from core.errors import LoadError
+from core.loaders import files
+from core.options import FORMATS, LoadOptions
+
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".npy": "npy",
+    ".npz": "npz",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".ts": "ts",
+}
+
+_READERS = {
+    "csv": "core.loaders.csv_table",
+    "text": "core.loaders.text_tokens",
+    "npy": "core.loaders.numpy_files",
+    "npz": "core.loaders.numpy_files",
+    "json": "core.loaders.json_records",
+    "jsonl": "core.loaders.json_records",
+    "ts": "core.loaders.ts_format",
+}
+
+_NUMPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """The format of ``path``: one of ``"csv", "npy", "npz", "json", "jsonl", "text", "ts"``."""
+    resolved = Path(path).expanduser()
+    files.check_regular_file(resolved)
+    return _detect(resolved, files.read_head(resolved)).value
+
+
+def _detect(path: Path, head: bytes) -> Guess:
+    """Decide the format from the extension and the first bytes; the reason goes in the Guess."""
+    suffix = path.suffix.lower()
+    by_extension = _EXTENSIONS.get(suffix)
+    if head.startswith(_NUMPY_MAGIC):
+        why = "the file starts with the NumPy .npy signature"
+        return Guess("format", "npy", why, "format")
+    if head.startswith(_ZIP_MAGIC):
+        if by_extension not in (None, "npz") and suffix not in (".zip",):
+            raise LoadError(path, f"is a zip archive, not a {suffix} file", hint="Unzip it first, or rename a NumPy archive to .npz")
+        return Guess("format", "npz", "the file is a zip archive, as NumPy .npz files are", "format")
+
+    encoding, _ = files.sniff_encoding(head)
+    if encoding is None and b"\x00" in head:
+        line = files.first_nul_line(head)
+        raise LoadError(path, "contains NUL bytes; it looks like a binary file, not text", where=f"line {line}",
+                        hint="Pick a CSV, text, JSON, .ts or NumPy file")
+    text = _head_text(head, encoding)
+    stripped = text.lstrip("\ufeff \t\r\n")
+
+    if by_extension is not None:
+        why = f"the file name ends in {suffix}"
+        if by_extension in ("json", "jsonl") or by_extension == "ts":
+            return Guess("format", by_extension, why, "format")
+        if by_extension == "csv":
+            return Guess("format", "csv", why, "format")
+        if by_extension in ("npy", "npz"):
+            # Wrong magic: let the NumPy reader explain precisely what is wrong with it.
+            return Guess("format", by_extension, why, "format")
+
+    if stripped.startswith(("{", "[")):
+        lines = [line for line in stripped.splitlines()[:5] if line.strip()]
+        if len(lines) > 1 and all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
+            return Guess("format", "jsonl", "every line is a JSON object", "format")
+        return Guess("format", "json", "the text starts with '{' or '['", "format")
+    if _looks_like_ts(stripped):
+        return Guess("format", "ts", "the text has @problemName/@data header lines (UEA/UCR .ts)", "format")
+
+    from core.loaders.csv_table import looks_like_numeric_table  # noqa: PLC0415 (lazy: pandas)
+
+    where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
+    if looks_like_numeric_table(text):
+        return Guess("format", "csv", f"{where} and its lines are delimited numbers", "format")
+    return Guess("format", "text", f"{where} and its lines are not numeric rows, so one sentence per line", "format")
+
+
+def _head_text(head: bytes, encoding: str | None) -> str:
+    """Decode a possibly cut-off head leniently (only used for sniffing)."""
+    if encoding is not None:
+        return head.decode(encoding, errors="ignore")
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start > len(head) - 4:  # a multi-byte character cut by the head limit
+            return head[: error.start].decode("utf-8", errors="ignore")
+        return head.decode("cp1252", errors="replace")
+
+
+def _looks_like_ts(text: str) -> bool:
+    for line in text.splitlines()[:200]:
+        word = line.strip().lower()
+        if not word or word.startswith("#"):
+            continue
+        return word.startswith(("@problemname", "@data", "@timestamps", "@univariate", "@classlabel",
+                                "@serieslength", "@equallength", "@missing", "@dimensions", "@targetlabel"))
+    return False
+
+
+def load(
+    path: str | os.PathLike[str],
+    options: LoadOptions | None = None,
+    *,
+    budget_bytes: int | None = None,
+    progress: files.ProgressCallback = None,
+    cancelled: files.CancelCallback = None,
+) -> SequenceDataset:
+    """Read ``path`` into a :class:`SequenceDataset`, detecting its format unless given.
+
+    Raises :class:`LoadError` for files that cannot or must not be read,
+    :class:`MemoryBudgetError` when the file is larger than the budget, and
+    :class:`LoadCancelled` when ``cancelled()`` returns True between phases.
+    """
+    options = options or LoadOptions()
+    resolved = Path(path).expanduser()
+    try:
+        resolved = resolved.resolve()
+    except (OSError, RuntimeError):
+        pass  # keep the path as given; check_regular_file explains what is wrong with it
+    info = files.check_regular_file(resolved)
+    budget = default_budget_bytes() if budget_bytes is None else int(budget_bytes)
+    files.check_size(resolved, info.st_size, budget)
+    files.check_cancelled(resolved, cancelled)
+    files.report_progress(progress, 0.0)
+
+    if options.format is not None:
+        if options.format not in FORMATS:
+            raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(FORMATS)}")
+        fmt, guess = options.format, None
+    else:
+        guess = _detect(resolved, files.read_head(resolved))
+        fmt = guess.value
+
+    reader = importlib.import_module(_READERS[fmt])
+    dataset = reader.read(resolved, options, budget, progress, cancelled)
+    source = dataset.source
+    source_options = dict(source.options)
+    source_options["format"] = source_options.get("format") or fmt
+    guesses = source.guesses if guess is None else (guess, *[g for g in source.guesses if g.what != "format"])
+    dataset = replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
+    files.report_progress(progress, 1.0)
+    return dataset.validate()

@@ -1,0 +1,223 @@
+"""Safe access to users' files: refuse what is not a regular readable file, decode text.
+
+Every reader goes through :func:`check_regular_file` and :func:`read_bytes`, so a FIFO,
+``/dev/zero``, a socket or a folder is refused from ``os.stat`` alone, before anything is
+opened, and a file swapped for a FIFO between the check and the read still cannot block
+(it is opened with ``O_NONBLOCK`` and checked again with ``fstat``). Files are only ever
+opened read-only. :func:`decode_text` turns bytes into text, detecting UTF-8 (with or
+without BOM), UTF-16 (BOM or the tell-tale zero bytes) and falling back to cp1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.budget import check_budget
+from core.dataset import Guess
+from core.errors import LoadCancelled, LoadError
+
+HEAD_BYTES = 64 * 1024
+
+ProgressCallback = Callable[[float], None] | None
+CancelCallback = Callable[[], bool] | None
+
+
+def check_regular_file(path: str | os.PathLike[str]) -> os.stat_result:
+    """Return the ``stat`` of ``path`` or raise :class:`LoadError` if it must not be read.
+
+    Uses ``os.stat`` only (no ``open``), so special files can never block or stream forever.
+    """
+    name = Path(path)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise LoadError(name, "the file does not exist (was it moved or deleted?)") from None
+    except PermissionError:
+        raise LoadError(name, "permission denied", hint="Check that you are allowed to read it") from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise LoadError(name, f"cannot be opened ({reason})") from None
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise LoadError(name, "is a folder, not a file", hint="Pick one data file inside it")
+    if stat.S_ISFIFO(mode):
+        raise LoadError(name, "is a pipe (FIFO), not a regular file", hint="Save the data to a file first")
+    if stat.S_ISSOCK(mode):
+        raise LoadError(name, "is a socket, not a regular file")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise LoadError(name, "is a device, not a regular file", hint="Pick a data file")
+    if not stat.S_ISREG(mode):
+        raise LoadError(name, "is not a regular file")
+    if not os.access(name, os.R_OK):
+        raise LoadError(name, "permission denied", hint="Check that you are allowed to read it")
+    if info.st_size == 0:
+        raise LoadError(name, "the file is empty")
+    return info
+
+
+def _open_read_only(path: Path) -> int:
+    """Open for reading without ever blocking, and confirm it is still a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise LoadError(path, "the file does not exist (was it moved or deleted?)") from None
+    except PermissionError:
+        raise LoadError(path, "permission denied", hint="Check that you are allowed to read it") from None
+    except OSError as error:
+        raise LoadError(path, f"cannot be opened ({error.strerror or error})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LoadError(path, "is not a regular file")
+    return fd
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """Read the whole file (or its first ``limit`` bytes) read-only."""
+    fd = _open_read_only(path)
+    try:
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    except OSError as error:
+        raise LoadError(path, f"could not be read ({error.strerror or error})") from None
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes, for format and encoding sniffing."""
+    return read_bytes(path, size)
+
+
+def check_size(path: Path, size: int, budget_bytes: int, factor: float = 1.0) -> None:
+    """Refuse before reading when ``size * factor`` (the estimated memory) exceeds the budget."""
+    check_budget(f"Reading {path.name}", int(size * factor), budget_bytes)
+
+
+def check_cancelled(path: Path, cancelled: CancelCallback) -> None:
+    """Raise :class:`LoadCancelled` when the caller asked to stop."""
+    if cancelled is not None and cancelled():
+        raise LoadCancelled(path)
+
+
+def report_progress(progress: ProgressCallback, fraction: float) -> None:
+    if progress is not None:
+        progress(float(fraction))
+
+
+# ---- encodings -------------------------------------------------------------------------------
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def sniff_encoding(head: bytes) -> tuple[str | None, str]:
+    """Guess an encoding from a BOM or from UTF-16's zero bytes; ``(None, "")`` when unsure."""
+    if head.startswith(codecs.BOM_UTF32_LE) or head.startswith(codecs.BOM_UTF32_BE):
+        return None, ""  # looks like UTF-32; treated as binary by the NUL check
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, "the file starts with a byte-order mark"
+    sample = head[:4096]
+    if len(sample) >= 4:
+        even_zeros = sample[0::2].count(0)
+        odd_zeros = sample[1::2].count(0)
+        half = len(sample) // 2
+        if odd_zeros > 0.4 * half and even_zeros < 0.05 * half:
+            return "utf-16-le", "every second byte is zero, as in UTF-16 text"
+        if even_zeros > 0.4 * half and odd_zeros < 0.05 * half:
+            return "utf-16-be", "every second byte is zero, as in UTF-16 text"
+    return None, ""
+
+
+def first_nul_line(data: bytes) -> int | None:
+    """1-based line number of the first NUL byte, or None when there is none."""
+    index = data.find(b"\x00")
+    return None if index < 0 else data.count(b"\n", 0, index) + 1
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Text plus the encoding used and, when it was detected, the guess to report."""
+
+    text: str
+    encoding: str
+    guess: Guess | None
+
+
+def decode_text(data: bytes, path: Path, encoding: str | None = None, kind: str = "text") -> DecodedText:
+    """Decode ``data``; refuse binary content (NUL bytes) with a clear :class:`LoadError`.
+
+    ``kind`` names what the file should be ("CSV", "text") in the NUL-byte message.
+    """
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise LoadError(path, f"unknown text encoding '{encoding}'", hint="Use e.g. utf-8, utf-16 or cp1252") from None
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise LoadError(path, f"is not valid {encoding} text", where=f"line {line}",
+                            hint="Choose the file's real encoding") from None
+        return DecodedText(_strip_bom(text), encoding, None)
+
+    sniffed, why = sniff_encoding(data[:HEAD_BYTES])
+    if sniffed is not None and sniffed.startswith("utf-16"):
+        try:
+            text = data.decode(sniffed)
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) // 2 + 1
+            raise LoadError(path, "looks like UTF-16 text but is not valid UTF-16", where=f"near line {line}",
+                            hint="Save it as UTF-8") from None
+        if "\x00" in text:
+            raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {kind}")
+        return DecodedText(_strip_bom(text), "utf-16", Guess("encoding", "utf-16", why, "encoding"))
+
+    nul_line = first_nul_line(data)
+    if nul_line is not None:
+        raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {kind}", where=f"line {nul_line}")
+    if sniffed == "utf-8-sig":
+        body = data[len(codecs.BOM_UTF8):]
+        try:
+            return DecodedText(body.decode("utf-8"), "utf-8-sig", Guess("encoding", "utf-8-sig", why, "encoding"))
+        except UnicodeDecodeError as error:
+            line = body.count(b"\n", 0, error.start) + 1
+            raise LoadError(path, "starts like UTF-8 but is not valid UTF-8", where=f"line {line}",
+                            hint="Save it as UTF-8") from None
+    if data.isascii():
+        return DecodedText(data.decode("ascii"), "utf-8", None)
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8", None)
+    except UnicodeDecodeError as error:
+        bad_line = data.count(b"\n", 0, error.start) + 1
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise LoadError(path, "is neither UTF-8 nor cp1252 text", where=f"line {line}",
+                        hint="Save it as UTF-8, or give its encoding") from None
+    return DecodedText(text, "cp1252", Guess(
+        "encoding", "cp1252", f"line {bad_line} is not valid UTF-8, so the Windows (cp1252) encoding was used", "encoding"))
+
+
+def _strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def utf8_bytes(data: bytes, path: Path, encoding: str | None = None, kind: str = "text") -> tuple[bytes, str, Guess | None]:
+    """The file's content as UTF-8 bytes without a BOM, for parsers that want bytes.
+
+    Plain ASCII/UTF-8 is passed through without a copy; other encodings are decoded with
+    :func:`decode_text` (same checks and messages) and re-encoded.
+    """
+    if encoding is None and data.isascii() and b"\x00" not in data:
+        return data, "utf-8", None
+    decoded = decode_text(data, path, encoding, kind)
+    if decoded.encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8):
+        return data, "utf-8", decoded.guess
+    return decoded.text.encode("utf-8"), decoded.encoding, decoded.guess
