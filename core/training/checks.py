@@ -1,0 +1,170 @@
+"""Everything that would make ``fit`` fail or learn nothing, caught before it starts.
+
+Each problem is a :class:`TrainingError` with one plain sentence that says what is wrong
+and what to do, instead of a TensorFlow stack trace ten seconds into training.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from core.budget import format_bytes
+from core.errors import TrainingError
+from core.model.shapes import recurrent_output_dim, total_params
+from core.training.data import (
+    CLASSIFICATION_TASKS,
+    copy_bytes,
+    is_token_input,
+    resolve_budget,
+    validation_count,
+)
+
+# Rows scanned at a time when looking for NaN/inf in data that may be memory-mapped.
+_SCAN_ROWS_BYTES = 32 * 1024 * 1024
+
+
+def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, budget_bytes: int | None = None) -> None:
+    """Raise :class:`TrainingError` for the first reason training cannot work; return quietly otherwise."""
+    config.validate()
+    spec.validate()
+    check_labels_present(shaped)
+    check_counts(shaped, config, validation)
+    check_spec_fits(spec, shaped)
+    check_labels_in_range(spec, shaped)
+    check_finite(shaped, "training data")
+    if validation is not None:
+        check_counts(validation, config, None, name="validation data", need_split=False)
+        check_finite(validation, "validation data")
+        check_labels_in_range(spec, validation, name="validation data")
+    check_memory(spec, shaped, config, budget_bytes)
+
+
+def check_labels_present(shaped: Any) -> None:
+    if shaped.task is None or shaped.y is None:
+        raise TrainingError(
+            "The data has no labels or targets, so there is nothing to learn: choose a label column, "
+            "or cut the series into windows with a target."
+        )
+
+
+def check_counts(shaped: Any, config: Any, validation: Any, *, name: str = "training data", need_split: bool = True) -> None:
+    n_x = int(shaped.x.shape[0])
+    n_y = int(np.shape(shaped.y)[0])
+    if n_x != n_y:
+        raise TrainingError(
+            f"The {name} has {n_x} samples but {n_y} labels: every sample needs exactly one label "
+            "(check the label column or the X/y arrays)."
+        )
+    if n_x == 0:
+        raise TrainingError(f"The {name} has no samples.")
+    if need_split and validation is None and config.validation_split > 0:
+        held_out = validation_count(n_x, float(config.validation_split))
+        if n_x - held_out < 1:
+            raise TrainingError(
+                f"There {'is' if n_x == 1 else 'are'} only {n_x} sample{'s' if n_x != 1 else ''}, too few to hold "
+                f"{held_out} out for validation and still train: add data or set the validation split to 0."
+            )
+    if need_split and shaped.task in CLASSIFICATION_TASKS:
+        classes = np.unique(np.asarray(shaped.y))
+        if classes.size < 2:
+            label = _class_label(shaped, int(classes[0])) if classes.size else "?"
+            raise TrainingError(
+                f"Every sample has the same label ({label}), so there is nothing to tell apart: "
+                "check the label column or add samples of other classes."
+            )
+
+
+def check_spec_fits(spec: Any, shaped: Any) -> None:
+    from core.model.defaults import spec_fits_data
+
+    problems = spec_fits_data(spec, shaped)
+    if problems:
+        raise TrainingError(problems[0])
+
+
+def check_labels_in_range(spec: Any, shaped: Any, *, name: str = "training data") -> None:
+    head = spec.head
+    y = np.asarray(shaped.y)
+    if head.task == "binary" or head.task == "multiclass" or (head.task == "sequence" and head.sequence_classes):
+        if head.task == "binary":
+            n_classes = 2
+        elif head.task == "multiclass":
+            n_classes = int(head.n_outputs)
+        else:
+            n_classes = int(head.sequence_classes)
+        if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+            raise TrainingError(f"The {name} has missing (NaN) or infinite labels: fix or drop those samples.")
+        if y.size and (np.any(y != np.floor(y)) if y.dtype.kind == "f" else False):
+            raise TrainingError(f"The {name} has fractional labels, but the head predicts classes: choose the regression head.")
+        low, high = (int(y.min()), int(y.max())) if y.size else (0, 0)
+        if low < 0 or high >= n_classes:
+            bad = low if low < 0 else high
+            raise TrainingError(
+                f"The {name} has label {bad}, but the {head.task} head only knows classes 0 to {n_classes - 1}: "
+                f"set the number of classes to at least {high + 1}, or check the labels."
+            )
+    elif y.dtype.kind == "f" and y.size and not np.all(np.isfinite(y)):
+        raise TrainingError(f"The {name} has missing (NaN) or infinite targets: fix or drop those samples.")
+
+
+def check_finite(shaped: Any, name: str) -> None:
+    """NaN or infinite inputs make the loss NaN at the first batch; find them first, in chunks."""
+    x = shaped.x
+    if not np.issubdtype(x.dtype, np.floating):
+        return
+    row_bytes = max(1, int(np.prod(x.shape[1:])) * x.dtype.itemsize)
+    step = max(1, _SCAN_ROWS_BYTES // row_bytes)
+    for start in range(0, x.shape[0], step):
+        chunk = np.asarray(x[start : start + step])
+        finite = np.isfinite(chunk)
+        if not finite.all():
+            bad = np.argwhere(~finite)[0]
+            sample = start + int(bad[0])
+            where = f"sample {sample + 1}" + (f", timestep {int(bad[1]) + 1}" if chunk.ndim >= 2 else "")
+            raise TrainingError(
+                f"The {name} has a missing (NaN) or infinite value at {where}: fill or drop missing values "
+                "before training, or the loss becomes NaN."
+            )
+
+
+def estimate_fixed_bytes(spec: Any, batch_size: int) -> int:
+    """Memory training needs whatever the data size: weights, gradients, Adam slots, one batch's activations."""
+    params = total_params(spec)
+    weights = params * 4 * 4  # weights, gradients, two optimiser slots
+    timesteps = spec.input.timesteps or 1
+    features = spec.input.embedding_dim if spec.input.kind == "embedding" else spec.input.features
+    per_step = features
+    for layer in spec.layers:
+        gates = 4 if layer.kind == "LSTM" else 3
+        per_step += (gates + 2) * recurrent_output_dim(layer)
+    activations = int(batch_size) * timesteps * per_step * 4 * 2  # forward values kept for backprop
+    return weights + activations
+
+
+def check_memory(spec: Any, shaped: Any, config: Any, budget_bytes: int | None) -> None:
+    budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
+    fixed = estimate_fixed_bytes(spec, int(config.batch_size))
+    data = copy_bytes(shaped)
+    if data > budget:  # streamed from the arrays: only a few batches in memory
+        sample = int(np.prod(shaped.x.shape[1:])) * 4
+        data = sample * int(config.batch_size) * 4
+    needed = fixed + data
+    if needed > budget:
+        raise TrainingError(
+            f"Training would need about {format_bytes(needed)}, more than the memory budget of {format_bytes(budget)}: "
+            "use a smaller batch size, fewer units or a shorter maxlen, or raise the budget with --memory-budget."
+        )
+
+
+def _class_label(shaped: Any, index: int) -> str:
+    from core.training.data import class_names
+
+    names = class_names(shaped)
+    if names and 0 <= index < len(names):
+        return repr(names[index])
+    return str(index)
+
+
+__all__ = ["preflight", "estimate_fixed_bytes", "is_token_input"]

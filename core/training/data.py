@@ -1,0 +1,371 @@
+"""Turning shaped data into what ``model.fit`` eats: split, standardise, batch.
+
+* **Split**: a seeded shuffle, stratified by class for classification (when every class has
+  at least two samples, so each appears on both sides); windows cut from one series are
+  split in time order instead (the last windows validate), because shuffled overlapping
+  windows would leak the validation targets into training.
+* **Standardise**: per-feature mean and standard deviation over the *training* split's real
+  steps only; padded steps are left exactly at the pad value so the Masking layer still
+  skips them. A real step that happens to standardise to the pad value in every feature
+  is nudged by a tiny amount, or the mask would silently drop it. Token ids are never scaled.
+* **Scale path**: when copying the data into memory would exceed the memory budget (a big
+  memory-mapped ``.npy``, say) the arrays are never materialised: statistics are computed
+  chunk by chunk and training reads index-sorted batches straight from the memory map
+  through ``tf.data``.
+
+Works on a :class:`core.shaping.tensorize.ShapedData` or on an :class:`ArrayData` (the same
+attributes, for arrays that did not come through a loader).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.budget import default_budget_bytes, format_bytes
+from core.errors import TrainingError
+from core.options import PaddingOptions, WindowOptions
+
+# A real step that standardises onto the pad value is moved this far off it.
+MASK_COLLISION_NUDGE = 1e-6
+CLASSIFICATION_TASKS = ("binary", "multiclass")
+
+
+@dataclass(frozen=True)
+class ArrayData:
+    """Arrays ready for training that did not come from a file loader (tests, the scale path).
+
+    ``x`` is ``(N, T, F)`` floats (it may be a ``np.memmap``) or ``(N, T)`` int token ids;
+    ``y`` holds class indices ``(N,)``, regression targets ``(N, k)`` or per-step labels.
+    """
+
+    x: Any
+    y: Any
+    task: str | None
+    n_classes: int | None = None
+    mask: np.ndarray | None = None
+    lengths: np.ndarray | None = None
+    padding: PaddingOptions = field(default_factory=PaddingOptions)
+    window: WindowOptions | None = None
+    dataset: Any = None
+    class_names: tuple[str, ...] | None = None
+    feature_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.lengths is None:
+            object.__setattr__(self, "lengths", np.full(len(self.x), self.x.shape[1], dtype=np.int64))
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(int(s) for s in self.x.shape[1:])
+
+
+# ---- facts about the data ------------------------------------------------------------------
+def is_token_input(shaped: Any) -> bool:
+    """True for token ids (Embedding input), which must not be standardised."""
+    dataset = getattr(shaped, "dataset", None)
+    if getattr(dataset, "kind", None) == "tokens":
+        return True
+    return shaped.x.ndim == 2 and np.issubdtype(shaped.x.dtype, np.integer)
+
+
+def class_names(shaped: Any) -> tuple[str, ...] | None:
+    """The original class names (index i is class i), when the labels are classes."""
+    names = getattr(shaped, "class_names", None)
+    if names:
+        return tuple(str(n) for n in names)
+    labels = getattr(getattr(shaped, "dataset", None), "labels", None)
+    classes = getattr(labels, "classes", None)
+    if classes:
+        return tuple(str(c) for c in classes)
+    n = getattr(shaped, "n_classes", None)
+    return tuple(str(i) for i in range(int(n))) if n else None
+
+
+def is_classification(shaped: Any) -> bool:
+    return shaped.task in CLASSIFICATION_TASKS
+
+
+# ---- splitting -----------------------------------------------------------------------------
+def validation_count(n_samples: int, validation_split: float) -> int:
+    """Samples held out: at least one when a split is asked for (the rest train)."""
+    if validation_split <= 0 or n_samples == 0:
+        return 0
+    return min(n_samples, max(1, int(round(n_samples * validation_split))))
+
+
+def split_indices(
+    n_samples: int,
+    validation_split: float,
+    seed: int,
+    *,
+    labels: np.ndarray | None = None,
+    in_order: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(train, validation)`` sample indices.
+
+    ``in_order`` keeps time order (the last samples validate). With class ``labels`` whose
+    classes all have two samples or more, each class is split in the same proportion.
+    """
+    n_val = validation_count(n_samples, validation_split)
+    if n_val and n_samples - n_val < 1:
+        raise TrainingError(
+            f"There {'is' if n_samples == 1 else 'are'} only {n_samples} sample{'s' if n_samples != 1 else ''}, "
+            "too few to hold some out for validation: add data or set the validation split to 0."
+        )
+    if in_order or n_val == 0:
+        order = np.arange(n_samples, dtype=np.int64)
+        if n_val == 0 and not in_order:
+            order = np.random.default_rng(seed).permutation(n_samples)
+        return order[: n_samples - n_val], order[n_samples - n_val :]
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n_samples).astype(np.int64)
+    if labels is not None:
+        labels = np.asarray(labels).astype(np.int64, copy=False)
+        counts = np.bincount(labels, minlength=int(labels.max()) + 1 if labels.size else 0)
+        present = counts[counts > 0]
+        if present.size > 1 and present.min() >= 2:
+            shuffled = labels[perm]
+            order = np.argsort(shuffled, kind="stable")
+            sorted_labels = shuffled[order]
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            rank = np.arange(n_samples) - starts[sorted_labels]
+            per_class = np.clip(np.round(counts * validation_split).astype(np.int64), 1, np.maximum(counts - 1, 1))
+            is_val = np.empty(n_samples, dtype=bool)
+            is_val[order] = rank < per_class[sorted_labels]
+            return perm[~is_val], perm[is_val]
+    return perm[n_val:], perm[:n_val]
+
+
+# ---- standardisation -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scaling:
+    """Per-feature mean and standard deviation fitted on the training split's real steps."""
+
+    mean: np.ndarray
+    std: np.ndarray
+    mask_value: float | None  # steps whose features all equal it are padding (left untouched)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": self.mean.tolist(), "std": self.std.tolist(), "mask_value": self.mask_value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Scaling":
+        return cls(np.asarray(data["mean"], dtype=np.float64), np.asarray(data["std"], dtype=np.float64), data.get("mask_value"))
+
+    def transform(self, x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """A standardised float32 copy of ``x``; padded steps keep the pad value exactly.
+
+        ``mask`` (True = real step) defaults to the steps not all equal to ``mask_value``.
+        """
+        x = np.asarray(x)
+        if mask is None and self.mask_value is not None:
+            mask = ~(x == self.mask_value).all(axis=-1)
+        out = ((x - self.mean) / self.std).astype(np.float32)
+        if mask is not None:
+            out[~mask] = x[~mask]
+            if self.mask_value is not None:
+                collided = mask & (out == np.float32(self.mask_value)).all(axis=-1)
+                if collided.any():
+                    out[collided] += np.float32(MASK_COLLISION_NUDGE)
+        return out
+
+
+def fit_scaling(x: Any, rows: np.ndarray, mask: np.ndarray | None, mask_value: float | None, chunk_bytes: int) -> Scaling:
+    """Mean and std of ``x[rows]``'s real steps, read ``chunk_bytes`` at a time (float64 sums)."""
+    features = x.shape[-1]
+    total = np.zeros(features, dtype=np.float64)
+    total_sq = np.zeros(features, dtype=np.float64)
+    count = 0
+    sample_bytes = max(1, int(np.prod(x.shape[1:])) * 8)
+    step = max(1, chunk_bytes // sample_bytes)
+    rows = np.sort(rows)
+    for start in range(0, rows.size, step):
+        idx = rows[start : start + step]
+        chunk = np.asarray(x[idx], dtype=np.float64)
+        if mask is not None:
+            real = np.asarray(mask[idx], dtype=bool)
+        elif mask_value is not None:
+            real = ~(chunk == mask_value).all(axis=-1)
+        else:
+            real = None
+        steps = chunk[real] if real is not None else chunk.reshape(-1, features)
+        total += steps.sum(axis=0)
+        total_sq += np.square(steps).sum(axis=0)
+        count += steps.shape[0]
+    if count == 0:
+        return Scaling(np.zeros(features), np.ones(features), mask_value)
+    mean = total / count
+    var = np.maximum(total_sq / count - np.square(mean), 0.0)
+    std = np.sqrt(var)
+    std[~(std > 1e-12)] = 1.0
+    return Scaling(mean, std, mask_value)
+
+
+# ---- everything fit needs ------------------------------------------------------------------
+@dataclass
+class FitData:
+    """The training and validation inputs in the form ``model.fit`` takes."""
+
+    x_train: Any  # ndarray, or a tf.data.Dataset of (x, y) batches when streaming
+    y_train: Any
+    x_val: Any
+    y_val: Any
+    n_train: int
+    n_val: int
+    steps_per_epoch: int
+    streaming: bool
+    scaling: Scaling | None
+    val_indices: np.ndarray | None = None  # into the training data, when the split made validation
+
+
+def copy_bytes(shaped: Any) -> int:
+    """Bytes the in-memory path allocates: the split copies, the standardised copy, and TF's."""
+    x = shaped.x
+    return int(np.prod(x.shape)) * 4 * 3
+
+
+def resolve_budget(budget: int | None) -> int:
+    return int(budget) if budget is not None else default_budget_bytes()
+
+
+def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = None, budget_bytes: int | None = None) -> FitData:
+    """Split, standardise and batch ``shaped`` for ``spec`` as ``config`` says.
+
+    Streams from the arrays (never copying them whole) when the in-memory copies would not
+    fit the budget.
+    """
+    budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
+    tokens = is_token_input(shaped)
+    n = int(shaped.x.shape[0])
+    y_all = _training_targets(shaped)
+    if validation is not None:
+        train_idx = np.arange(n, dtype=np.int64)
+        val_idx = np.empty(0, dtype=np.int64)
+    else:
+        train_idx, val_idx = split_indices(
+            n,
+            float(config.validation_split),
+            int(config.seed),
+            labels=y_all if is_classification(shaped) else None,
+            in_order=getattr(shaped, "window", None) is not None,
+        )
+    streaming = copy_bytes(shaped) > budget or (validation is not None and copy_bytes(validation) > budget)
+    mask_value = _mask_value(spec, shaped)
+    scaling = None
+    if config.standardize and not tokens:
+        mask = getattr(shaped, "mask", None)
+        scaling = fit_scaling(shaped.x, train_idx, mask, mask_value, chunk_bytes=max(1 << 16, budget // 8))
+    batch = int(config.batch_size)
+    steps = max(1, math.ceil(train_idx.size / batch))
+    if streaming:
+        train_ds = batch_stream(shaped.x, y_all, train_idx, batch, seed=int(config.seed), shuffle=bool(config.shuffle), scaling=scaling, tokens=tokens)
+        if validation is not None:
+            val_y = _training_targets(validation)
+            val_ds = batch_stream(validation.x, val_y, np.arange(validation.x.shape[0]), batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens)
+            n_val = int(validation.x.shape[0])
+        elif val_idx.size:
+            val_ds = batch_stream(shaped.x, y_all, val_idx, batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens)
+            n_val = int(val_idx.size)
+        else:
+            val_ds, n_val = None, 0
+        return FitData(train_ds, None, val_ds, None, int(train_idx.size), n_val, steps, True, scaling, val_idx if validation is None else None)
+
+    x_train = _inputs(shaped.x, train_idx, getattr(shaped, "mask", None), scaling, tokens)
+    y_train = y_all[train_idx]
+    if validation is not None:
+        x_val = _inputs(validation.x, np.arange(validation.x.shape[0]), getattr(validation, "mask", None), scaling, tokens)
+        y_val = _training_targets(validation)
+        val_indices = None
+    elif val_idx.size:
+        x_val = _inputs(shaped.x, val_idx, getattr(shaped, "mask", None), scaling, tokens)
+        y_val = y_all[val_idx]
+        val_indices = val_idx
+    else:
+        x_val = y_val = val_indices = None
+    n_val = 0 if x_val is None else int(x_val.shape[0])
+    return FitData(x_train, y_train, x_val, y_val, int(train_idx.size), n_val, steps, False, scaling, val_indices)
+
+
+def prepare_inputs(shaped: Any, scaling: Scaling | None) -> np.ndarray:
+    """All of ``shaped.x`` as the trained model expects it (standardised with ``scaling``)."""
+    tokens = is_token_input(shaped)
+    return _inputs(shaped.x, np.arange(shaped.x.shape[0]), getattr(shaped, "mask", None), scaling, tokens)
+
+
+def _inputs(x: Any, rows: np.ndarray, mask: np.ndarray | None, scaling: Scaling | None, tokens: bool) -> np.ndarray:
+    contiguous = rows.size and rows.size == x.shape[0] and bool((rows == np.arange(x.shape[0])).all())
+    picked = np.asarray(x) if contiguous else x[rows]
+    if tokens:
+        return np.asarray(picked, dtype=np.int32)
+    if scaling is None:
+        return np.asarray(picked, dtype=np.float32)
+    return scaling.transform(picked, None if mask is None else np.asarray(mask)[rows])
+
+
+def _training_targets(shaped: Any) -> np.ndarray:
+    y = np.asarray(shaped.y)
+    if shaped.task == "binary":
+        return y.astype(np.float32)
+    if shaped.task == "multiclass" or (shaped.task == "sequence" and getattr(shaped, "n_classes", None)):
+        return y.astype(np.int32)
+    return y.astype(np.float32)
+
+
+def _mask_value(spec: Any, shaped: Any) -> float | None:
+    if spec is not None and getattr(spec.input, "kind", None) == "masking":
+        return float(spec.input.mask_value)
+    padding = getattr(shaped, "padding", None)
+    if getattr(shaped, "mask", None) is not None and padding is not None:
+        return float(padding.value)
+    return None
+
+
+def batch_stream(
+    x: Any,
+    y: np.ndarray,
+    rows: np.ndarray,
+    batch_size: int,
+    *,
+    seed: int,
+    shuffle: bool,
+    scaling: Scaling | None,
+    tokens: bool,
+) -> Any:
+    """A ``tf.data.Dataset`` of ``(x, y)`` batches read from ``x`` (e.g. a memory map) on demand.
+
+    Each epoch reshuffles the rows with ``seed`` and the epoch number; each batch's indices
+    are sorted so a memory map is read front to back. Only one batch (plus two prefetched)
+    is ever in memory.
+    """
+    import tensorflow as tf
+
+    rows = np.asarray(rows, dtype=np.int64)
+    n_batches = max(1, math.ceil(rows.size / batch_size))
+    epochs_started = [0]
+    x_dtype = np.int32 if tokens else np.float32
+
+    def batches():
+        order = rows
+        if shuffle:
+            order = np.random.default_rng([seed, epochs_started[0]]).permutation(rows)
+        epochs_started[0] += 1
+        for start in range(0, order.size, batch_size):
+            idx = np.sort(order[start : start + batch_size])
+            xb = x[idx]
+            xb = scaling.transform(xb) if scaling is not None else np.asarray(xb, dtype=x_dtype)
+            yield xb, y[idx]
+
+    signature = (
+        tf.TensorSpec(shape=(None, *x.shape[1:]), dtype=tf.as_dtype(x_dtype)),
+        tf.TensorSpec(shape=(None, *y.shape[1:]), dtype=tf.as_dtype(y.dtype)),
+    )
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
+
+
+def describe_budget(needed: int, budget: int) -> str:
+    return f"{format_bytes(needed)} of a {format_bytes(budget)} budget"

@@ -1,0 +1,319 @@
+"""Train a model described by a spec on shaped data: the one training routine.
+
+:func:`run` is a plain function with no Qt and no threads of its own. The command line
+calls it directly; the training child process calls it with a reporter that sends events
+over a pipe; tests call it with a :class:`~core.training.reporter.RecordingReporter`.
+
+What it guarantees:
+
+* **Checked first**: :func:`core.training.checks.preflight` refuses impossible input in plain
+  words before TensorFlow does anything.
+* **Reproducible**: ``keras.utils.set_random_seed(seed)`` plus TensorFlow op determinism, so
+  the same seed gives the same loss history on the CPU.
+* **Stoppable and pausable** within a batch (the reporter is asked before every batch).
+* **NaN-safe**: a NaN or infinite loss stops training and leaves the last good weights.
+* **Memory-safe**: a ``MemoryError`` (or TensorFlow running out of memory) becomes a
+  :class:`TrainingError`; nothing is left half-built, so the next run works.
+* Goes through a ``tf.distribute`` strategy: the default one, or ``MirroredStrategy`` when
+  more than one GPU is visible.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.errors import TrainingError
+from core.training.callback import RunState, make_callbacks
+from core.training.checks import preflight
+from core.training.config import TrainingConfig
+from core.training.data import (
+    FitData,
+    Scaling,
+    class_names,
+    is_classification,
+    prepare_fit_data,
+    prepare_inputs,
+    _training_targets,
+)
+from core.training.reporter import NullReporter, Reporter
+
+STOP_REASONS = ("completed", "early_stopping", "user", "nan_loss", "error")
+REGRESSION_SAMPLE_LIMIT = 500
+
+
+@dataclass
+class TrainingResult:
+    """What a run produced.
+
+    ``history`` maps each Keras log name (``loss``, ``val_loss``, ``accuracy``...) to one
+    float per epoch. ``best_epoch`` (1-based) is the epoch with the lowest validation loss
+    (training loss without validation); with early stopping the returned ``model`` holds that
+    epoch's weights, otherwise the last good epoch's.
+    """
+
+    history: dict[str, list[float]]
+    best_epoch: int | None
+    stopped_early: bool
+    stop_reason: str
+    model: Any
+    standardizer: Scaling | None
+    epochs_run: int
+    test_metrics: dict[str, float] | None = None
+    message: str = ""
+    seconds: float = 0.0
+    n_train: int = 0
+    n_val: int = 0
+    fit_data: FitData | None = field(default=None, repr=False)
+
+    @property
+    def samples_per_second(self) -> float:
+        return self.n_train * self.epochs_run / self.seconds if self.seconds > 0 else 0.0
+
+    def final_metrics(self) -> dict[str, float]:
+        """The logs of the best epoch (the weights the model holds, with early stopping)."""
+        if not self.history:
+            return {}
+        index = (self.best_epoch or len(next(iter(self.history.values())))) - 1
+        return {k: v[index] for k, v in self.history.items() if 0 <= index < len(v)}
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready description (no arrays, no model)."""
+        return {
+            "history": self.history,
+            "best_epoch": self.best_epoch,
+            "stopped_early": self.stopped_early,
+            "stop_reason": self.stop_reason,
+            "epochs_run": self.epochs_run,
+            "final": self.final_metrics(),
+            "test": self.test_metrics,
+            "message": self.message,
+            "seconds": self.seconds,
+            "n_train": self.n_train,
+            "n_val": self.n_val,
+        }
+
+
+def import_tensorflow() -> tuple[Any, Any]:
+    """``(tensorflow, keras)``, imported quietly (no C++ start-up chatter)."""
+    from core.training.quiet import quiet_tensorflow_import
+
+    return quiet_tensorflow_import()
+
+
+def seed_everything(seed: int) -> None:
+    """Same seed, same initial weights, same shuffles, same losses (on the CPU)."""
+    tf, keras = import_tensorflow()
+    keras.utils.set_random_seed(int(seed))
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except (AttributeError, RuntimeError):  # older TF, or already enabled in a way TF rejects
+        pass
+
+
+def choose_strategy() -> Any:
+    """The default strategy on one device; ``MirroredStrategy`` when several GPUs are visible."""
+    tf, _ = import_tensorflow()
+    gpus = tf.config.list_logical_devices("GPU")
+    if len(gpus) > 1:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def run(
+    spec: Any,
+    shaped: Any,
+    config: TrainingConfig | None = None,
+    reporter: Reporter | None = None,
+    *,
+    validation: Any = None,
+    budget_bytes: int | None = None,
+) -> TrainingResult:
+    """Fit ``build_model(spec)`` on ``shaped`` (a ShapedData or :class:`~core.training.data.ArrayData`).
+
+    ``validation`` (shaped the same way) replaces the validation split. Raises
+    :class:`TrainingError` (plain words) when training cannot start or runs out of memory.
+    """
+    config = config or TrainingConfig()
+    reporter = reporter or NullReporter()
+    preflight(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
+    tf, keras = import_tensorflow()
+    from core.model.build import build_model, compile_model
+
+    seed_everything(config.seed)
+    try:
+        data = prepare_fit_data(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
+        strategy = choose_strategy()
+        with strategy.scope():
+            model = build_model(spec)
+            compile_model(model, spec, config.learning_rate, config.optimizer)
+    except MemoryError as exc:
+        raise _out_of_memory() from exc
+
+    state = RunState()
+    callbacks = make_callbacks(reporter, state, total_batches=data.steps_per_epoch)
+    monitor = "val_loss" if data.n_val else "loss"
+    early = None
+    if config.early_stopping:
+        early = keras.callbacks.EarlyStopping(monitor=monitor, patience=int(config.patience), restore_best_weights=True)
+        callbacks.append(early)
+
+    reporter.on_train_begin(
+        {
+            "epochs": int(config.epochs),
+            "batch_size": int(config.batch_size),
+            "steps_per_epoch": data.steps_per_epoch,
+            "train_samples": data.n_train,
+            "validation_samples": data.n_val,
+            "streaming": data.streaming,
+            "monitor": monitor,
+            "params": int(model.count_params()),
+        }
+    )
+    started = time.perf_counter()
+    try:
+        fit_model(model, data, config, callbacks)
+    except MemoryError as exc:
+        raise _out_of_memory() from exc
+    except tf.errors.ResourceExhaustedError as exc:
+        raise _out_of_memory() from exc
+    seconds = time.perf_counter() - started
+
+    history = {k: list(v) for k, v in state.history.items()}
+    epochs_run = state.epochs_seen
+    best_epoch = _best_epoch(history, monitor)
+    if state.nan_loss:
+        reason = "nan_loss"
+        message = (
+            f"The loss became NaN (not a number) in epoch {state.nan_epoch or epochs_run}, so training stopped and kept "
+            "the last good weights: try a lower learning rate or standardised inputs."
+        )
+        best_epoch = _best_epoch({k: v[: max(0, (state.nan_epoch or 1) - 1)] for k, v in history.items()}, monitor)
+    elif state.user_stopped:
+        reason, message = "user", f"Stopped on request after {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
+    elif early is not None and early.stopped_epoch > 0:
+        reason = "early_stopping"
+        message = (
+            f"Stopped early after epoch {epochs_run}: {monitor} had not improved for {config.patience} epochs; "
+            f"kept the weights of epoch {best_epoch}."
+        )
+    else:
+        reason, message = "completed", f"Trained for {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
+    result = TrainingResult(
+        history=history,
+        best_epoch=best_epoch,
+        stopped_early=reason != "completed",
+        stop_reason=reason,
+        model=model,
+        standardizer=data.scaling,
+        epochs_run=epochs_run,
+        message=message,
+        seconds=seconds,
+        n_train=data.n_train,
+        n_val=data.n_val,
+        fit_data=data,
+    )
+    reporter.on_train_end(result.summary())
+    return result
+
+
+def fit_model(model: Any, data: FitData, config: TrainingConfig, callbacks: list[Any]) -> Any:
+    """The ``model.fit`` call (separate so tests can make it fail)."""
+    validation = None
+    if data.n_val:
+        validation = data.x_val if data.streaming else (data.x_val, data.y_val)
+    kwargs: dict[str, Any] = dict(
+        epochs=int(config.epochs),
+        validation_data=validation,
+        callbacks=callbacks,
+        verbose=0,
+    )
+    if data.streaming:
+        return model.fit(data.x_train, **kwargs)
+    return model.fit(data.x_train, data.y_train, batch_size=int(config.batch_size), shuffle=bool(config.shuffle), **kwargs)
+
+
+def _best_epoch(history: dict[str, list[float]], monitor: str) -> int | None:
+    values = history.get(monitor) or history.get("loss")
+    if not values:
+        return None
+    array = np.asarray(values, dtype=np.float64)
+    if not np.isfinite(array).any():
+        return None
+    return int(np.nanargmin(np.where(np.isfinite(array), array, np.nan))) + 1
+
+
+def _out_of_memory() -> TrainingError:
+    return TrainingError(
+        "Training ran out of memory: use a smaller batch size, fewer units or a shorter maxlen, "
+        "or close other programs and try again."
+    )
+
+
+# ---- using a trained model -----------------------------------------------------------------
+def evaluate(result: TrainingResult, shaped: Any, batch_size: int = 256) -> dict[str, float]:
+    """Loss and metrics of the trained model on other data shaped like the training data."""
+    x = prepare_inputs(shaped, result.standardizer)
+    y = _training_targets(shaped)
+    logs = result.model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+    return {str(k): float(v) for k, v in logs.items()}
+
+
+def predict(result: TrainingResult, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    return np.asarray(result.model.predict(x, batch_size=batch_size, verbose=0))
+
+
+def validation_arrays(result: TrainingResult) -> tuple[np.ndarray, np.ndarray] | None:
+    """The validation inputs and targets the run used (in-memory runs only)."""
+    data = result.fit_data
+    if data is None or data.streaming or not data.n_val:
+        return None
+    return data.x_val, data.y_val
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """Counts ``[true, predicted]`` (one ``bincount``)."""
+    flat = np.asarray(y_true, dtype=np.int64).ravel() * n_classes + np.asarray(y_pred, dtype=np.int64).ravel()
+    return np.bincount(flat, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+def predicted_classes(spec: Any, probabilities: np.ndarray) -> np.ndarray:
+    if spec.head.task == "binary":
+        return (probabilities.reshape(-1) >= 0.5).astype(np.int64)
+    return np.argmax(probabilities, axis=-1)
+
+
+def validation_report(result: TrainingResult, spec: Any, shaped: Any) -> dict[str, Any]:
+    """Small JSON-ready things about the validation set for plots.
+
+    Classification: ``confusion_matrix`` (list of lists, rows = true class) and
+    ``class_names``; regression: ``predictions`` — up to 500 ``[prediction, truth]`` pairs of
+    the first target.
+    """
+    arrays = validation_arrays(result)
+    if arrays is None:
+        return {}
+    x_val, y_val = arrays
+    if spec.head.task == "sequence":
+        return {}
+    probabilities = predict(result, x_val)
+    if is_classification(shaped):
+        n = 2 if spec.head.task == "binary" else int(spec.head.n_outputs)
+        matrix = confusion_matrix(np.asarray(y_val), predicted_classes(spec, probabilities), n)
+        names = class_names(shaped) or tuple(str(i) for i in range(n))
+        return {"confusion_matrix": matrix.tolist(), "class_names": list(names)}
+    truth = np.asarray(y_val, dtype=np.float64).reshape(len(y_val), -1)[:, 0]
+    guess = probabilities.reshape(len(probabilities), -1)[:, 0].astype(np.float64)
+    count = min(REGRESSION_SAMPLE_LIMIT, truth.size)
+    pick = np.linspace(0, truth.size - 1, count).astype(np.int64) if count else np.empty(0, dtype=np.int64)
+    pairs = np.stack([guess[pick], truth[pick]], axis=1)
+    finite = np.isfinite(pairs).all(axis=1)
+    return {"predictions": pairs[finite].tolist()}
+
+
+def is_finite_number(value: float) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
