@@ -1,0 +1,220 @@
+"""The shape report: what tensor a file becomes, why, and what to watch out for.
+
+:func:`build_report` answers from the lengths alone (via :func:`core.shaping.tensorize.plan_shape`),
+never allocating the padded tensor, so ``shape-explorer inspect`` stays fast on big files.
+``ShapeReport.to_dict()`` is the ``--json`` output; ``to_text()`` the human one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.budget import format_bytes
+from core.dataset import SequenceDataset
+from core.doctor import Diagnosis, diagnose_dataset
+from core.options import PaddingOptions, WindowOptions
+from core.shaping.tensorize import ShapePlan, plan_shape
+
+SUGGESTED_PERCENTILE = 95
+
+
+@dataclass(frozen=True)
+class ShapeReport:
+    """Everything ``inspect`` prints; build it with :func:`build_report`."""
+
+    plan: ShapePlan
+    dataset: SequenceDataset
+    length_histogram: dict[str, list]
+    suggested_maxlen: dict[str, Any]
+    diagnoses: tuple[Diagnosis, ...] = field(default_factory=tuple)
+
+    # ---- the headline numbers ------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.plan.shape
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return self.plan.input_shape
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (no NaN/inf) report; key meanings in the product spec."""
+        plan, ds = self.plan, self.dataset
+        lengths = ds.lengths if ds.kind != "series" else plan.original_lengths
+        out: dict[str, Any] = {
+            "shape": list(plan.shape),
+            "input_shape": list(plan.input_shape),
+            "samples": plan.n_samples,
+            "timesteps": plan.timesteps,
+            "features": plan.n_features,
+            "kind": ds.kind,
+            "lengths": _length_stats(lengths),
+            "length_histogram": self.length_histogram,
+            "labels": _finite(ds.labels.summary()) if ds.labels is not None else None,
+            "padded_fraction": float(plan.padded_fraction),
+            "truncated": int(np.count_nonzero(plan.truncated)),
+            "suggested_maxlen": self.suggested_maxlen,
+            "memory_bytes": int(plan.memory_bytes),
+            "dtype": plan.dtype,
+            "padding": plan.padding.to_dict(),
+            "window": plan.window.to_dict() if plan.window is not None else None,
+            "format": ds.source.format,
+            "file": ds.source.path,
+            "feature_names": list(ds.feature_names),
+            "guesses": [
+                {"what": g.what, "value": _plain(g.value), "why": g.why, "option": g.option} for g in ds.source.guesses
+            ],
+            "warnings": list(ds.source.warnings),
+            "diagnoses": [d.to_dict() for d in self.diagnoses],
+        }
+        if ds.kind == "series":
+            out["series_length"] = plan.series_length
+            out["dropped_tail"] = plan.dropped_tail
+        if ds.kind == "tokens":
+            out["vocabulary_size"] = len(ds.vocabulary) if ds.vocabulary is not None else None
+        return out
+
+    def headline(self) -> str:
+        """``(270 samples, 26 timesteps, 12 features) → input_shape=(26, 12)``."""
+        plan = self.plan
+        n, t = plan.shape[0], plan.shape[1]
+        if len(plan.shape) == 2:
+            return (
+                f"({_count(n, 'sample')}, {_count(t, 'timestep')}) token ids → input_shape=({t},) "
+                f"into an Embedding layer"
+            )
+        f = plan.shape[2]
+        return f"({_count(n, 'sample')}, {_count(t, 'timestep')}, {_count(f, 'feature')}) → input_shape=({t}, {f})"
+
+    def to_text(self) -> str:
+        """The human report: the headline first, then details and the doctor's findings."""
+        plan, ds, data = self.plan, self.dataset, self.to_dict()
+        lines = [self.headline(), ""]
+        lines.append(f"File:      {ds.source.path or '(in memory)'} ({ds.source.format})")
+        lines.append(f"Memory:    {format_bytes(plan.memory_bytes)} as {plan.dtype}"
+                     + (" (windows are views of the series until a batch is copied)" if ds.kind == "series" else ""))
+        if ds.kind == "series":
+            w = plan.window
+            lines.append(
+                f"Windows:   a series of {plan.series_length} rows cut into windows of {w.window} every {w.stride} "
+                f"step(s), horizon {w.horizon}; {plan.dropped_tail} row(s) at the end unused"
+            )
+        else:
+            stats = data["lengths"]
+            lines.append(f"Lengths:   min {stats['min']}, max {stats['max']}, mean {stats['mean']:.1f}")
+            p = plan.padding
+            lines.append(
+                f"Padding:   maxlen {p.maxlen}, padding={p.padding}, truncating={p.truncating}, value={p.value:g}; "
+                f"{plan.padded_fraction:.1%} of cells are padding, {data['truncated']} sequence(s) truncated"
+            )
+            s = self.suggested_maxlen
+            if s["value"] is not None and s["value"] < (p.maxlen or 0):
+                lines.append(
+                    f"Suggested: maxlen {s['value']} (the {s['percentile']}th percentile) would truncate "
+                    f"{s['truncated_share']:.1%} of sequences"
+                )
+        if ds.labels is not None:
+            summary = ds.labels.summary()
+            if summary.get("classes"):
+                lines.append(f"Labels:    {summary['kind']}, {len(summary['classes'])} classes: "
+                             + ", ".join(f"{c} ({n})" for c, n in summary.get("counts", {}).items()))
+            else:
+                lines.append(f"Labels:    {summary['kind']}")
+        elif ds.kind == "series" and plan.window is not None and plan.window.horizon:
+            targets = ", ".join(plan.window.target_cols or ds.feature_names)
+            lines.append(f"Targets:   {targets} at {plan.window.horizon} step(s) after each window (regression)")
+        else:
+            lines.append("Labels:    none found")
+        if ds.source.guesses:
+            lines.append("")
+            lines.append("Guessed (override with the option shown):")
+            for g in ds.source.guesses:
+                option = f"  [--{g.option.replace('_', '-')}]" if g.option else ""
+                lines.append(f"  - {g.what}: {_plain(g.value)} — {g.why}{option}")
+        if ds.source.warnings:
+            lines.append("")
+            lines.append("Warnings:")
+            lines.extend(f"  - {w}" for w in ds.source.warnings)
+        if self.diagnoses:
+            lines.append("")
+            lines.append("Shape doctor:")
+            for d in self.diagnoses:
+                lines.append(f"  [{d.severity}] {d.title}")
+                lines.append(f"    {d.explanation}")
+                lines.append(f"    Fix: {d.fix_text}")
+                lines.extend(f"      {code_line}" for code_line in d.fix_code.splitlines())
+        return "\n".join(lines)
+
+
+def build_report(
+    dataset: SequenceDataset,
+    padding: PaddingOptions | None = None,
+    window: WindowOptions | None = None,
+) -> ShapeReport:
+    """The shape report for ``dataset`` shaped with these options (nothing big is allocated)."""
+    plan = plan_shape(dataset, padding, window)
+    lengths = plan.original_lengths if dataset.kind == "series" else dataset.lengths
+    return ShapeReport(
+        plan=plan,
+        dataset=dataset,
+        length_histogram=_histogram(lengths),
+        suggested_maxlen=_suggested_maxlen(lengths),
+        diagnoses=tuple(diagnose_dataset(dataset, padding, window)),
+    )
+
+
+# ---- internals ---------------------------------------------------------------------------
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _length_stats(lengths: np.ndarray) -> dict[str, Any]:
+    if lengths.size == 0:
+        return {"min": 0, "max": 0, "mean": 0.0}
+    return {"min": int(lengths.min()), "max": int(lengths.max()), "mean": float(lengths.mean())}
+
+
+def _histogram(lengths: np.ndarray) -> dict[str, list]:
+    """Integer-aligned bins (at most 30): bin i counts lengths in ``[edges[i], edges[i + 1])``."""
+    if lengths.size == 0:
+        return {"edges": [], "counts": []}
+    low, high = int(lengths.min()), int(lengths.max())
+    width = max(1, math.ceil((high - low + 1) / 30))
+    counts = np.bincount((lengths - low) // width)
+    edges = low + width * np.arange(counts.size + 1)
+    return {"edges": [int(e) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def _suggested_maxlen(lengths: np.ndarray) -> dict[str, Any]:
+    if lengths.size == 0:
+        return {"value": None, "percentile": SUGGESTED_PERCENTILE, "truncated_share": 0.0}
+    value = max(1, int(math.ceil(float(np.percentile(lengths, SUGGESTED_PERCENTILE)))))
+    share = float(np.count_nonzero(lengths > value)) / lengths.size
+    return {"value": value, "percentile": SUGGESTED_PERCENTILE, "truncated_share": share}
+
+
+def _plain(value: Any) -> Any:
+    """A guess value as plain JSON (tuples → lists, numpy scalars → Python)."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data

@@ -1,0 +1,271 @@
+"""The one entry point from a loaded dataset to the tensors a Keras model takes.
+
+:func:`plan_shape` works out the shape, dtype, padding share and memory from the lengths
+alone (nothing is allocated, so the shape report is instant on big files);
+:func:`shape_dataset` then builds the tensors the plan describes. The report, the window,
+training and exported scripts all go through these two functions, so they always agree.
+
+* ``kind="sequences"``: padded ``(N, T, F)`` floats (``dtype`` None keeps float data's own
+  dtype; integer/bool features become float32, which is what a recurrent layer computes in).
+* ``kind="tokens"``: padded ``(N, T)`` int32 token ids, pad id 0 (an Embedding's input).
+* ``kind="series"``: ``(N, window, F)`` sliding windows — a zero-copy view of the series;
+  ``memory_bytes`` is what the tensor would take if materialised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from core.budget import check_budget, format_bytes
+from core.dataset import SequenceDataset
+from core.errors import ShapingError
+from core.options import PaddingOptions, WindowOptions
+from core.shaping.padding import pad, padded_nbytes, real_cells_mask, resolve_maxlen
+from core.shaping.windows import Windows, make_windows, window_count
+
+
+@dataclass(frozen=True)
+class ShapePlan:
+    """What :func:`shape_dataset` will produce, computed from lengths only."""
+
+    kind: str
+    shape: tuple[int, ...]  # (N, T, F), or (N, T) for tokens
+    input_shape: tuple[int, ...]  # (T, F), or (T,) for tokens
+    dtype: str
+    padding: PaddingOptions  # effective: maxlen resolved
+    window: WindowOptions | None
+    original_lengths: np.ndarray
+    lengths: np.ndarray  # after truncation (for series: every window's length)
+    has_mask: bool  # some cells are padding
+    padded_fraction: float
+    memory_bytes: int  # x plus mask, as they would be allocated
+    series_length: int | None = None
+    dropped_tail: int | None = None
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.shape[0])
+
+    @property
+    def timesteps(self) -> int:
+        return int(self.shape[1])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.shape[2]) if len(self.shape) > 2 else 1
+
+    @property
+    def truncated(self) -> np.ndarray:
+        return self.original_lengths > self.lengths
+
+
+@dataclass(frozen=True)
+class ShapedData:
+    """Model-ready tensors plus everything needed to explain and reproduce them."""
+
+    x: np.ndarray
+    mask: np.ndarray | None
+    y: np.ndarray | None
+    lengths: np.ndarray
+    original_lengths: np.ndarray
+    truncated: np.ndarray
+    padding: PaddingOptions
+    window: WindowOptions | None
+    dataset: SequenceDataset
+    feature_names: tuple[str, ...]
+    task: str | None
+    n_classes: int | None
+    input_shape: tuple[int, ...]
+    padded_fraction: float
+    memory_bytes: int
+    windows: Windows | None = None
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.x.shape[0])
+
+
+def plan_shape(
+    dataset: SequenceDataset,
+    padding: PaddingOptions | None = None,
+    window: WindowOptions | None = None,
+) -> ShapePlan:
+    """Shape, dtype, padding share and memory of the tensors, without allocating them."""
+    padding = padding or PaddingOptions()
+    if dataset.kind == "series":
+        return _plan_series(dataset, padding, window or WindowOptions())
+    lengths = dataset.lengths.astype(np.int64, copy=False)
+    maxlen = resolve_maxlen(lengths, padding.maxlen)
+    kept = np.minimum(lengths, maxlen)
+    n = dataset.n_samples
+    if dataset.kind == "tokens":
+        dtype = np.dtype(np.int32)
+        effective = replace(padding, maxlen=maxlen, value=0.0, dtype="int32")
+        shape: tuple[int, ...] = (n, maxlen)
+        input_shape: tuple[int, ...] = (maxlen,)
+        feature_shape: tuple[int, ...] = ()
+    else:
+        dtype = _output_dtype(dataset.values.dtype, padding.dtype)
+        effective = replace(padding, maxlen=maxlen, dtype=dtype.name)
+        shape = (n, maxlen, dataset.n_features)
+        input_shape = (maxlen, dataset.n_features)
+        feature_shape = (dataset.n_features,)
+    cells = n * maxlen
+    real = int(kept.sum())
+    has_mask = real < cells
+    memory = padded_nbytes(n, maxlen, feature_shape, dtype) + (cells if has_mask else 0)
+    return ShapePlan(
+        kind=dataset.kind,
+        shape=shape,
+        input_shape=input_shape,
+        dtype=dtype.name,
+        padding=effective,
+        window=None,
+        original_lengths=lengths,
+        lengths=kept,
+        has_mask=has_mask,
+        padded_fraction=(1.0 - real / cells) if cells else 0.0,
+        memory_bytes=int(memory),
+    )
+
+
+def shape_dataset(
+    dataset: SequenceDataset,
+    padding: PaddingOptions | None = None,
+    window: WindowOptions | None = None,
+    budget_bytes: int | None = None,
+) -> ShapedData:
+    """Build the model-ready tensors for ``dataset`` (memory checked before allocating).
+
+    Raises:
+        ShapingError: options that cannot produce a tensor (maxlen below 1, a window longer
+            than the series, several series given windows...).
+        MemoryBudgetError: the padded tensor and its mask would exceed the budget.
+    """
+    plan = plan_shape(dataset, padding, window)
+    labels = dataset.labels
+    task = labels.kind if labels is not None else None
+    n_classes = labels.n_classes if labels is not None else None
+    if dataset.kind == "series":
+        return _shape_series(dataset, plan, task, n_classes)
+
+    check_budget(
+        f"The padded data ({plan.n_samples} samples × {plan.timesteps} timesteps, "
+        f"{format_bytes(plan.memory_bytes)} with its mask)",
+        plan.memory_bytes,
+        budget_bytes,
+    )
+    opts = plan.padding
+    values = dataset.values[:, 0] if dataset.kind == "tokens" else dataset.values
+    x = pad(values, plan.original_lengths, opts.maxlen, opts.padding, opts.truncating, opts.value, plan.dtype,
+            budget_bytes=budget_bytes)
+    mask = real_cells_mask(plan.lengths, opts.maxlen, opts.padding) if plan.has_mask else None
+    y = _labels_tensor(dataset, opts, budget_bytes)
+    return ShapedData(
+        x=x,
+        mask=mask,
+        y=y,
+        lengths=plan.lengths,
+        original_lengths=plan.original_lengths,
+        truncated=plan.truncated,
+        padding=opts,
+        window=None,
+        dataset=dataset,
+        feature_names=dataset.feature_names,
+        task=task,
+        n_classes=n_classes,
+        input_shape=plan.input_shape,
+        padded_fraction=plan.padded_fraction,
+        memory_bytes=int(x.nbytes + (mask.nbytes if mask is not None else 0)),
+    )
+
+
+# ---- internals ---------------------------------------------------------------------------
+def _output_dtype(values_dtype: np.dtype, requested: str | None) -> np.dtype:
+    if requested is not None:
+        try:
+            return np.dtype(requested)
+        except TypeError as exc:
+            raise ShapingError(f"{requested!r} is not a data type numpy knows, e.g. use 'float32'.") from exc
+    return values_dtype if values_dtype.kind == "f" else np.dtype(np.float32)
+
+
+def _series_values(dataset: SequenceDataset) -> np.ndarray:
+    if dataset.n_samples != 1:
+        raise ShapingError(
+            f"Windows are cut from one long series, but this data holds {dataset.n_samples} sequences; "
+            "load it as sequences (padding) instead."
+        )
+    return dataset.values
+
+
+def _plan_series(dataset: SequenceDataset, padding: PaddingOptions, window: WindowOptions) -> ShapePlan:
+    series = _series_values(dataset)
+    # make_windows validates the options in plain words; the views it builds cost nothing.
+    windows = make_windows(series, window, dataset.feature_names)
+    count = window_count(series.shape[0], window.window, window.stride, window.horizon)
+    n_features = series.shape[1]
+    lengths = np.full(count, window.window, dtype=np.int64)
+    dtype = series.dtype if series.dtype.kind == "f" else np.dtype(np.float32)
+    return ShapePlan(
+        kind="series",
+        shape=(count, window.window, n_features),
+        input_shape=(window.window, n_features),
+        dtype=dtype.name,
+        padding=replace(padding, maxlen=window.window, dtype=dtype.name),
+        window=window,
+        original_lengths=lengths,
+        lengths=lengths,
+        has_mask=False,
+        padded_fraction=0.0,
+        memory_bytes=padded_nbytes(count, window.window, (n_features,), dtype),
+        series_length=int(series.shape[0]),
+        dropped_tail=windows.dropped_tail,
+    )
+
+
+def _shape_series(dataset: SequenceDataset, plan: ShapePlan, task: str | None, n_classes: int | None) -> ShapedData:
+    series = _series_values(dataset)
+    if series.dtype != np.dtype(plan.dtype):
+        series = series.astype(plan.dtype)
+    windows = make_windows(series, plan.window, dataset.feature_names)
+    y = None
+    if windows.y is not None:
+        y = windows.y if windows.y.dtype == np.float32 else windows.y.astype(np.float32)
+        task = "regression"
+        n_classes = None
+    return ShapedData(
+        x=windows.x,
+        mask=None,
+        y=y,
+        lengths=plan.lengths,
+        original_lengths=plan.original_lengths,
+        truncated=np.zeros(plan.n_samples, dtype=bool),
+        padding=plan.padding,
+        window=plan.window,
+        dataset=dataset,
+        feature_names=dataset.feature_names,
+        task=task if windows.y is not None else None,
+        n_classes=n_classes,
+        input_shape=plan.input_shape,
+        padded_fraction=0.0,
+        memory_bytes=plan.memory_bytes,
+        windows=windows,
+    )
+
+
+def _labels_tensor(dataset: SequenceDataset, opts: PaddingOptions, budget_bytes: int | None) -> np.ndarray | None:
+    labels = dataset.labels
+    if labels is None:
+        return None
+    values = np.asarray(labels.values)
+    if labels.kind in ("binary", "multiclass"):
+        return values.astype(np.int64, copy=False)
+    if labels.kind == "regression":
+        out = values.astype(np.float32, copy=False)
+        return out.reshape(out.shape[0], -1)
+    # Per-step labels: padded exactly like the inputs so step t of y belongs to step t of x.
+    dtype = np.int64 if labels.classes is not None else np.float32
+    return pad(values, dataset.lengths, opts.maxlen, opts.padding, opts.truncating, 0, dtype, budget_bytes=budget_bytes)
