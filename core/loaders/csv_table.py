@@ -140,6 +140,9 @@ def _detect_header(rows: list[list[str]], body: list[list[str]], decimal_comma: 
         column = [r[j] for r in body if j < len(r) and r[j].strip()]
         if column and sum(is_number(c, decimal_comma) for c in column) >= 0.5 * len(column):
             return True, f"the first line has the word '{cell.strip()[:30]}' above numbers"
+    numbered = [c.strip() for c in first if is_number(c, decimal_comma)]
+    if len(numbered) >= 3 and len(numbered) < len(first) and _step_columns(numbered):
+        return True, f"the first line numbers the columns ({', '.join(numbered[:3])}, …)"
     if all(c.strip() and not is_number(c, decimal_comma) for c in first):
         repeated = any(first[j] in {r[j] for r in body if j < len(r)} for j in range(len(first)))
         if not repeated:
@@ -408,8 +411,13 @@ def encode_labels(raw, name: str | None, path: Path, locate: Callable[[int], str
     if not pd.api.types.is_numeric_dtype(series.dtype):
         text = series.astype(str).str.strip()
         numbers = pd.to_numeric(text, errors="coerce")
-        if numbers.notna().all():
+        parsed = numbers.notna().to_numpy()
+        if parsed.all():
             return encode_labels(numbers, name, path, locate)
+        if parsed.mean() >= 0.5:
+            row = int(np.argmin(parsed))
+            raise LoadError(path, f"{_show_value(text.iloc[row])} is not a number like the other labels{f' in {name!r}' if name else ''}",
+                            where=locate(row), hint="Fix that label")
         codes, uniques = pd.factorize(text.to_numpy(dtype=object))
         names = [str(u) for u in uniques]
         order = sorted(range(len(names)), key=names.__getitem__)
@@ -452,7 +460,8 @@ def _is_integral(series) -> bool:
         return True
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        return bool(np.isfinite(values).all() and np.all(values == np.round(values)))
+        values = values[~np.isnan(values)]  # missing cells are reported later, where they are used
+        return bool(values.size and np.isfinite(values).all() and np.all(values == np.round(values)))
     return False
 
 
@@ -537,7 +546,7 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
             layout, why = "long", f"rows share ids in column '{id_col}', one row per time step"
         else:
             candidates = [c for c in columns if c not in (label, sample_id_col)]
-            if given_features is None and _step_columns(candidates):
+            if given_features is None and header and _step_columns(candidates):
                 layout, why = "wide", f"the columns are named like time steps ({candidates[0]}, {candidates[1]}, …)"
             elif not header and (table.padded or len(columns) > n_rows or len(columns) >= 20):
                 layout, why = "wide", ("rows have different lengths" if table.padded else
@@ -604,18 +613,21 @@ def _find_time(frame, columns: list[str], id_col: str, label: str | None, guesse
             guesses.append(Guess("time column", column, f"its name '{column}' means time or order; rows are sorted by it",
                                  "time_col"))
             return column
-    codes, _ = pd.factorize(frame[id_col], use_na_sentinel=False)
-    order = np.argsort(codes, kind="stable")
-    same = codes[order][1:] == codes[order][:-1]
-    starts = np.ones(len(order), dtype=bool)
-    starts[1:] = ~same
+    codes, uniques = pd.factorize(frame[id_col], use_na_sentinel=False)
+    codes = np.asarray(codes, dtype=np.int64)
     for column in columns:
-        if column in (id_col, label) or not _is_integral(frame[column]):
+        if column in (id_col, label) or not _is_integral(frame[column]) or frame[column].isna().any():
             continue
-        values = frame[column].to_numpy(dtype=np.float64)[order]
-        if np.all(np.diff(values)[same] > 0) and np.isin(values[starts], (0, 1)).all():
-            guesses.append(Guess("time column", column, f"'{column}' counts up from {int(values[0])} within every "
-                                 "sequence; rows are sorted by it", "time_col"))
+        values = frame[column].to_numpy(dtype=np.float64)
+        order = _order_by_id_then_step(codes, values, len(uniques))
+        sorted_values, sorted_codes = values[order], codes[order]
+        same = sorted_codes[1:] == sorted_codes[:-1]
+        starts = np.concatenate(([True], ~same))
+        counts_up = np.all(np.diff(sorted_values)[same] == 1) and np.isin(sorted_values[starts], (0, 1)).all()
+        if counts_up:
+            first = int(sorted_values[0])
+            guesses.append(Guess("time column", column, f"'{column}' counts {first}, {first + 1}, {first + 2}, … within "
+                                 "every sequence; rows are sorted by it", "time_col"))
             return column
     guesses.append(Guess("time column", None, "no column looks like time or order, so the file's row order is kept",
                          "time_col"))

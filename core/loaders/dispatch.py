@@ -68,7 +68,8 @@ def _detect(path: Path, head: bytes) -> Guess:
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
         line = files.first_nul_line(head)
-        raise LoadError(path, "contains NUL bytes; it looks like a binary file, not text", where=f"line {line}",
+        expected = {"csv": "CSV", "json": "JSON", "jsonl": "JSON Lines", "ts": "a .ts file"}.get(by_extension or "", "text")
+        raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {expected}", where=f"line {line}",
                         hint="Pick a CSV, text, JSON, .ts or NumPy file")
     text = _head_text(head, encoding)
     stripped = text.lstrip("\ufeff \t\r\n")
