@@ -80,6 +80,8 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
     read.add_argument("--label-col", help="the label/target column (CSV) or field (JSON)")
     read.add_argument("--feature-cols", type=_column_list, metavar="A,B,...", help="feature columns to use")
     read.add_argument("--delimiter", type=_delimiter, help="CSV delimiter (e.g. ';' or 'tab')")
+    read.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                      help="the CSV's first line is (or with --no-header, is not) a header")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
     shape = parser.add_argument_group("shaping")
@@ -103,6 +105,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         format=getattr(args, "format", None),
         layout=getattr(args, "layout", None),
         delimiter=getattr(args, "delimiter", None),
+        header=getattr(args, "header", None),
         id_col=getattr(args, "id_col", None),
         time_col=getattr(args, "time_col", None),
         label_col=getattr(args, "label_col", None),

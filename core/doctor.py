@@ -284,7 +284,7 @@ def _float_truncation(
     has_fractions = bool(np.any(np.isfinite(sample) & (sample != np.round(sample))))
     if chosen is None and not has_fractions:
         return []
-    severity = "error" if chosen is not None else "warning"
+    severity = "error" if chosen is not None else "info"
     where = (
         f"Padding as {np.dtype(chosen).name}" if chosen is not None
         else "keras.utils.pad_sequences defaults to dtype='int32', which"

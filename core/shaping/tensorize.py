@@ -151,6 +151,8 @@ def shape_dataset(
     if dataset.kind == "series":
         return _shape_series(dataset, plan, task, n_classes)
 
+    if plan.timesteps == 0:
+        raise ShapingError("Every sequence is empty, so there are no timesteps to shape; check the file's columns.")
     check_budget(
         f"The padded data ({plan.n_samples} samples × {plan.timesteps} timesteps, "
         f"{format_bytes(plan.memory_bytes)} with its mask)",
