@@ -528,10 +528,11 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
                                      f"{distinct} values repeat over {n_rows} rows", "id_col"))
                 break
             sample_id_col = sample_id_col or column
-        if id_col is None:
+        steps_named = header and _step_columns([c for c in columns if c not in (label, sample_id_col)])
+        if id_col is None and not steps_named:
             candidates = [c for c in columns if c != label][:2]
             for column in candidates:
-                if not _could_be_id(frame[column]):
+                if not _could_be_id(frame[column]) or frame[column].isna().any():
                     continue
                 distinct, contiguous = _id_shape(frame[column])
                 if contiguous and 2 <= distinct and n_rows >= 2 * distinct:
