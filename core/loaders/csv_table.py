@@ -374,7 +374,10 @@ def _feature_block(table: _Table, path: Path, columns: list[str], allow_missing:
         _raise_at(table, path, np.isinf(block), columns, "has an infinite value",
                   "Replace it with a finite number or drop the row")
     if block.size:
-        peaks = np.fmax(np.fmax.reduce(block, axis=0), -np.fmin.reduce(block, axis=0))  # NaN-tolerant
+        # Whole-array extremes are one fast SIMD pass; per-column peaks only when something is large.
+        peak = max(float(np.fmax.reduce(block, axis=None)), -float(np.fmin.reduce(block, axis=None)))
+        peaks = (np.fmax(np.fmax.reduce(block, axis=0), -np.fmin.reduce(block, axis=0)) if peak > _FLOAT32_EXACT
+                 else np.zeros(block.shape[1]))
         if (peaks > np.finfo(np.float32).max).any():
             _raise_at(table, path, np.abs(block) > np.finfo(np.float32).max, columns,
                       "has a value too large for 32-bit floats", "Rescale that column")
@@ -621,7 +624,7 @@ def _find_time(frame, columns: list[str], id_col: str, label: str | None, guesse
             continue
         values = frame[column].to_numpy(dtype=np.float64)
         order = _order_by_id_then_step(codes, values, len(uniques))
-        sorted_values, sorted_codes = values[order], codes[order]
+        sorted_values, sorted_codes = np.take(values, order), np.take(codes, order)
         same = sorted_codes[1:] == sorted_codes[:-1]
         starts = np.concatenate(([True], ~same))
         counts_up = np.all(np.diff(sorted_values)[same] == 1) and np.isin(sorted_values[starts], (0, 1)).all()
@@ -679,7 +682,7 @@ def _build_long(table: _Table, path: Path, plan: _Plan, warnings_out: list[str],
     if plan.time_col is not None:
         steps = _time_values(table, path, plan.time_col)
         order = _order_by_id_then_step(codes, steps, len(uniques))
-        sorted_steps, sorted_codes = steps[order], codes[order]
+        sorted_steps, sorted_codes = np.take(steps, order), np.take(codes, order)
         same = sorted_codes[1:] == sorted_codes[:-1]
         duplicate = same & (sorted_steps[1:] == sorted_steps[:-1])
         if duplicate.any():
@@ -693,12 +696,12 @@ def _build_long(table: _Table, path: Path, plan: _Plan, warnings_out: list[str],
     else:
         order = np.argsort(codes, kind="stable")
     lengths = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
-    values = block.astype(np.float32)[order]  # cast first: gathers half the bytes
+    values = np.take(block.astype(np.float32), order, axis=0)  # cast first: gathers half the bytes
 
     labels = None
     if plan.label_col is not None:
         per_row = encode_labels(frame[plan.label_col], plan.label_col, path, table.lines.where)
-        row_values = per_row.values[order]
+        row_values = np.take(per_row.values, order)
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         firsts = row_values[starts]
         if np.array_equal(row_values, np.repeat(firsts, lengths)):
@@ -714,14 +717,14 @@ def _build_long(table: _Table, path: Path, plan: _Plan, warnings_out: list[str],
 
 
 def _order_by_id_then_step(codes: np.ndarray, steps: np.ndarray, n_ids: int) -> np.ndarray:
-    """Row order sorted by id, then step (stable): one argsort of a combined int64 key when the
-    steps are integers of modest range (twice as fast as ``lexsort``), else ``lexsort``."""
+    """Row order sorted by id, then step: one argsort of a combined int64 key when the steps are
+    integers of modest range (two to three times faster than ``lexsort``), else ``lexsort``."""
     if steps.size and np.all(steps == np.round(steps)):
         low, high = float(steps.min()), float(steps.max())
         span = high - low + 1
         if span * max(n_ids, 1) < 2.0**62:
             key = codes * np.int64(span) + (steps - low).astype(np.int64)
-            return np.argsort(key, kind="stable")
+            return np.argsort(key)  # keys are unique unless a step repeats, which is an error anyway
     return np.lexsort((steps, codes))
 
 
