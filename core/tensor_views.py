@@ -19,6 +19,10 @@ import numpy as np
 #: Cell classes of :func:`padding_layouts` (also the row index into a layout colour table).
 EMPTY, DATA, PAD, TRUNCATED = 0, 1, 2, 3
 
+#: Classes of :attr:`MaskPreview.classes`: a real step the model sees, a padded step it skips,
+#: a real step it would skip (pad-value collision), a padded step it would NOT skip.
+MASK_KEPT, MASK_SKIPPED, MASK_COLLISION, MASK_UNMASKED_PAD = 1, 2, 3, 4
+
 #: Default level of detail of :func:`block_summary`: at most this many blocks per axis.
 DEFAULT_MAX_BLOCKS = (32, 64, 16)
 
@@ -250,13 +254,22 @@ def false_runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(change == 1), np.flatnonzero(change == -1)
 
 
-def label_ticks(names: Sequence[str], max_labels: int = 24, offset: float = 0.5) -> list[tuple[float, str]]:
-    """Axis ticks ``(position, name)`` for up to ``max_labels`` evenly chosen names (cell centres)."""
+def label_ticks(
+    names: Sequence[str], max_labels: int = 24, offset: float = 0.5, max_chars: int = 18
+) -> list[tuple[float, str]]:
+    """Axis ticks ``(position, name)`` for up to ``max_labels`` evenly chosen names (cell centres).
+
+    Names longer than ``max_chars`` are shortened with an ellipsis so axes stay narrow.
+    """
     count = len(names)
     if count == 0:
         return []
     picks = _even_rows(count, max_labels)
-    return [(float(p) + offset, str(names[int(p)])) for p in picks]
+    out = []
+    for p in picks:
+        name = str(names[int(p)])
+        out.append((float(p) + offset, name if len(name) <= max_chars else name[: max_chars - 1] + "…"))
+    return out
 
 
 # ---- lengths and padding --------------------------------------------------------------------
@@ -387,6 +400,15 @@ class MaskPreview:
     def wrongly_masked(self) -> np.ndarray:
         return self.masked & self.real
 
+    @property
+    def classes(self) -> np.ndarray:
+        """``(k, T)`` int8 of ``MASK_KEPT``/``MASK_SKIPPED``/``MASK_COLLISION``/``MASK_UNMASKED_PAD``."""
+        out = np.full(self.masked.shape, MASK_KEPT, dtype=np.int8)
+        out[~self.real & self.masked] = MASK_SKIPPED
+        out[self.real & self.masked] = MASK_COLLISION
+        out[~self.real & ~self.masked] = MASK_UNMASKED_PAD
+        return out
+
 
 def masked_steps(x: np.ndarray, mask_value: float) -> np.ndarray:
     """Keras Masking semantics: a step is masked only when ALL its features equal ``mask_value``."""
@@ -477,6 +499,16 @@ def robust_levels(values: np.ndarray, low: float = 1.0, high: float = 99.0, max_
         pad = max(abs(lo) * 0.05, 0.5)
         lo, hi = lo - pad, hi + pad
     return lo, hi
+
+
+def tensor_levels(x: np.ndarray, mask: np.ndarray | None, max_rows: int = 256) -> tuple[float, float]:
+    """Robust colour limits of the real cells of a tensor, from up to ``max_rows`` evenly chosen samples."""
+    x3 = as_three_d(x)
+    rows = _even_rows(x3.shape[0], max_rows)
+    values = x3[rows].astype(np.float64)
+    if mask is not None:
+        values[~mask[rows].astype(bool)] = np.nan
+    return robust_levels(values)
 
 
 def lut_from_stops(stops: Sequence[tuple[float, Sequence[int]]], size: int = 256) -> np.ndarray:

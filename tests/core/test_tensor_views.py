@@ -225,3 +225,16 @@ def test_box_geometry():
     edges = tv.box_edges((0, 0, 0), (1, 1, 1))
     lengths = np.linalg.norm(edges[1::2] - edges[0::2], axis=1)
     np.testing.assert_array_equal(lengths, np.ones(12))
+
+
+def test_mask_classes_and_tensor_levels():
+    preview = tv.MaskPreview(np.array([0]), np.array([[False, True, True, False]]), np.array([[True, True, False, False]]))
+    np.testing.assert_array_equal(
+        preview.classes, [[tv.MASK_KEPT, tv.MASK_COLLISION, tv.MASK_SKIPPED, tv.MASK_UNMASKED_PAD]]
+    )
+    x = np.zeros((10, 3, 2))
+    x[:, 0] = 5.0
+    mask = np.zeros((10, 3), dtype=bool)
+    mask[:, 0] = True  # only the 5s are real: the zeros are padding and must not set the scale
+    lo, hi = tv.tensor_levels(x, mask)
+    assert lo < 5.0 < hi and hi - lo <= 1.0

@@ -1,0 +1,35 @@
+"""The data views of the main window: 3-D tensor, one sample, padding preview, window designer.
+
+Each is a self-contained widget with ``set_data``-style methods and Qt signals; the numbers
+they draw come from :mod:`core.tensor_views`. Importing this package sets pyqtgraph's image
+axis order to row-major once, so ``image[row, column]`` draws rows along the y axis.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+__all__ = ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "gl_available"]
+
+
+def __getattr__(name: str):
+    # Lazy, so importing one view does not import OpenGL for the others.
+    if name in ("TensorView3D", "gl_available"):
+        from gui.views import tensor_view_3d
+
+        return getattr(tensor_view_3d, name)
+    if name == "SampleView":
+        from gui.views.sample_view import SampleView
+
+        return SampleView
+    if name == "PaddingPreview":
+        from gui.views.padding_preview import PaddingPreview
+
+        return PaddingPreview
+    if name == "WindowDesigner":
+        from gui.views.window_designer import WindowDesigner
+
+        return WindowDesigner
+    raise AttributeError(name)

@@ -1,0 +1,451 @@
+"""Padding preview: how ``pad_sequences`` options change the tensor, shown before anything is built.
+
+The length histogram carries a draggable maxlen cut and the suggested maxlen (95th
+percentile); example sequences are drawn under all four pre/post padding × truncating
+choices; a mask preview shows which steps a ``Masking`` layer would skip, and warns when
+real steps equal the pad value. Controls emit ``optionsChanged(PaddingOptions)``; the main
+window re-shapes and calls :meth:`PaddingPreview.set_data` again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+import gui.views  # noqa: F401  (row-major images)
+from core import tensor_views as tv
+from core.options import PaddingOptions
+from gui.views.theme import Theme, fit_axis_to_labels, theme_for
+
+SIDE_TIPS = {
+    "padding": {
+        "post": "Add the padding after the real steps (at the end). Works with the fast cuDNN LSTM path.",
+        "pre": "Add the padding before the real steps (at the start). Keras' default, but with a mask it "
+        "rules out the fast cuDNN LSTM path.",
+    },
+    "truncating": {
+        "post": "Sequences longer than maxlen lose their LAST steps.",
+        "pre": "Sequences longer than maxlen lose their FIRST steps (keeps the most recent ones).",
+    },
+}
+
+
+class PaddingPreview(QWidget):
+    """Histogram with maxlen cut, pre/post layouts, mask preview and padding statistics.
+
+    Signals: ``optionsChanged(PaddingOptions)`` whenever a control changes (not when
+    :meth:`set_data` updates them); ``maxlenChanged(int)`` when the cut line is dropped.
+    """
+
+    optionsChanged = Signal(object)
+    maxlenChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(640, 480)
+        self._theme: Theme = theme_for(self)
+        self._shaped = None
+        self._lengths = np.zeros(0, dtype=np.int64)
+        self._options = PaddingOptions()
+        self._suggested: tuple[int, float] | None = None
+        self._suggested_percentile = 95.0
+        self._collisions = 0
+        self._moving_cut_line = False
+        self._layout_step = 1
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addLayout(self._build_controls(), 0)
+        self._plots = pg.GraphicsLayoutWidget()
+        self._plots.setMinimumSize(420, 420)
+        outer.addWidget(self._plots, 1)
+        self._build_plots()
+        self._apply_theme()
+        self._set_enabled(False)
+
+    # ---- public API -------------------------------------------------------------------------
+    def options(self) -> PaddingOptions:
+        """The options the controls show now (maxlen ``None`` = the longest sequence)."""
+        maxlen = self._maxlen.value() or None
+        return PaddingOptions(
+            maxlen=maxlen,
+            padding=self._padding.currentData(),
+            truncating=self._truncating.currentData(),
+            value=float(self._value.value()),
+            dtype=self._options.dtype,
+        )
+
+    def set_data(self, shaped, report: dict | None = None) -> None:
+        """Show the padding of ``shaped`` (a ShapedData); ``report`` is ``ShapeReport.to_dict()``."""
+        self._shaped = shaped
+        report = report or {}
+        self._lengths = np.asarray(shaped.original_lengths, dtype=np.int64)
+        self._options = shaped.padding
+        windows = getattr(shaped, "window", None) is not None
+        self._set_enabled(not windows and self._lengths.size > 0)
+        self._notice.setVisible(windows)
+        longest = int(self._lengths.max(initial=1))
+        self._set_controls(shaped.padding, longest)
+        suggestion = report.get("suggested_maxlen") or {}
+        if suggestion.get("value") is not None:
+            self._suggested = (int(suggestion["value"]), float(suggestion.get("truncated_share", 0.0)))
+            self._suggested_percentile = float(suggestion.get("percentile", 95))
+        else:
+            self._suggested = tv.suggest_maxlen(self._lengths, 95.0)
+            self._suggested_percentile = 95.0
+        self._collisions = self._collision_count(shaped, report)
+        self._draw_histogram()
+        self._draw_layouts()
+        self._draw_mask_preview()
+        self._update_statistics(self._effective_maxlen())
+
+    # ---- controls ---------------------------------------------------------------------------
+    def _build_controls(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self._maxlen = QSpinBox()
+        self._maxlen.setRange(0, 10_000_000)
+        self._maxlen.setSpecialValueText("longest")
+        self._maxlen.setKeyboardTracking(False)
+        self._maxlen.setToolTip(
+            "maxlen: how many time steps every sample gets (the T in (N, T, F)). Shorter sequences are "
+            "padded up to it, longer ones are cut. 'longest' uses the longest sequence, so nothing is cut."
+        )
+        self._padding = QComboBox()
+        self._truncating = QComboBox()
+        for combo, key in ((self._padding, "padding"), (self._truncating, "truncating")):
+            for side in ("post", "pre"):
+                combo.addItem(f"{side} ({'at the end' if side == 'post' else 'at the start'})", side)
+                combo.setItemData(combo.count() - 1, SIDE_TIPS[key][side], Qt.ItemDataRole.ToolTipRole)
+        self._padding.setToolTip("Where padding goes in sequences shorter than maxlen.\n" + "\n".join(SIDE_TIPS["padding"].values()))
+        self._truncating.setToolTip("Which end is cut from sequences longer than maxlen.\n" + "\n".join(SIDE_TIPS["truncating"].values()))
+        self._value = QDoubleSpinBox()
+        self._value.setRange(-1e9, 1e9)
+        self._value.setDecimals(4)
+        self._value.setKeyboardTracking(False)
+        self._value.setToolTip(
+            "The value written into padded cells. A Masking layer skips a step when ALL its features equal "
+            "this value, so pick one that never occurs in your data (0 is common; -1 if 0 is real data)."
+        )
+        form.addRow(self._label("maxlen", self._maxlen.toolTip()), self._maxlen)
+        form.addRow(self._label("padding", self._padding.toolTip()), self._padding)
+        form.addRow(self._label("truncating", self._truncating.toolTip()), self._truncating)
+        form.addRow(self._label("pad value", self._value.toolTip()), self._value)
+        column.addLayout(form)
+
+        self._suggest_button = QPushButton("Use suggested maxlen")
+        self._suggest_button.setToolTip(
+            "Set maxlen to the 95th percentile of the lengths: 95 % of sequences stay whole, and the "
+            "tensor is not blown up by a few very long ones."
+        )
+        self._suggest_button.clicked.connect(self._use_suggested)
+        column.addWidget(self._suggest_button)
+
+        self._notice = QLabel("Windows cut from one series all have the same length, so there is nothing to pad.")
+        self._notice.setWordWrap(True)
+        self._notice.setVisible(False)
+        column.addWidget(self._notice)
+
+        self._stats = QLabel("")
+        self._stats.setWordWrap(True)
+        self._stats.setTextFormat(Qt.TextFormat.RichText)
+        self._stats.setToolTip(
+            "Padding waste: the share of the tensor's cells that hold padding instead of data (memory and "
+            "compute spent on nothing). Truncated: sequences that lose steps because they are longer than maxlen."
+        )
+        self._stats.setMinimumWidth(230)
+        column.addWidget(self._stats)
+        self._warning = QLabel("")
+        self._warning.setWordWrap(True)
+        self._warning.setVisible(False)
+        self._warning.setToolTip("Real data equal to the pad value in every feature would be skipped by a Masking layer.")
+        column.addWidget(self._warning)
+        self._legend = QLabel("")
+        self._legend.setWordWrap(True)
+        self._legend.setTextFormat(Qt.TextFormat.RichText)
+        column.addWidget(self._legend)
+        column.addStretch(1)
+        for widget in (self._stats, self._warning, self._legend, self._notice):
+            widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+        self._maxlen.valueChanged.connect(self._on_control_changed)
+        self._padding.currentIndexChanged.connect(self._on_control_changed)
+        self._truncating.currentIndexChanged.connect(self._on_control_changed)
+        self._value.valueChanged.connect(self._on_control_changed)
+        return column
+
+    @staticmethod
+    def _label(text: str, tip: str) -> QLabel:
+        label = QLabel(text)
+        label.setToolTip(tip)
+        return label
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self._maxlen, self._padding, self._truncating, self._value, self._suggest_button):
+            widget.setEnabled(enabled)
+
+    def _set_controls(self, options: PaddingOptions, longest: int) -> None:
+        widgets = (self._maxlen, self._padding, self._truncating, self._value)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self._maxlen.setMaximum(max(10_000_000, longest))
+        self._maxlen.setValue(int(options.maxlen or 0))
+        self._padding.setCurrentIndex(self._padding.findData(options.padding))
+        self._truncating.setCurrentIndex(self._truncating.findData(options.truncating))
+        self._value.setValue(float(options.value))
+        for widget in widgets:
+            widget.blockSignals(False)
+
+    def _on_control_changed(self, *_args) -> None:
+        options = self.options()
+        self._options = options
+        self._move_cut_line(self._effective_maxlen())
+        self._update_statistics(self._effective_maxlen())
+        self._draw_layouts()
+        self.optionsChanged.emit(options)
+
+    def _use_suggested(self) -> None:
+        if self._suggested is not None:
+            self._maxlen.setValue(self._suggested[0])
+
+    def _effective_maxlen(self) -> int:
+        return int(self._maxlen.value() or self._lengths.max(initial=1))
+
+    # ---- plots ------------------------------------------------------------------------------
+    def _build_plots(self) -> None:
+        self._hist = self._plots.addPlot(row=0, col=0, colspan=2, title="Sequence lengths")
+        self._hist.setLabel("bottom", "length (time steps)")
+        self._hist.setLabel("left", "sequences")
+        self._hist.setMenuEnabled(False)
+        self._hist.setToolTip(
+            "How many sequences have each length. Drag the solid line to choose maxlen: everything right of it "
+            "gets cut. The dashed line is the suggested maxlen (95th percentile)."
+        )
+        self._bars = pg.PlotDataItem(stepMode="center", fillLevel=0)
+        self._hist.addItem(self._bars)
+        self._cut_line = pg.InfiniteLine(angle=90, movable=True, label="maxlen {value:.0f}",
+                                         labelOpts={"position": 0.9, "anchors": [(0, 0), (0, 0)]})
+        self._cut_line.setToolTip("maxlen: drag to change how many steps every sample keeps.")
+        self._cut_line.sigPositionChanged.connect(self._on_cut_dragged)
+        self._cut_line.sigPositionChangeFinished.connect(self._on_cut_dropped)
+        self._hist.addItem(self._cut_line)
+        self._suggest_line = pg.InfiniteLine(angle=90, movable=False, label="suggested",
+                                             labelOpts={"position": 0.7, "anchors": [(1, 0), (1, 0)]})
+        self._hist.addItem(self._suggest_line)
+
+        self._layout_plots: dict[tuple[str, str], pg.PlotItem] = {}
+        self._layout_images: dict[tuple[str, str], pg.ImageItem] = {}
+        for row, truncating in enumerate(("post", "pre"), start=1):
+            for col, padding in enumerate(("pre", "post")):
+                plot = self._plots.addPlot(row=row, col=col)
+                plot.setMenuEnabled(False)
+                plot.setMouseEnabled(x=False, y=False)
+                plot.hideButtons()
+                plot.getViewBox().invertY(True)
+                plot.hideAxis("bottom")
+                plot.setToolTip(
+                    f"padding='{padding}', truncating='{truncating}': example sequences (one per row, shortest at "
+                    "the top). Inside the frame are the maxlen steps the tensor keeps: data, grey padding. "
+                    "Cells outside the frame are cut off by truncation."
+                )
+                image = pg.ImageItem(axisOrder="row-major")
+                plot.addItem(image)
+                self._layout_plots[(padding, truncating)] = plot
+                self._layout_images[(padding, truncating)] = image
+
+        self._mask_plot = self._plots.addPlot(row=3, col=0, colspan=2, title="Mask preview")
+        self._mask_plot.setMenuEnabled(False)
+        self._mask_plot.setMouseEnabled(x=False, y=False)
+        self._mask_plot.hideButtons()
+        self._mask_plot.getViewBox().invertY(True)
+        self._mask_plot.setLabel("bottom", "time step")
+        self._mask_plot.setToolTip(
+            "Which steps a Masking(mask_value=pad value) layer would skip in the example sequences, with the "
+            "current options. A step is skipped only when ALL its features equal the pad value."
+        )
+        self._mask_image = pg.ImageItem(axisOrder="row-major")
+        self._mask_plot.addItem(self._mask_image)
+        layout = self._plots.ci.layout
+        for row, stretch in enumerate((3, 2, 2, 2)):
+            layout.setRowStretchFactor(row, stretch)
+
+    def _move_cut_line(self, maxlen: int) -> None:
+        """Move the cut line without treating it as a drag (its label still follows)."""
+        self._moving_cut_line = True
+        try:
+            self._cut_line.setValue(maxlen + 0.5)
+        finally:
+            self._moving_cut_line = False
+
+    def _on_cut_dragged(self) -> None:
+        if self._moving_cut_line:
+            return
+        maxlen = max(1, int(round(self._cut_line.value() - 0.5)))
+        self._update_statistics(maxlen)
+
+    def _on_cut_dropped(self) -> None:
+        maxlen = max(1, int(round(self._cut_line.value() - 0.5)))
+        self._move_cut_line(maxlen)
+        self.maxlenChanged.emit(maxlen)
+        self._maxlen.setValue(maxlen)  # emits optionsChanged (once, if it changed)
+
+    def _draw_histogram(self) -> None:
+        edges, counts = tv.length_histogram(self._lengths)
+        self._bars.setData(edges, counts)
+        self._move_cut_line(self._effective_maxlen())
+        self._cut_line.setBounds((0.5, float(edges[-1]) + 1))
+        if self._suggested is not None:
+            value, share = self._suggested
+            self._suggest_line.setValue(value + 0.5)
+            self._suggest_line.label.setFormat(f"suggested {value}")
+
+    def _draw_layouts(self) -> None:
+        if self._lengths.size == 0:
+            return
+        maxlen = self._effective_maxlen()
+        layouts = tv.padding_layouts(self._lengths, maxlen)
+        palette = self._theme.layout_palette()
+        for key, plot in self._layout_plots.items():
+            image = self._layout_images[key]
+            classes = layouts.layouts[key]
+            image.setImage(tv.class_rgba(classes, palette), autoLevels=False)
+            image.setRect(QRectF(0, 0, classes.shape[1], classes.shape[0]))
+            current = key == (self._options.padding, self._options.truncating)
+            mark = " ← current" if current else ""
+            plot.setTitle(f"padding='{key[0]}', truncating='{key[1]}'{mark}", bold=current)
+            fit_axis_to_labels(plot.getAxis("left"), [(i + 0.5, str(int(n))) for i, n in enumerate(layouts.lengths)])
+            self._set_frame(plot, layouts.frame, classes.shape[0])
+        self._layout_step = layouts.steps_per_column
+
+    def _set_frame(self, plot: pg.PlotItem, frame: tuple[int, int], rows: int) -> None:
+        rect = getattr(plot, "_maxlen_frame", None)
+        if rect is None:
+            rect = QGraphicsRectItem()
+            rect.setToolTip("The maxlen steps the tensor keeps.")
+            plot.addItem(rect)
+            plot._maxlen_frame = rect  # type: ignore[attr-defined]
+        pen = QPen(self._theme.qcolor(self._theme.foreground))
+        pen.setCosmetic(True)
+        pen.setWidth(2)
+        rect.setPen(pen)
+        rect.setRect(QRectF(frame[0], 0, frame[1] - frame[0], rows))
+
+    def _draw_mask_preview(self) -> None:
+        shaped = self._shaped
+        if shaped is None or self._lengths.size == 0 or shaped.x.shape[0] == 0:
+            self._mask_image.clear()
+            return
+        rows = tv.example_rows(self._lengths)
+        preview = tv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
+        classes = preview.classes
+        self._mask_image.setImage(tv.class_rgba(classes, self._theme.mask_palette()), autoLevels=False)
+        self._mask_image.setRect(QRectF(0, 0, classes.shape[1], classes.shape[0]))
+        fit_axis_to_labels(self._mask_plot.getAxis("left"), [(i + 0.5, f"#{int(r)}") for i, r in enumerate(rows)])
+        wrong = int(preview.wrongly_masked.sum())
+        title = f"Mask preview: Masking(mask_value={float(shaped.padding.value):g})"
+        if wrong:
+            title += f" would also skip {wrong} real step(s) here"
+        self._mask_plot.setTitle(title)
+
+    # ---- statistics ---------------------------------------------------------------------------
+    def _collision_count(self, shaped, report: dict) -> int:
+        for diagnosis in report.get("diagnoses", []) or []:
+            if isinstance(diagnosis, dict) and diagnosis.get("code") == "pad_value_collision":
+                count = diagnosis.get("count")
+                if count is not None:
+                    return int(count)
+        dataset = getattr(shaped, "dataset", None)
+        values = getattr(dataset, "values", None)
+        if values is None or getattr(dataset, "kind", None) == "tokens":
+            return 0
+        return tv.pad_value_collisions(values, float(shaped.padding.value))
+
+    def _update_statistics(self, maxlen: int) -> None:
+        if self._lengths.size == 0:
+            self._stats.setText("")
+            return
+        n = int(self._lengths.size)
+        waste = tv.padding_waste(self._lengths, maxlen)
+        truncated_share = tv.truncated_share(self._lengths, maxlen)
+        truncated = int(round(truncated_share * n))
+        lines = [
+            f"<b>Tensor:</b> ({n:,}, {maxlen:,}, F) → input_shape=({maxlen:,}, F)",
+            f"<b>Padding waste:</b> {waste:.1%} of the cells are padding",
+            f"<b>Truncated:</b> {truncated:,} of {n:,} sequences ({truncated_share:.1%}) lose steps",
+            f"<b>Lengths:</b> {int(self._lengths.min()):,} to {int(self._lengths.max()):,} steps",
+        ]
+        if self._shaped is not None and getattr(self._shaped, "input_shape", None):
+            features = self._shaped.input_shape[1] if len(self._shaped.input_shape) > 1 else None
+            lines[0] = lines[0].replace(", F)", f", {features})" if features else ")")
+        if self._suggested is not None:
+            value, share = self._suggested
+            lines.append(
+                f"<b>Suggested maxlen:</b> {value:,} ({self._suggested_percentile:g}th percentile), "
+                f"truncates {share:.1%}"
+            )
+        self._stats.setText("<br>".join(lines))
+        collisions = self._collisions
+        if collisions:
+            value = self._options.value
+            self._warning.setText(
+                f"⚠ {collisions:,} real step(s) equal the pad value {value:g} in every feature: a Masking layer "
+                "would skip them as if they were padding. Choose a pad value that never occurs (e.g. -1)."
+            )
+        self._warning.setVisible(bool(collisions))
+
+    # ---- theme ------------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        theme = self._theme
+        self._plots.setBackground(theme.qcolor(theme.background))
+        for plot in (self._hist, self._mask_plot, *self._layout_plots.values()):
+            theme.style_plot(plot)
+        data = theme.qcolor(theme.data)
+        self._bars.setPen(pg.mkPen(data, width=1))
+        self._bars.setBrush(pg.mkBrush(theme.qcolor(theme.data, alpha=120)))
+        self._cut_line.setPen(pg.mkPen(theme.qcolor(theme.truncated), width=3))
+        self._cut_line.setHoverPen(pg.mkPen(theme.qcolor(theme.truncated), width=5))
+        self._cut_line.label.setColor(theme.qcolor(theme.truncated))
+        self._suggest_line.setPen(pg.mkPen(theme.qcolor(theme.muted), width=2, style=Qt.PenStyle.DashLine))
+        self._suggest_line.label.setColor(theme.qcolor(theme.muted))
+        self._warning.setStyleSheet(f"color: {theme.qcolor(theme.warning).name()}; font-weight: bold;")
+
+        def swatch(rgba) -> str:
+            return f"<span style='background-color:{theme.qcolor(rgba).name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+
+        self._legend.setText(
+            "<b>Example layouts</b>: one row per example sequence, numbered by its length; the frame is the "
+            "maxlen steps the tensor keeps.<br>"
+            f"{swatch(theme.data)} data<br>{swatch(theme.padding)} padding<br>"
+            f"{swatch(theme.truncated)} cut off by truncation<br>"
+            "<b>Mask preview:</b><br>"
+            f"{swatch(theme.data)} seen by the model<br>{swatch(theme.padding)} skipped (padding)<br>"
+            f"{swatch(theme.warning)} real data skipped (pad-value collision)"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange:
+            new = theme_for(self)
+            if new != self._theme:
+                self._theme = new
+                self._apply_theme()
+                if self._shaped is not None:
+                    self._draw_layouts()
+                    self._draw_mask_preview()
+        super().changeEvent(event)

@@ -1,0 +1,147 @@
+"""Colours for the data views, for light and dark palettes, safe for colour-blind readers.
+
+Categorical colours are the Okabe–Ito set (distinguishable with every common colour-vision
+deficiency); values use the perceptually uniform ``viridis`` map. Padding is always a
+neutral grey, so "grey = padding" holds in every view. :func:`theme_for` picks light or dark
+from the lightness of the widget's window colour, so the views follow the desktop theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from core import tensor_views
+
+# Okabe–Ito palette.
+ORANGE = (230, 159, 0)
+SKY_BLUE = (86, 180, 233)
+GREEN = (0, 158, 115)
+YELLOW = (240, 228, 66)
+BLUE = (0, 114, 178)
+VERMILLION = (213, 94, 0)
+PURPLE = (204, 121, 167)
+
+SERIES = (BLUE, ORANGE, GREEN, VERMILLION, SKY_BLUE, PURPLE, YELLOW)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One consistent set of colours (RGBA tuples of 0–255) for every data view."""
+
+    dark: bool
+    background: tuple[int, int, int, int]
+    foreground: tuple[int, int, int, int]
+    muted: tuple[int, int, int, int]
+    data: tuple[int, int, int, int]
+    padding: tuple[int, int, int, int]
+    truncated: tuple[int, int, int, int]
+    warning: tuple[int, int, int, int]
+    selection: tuple[int, int, int, int]
+    selection_timestep: tuple[int, int, int, int]
+    selection_feature: tuple[int, int, int, int]
+    colormap_name: str = "viridis"
+
+    # ---- pyqtgraph / Qt helpers ------------------------------------------------------------
+    def qcolor(self, rgba, alpha: int | None = None) -> QColor:
+        r, g, b, a = rgba
+        return QColor(r, g, b, a if alpha is None else alpha)
+
+    def colormap(self) -> pg.ColorMap:
+        return pg.colormap.get(self.colormap_name)
+
+    def lut(self) -> np.ndarray:
+        """The value colour map as a (256, 4) uint8 table (for core colour mapping)."""
+        return self.colormap().getLookupTable(nPts=256, alpha=True)
+
+    def series_colour(self, index: int) -> tuple[int, int, int]:
+        colours = SERIES if not self.dark else (SKY_BLUE, ORANGE, GREEN, VERMILLION, YELLOW, PURPLE, BLUE)
+        return colours[index % len(colours)]
+
+    def layout_palette(self) -> np.ndarray:
+        """Colours of the padding-layout classes EMPTY, DATA, PAD, TRUNCATED (uint8 RGBA rows)."""
+        palette = np.zeros((4, 4), dtype=np.uint8)
+        palette[tensor_views.EMPTY] = (0, 0, 0, 0)
+        palette[tensor_views.DATA] = self.data
+        palette[tensor_views.PAD] = self.padding
+        palette[tensor_views.TRUNCATED] = self.truncated
+        return palette
+
+    def mask_palette(self) -> np.ndarray:
+        """Colours of the mask-preview classes (see ``core.tensor_views.MASK_*``)."""
+        palette = np.zeros((5, 4), dtype=np.uint8)
+        palette[tensor_views.MASK_KEPT] = self.data
+        palette[tensor_views.MASK_SKIPPED] = self.padding
+        palette[tensor_views.MASK_COLLISION] = self.warning
+        palette[tensor_views.MASK_UNMASKED_PAD] = self.truncated
+        return palette
+
+    def pad_overlay_palette(self) -> np.ndarray:
+        """Two colours: real cells transparent (0), padded cells semi-opaque grey (1)."""
+        r, g, b, _ = self.padding
+        return np.array([(0, 0, 0, 0), (r, g, b, 235)], dtype=np.uint8)
+
+    def style_plot(self, plot_item: pg.PlotItem) -> None:
+        """Axis lines and labels in the theme's foreground colour."""
+        pen = pg.mkPen(self.qcolor(self.muted))
+        for name in ("left", "bottom", "right", "top"):
+            axis = plot_item.getAxis(name)
+            axis.setPen(pen)
+            axis.setTextPen(pg.mkPen(self.qcolor(self.foreground)))
+        title = plot_item.titleLabel
+        title.setText(title.text, color=self.qcolor(self.foreground).name())  # the colour sticks for later titles
+        if not title.text:
+            plot_item.setTitle(None)
+
+
+def fit_axis_to_labels(axis: pg.AxisItem, ticks: list[tuple[float, str]]) -> None:
+    """Set explicit tick labels and widen a vertical axis so none of them is clipped."""
+    axis.setTicks([ticks])
+    if axis.orientation in ("left", "right") and ticks:
+        metrics = QFontMetrics(axis.style.get("tickFont") or QFont())
+        widest = max(metrics.horizontalAdvance(text) for _, text in ticks)
+        axis.setWidth(widest + 12 + (24 if axis.labelText else 0))
+
+
+LIGHT = Theme(
+    dark=False,
+    background=(255, 255, 255, 255),
+    foreground=(30, 30, 30, 255),
+    muted=(110, 110, 110, 255),
+    data=(*BLUE, 255),
+    padding=(190, 190, 190, 255),
+    truncated=(*VERMILLION, 255),
+    warning=(*VERMILLION, 255),
+    selection=(*ORANGE, 255),
+    selection_timestep=(*SKY_BLUE, 255),
+    selection_feature=(*PURPLE, 255),
+)
+
+DARK = Theme(
+    dark=True,
+    background=(30, 31, 34, 255),
+    foreground=(225, 225, 225, 255),
+    muted=(150, 150, 150, 255),
+    data=(*SKY_BLUE, 255),
+    padding=(95, 95, 95, 255),
+    truncated=(*VERMILLION, 255),
+    warning=(*ORANGE, 255),
+    selection=(*ORANGE, 255),
+    selection_timestep=(*SKY_BLUE, 255),
+    selection_feature=(*PURPLE, 255),
+)
+
+
+def is_dark(palette: QPalette) -> bool:
+    """True when the palette's window colour is dark (lightness below one half)."""
+    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def theme_for(widget: QWidget | None = None) -> Theme:
+    """The theme matching ``widget``'s palette (or the application's)."""
+    palette = widget.palette() if widget is not None else QApplication.palette()
+    return DARK if is_dark(palette) else LIGHT
