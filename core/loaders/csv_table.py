@@ -45,9 +45,9 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 _NAN_WORDS = {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}
 _STEP_NAME = re.compile(r"^(.*?)(\d+)$")
 
-_ID_WORDS = {"id", "ids", "seq", "sequence", "series", "sample", "session", "subject", "user", "unit",
-             "group", "trajectory", "episode", "track", "patient", "run", "trial", "participant",
-             "recording", "utterance", "device", "entity", "instance", "case", "object", "sid", "uid"}
+_ID_WORDS = {"id", "ids", "seq", "sequence", "series", "sample", "session", "subject", "user", "trajectory",
+             "episode", "track", "patient", "run", "trial", "participant", "recording", "utterance", "device",
+             "sid", "uid"}
 _TIME_WORDS = {"time", "t", "step", "steps", "timestep", "timestamp", "date", "datetime", "order",
                "index", "idx", "position", "pos", "frame", "tick", "seqno", "ts", "timepoint"}
 _LABEL_WORDS = {"label", "labels", "target", "targets", "class", "classes", "y", "category",
@@ -301,8 +301,14 @@ def _tokens(name: str) -> list[str]:
 
 
 def _named(name: str, words: set[str]) -> bool:
+    """Whether the column name is one of ``words`` or starts/ends with one (``patient_id``,
+    ``SeriesId``); one-letter words (``t``, ``y``) must be the whole name."""
     tokens = _tokens(name)
-    return bool(tokens) and ("".join(tokens) in words or tokens[-1] in words or tokens[0] in words)
+    if not tokens:
+        return False
+    if "".join(tokens) in words:
+        return True
+    return any(len(token) > 1 and token in words for token in (tokens[0], tokens[-1]))
 
 
 def _resolve(path: Path, columns: list[str], name: str, option: str) -> str:
@@ -568,6 +574,8 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
         if given_label:
             raise LoadError(path, "a label column does not apply to a single series",
                             hint="Choose the forecast targets with --target-cols instead, or use the wide or long layout")
+        if label is not None:  # a series has no per-sample label: the column stays a feature (a forecast target)
+            guesses[:] = [g for g in guesses if g.what != "label column"]
         label = None
     if layout == "wide" and not header and label is None and len(columns) >= 3:
         label = _headerless_label(frame, columns, guesses)

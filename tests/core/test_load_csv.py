@@ -213,6 +213,23 @@ def test_series_excludes_date_column(tmp_path):
     assert excluded.value == "date" and "not numeric" in excluded.why
 
 
+def test_series_keeps_a_float_target_as_a_feature(tmp_path):
+    rows = "".join(f"{i},{i * 0.37:.2f},{i * 1.1:.2f}\n" for i in range(80))
+    dataset = load(_csv(tmp_path, "hour,load,target\n" + rows))
+    assert dataset.kind == "series"
+    assert dataset.feature_names == ("hour", "load", "target")
+    assert not [g for g in dataset.source.guesses if g.what == "label column"]
+
+
+def test_name_matching_uses_whole_words(tmp_path):
+    text = "patient_id,t_celsius,y_value\n" + "".join(f"{p},{p + i / 10},{i * 2.5}\n" for p in (1, 2) for i in range(3))
+    dataset = load(_csv(tmp_path, text))
+    assert _guess(dataset, "id column").value == "patient_id"
+    assert _guess(dataset, "time column").value is None
+    assert dataset.feature_names == ("t_celsius", "y_value")
+    assert dataset.labels is None
+
+
 def test_one_numeric_column_is_a_univariate_series(tmp_path):
     dataset = load(_csv(tmp_path, "value\n1\n2\n3\n"))
     assert dataset.kind == "series"
