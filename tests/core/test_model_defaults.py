@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -168,22 +167,50 @@ def test_default_spec_builds_and_trains_one_step_on_its_data() -> None:
     assert np.isfinite(history.history["loss"][0])
 
 
-def test_with_real_shaped_data_when_tensorize_exists() -> None:
-    import core.shaping
-
-    if not (Path(core.shaping.__file__).parent / "tensorize.py").exists():
-        pytest.skip("core/shaping/tensorize.py is not written yet")
-    from core.shaping import tensorize
+def test_with_real_shaped_data() -> None:
     from core.dataset import Labels, SequenceDataset, SourceInfo
+    from core.shaping.tensorize import shape_dataset
 
-    sequences = [np.ones((n, 2), np.float32) for n in (4, 2, 3)]
-    dataset = SequenceDataset.from_sequences(
-        sequences,
-        SourceInfo(path=None, format="npy"),
+    source = SourceInfo(path=None, format="npy")
+    ragged = SequenceDataset.from_sequences(
+        [np.ones((n, 2), np.float32) for n in (4, 2, 3)],
+        source,
         labels=Labels(np.array([0, 1, 0]), "binary", classes=("a", "b")),
     )
-    shaped = tensorize.shape_dataset(dataset, PaddingOptions(), None)
+    shaped = shape_dataset(ragged, PaddingOptions(), None)
     spec = default_spec(shaped)
-    assert spec.input.kind == "masking" and spec.input.timesteps == 4 and spec.input.features == 2
-    assert spec.head.task == "binary"
+    assert spec.input == InputSpec(kind="masking", timesteps=4, features=2, mask_value=0.0)
+    assert spec.head == HeadSpec(task="binary")
+    assert spec_fits_data(spec, shaped) == []
+
+    tokens = SequenceDataset.from_sequences(
+        [np.array([2, 3, 4]), np.array([5, 2])],
+        SourceInfo(path=None, format="text"),
+        labels=Labels(np.array([0, 1]), "binary", classes=("neg", "pos")),
+        kind="tokens",
+        dtype=np.int32,
+    )
+    tokens = replace(tokens, vocabulary=("<pad>", "<unk>", "a", "b", "c", "d"))
+    shaped = shape_dataset(tokens, PaddingOptions(), None)
+    spec = default_spec(shaped)
+    assert (spec.input.kind, spec.input.vocab_size, spec.input.timesteps, spec.input.mask_zero) == ("embedding", 6, 3, True)
+    assert spec_fits_data(spec, shaped) == []
+
+    series = SequenceDataset.from_sequences(
+        [np.arange(40, dtype=np.float32).reshape(20, 2)], source, feature_names=("a", "b"), kind="series"
+    )
+    shaped = shape_dataset(series, PaddingOptions(), WindowOptions(window=5, target_cols=("b",)))
+    spec = default_spec(shaped)
+    assert spec.input == InputSpec(kind="dense", timesteps=5, features=2)
+    assert spec.head == HeadSpec(task="regression", n_outputs=1)
+    assert spec_fits_data(spec, shaped) == []
+
+    per_step = SequenceDataset.from_sequences(
+        [np.ones((3, 1), np.float32), np.ones((2, 1), np.float32)],
+        source,
+        labels=Labels(np.array([0, 1, 2, 1, 0]), "sequence", classes=("x", "y", "z")),
+    )
+    shaped = shape_dataset(per_step, PaddingOptions(), None)
+    spec = default_spec(shaped)
+    assert spec.head == HeadSpec(task="sequence", n_outputs=3, sequence_classes=3)
     assert spec_fits_data(spec, shaped) == []
