@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import random
-import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +19,13 @@ FLOAT32 = st.floats(width=32, allow_nan=False, allow_infinity=False)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _write(content: bytes, suffix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="se_prop_"))
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """One folder per module: hypothesis runs many examples per test and each overwrites its file."""
+    return tmp_path_factory.mktemp("properties")
+
+
+def _write(folder: Path, content: bytes, suffix: str) -> Path:
     path = folder / f"data{suffix}"
     path.write_bytes(content)
     return path
@@ -37,14 +42,14 @@ def ragged_sequences(draw):
 
 @SETTINGS
 @given(ragged_sequences(), st.randoms(use_true_random=False))
-def test_long_csv_round_trip(sequences, rng: random.Random):
+def test_long_csv_round_trip(folder, sequences, rng: random.Random):
     assume(sum(len(s) for s in sequences) > len(sequences))  # some id repeats, so it reads as long
     n_features = sequences[0].shape[1]
     rows = [f"{i},{t}," + ",".join(repr(float(v)) for v in step)
             for i, seq in enumerate(sequences) for t, step in enumerate(seq)]
     rng.shuffle(rows)
     header = "id,step," + ",".join(f"f{j}" for j in range(n_features))
-    path = _write(("\n".join([header, *rows]) + "\n").encode(), ".csv")
+    path = _write(folder, ("\n".join([header, *rows]) + "\n").encode(), ".csv")
     digest = hashlib.sha256(path.read_bytes()).digest()
 
     dataset = load(path)
@@ -59,11 +64,11 @@ def test_long_csv_round_trip(sequences, rng: random.Random):
 
 @SETTINGS
 @given(st.lists(st.lists(FLOAT32, min_size=1, max_size=8), min_size=1, max_size=10))
-def test_wide_csv_round_trip(rows):
+def test_wide_csv_round_trip(folder, rows):
     width = max(len(r) for r in rows)
     header = ",".join(f"t{j}" for j in range(width))
     lines = [",".join([repr(float(v)) for v in r] + [""] * (width - len(r))) for r in rows]
-    path = _write(("\n".join([header, *lines]) + "\n").encode(), ".csv")
+    path = _write(folder, ("\n".join([header, *lines]) + "\n").encode(), ".csv")
 
     options = LoadOptions() if width >= 3 else LoadOptions(layout="wide")
     dataset = load(path, options)
@@ -80,9 +85,9 @@ WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
 @given(st.lists(st.lists(WORDS, min_size=1, max_size=10), min_size=1, max_size=20),
        st.lists(st.sampled_from(["pos", "neg", "meh"]), min_size=20, max_size=20),
        st.booleans())
-def test_token_round_trip(sentences, labels, labelled):
+def test_token_round_trip(folder, sentences, labels, labelled):
     lines = [" ".join(words) + (f"\t{label}" if labelled else "") for words, label in zip(sentences, labels)]
-    path = _write(("\n".join(lines) + "\n").encode(), ".txt")
+    path = _write(folder, ("\n".join(lines) + "\n").encode(), ".txt")
 
     dataset = load(path)
 
@@ -111,9 +116,9 @@ CSV_PIECES = st.sampled_from([",", ";", "\t", "|", "\n", "\r\n", '"', "1", "2.5"
                  st.text(max_size=200).map(lambda t: t.encode("utf-16"))),
        st.sampled_from([".csv", ".txt", ".tsv", ""]),
        st.sampled_from([None, "csv", "text"]))
-def test_arbitrary_bytes_raise_only_our_errors(content, suffix, forced_format):
+def test_arbitrary_bytes_raise_only_our_errors(folder, content, suffix, forced_format):
     """Junk read as CSV or text (detected or forced) ends in a ShapeExplorerError or a valid dataset."""
-    path = _write(content, suffix)
+    path = _write(folder, content, suffix)
     try:
         fmt = forced_format or detect_format(path)
         if fmt not in ("csv", "text"):
