@@ -1,0 +1,242 @@
+"""A training job as plain JSON, and the code that carries it out.
+
+The window never sends arrays to the training child process: it sends a
+:class:`TrainingJob` (the file path, how to read and shape it, the model spec, the training
+config, where to save) and the child reads and shapes the file itself with the same
+functions the window used, so both see the same tensor. The ``train`` command runs the same
+job in its own process through :func:`execute`.
+
+Other files (a validation file, a test file) are shaped *like the training data*
+(:func:`shape_like`): the same maxlen, window and padding, the training vocabulary for
+tokens (unknown words become ``<unk>``), and the training class list — test labels are
+matched to training classes by name, and a label the model never saw is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.budget import default_budget_bytes
+from core.dataset import Labels
+from core.errors import TrainingError
+from core.model.spec import ModelSpec
+from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.training.config import TrainingConfig
+
+PAD_TOKEN_ID = 0
+UNKNOWN_TOKEN_ID = 1
+
+
+@dataclass(frozen=True)
+class TrainingJob:
+    """Everything needed to train on a file, as JSON-friendly values.
+
+    ``spec=None`` trains the default model for the data. ``labels_path`` (a ``.npy`` of
+    labels) goes with a large 3-D ``.npy`` of inputs that is memory-mapped instead of loaded
+    (the scale path).
+    """
+
+    path: str
+    load_options: LoadOptions = field(default_factory=LoadOptions)
+    padding: PaddingOptions = field(default_factory=PaddingOptions)
+    window: WindowOptions | None = None
+    spec: ModelSpec | None = None
+    config: TrainingConfig = field(default_factory=TrainingConfig)
+    save_path: str | None = None
+    test_path: str | None = None
+    labels_path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "load_options": self.load_options.to_dict(),
+            "padding": self.padding.to_dict(),
+            "window": self.window.to_dict() if self.window is not None else None,
+            "spec": self.spec.to_dict() if self.spec is not None else None,
+            "config": self.config.to_dict(),
+            "save_path": self.save_path,
+            "test_path": self.test_path,
+            "labels_path": self.labels_path,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TrainingJob":
+        return cls(
+            path=str(data["path"]),
+            load_options=LoadOptions.from_dict(data.get("load_options") or {}),
+            padding=PaddingOptions.from_dict(data.get("padding") or {}),
+            window=WindowOptions.from_dict(data["window"]) if data.get("window") else None,
+            spec=ModelSpec.from_dict(data["spec"]) if data.get("spec") else None,
+            config=TrainingConfig.from_dict(data.get("config") or {}),
+            save_path=data.get("save_path"),
+            test_path=data.get("test_path"),
+            labels_path=data.get("labels_path"),
+        )
+
+    @property
+    def budget_bytes(self) -> int:
+        return int(self.config.memory_budget) if self.config.memory_budget else default_budget_bytes()
+
+
+# ---- reading and shaping -------------------------------------------------------------------
+def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, window: WindowOptions | None, budget_bytes: int) -> Any:
+    """Load and shape one file exactly as the window does."""
+    from core.loaders import load
+    from core.shaping.tensorize import shape_dataset
+
+    dataset = load(path, load_options, budget_bytes=budget_bytes)
+    return shape_dataset(dataset, padding, window, budget_bytes=budget_bytes)
+
+
+def prepare(job: TrainingJob) -> tuple[ModelSpec, Any, Any]:
+    """``(spec, shaped, validation)`` for ``job``: the file read and shaped, the spec resolved.
+
+    ``validation`` is the config's validation file shaped like the training data, or None.
+    """
+    from core.model.defaults import default_spec
+
+    budget = job.budget_bytes
+    if job.labels_path:
+        shaped = memory_mapped_data(job.path, job.labels_path)
+    else:
+        shaped = shape_file(job.path, job.load_options, job.padding, job.window, budget)
+    spec = job.spec if job.spec is not None else default_spec(shaped)
+    validation = None
+    if job.config.validation_file:
+        validation = shape_like(job.config.validation_file, job.load_options, shaped, budget)
+    return spec, shaped, validation
+
+
+def memory_mapped_data(path: str, labels_path: str) -> Any:
+    """A 3-D ``.npy`` of inputs opened as a read-only memory map, with labels from another ``.npy``.
+
+    Nothing is unpickled (``allow_pickle=False``); the inputs are never read whole.
+    """
+    from core.training.data import ArrayData
+
+    name = Path(path).name
+    try:
+        x = np.load(path, mmap_mode="r", allow_pickle=False)
+        y = np.load(labels_path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"{name}: could not be opened as a NumPy array without unpickling ({exc}).") from exc
+    if x.ndim != 3:
+        raise TrainingError(f"{name}: a memory-mapped input must be 3-D (samples, timesteps, features), not shape {x.shape}.")
+    if y.dtype.kind in "iub" and y.ndim == 1:
+        classes = np.unique(y)
+        if classes.size <= max(2, min(100, y.size // 2)) and classes.min() >= 0:
+            n = int(classes.max()) + 1
+            return ArrayData(x, y.astype(np.int64), "binary" if n <= 2 else "multiclass", max(n, 2))
+    target = y.astype(np.float32).reshape(len(y), -1)
+    return ArrayData(x, target, "regression", None)
+
+
+def shape_like(path: str | os.PathLike[str], load_options: LoadOptions, reference: Any, budget_bytes: int | None = None) -> Any:
+    """Load ``path`` and shape it the way ``reference`` (the training data) was shaped.
+
+    Same maxlen, padding and window; token ids in the training vocabulary; labels mapped to
+    the training classes by name. Raises :class:`TrainingError` when the file cannot match
+    (other features, a label the model never saw).
+    """
+    from core.loaders import load
+    from core.shaping.tensorize import shape_dataset
+
+    budget = default_budget_bytes() if budget_bytes is None else budget_bytes
+    name = Path(path).name
+    train_dataset = reference.dataset
+    options = load_options
+    if train_dataset.source.format.startswith("csv") and options.feature_cols is None and train_dataset.kind != "series":
+        options = replace(options, feature_cols=tuple(train_dataset.feature_names))
+    dataset = load(path, options, budget_bytes=budget)
+    if dataset.kind != train_dataset.kind and {dataset.kind, train_dataset.kind} != {"sequences", "series"}:
+        raise TrainingError(f"{name} holds {dataset.kind} but the model was trained on {train_dataset.kind}; use a file of the same kind.")
+    if dataset.n_features != train_dataset.n_features:
+        raise TrainingError(
+            f"{name} has {dataset.n_features} feature{'s' if dataset.n_features != 1 else ''} per timestep but the training "
+            f"data has {train_dataset.n_features}: use a file with the same columns."
+        )
+    if train_dataset.kind == "tokens":
+        dataset = _in_training_vocabulary(dataset, train_dataset)
+    dataset = dataset.with_labels(_in_training_classes(dataset.labels, train_dataset.labels, name))
+    padding = reference.padding
+    if reference.window is None:
+        padding = replace(padding, maxlen=int(reference.x.shape[1]))
+    shaped = shape_dataset(dataset, padding, reference.window, budget_bytes=budget)
+    return replace(shaped, task=reference.task, n_classes=reference.n_classes) if shaped.task != reference.task or shaped.n_classes != reference.n_classes else shaped
+
+
+def _in_training_vocabulary(dataset: Any, train_dataset: Any) -> Any:
+    """Re-number ``dataset``'s token ids with the training vocabulary (unknown → ``<unk>``)."""
+    train_index = {token: i for i, token in enumerate(train_dataset.vocabulary or ())}
+    own = dataset.vocabulary or ()
+    table = np.fromiter((train_index.get(token, UNKNOWN_TOKEN_ID) for token in own), dtype=np.int64, count=len(own))
+    if table.size:
+        table[PAD_TOKEN_ID] = PAD_TOKEN_ID
+    values = table[dataset.values.astype(np.int64)].astype(dataset.values.dtype) if table.size else dataset.values
+    return replace(dataset, values=values, vocabulary=train_dataset.vocabulary)
+
+
+def _class_name(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else str(number)
+
+
+def _in_training_classes(labels: Labels | None, train_labels: Labels | None, name: str) -> Labels | None:
+    """``labels`` expressed with the training label kind and class indices."""
+    if train_labels is None:
+        return labels
+    if labels is None:
+        raise TrainingError(f"{name} has no labels, so the model cannot be scored on it: include the same label column as the training file.")
+    if train_labels.classes is None:  # regression (or numeric per-step targets)
+        if labels.classes is not None:
+            try:
+                numbers = np.asarray([float(c) for c in labels.classes], dtype=np.float32)
+            except ValueError as exc:
+                raise TrainingError(f"{name} has text labels but the model predicts numbers: use numeric targets.") from exc
+            return Labels(numbers[labels.values.astype(np.int64)], train_labels.kind, None, labels.name)
+        return replace(labels, kind=train_labels.kind)
+    train_index = {c: i for i, c in enumerate(train_labels.classes)}
+    if labels.classes is not None:
+        own = tuple(str(c) for c in labels.classes)
+        values = labels.values.astype(np.int64)
+    else:  # the test file's labels looked numeric; match them to class names as text
+        own_values, values = np.unique(labels.values, return_inverse=True)
+        own = tuple(_class_name(v) for v in own_values)
+    unknown = [c for c in own if c not in train_index]
+    if unknown:
+        known = ", ".join(repr(c) for c in train_labels.classes[:10])
+        raise TrainingError(
+            f"{name} has the label {unknown[0]!r}, which the training data never had (it knows {known}): "
+            "remove those samples or train on data that includes that class."
+        )
+    table = np.asarray([train_index[c] for c in own], dtype=np.int64)
+    return Labels(table[values], train_labels.kind, train_labels.classes, labels.name)
+
+
+# ---- carrying a job out --------------------------------------------------------------------
+def execute(job: TrainingJob, reporter: Any) -> dict[str, Any]:
+    """Prepare, train, score and save as the job says; returns the JSON-ready ``end`` payload.
+
+    Raises :class:`core.errors.ShapeExplorerError` subclasses (plain sentences) on bad input.
+    """
+    from core.training import runner
+
+    spec, shaped, validation = prepare(job)
+    test = shape_like(job.test_path, job.load_options, shaped, job.budget_bytes) if job.test_path else None
+    result = runner.run(spec, shaped, job.config, reporter, validation=validation, budget_bytes=job.budget_bytes)
+    payload = result.summary()
+    payload["spec"] = spec.to_dict()
+    payload.update(runner.validation_report(result, spec, shaped))
+    if test is not None:
+        payload["test"] = runner.evaluate(result, test)
+        result.test_metrics = payload["test"]
+    if job.save_path:
+        from core.model_io import save_model_atomic
+
+        payload["saved_model"] = str(save_model_atomic(result.model, job.save_path))
+    return payload
