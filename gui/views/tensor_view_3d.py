@@ -16,8 +16,8 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QMatrix4x4, QPainter, QPixmap, QVector3D
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 import gui.views  # noqa: F401  (sets the row-major image axis order)
@@ -72,6 +72,50 @@ AXES = (
     ("timestep", "timesteps", "T", "Which time step (position inside every sequence) to highlight."),
     ("feature", "features", "F", "Which feature (measured variable, one column of each step) to highlight."),
 )
+
+
+def _make_labels_item(gl):
+    """A GL item that paints several 3-D-anchored text labels with ONE QPainter per frame.
+
+    pyqtgraph's GLTextItem opens a QPainter per label; on software OpenGL each costs several
+    milliseconds, which the 33 ms frame budget cannot spare.
+    """
+
+    class GLLabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
+        def __init__(self) -> None:
+            super().__init__()
+            self.labels: list[tuple[str, np.ndarray]] = []
+            self.color = QColor(0, 0, 0)
+            self.font = QFont(QFont().family(), 11)
+
+        def set_labels(self, labels, color) -> None:
+            self.labels = list(labels)
+            self.color = color
+            self.update()
+
+        def paint(self) -> None:
+            if not self.labels:
+                return
+            self.setupGLState()
+            widget = self.view()
+            rect = QRectF(widget.rect())
+            viewport = QMatrix4x4()
+            viewport.viewport(rect.left(), rect.bottom(), rect.width(), -rect.height())
+            project = viewport * self.mvpMatrix()
+            painter = QPainter(widget)
+            painter.setPen(self.color)
+            painter.setFont(self.font)
+            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+            metrics = QFontMetrics(self.font)
+            for index, (text, pos) in enumerate(self.labels):
+                point = project.map(QVector3D(*(float(v) for v in pos))).toPointF()
+                width = metrics.horizontalAdvance(text)
+                # samples: centred below; timesteps: to the right; features: to the left.
+                dx = (-width / 2, 4.0, -width - 4.0)[index % 3]
+                painter.drawText(QPointF(point.x() + dx, point.y() + metrics.ascent() / 2), text)
+            painter.end()
+
+    return GLLabelsItem()
 
 
 class TensorView3D(QWidget):
@@ -305,10 +349,9 @@ class TensorView3D(QWidget):
             self._slab_edges.append(edges)
         self._outline = gl.GLLinePlotItem(pos=np.zeros((2, 3)), mode="lines", width=1.0, antialias=True, glOptions=on_top)
         view.addItem(self._outline)
-        self._labels = [gl.GLTextItem(text="", font=QFont(QFont().family(), 11)) for _ in range(3)]
-        for label in self._labels:
-            label.setDepthValue(20)  # painted last, over the volume
-            view.addItem(label)
+        self._labels = _make_labels_item(gl)
+        self._labels.setDepthValue(20)  # painted last, over the volume
+        view.addItem(self._labels)
         self._gl_view = view
 
     def _update_gl_scene(self) -> None:
@@ -317,7 +360,7 @@ class TensorView3D(QWidget):
         assert grid is not None
         rgba = tv.volume_rgba(grid, self._theme.lut(), self._pad_rgba(), self._levels)
         if self._volume is None:
-            self._volume = gl.GLVolumeItem(rgba, sliceDensity=2, smooth=False, glOptions=self._volume_gl_options)
+            self._volume = gl.GLVolumeItem(rgba, sliceDensity=1, smooth=False, glOptions=self._volume_gl_options)
             self._gl_view.addItem(self._volume)
         else:
             self._volume.setData(rgba)
@@ -332,14 +375,10 @@ class TensorView3D(QWidget):
             (dims[0] + offset, dims[1] / 2, -offset),
             (-offset, -offset, dims[2] / 2),
         )
-        align = Qt.AlignmentFlag
-        alignments = (align.AlignHCenter | align.AlignTop, align.AlignLeft | align.AlignTop, align.AlignRight | align.AlignVCenter)
-        for label, text, pos, where in zip(self._labels, texts, positions, alignments):
-            label.setData(
-                text=text, pos=np.array(pos, dtype=np.float32), color=self._theme.qcolor(self._theme.foreground), alignment=where
-            )
-        from PySide6.QtGui import QVector3D
-
+        self._labels.set_labels(
+            [(text, np.array(pos, dtype=np.float32)) for text, pos in zip(texts, positions)],
+            self._theme.qcolor(self._theme.foreground),
+        )
         self._gl_view.setCameraPosition(
             pos=QVector3D(*(dims / 2)), distance=float(np.linalg.norm(dims)) * 1.6, elevation=28, azimuth=-50
         )

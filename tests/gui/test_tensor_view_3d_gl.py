@@ -1,0 +1,75 @@
+"""The 3-D tensor view with real OpenGL (runs under Xvfb + Mesa; skipped elsewhere).
+
+Run locally with:
+    xvfb-run -a -s "-screen 0 1600x1000x24" python -m pytest tests/gui/test_tensor_view_3d_gl.py
+Frame times are measured in benchmarks/bench_gui_views.py, not asserted here.
+"""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.gl
+
+if not os.environ.get("DISPLAY"):
+    pytest.skip("needs a display with OpenGL (run under xvfb-run)", allow_module_level=True)
+
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+
+# GL widgets share one context group, so pyqtgraph's cached shader programs work in every view.
+if QCoreApplication.instance() is None:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
+@pytest.fixture
+def gl_view(qtbot):
+    from gui.views.tensor_view_3d import TensorView3D, gl_available
+
+    if not gl_available():
+        pytest.skip("OpenGL is not available on this display")
+    view = TensorView3D()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def big_shaped():
+    n, t, f = 10_000, 100, 10  # 10 million cells
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(20, 101, size=n)
+    mask = np.arange(t)[None, :] < lengths[:, None]
+    x = np.zeros((n, t, f), dtype=np.float32)
+    x += np.sin(np.linspace(0, 6, t, dtype=np.float32))[None, :, None]
+    x[~mask] = 0.0
+    return SimpleNamespace(x=x, mask=mask, feature_names=tuple(f"f{i}" for i in range(f)))
+
+
+def test_renders_a_ten_million_cell_tensor(gl_view):
+    assert gl_view.uses_gl
+    gl_view.set_data(big_shaped())
+    gl_view.set_selection(sample=5000, timestep=50, feature=3)
+    grid = gl_view.block_grid
+    assert grid.shape == (10_000, 100, 10)
+    assert grid.blocks == (32, 64, 10)  # level of detail: never one item per cell
+    frame = gl_view._gl_view.grabFramebuffer()
+    assert frame.width() > 100 and frame.height() > 100
+    pixels = np.frombuffer(frame.constBits(), dtype=np.uint8, count=frame.sizeInBytes()).reshape(frame.height(), -1)
+    # Non-blank: many distinct colours (the volume, highlights and labels), not a flat background.
+    assert len(np.unique(pixels[:, ::4][:, : frame.width()])) > 20
+    assert pixels.std() > 10
+
+
+def test_selection_moves_the_highlight(gl_view):
+    gl_view.set_data(big_shaped())
+    before = gl_view._slab_edges[0].pos.copy()
+    gl_view.set_selection(sample=9_999)
+    after = gl_view._slab_edges[0].pos
+    assert after[:, 0].max() == 32.0 and before[:, 0].min() == 0.0
+    image = gl_view.grab_image()
+    assert not image.isNull() and image.width() == gl_view.width()
