@@ -1,0 +1,653 @@
+"""The model builder: stacked LSTM/GRU layers, input and head, with an instant shape table.
+
+Every edit rebuilds a :class:`~core.model.spec.ModelSpec` and redraws, without TensorFlow:
+the per-layer output shapes and parameter counts (:func:`core.model.shapes.layer_table`), a
+cuDNN badge per recurrent layer (:func:`core.model.cudnn.lint`) and the ways the spec does
+not fit the loaded data (:func:`core.model.defaults.spec_fits_data`). Programmatic updates
+run with the editors' signals blocked, so nothing loops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import ModelSpecError
+from core.model import cudnn
+from core.model.defaults import default_spec, spec_fits_data
+from core.model.shapes import layer_table, recurrent_layer_name, total_params
+from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+
+INPUT_KINDS = (("masking", "Masking (padded floats)"), ("dense", "Plain (equal-length floats)"), ("embedding", "Embedding (token ids)"))
+TASKS = (("binary", "Binary classification"), ("multiclass", "Multi-class classification"), ("regression", "Regression / forecasting"), ("sequence", "Sequence output (one per step)"))
+MAX_LAYERS = 8
+
+GOOD_STYLE = "QLabel { background: #d7f0e3; color: #0b5c3c; border-radius: 4px; padding: 1px 6px; }"
+AMBER_STYLE = "QLabel { background: #fbe7c2; color: #7a4a00; border-radius: 4px; padding: 1px 6px; }"
+WARNING_STYLE = "QLabel { background: #fff4dc; color: #6b4000; border: 1px solid #e6b34d; border-radius: 4px; padding: 6px; }"
+ERROR_STYLE = "QLabel { background: #fde3de; color: #8a1c0b; border: 1px solid #d9826f; border-radius: 4px; padding: 6px; }"
+OK_STYLE = "QLabel { color: #0b5c3c; padding: 6px; }"
+
+
+def _format_shape(shape: tuple) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+class EditorScrollArea(QScrollArea):
+    """Scrolls vertically only, and is never narrower than its contents (nothing gets clipped)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is not None:
+            hint.setWidth(content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+        return hint
+
+
+class LayerEditor(QFrame):
+    """One recurrent layer's row: kind, units, bidirectional, dropouts, cuDNN badge, move/remove."""
+
+    changed = Signal()
+    moveRequested = Signal(object, int)  # self, -1 up / +1 down
+    removeRequested = Signal(object)
+
+    def __init__(self, layer: RecurrentLayerSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._extra = layer  # keeps fields the row does not edit (activation, unroll, ...)
+        self.title = QLabel()
+        self.title.setMinimumWidth(22)
+        self.kind = QComboBox()
+        self.kind.addItems(["LSTM", "GRU"])
+        self.kind.setToolTip("LSTM keeps a separate cell state; GRU is smaller (3 gates instead of 4).")
+        self.units = QSpinBox()
+        self.units.setRange(1, 4096)
+        self.units.setToolTip("Hidden units: the size of the vector this layer outputs per step.")
+        self.bidirectional = QCheckBox("bidirectional")
+        self.bidirectional.setToolTip("Reads the sequence forwards and backwards and concatenates both (doubles the output size).")
+        self.dropout = QDoubleSpinBox()
+        self.dropout.setRange(0.0, 0.95)
+        self.dropout.setSingleStep(0.05)
+        self.dropout.setDecimals(2)
+        self.dropout.setToolTip("Dropout on the layer's inputs (keeps cuDNN).")
+        self.recurrent_dropout = QDoubleSpinBox()
+        self.recurrent_dropout.setRange(0.0, 0.95)
+        self.recurrent_dropout.setSingleStep(0.05)
+        self.recurrent_dropout.setDecimals(2)
+        self.recurrent_dropout.setToolTip("Dropout on the recurrent state (turns cuDNN off).")
+        self.return_sequences = QLabel()
+        self.return_sequences.setWordWrap(True)
+        self.return_sequences.setStyleSheet("QLabel { color: palette(dark); }")
+        self.badge = QLabel()
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.up = QToolButton(text="▲", toolTip="Move this layer up")
+        self.down = QToolButton(text="▼", toolTip="Move this layer down")
+        self.remove = QToolButton(text="✕", toolTip="Remove this layer")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.title)
+        top.addWidget(self.kind)
+        top.addWidget(QLabel("units"))
+        top.addWidget(self.units)
+        top.addWidget(self.bidirectional)
+        top.addStretch(1)
+        top.addWidget(self.badge)
+        top.addWidget(self.up)
+        top.addWidget(self.down)
+        top.addWidget(self.remove)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addSpacing(self.title.minimumWidth() + 6)
+        bottom.addWidget(QLabel("dropout"))
+        bottom.addWidget(self.dropout)
+        bottom.addWidget(QLabel("recurrent dropout"))
+        bottom.addWidget(self.recurrent_dropout)
+        bottom.addStretch(1)
+        note = QHBoxLayout()
+        note.setContentsMargins(0, 0, 0, 0)
+        note.addSpacing(self.title.minimumWidth() + 6)
+        note.addWidget(self.return_sequences, 1)
+        self.top_row = top
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+        layout.addLayout(note)
+
+        self.set_layer(layer)
+        self.kind.currentIndexChanged.connect(self._emit_changed)
+        self.units.valueChanged.connect(self._emit_changed)
+        self.bidirectional.toggled.connect(self._emit_changed)
+        self.dropout.valueChanged.connect(self._emit_changed)
+        self.recurrent_dropout.valueChanged.connect(self._emit_changed)
+        self.up.clicked.connect(self._move_up)
+        self.down.clicked.connect(self._move_down)
+        self.remove.clicked.connect(self._remove)
+
+    def set_layer(self, layer: RecurrentLayerSpec) -> None:
+        self._extra = layer
+        for widget in (self.kind, self.units, self.bidirectional, self.dropout, self.recurrent_dropout):
+            widget.blockSignals(True)
+        self.kind.setCurrentText(layer.kind)
+        self.units.setValue(int(layer.units))
+        self.bidirectional.setChecked(bool(layer.bidirectional))
+        self.dropout.setValue(float(layer.dropout))
+        self.recurrent_dropout.setValue(float(layer.recurrent_dropout))
+        for widget in (self.kind, self.units, self.bidirectional, self.dropout, self.recurrent_dropout):
+            widget.blockSignals(False)
+
+    def layer(self) -> RecurrentLayerSpec:
+        return replace(
+            self._extra,
+            kind=self.kind.currentText(),
+            units=int(self.units.value()),
+            bidirectional=self.bidirectional.isChecked(),
+            dropout=round(float(self.dropout.value()), 4),
+            recurrent_dropout=round(float(self.recurrent_dropout.value()), 4),
+        )
+
+    def set_position(self, index: int, count: int, returns_sequences: bool, note: str) -> None:
+        self.title.setText(f"<b>{index + 1}.</b>")
+        self.up.setEnabled(index > 0)
+        self.down.setEnabled(index < count - 1)
+        self.remove.setEnabled(count > 1)
+        self.return_sequences.setText(f"<code>return_sequences=<b>{returns_sequences}</b></code> — {_escape(note)}")
+        self.return_sequences.setToolTip(note)
+
+    def set_verdict(self, verdict: cudnn.CudnnVerdict | None) -> None:
+        if verdict is None:
+            self.badge.clear()
+            return
+        if verdict.eligible:
+            self.badge.setText("cuDNN ✓")
+            self.badge.setStyleSheet(GOOD_STYLE)
+            lines = ["This layer can run on the fast cuDNN kernel."]
+        else:
+            self.badge.setText("no cuDNN")
+            self.badge.setStyleSheet(AMBER_STYLE)
+            lines = ["This layer cannot use the fast cuDNN kernel:"]
+            lines += [f"• {reason}" for reason in verdict.reasons]
+            if verdict.fixes:
+                lines.append("To fix:")
+                lines += [f"• {fix}" for fix in verdict.fixes]
+        lines += [f"({note})" for note in getattr(verdict, "notes", [])]
+        self.badge.setToolTip("\n".join(lines))
+
+    @Slot()
+    def _emit_changed(self) -> None:
+        self.changed.emit()
+
+    @Slot()
+    def _move_up(self) -> None:
+        self.moveRequested.emit(self, -1)
+
+    @Slot()
+    def _move_down(self) -> None:
+        self.moveRequested.emit(self, 1)
+
+    @Slot()
+    def _remove(self) -> None:
+        self.removeRequested.emit(self)
+
+
+class ModelBuilderPanel(QWidget):
+    """Edit a :class:`ModelSpec` and see its shapes, parameters and cuDNN eligibility instantly.
+
+    ``specChanged(ModelSpec)`` is emitted after every edit that leaves a valid spec.
+    ``set_data(shaped)`` gives the panel the current :class:`core.shaping.tensorize.ShapedData`:
+    a new dataset resets the model to :func:`default_spec`; re-shaping the same dataset keeps
+    the layers and head and follows the input dimensions.
+    """
+
+    specChanged = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shaped: Any = None
+        self._mask_for_lint: Any = None
+        self._spec = ModelSpec()
+        self._problems: list[str] = []
+        self._error: str | None = None
+        self._updating = False
+        self._layer_editors: list[LayerEditor] = []
+        self._build_ui()
+        self.set_spec(self._spec, emit=False)
+
+    # ---- construction -------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        # Input
+        self.input_kind = QComboBox()
+        for key, label in INPUT_KINDS:
+            self.input_kind.addItem(label, key)
+        self.timesteps = QSpinBox()
+        self.timesteps.setRange(0, 10_000_000)
+        self.timesteps.setSpecialValueText("None (any length)")
+        self.timesteps.setToolTip("Timesteps per sample (the T of input_shape=(T, F)); None accepts any length.")
+        self.features = QSpinBox()
+        self.features.setRange(1, 1_000_000)
+        self.features.setToolTip("Features per timestep (the F of input_shape=(T, F)).")
+        self.mask_value = QDoubleSpinBox()
+        self.mask_value.setRange(-1e9, 1e9)
+        self.mask_value.setDecimals(4)
+        self.mask_value.setToolTip("Masking skips a timestep when ALL its features equal this value.")
+        self.vocab_size = QSpinBox()
+        self.vocab_size.setRange(2, 10_000_000)
+        self.embedding_dim = QSpinBox()
+        self.embedding_dim.setRange(1, 4096)
+        self.mask_zero = QCheckBox("id 0 is padding (mask_zero)")
+        input_box = QGroupBox("Input")
+        self.input_form = QFormLayout(input_box)
+        self.input_form.addRow("Input layer", self.input_kind)
+        self.input_form.addRow("Timesteps", self.timesteps)
+        self.input_form.addRow("Features", self.features)
+        self.input_form.addRow("Mask value", self.mask_value)
+        self.input_form.addRow("Vocabulary size", self.vocab_size)
+        self.input_form.addRow("Embedding size", self.embedding_dim)
+        self.input_form.addRow("", self.mask_zero)
+
+        # Layers
+        self.layers_box = QGroupBox("Recurrent layers")
+        self.layers_layout = QVBoxLayout(self.layers_box)
+        self.layers_layout.setSpacing(4)
+        self.add_layer_button = QPushButton("Add layer")
+        self.add_layer_button.setToolTip("Stack another recurrent layer on top (the one below then returns sequences).")
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_layer_button)
+        add_row.addStretch(1)
+        self.layers_layout.addLayout(add_row)
+
+        # Head
+        self.task = QComboBox()
+        for key, label in TASKS:
+            self.task.addItem(label, key)
+        self.n_outputs = QSpinBox()
+        self.n_outputs.setRange(1, 100_000)
+        self.n_outputs.setToolTip("Classes (multi-class) or target values per sample (regression).")
+        self.hidden_units = QSpinBox()
+        self.hidden_units.setRange(0, 4096)
+        self.hidden_units.setSpecialValueText("none")
+        self.hidden_units.setToolTip("A ReLU Dense layer between the recurrent layers and the output (0 = none).")
+        self.sequence_classes = QSpinBox()
+        self.sequence_classes.setRange(0, 100_000)
+        self.sequence_classes.setSpecialValueText("numbers (no classes)")
+        self.sequence_classes.setToolTip("Sequence output: classes per step (softmax), or numbers when 0.")
+        head_box = QGroupBox("Head")
+        self.head_form = QFormLayout(head_box)
+        self.head_form.addRow("Task", self.task)
+        self.head_form.addRow("Outputs", self.n_outputs)
+        self.head_form.addRow("Hidden units", self.hidden_units)
+        self.head_form.addRow("Classes per step", self.sequence_classes)
+
+        self.reset_button = QPushButton("Reset to defaults from data")
+        self.reset_button.setToolTip("A one-layer LSTM(32) with the input and head this data needs.")
+        self.reset_button.setEnabled(False)
+
+        editors = QWidget()
+        editors_layout = QVBoxLayout(editors)
+        editors_layout.addWidget(input_box)
+        editors_layout.addWidget(self.layers_box)
+        editors_layout.addWidget(head_box)
+        editors_layout.addWidget(self.reset_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        editors_layout.addStretch(1)
+        scroll = EditorScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(editors)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._editors = editors
+        self._scroll = scroll
+        editors.installEventFilter(self)
+
+        # Table and warnings
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Layer", "Type", "Output shape", "Params", "Why this shape"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.total_label = QLabel()
+        self.input_shape_label = QLabel()
+        self.input_shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.input_shape_label)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.total_label)
+        right_layout.addWidget(self.warnings)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self._splitter = splitter
+
+        for signal in (
+            self.input_kind.currentIndexChanged,
+            self.timesteps.valueChanged,
+            self.features.valueChanged,
+            self.mask_value.valueChanged,
+            self.vocab_size.valueChanged,
+            self.embedding_dim.valueChanged,
+            self.mask_zero.toggled,
+            self.task.currentIndexChanged,
+            self.n_outputs.valueChanged,
+            self.hidden_units.valueChanged,
+            self.sequence_classes.valueChanged,
+        ):
+            signal.connect(self._on_edited)
+        self.add_layer_button.clicked.connect(self.add_layer)
+        self.reset_button.clicked.connect(self.reset_to_defaults)
+
+    # ---- public API ---------------------------------------------------------------------------
+    def spec(self) -> ModelSpec:
+        """The last valid spec (the one most recently emitted)."""
+        return self._spec
+
+    def problems(self) -> list[str]:
+        """Why the spec cannot train on the data now (validation error first); empty when it can."""
+        return ([self._error] if self._error else []) + list(self._problems)
+
+    def set_spec(self, spec: ModelSpec, *, emit: bool = True) -> None:
+        """Show ``spec`` in the editors (signals blocked) and redraw."""
+        self._updating = True
+        try:
+            self._fill_editors(spec)
+        finally:
+            self._updating = False
+        self._refresh(emit=emit, force=True)
+
+    def set_data(self, shaped: Any) -> None:
+        """Follow the current ShapedData (``None`` clears it). See the class docstring."""
+        previous = self._shaped
+        self._shaped = shaped
+        self.reset_button.setEnabled(shaped is not None)
+        self._mask_for_lint = None
+        if shaped is not None and getattr(shaped, "mask", None) is not None:
+            not_right_padded, fully_masked = cudnn.mask_problems(shaped.mask)
+            if not_right_padded or fully_masked:  # only then does the mask change any verdict
+                self._mask_for_lint = shaped.mask
+        if shaped is None:
+            self._refresh(emit=False)
+            return
+        same_dataset = previous is not None and getattr(previous, "dataset", None) is getattr(shaped, "dataset", object())
+        if not same_dataset:
+            self.set_spec(default_spec(shaped))
+            return
+        self.set_spec(self._follow_input(self._current_or_last(), shaped))
+
+    @Slot()
+    def reset_to_defaults(self) -> None:
+        if self._shaped is not None:
+            self.set_spec(default_spec(self._shaped))
+
+    @Slot()
+    def add_layer(self) -> None:
+        if len(self._layer_editors) >= MAX_LAYERS:
+            return
+        template = self._layer_editors[-1].layer() if self._layer_editors else RecurrentLayerSpec()
+        self._insert_editor(len(self._layer_editors), replace(template))
+        self._on_edited()
+
+    def remove_layer(self, index: int) -> None:
+        if len(self._layer_editors) <= 1 or not 0 <= index < len(self._layer_editors):
+            return
+        self._discard_editor(self._layer_editors.pop(index))
+        self._on_edited()
+
+    def move_layer(self, index: int, offset: int) -> None:
+        target = index + offset
+        if not (0 <= index < len(self._layer_editors) and 0 <= target < len(self._layer_editors)):
+            return
+        layers = [editor.layer() for editor in self._layer_editors]
+        layers[index], layers[target] = layers[target], layers[index]
+        self._updating = True
+        try:
+            for editor, layer in zip(self._layer_editors, layers):
+                editor.set_layer(layer)
+        finally:
+            self._updating = False
+        self._on_edited()
+
+    @property
+    def layer_editors(self) -> list[LayerEditor]:
+        return list(self._layer_editors)
+
+    # ---- editors ↔ spec -----------------------------------------------------------------------
+    def _fill_editors(self, spec: ModelSpec) -> None:
+        widgets = (
+            self.input_kind, self.timesteps, self.features, self.mask_value, self.vocab_size,
+            self.embedding_dim, self.mask_zero, self.task, self.n_outputs, self.hidden_units, self.sequence_classes,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            inp = spec.input
+            self.input_kind.setCurrentIndex(max(0, self.input_kind.findData(inp.kind)))
+            self.timesteps.setValue(int(inp.timesteps or 0))
+            self.features.setValue(max(1, int(inp.features)))
+            self.mask_value.setValue(float(inp.mask_value))
+            self.vocab_size.setValue(max(2, int(inp.vocab_size or 2)))
+            self.embedding_dim.setValue(int(inp.embedding_dim))
+            self.mask_zero.setChecked(bool(inp.mask_zero))
+            head = spec.head
+            self.task.setCurrentIndex(max(0, self.task.findData(head.task)))
+            self.n_outputs.setValue(int(head.n_outputs))
+            self.hidden_units.setValue(int(head.hidden_units))
+            self.sequence_classes.setValue(int(head.sequence_classes or 0))
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        for editor in self._layer_editors:
+            self._discard_editor(editor)
+        self._layer_editors = []
+        for layer in spec.layers:
+            self._insert_editor(len(self._layer_editors), layer)
+
+    def _discard_editor(self, editor: LayerEditor) -> None:
+        self.layers_layout.removeWidget(editor)
+        editor.hide()
+        editor.setParent(None)  # gone from the panel now, not when the event loop gets to it
+        editor.deleteLater()
+
+    def _insert_editor(self, index: int, layer: RecurrentLayerSpec) -> None:
+        editor = LayerEditor(layer)
+        editor.changed.connect(self._on_edited)
+        editor.moveRequested.connect(self._on_move_requested)
+        editor.removeRequested.connect(self._on_remove_requested)
+        self._layer_editors.insert(index, editor)
+        self.layers_layout.insertWidget(index, editor)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self._editors and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_editor_width()
+        return super().eventFilter(watched, event)
+
+    def _fit_editor_width(self) -> None:
+        """Never clip the editors: the left side is at least as wide as their widest row."""
+        self._scroll.updateGeometry()
+        if self._scroll.width() < self._scroll.minimumSizeHint().width():
+            self._splitter.refresh()  # the splitter does not re-read minimum sizes by itself
+
+    def _spec_from_editors(self) -> ModelSpec:
+        kind = self.input_kind.currentData()
+        inp = InputSpec(
+            kind=kind,
+            timesteps=int(self.timesteps.value()) or None,
+            features=1 if kind == "embedding" else int(self.features.value()),
+            mask_value=float(self.mask_value.value()),
+            vocab_size=int(self.vocab_size.value()) if kind == "embedding" else None,
+            embedding_dim=int(self.embedding_dim.value()),
+            mask_zero=self.mask_zero.isChecked(),
+        )
+        task = self.task.currentData()
+        sequence_classes = int(self.sequence_classes.value()) or None
+        n_outputs = 1 if task == "binary" else int(self.n_outputs.value())
+        if task == "sequence" and sequence_classes:
+            n_outputs = sequence_classes
+        head = HeadSpec(
+            task=task,
+            n_outputs=n_outputs,
+            hidden_units=int(self.hidden_units.value()),
+            sequence_classes=sequence_classes if task == "sequence" else None,
+        )
+        return ModelSpec(input=inp, layers=tuple(editor.layer() for editor in self._layer_editors), head=head)
+
+    def _current_or_last(self) -> ModelSpec:
+        try:
+            return self._spec_from_editors().validate()
+        except ModelSpecError:
+            return self._spec
+
+    def _follow_input(self, spec: ModelSpec, shaped: Any) -> ModelSpec:
+        """Keep layers and head; take timesteps, features, pad value and vocabulary from the data."""
+        fresh = default_spec(shaped).input
+        inp = spec.input
+        if inp.kind == fresh.kind or {inp.kind, fresh.kind} <= {"dense", "masking"}:
+            kind = fresh.kind if inp.kind == "embedding" or fresh.kind == "embedding" else inp.kind
+            if fresh.kind == "masking" and inp.kind == "dense":
+                kind = "masking"  # re-shaping added padding: it needs a mask
+            inp = replace(
+                inp,
+                kind=kind,
+                timesteps=fresh.timesteps if inp.timesteps is not None else None,
+                features=fresh.features,
+                mask_value=fresh.mask_value,
+                vocab_size=fresh.vocab_size if fresh.kind == "embedding" else inp.vocab_size,
+            )
+        else:
+            inp = fresh
+        return replace(spec, input=inp)
+
+    # ---- reacting to edits --------------------------------------------------------------------
+    @Slot(object, int)
+    def _on_move_requested(self, editor: LayerEditor, offset: int) -> None:
+        if editor in self._layer_editors:
+            self.move_layer(self._layer_editors.index(editor), offset)
+
+    @Slot(object)
+    def _on_remove_requested(self, editor: LayerEditor) -> None:
+        if editor in self._layer_editors:
+            self.remove_layer(self._layer_editors.index(editor))
+
+    @Slot()
+    def _on_edited(self, *_: Any) -> None:
+        if not self._updating:
+            self._refresh(emit=True)
+
+    def _refresh(self, *, emit: bool, force: bool = False) -> None:
+        self._update_visibility()
+        try:
+            spec = self._spec_from_editors().validate()
+        except ModelSpecError as exc:
+            self._error = str(exc)
+            self._show_warnings()
+            return
+        self._error = None
+        changed = spec != self._spec
+        self._spec = spec
+        self._update_table(spec)
+        self._update_layers(spec)
+        self._problems = spec_fits_data(spec, self._shaped) if self._shaped is not None else []
+        self._show_warnings()
+        if emit and (changed or force):
+            self.specChanged.emit(spec)
+
+    def _update_visibility(self) -> None:
+        kind = self.input_kind.currentData()
+        task = self.task.currentData()
+        self.input_form.setRowVisible(self.features, kind != "embedding")
+        self.input_form.setRowVisible(self.mask_value, kind == "masking")
+        self.input_form.setRowVisible(self.vocab_size, kind == "embedding")
+        self.input_form.setRowVisible(self.embedding_dim, kind == "embedding")
+        self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
+        self.head_form.setRowVisible(self.n_outputs, task in ("multiclass", "regression") or (task == "sequence" and not self.sequence_classes.value()))
+        self.head_form.setRowVisible(self.sequence_classes, task == "sequence")
+        self.add_layer_button.setEnabled(len(self._layer_editors) < MAX_LAYERS)
+
+    def _update_table(self, spec: ModelSpec) -> None:
+        rows = layer_table(spec)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            cells = (row.name, row.class_name, _format_shape(row.output_shape), f"{row.params:,}", row.note)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 4:
+                    item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        self.total_label.setText(f"Total parameters: <b>{total_params(spec):,}</b>")
+        inp = spec.input
+        t = "None" if inp.timesteps is None else str(inp.timesteps)
+        shape = f"({t},)" if inp.kind == "embedding" else f"({t}, {inp.features})"
+        self.input_shape_label.setText(f"<code>keras.Input(shape={shape})</code> — the batch dimension is not part of it.")
+
+    def _update_layers(self, spec: ModelSpec) -> None:
+        padding = getattr(self._shaped, "padding", None) if self._shaped is not None else None
+        verdicts = cudnn.lint(spec, padding, mask=self._mask_for_lint)
+        notes = {row.name: row.note for row in layer_table(spec)}
+        count = len(self._layer_editors)
+        for index, editor in enumerate(self._layer_editors):
+            name = recurrent_layer_name(spec.layers[index], index + 1)
+            editor.set_position(index, count, spec.return_sequences(index), notes.get(name, ""))
+            editor.set_verdict(verdicts[index] if index < len(verdicts) else None)
+        self._fit_editor_width()
+
+    def _show_warnings(self) -> None:
+        if self._error:
+            self.warnings.setStyleSheet(ERROR_STYLE)
+            self.warnings.setText(f"<b>This model cannot be built:</b> {self._error}")
+        elif self._problems:
+            self.warnings.setStyleSheet(WARNING_STYLE)
+            items = "".join(f"<li>{_escape(p)}</li>" for p in self._problems)
+            self.warnings.setText(f"<b>This model does not fit the data:</b><ul style='margin:0'>{items}</ul>")
+        elif self._shaped is not None:
+            self.warnings.setStyleSheet(OK_STYLE)
+            self.warnings.setText("✓ The model fits the data.")
+        else:
+            self.warnings.setStyleSheet("")
+            self.warnings.setText("Load a file to check the model against the data.")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

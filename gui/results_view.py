@@ -1,0 +1,190 @@
+"""What a finished run achieved: final metrics, and a confusion matrix or prediction-vs-truth plot.
+
+The training child computes everything (``core.training.runner.validation_report``); this
+view only draws the small JSON it sends with the ``end`` event: ``confusion_matrix`` (rows =
+true class) with ``class_names`` for classification, ``predictions`` (``[prediction, truth]``
+pairs of the first target) for regression.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from gui.views.theme import BLUE, ORANGE, theme_for
+
+MAX_ANNOTATED_CLASSES = 20  # beyond this the cells are too small for numbers
+STOP_REASON_TEXT = {
+    "completed": "Completed",
+    "early_stopping": "Stopped early (no improvement)",
+    "user": "Stopped by you",
+    "nan_loss": "Stopped: the loss became NaN",
+    "error": "Failed",
+}
+
+
+def format_metric(value: Any) -> str:
+    """Four significant digits, or ``—`` for missing/non-finite values."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if not math.isfinite(number):
+        return "NaN" if math.isnan(number) else "—"
+    return f"{number:.4g}"
+
+
+def result_section(result: dict[str, Any], key: str) -> Any:
+    """A result entry that the child sends at top level (or nested under ``validation``)."""
+    if key in result:
+        return result[key]
+    nested = result.get("validation")
+    return nested.get(key) if isinstance(nested, dict) else None
+
+
+class ResultsView(QWidget):
+    """Summary text plus one plot: confusion matrix (classification) or prediction vs truth."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.plot = pg.PlotWidget()
+        theme = theme_for(self)
+        self.plot.setBackground(theme.qcolor(theme.background))
+        theme.style_plot(self.plot.getPlotItem())
+        for name in ("bottom", "left"):
+            self.plot.getPlotItem().getAxis(name).enableAutoSIPrefix(False)
+        self.plot.setMinimumHeight(180)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.plot, 1)
+        self.kind: str | None = None  # "confusion" | "scatter" | None
+        self.clear()
+
+    def clear(self, message: str = "Results appear here when a run ends.") -> None:
+        self.kind = None
+        self.summary.setText(f"<i>{message}</i>")
+        item = self.plot.getPlotItem()
+        item.clear()
+        item.setTitle("")
+        item.setLabel("bottom", "")
+        item.setLabel("left", "")
+        item.getAxis("bottom").setTicks(None)
+        item.getAxis("left").setTicks(None)
+        item.invertY(False)
+        self.plot.setVisible(False)
+
+    def show_result(self, result: dict[str, Any]) -> None:
+        """Draw a finished run's ``end`` payload."""
+        self.summary.setText(self._summary_html(result))
+        matrix = result_section(result, "confusion_matrix")
+        predictions = result_section(result, "predictions")
+        item = self.plot.getPlotItem()
+        item.clear()
+        if matrix:
+            self._draw_confusion(np.asarray(matrix, dtype=np.float64), result_section(result, "class_names"))
+        elif predictions:
+            self._draw_scatter(np.asarray(predictions, dtype=np.float64))
+        else:
+            self.kind = None
+            self.plot.setVisible(False)
+
+    # ---- text -----------------------------------------------------------------------------------
+    def _summary_html(self, result: dict[str, Any]) -> str:
+        reason = str(result.get("stop_reason") or "completed")
+        rows = [("Outcome", STOP_REASON_TEXT.get(reason, reason))]
+        if result.get("message"):
+            rows.append(("", _escape(str(result["message"]))))
+        if result.get("epochs_run") is not None:
+            rows.append(("Epochs run", str(result["epochs_run"])))
+        if result.get("best_epoch"):
+            rows.append(("Best epoch", str(result["best_epoch"])))
+        final = result.get("final") or {}
+        for key, value in final.items():
+            rows.append((f"{key} (best epoch)", format_metric(value)))
+        test = result.get("test") or {}
+        for key, value in test.items():
+            rows.append((f"test {key}", format_metric(value)))
+        seconds = result.get("seconds")
+        if seconds:
+            rows.append(("Training time", f"{float(seconds):.1f} s"))
+            n_train, epochs = result.get("n_train"), result.get("epochs_run")
+            if n_train and epochs:
+                rows.append(("Throughput", f"{float(n_train) * float(epochs) / float(seconds):,.0f} samples/s"))
+        if result.get("n_train"):
+            rows.append(("Samples", f"{int(result['n_train']):,} train, {int(result.get('n_val') or 0):,} validation"))
+        cells = "".join(
+            f"<tr><td style='padding-right:12px'><b>{_escape(k)}</b></td><td>{v}</td></tr>" if k else f"<tr><td colspan='2'>{v}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table cellspacing='0' cellpadding='1'>{cells}</table>"
+
+    # ---- plots ----------------------------------------------------------------------------------
+    def _draw_confusion(self, matrix: np.ndarray, class_names: Any) -> None:
+        self.kind = "confusion"
+        self.plot.setVisible(True)
+        item = self.plot.getPlotItem()
+        n = matrix.shape[0]
+        names = [str(c) for c in (class_names or range(n))][:n]
+        totals = matrix.sum(axis=1, keepdims=True)
+        share = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+        image = pg.ImageItem(share, axisOrder="row-major")
+        image.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256))
+        image.setLevels((0.0, 1.0))
+        item.addItem(image)
+        if n <= MAX_ANNOTATED_CLASSES:
+            for row in range(n):
+                for col in range(n):
+                    colour = (0, 0, 0) if share[row, col] > 0.6 else (255, 255, 255)
+                    text = pg.TextItem(f"{int(matrix[row, col])}", color=colour, anchor=(0.5, 0.5))
+                    text.setPos(col + 0.5, row + 0.5)
+                    item.addItem(text)
+        ticks = [[(i + 0.5, _short(name)) for i, name in enumerate(names)]] if n <= MAX_ANNOTATED_CLASSES else None
+        item.getAxis("bottom").setTicks(ticks)
+        item.getAxis("left").setTicks(ticks)
+        item.setLabel("bottom", "predicted class")
+        item.setLabel("left", "true class")
+        item.setTitle("Confusion matrix (validation set; colour = share of the true class)")
+        item.invertY(True)
+        item.setAspectLocked(False)
+        item.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+
+    def _draw_scatter(self, pairs: np.ndarray) -> None:
+        self.kind = "scatter"
+        self.plot.setVisible(True)
+        item = self.plot.getPlotItem()
+        item.invertY(False)
+        item.getAxis("bottom").setTicks(None)
+        item.getAxis("left").setTicks(None)
+        truth, prediction = pairs[:, 1], pairs[:, 0]
+        scatter = pg.ScatterPlotItem(truth, prediction, size=6, pen=None, brush=pg.mkBrush(*BLUE, 160))
+        item.addItem(scatter)
+        if truth.size:
+            low = float(min(truth.min(), prediction.min()))
+            high = float(max(truth.max(), prediction.max()))
+            item.addItem(pg.PlotDataItem([low, high], [low, high], pen=pg.mkPen(*ORANGE, width=1.5, style=Qt.PenStyle.DashLine)))
+        item.setLabel("bottom", "true value")
+        item.setLabel("left", "prediction")
+        item.setTitle("Prediction vs truth (validation set; dashed = perfect)")
+        item.autoRange()
+
+
+def _short(name: str, limit: int = 12) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

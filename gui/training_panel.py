@@ -1,0 +1,720 @@
+"""Train the model on the loaded file and watch it learn: settings, controls, live curves, results.
+
+The panel builds a :class:`core.training.job.TrainingJob` from the current data (path, load,
+padding and window options), the model builder's spec and its own settings, and hands it to
+a :class:`~gui.training_controller.TrainingController`, which runs it in the warm training
+child. Events arrive on the main thread as plain dicts; curves are redrawn at most
+``REDRAW_HZ`` times a second with ``setData`` (downsampled and clipped to the view, so long
+runs stay cheap). When a run ends the best epoch is marked on the curves and the results view
+shows the metrics and a confusion matrix or a prediction-vs-truth plot.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.model.spec import ModelSpec
+from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.training.config import TrainingConfig
+from gui import training_controller as tc
+from gui.results_view import ResultsView, format_metric
+from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, theme_for
+
+log = logging.getLogger(__name__)
+
+REDRAW_HZ = 15
+LOG_LINES = 2000
+
+
+class SeriesBuffer:
+    """An append-only (x, y) series in growing numpy buffers, so ``setData`` never copies lists."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._x = np.empty(capacity, dtype=np.float64)
+        self._y = np.empty(capacity, dtype=np.float64)
+        self._n = 0
+
+    def append(self, x: float, y: float) -> None:
+        if self._n == self._x.size:
+            self._x = np.concatenate([self._x, np.empty_like(self._x)])
+            self._y = np.concatenate([self._y, np.empty_like(self._y)])
+        self._x[self._n] = x
+        self._y[self._n] = y
+        self._n += 1
+
+    def clear(self) -> None:
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._x[: self._n]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self._y[: self._n]
+
+
+def format_eta(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class CurvePlots(QWidget):
+    """Loss (batch and epoch, training and validation) and a metric plot, updated with ``setData``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loss_plot = pg.PlotWidget()
+        self.metric_plot = pg.PlotWidget()
+        theme = theme_for(self)
+        for plot, title, corner in ((self.loss_plot, "Loss", (-10, 10)), (self.metric_plot, "Accuracy", (-10, -30))):
+            item = plot.getPlotItem()
+            plot.setBackground(theme.qcolor(theme.background))
+            item.setTitle(title)
+            item.setLabel("bottom", "epoch")
+            item.showGrid(x=True, y=True, alpha=0.25)
+            item.addLegend(offset=corner, labelTextColor=theme.qcolor(theme.foreground))
+            theme.style_plot(item)
+            item.setMenuEnabled(False)
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, mode="peak")
+            plot.setMinimumHeight(160)
+        self.batch_loss = self.loss_plot.plot(name="loss (batches)", pen=pg.mkPen(*SKY_BLUE, 140, width=1), connect="finite")
+        self.loss = self.loss_plot.plot(name="loss", pen=pg.mkPen(*BLUE, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*BLUE), connect="finite")
+        self.val_loss = self.loss_plot.plot(name="val_loss", pen=pg.mkPen(*ORANGE, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*ORANGE), connect="finite")
+        self.metric = self.metric_plot.plot(name="accuracy", pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
+        self.val_metric = self.metric_plot.plot(name="val_accuracy", pen=pg.mkPen(*VERMILLION, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*VERMILLION), connect="finite")
+        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+        self.markers: list[Any] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.loss_plot, 3)
+        layout.addWidget(self.metric_plot, 2)
+        self.metric_plot.setVisible(False)
+        self.metric_name: str | None = None
+
+    def set_metric_name(self, name: str | None) -> None:
+        """Which non-loss metric the second plot shows (``accuracy``, ``mae``...); None hides it."""
+        self.metric_name = name
+        self.metric_plot.setVisible(name is not None)
+        if name is not None:
+            item = self.metric_plot.getPlotItem()
+            item.setTitle(name.replace("_", " ").capitalize())
+            legend = item.legend
+            if legend is not None:
+                legend.clear()
+                legend.addItem(self.metric, name)
+                legend.addItem(self.val_metric, f"val_{name}")
+
+    def clear(self) -> None:
+        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
+            curve.setData([], [])
+        self.clear_markers()
+
+    def clear_markers(self) -> None:
+        for plot, marker in self.markers:
+            plot.removeItem(marker)
+        self.markers = []
+
+    def mark_best_epoch(self, epoch: int) -> None:
+        self.clear_markers()
+        plots = [self.loss_plot] + ([self.metric_plot] if self.metric_name else [])
+        for plot in plots:
+            line = pg.InfiniteLine(
+                pos=epoch,
+                angle=90,
+                pen=pg.mkPen(90, 90, 90, 200, width=1.5, style=Qt.PenStyle.DashLine),
+                label=f"best epoch {epoch}",
+                labelOpts={"position": 0.5, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
+            )
+            plot.addItem(line, ignoreBounds=True)
+            self.markers.append((plot, line))
+
+
+class TrainingPanel(QWidget):
+    """Training settings, Start/Pause/Resume/Stop, progress with ETA, live curves, log and results.
+
+    Feed it the data with :meth:`set_data` (any object with ``path``, ``load_options``,
+    ``padding``, ``window`` — a ``gui.tensor_state.Snapshot``) and the model with
+    :meth:`set_spec` (connect ``ModelBuilderPanel.specChanged``). Call :meth:`shutdown` (or close
+    it) before the application quits.
+    """
+
+    runStarted = Signal(int)
+    runFinished = Signal(object)  # the result dict
+    runFailed = Signal(str)
+
+    def __init__(self, controller: tc.TrainingController | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller or tc.TrainingController(parent=self)
+        self._data: Any = None
+        self._spec: ModelSpec | None = None
+        self._spec_problems: list[str] = []
+        self._info: dict[str, Any] = {}
+        self._history: dict[str, list[float]] = {}
+        self._epoch_x: list[float] = []
+        self._batch_loss = SeriesBuffer()
+        self._progress = (0, 0, 0, None, 0.0)  # epoch, batch, total_batches, epochs, elapsed
+        self._last_result: dict[str, Any] | None = None
+        self._run_job: Any = None
+        self._dirty = False
+        self._model_dir: str | None = None
+        self._closing = False
+        self._build_ui()
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(int(1000 / REDRAW_HZ))
+        self._redraw_timer.timeout.connect(self._redraw)
+        c = self.controller
+        c.stateChanged.connect(self._on_state_changed)
+        c.childStateChanged.connect(self._on_child_state)
+        c.began.connect(self._on_began)
+        c.batchProgress.connect(self._on_batch)
+        c.epochEnded.connect(self._on_epoch)
+        c.finished.connect(self._on_finished)
+        c.failed.connect(self._on_failed)
+        c.logMessage.connect(self._on_log)
+        self._update_buttons()
+
+    # ---- construction -------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        defaults = TrainingConfig()
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 100_000)
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 1_000_000)
+        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate.setDecimals(5)
+        self.learning_rate.setRange(0.00001, 10.0)
+        self.learning_rate.setSingleStep(0.0005)
+        self.validation_split = QDoubleSpinBox()
+        self.validation_split.setRange(0.0, 0.9)
+        self.validation_split.setSingleStep(0.05)
+        self.validation_split.setDecimals(2)
+        self.validation_split.setToolTip("Share of samples held out to measure val_loss (windows of one series: the last ones).")
+        self.early_stopping = QCheckBox("stop when val_loss stops improving")
+        self.patience = QSpinBox()
+        self.patience.setRange(0, 10_000)
+        self.patience.setSuffix(" epochs")
+        self.patience.setToolTip("Epochs without improvement before stopping; the best epoch's weights are kept.")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Same seed, same data split, same initial weights, same curves.")
+        self.early_stopping.toggled.connect(self.patience.setEnabled)
+        self.set_config(defaults)
+        settings = QGroupBox("Training settings")
+        form = QFormLayout(settings)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Batch size", self.batch_size)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Validation split", self.validation_split)
+        form.addRow("Early stopping", self.early_stopping)
+        form.addRow("Patience", self.patience)
+        form.addRow("Seed", self.seed)
+        self._setting_widgets = (self.epochs, self.batch_size, self.learning_rate, self.validation_split, self.early_stopping, self.patience, self.seed)
+
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Train the model on the loaded data in a separate process.")
+        self.pause_button = QPushButton("Pause")
+        self.resume_button = QPushButton("Resume")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after the current batch and keep what was learned so far.")
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.resume_button, self.stop_button):
+            buttons.addWidget(button)
+        self.start_button.clicked.connect(self.start_training)
+        self.pause_button.clicked.connect(self.controller_pause)
+        self.resume_button.clicked.connect(self.controller_resume)
+        self.stop_button.clicked.connect(self.stop_training)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Not started")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.child_status = QLabel()
+        self.child_status.setStyleSheet("QLabel { color: palette(mid); }")
+        self.child_status.setWordWrap(True)
+        self.readiness = QLabel()
+        self.readiness.setWordWrap(True)
+        self.readiness.setStyleSheet("QLabel { color: #7a4a00; }")
+
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(LOG_LINES)
+        self.log.setPlaceholderText("Training log")
+        self.log.setMinimumHeight(90)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(settings)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.readiness)
+        left_layout.addWidget(self.progress)
+        left_layout.addWidget(self.status)
+        left_layout.addWidget(self.child_status)
+        left_layout.addWidget(self.log, 1)
+        left.setMinimumWidth(300)
+        left.setMaximumWidth(420)
+
+        self.curves = CurvePlots()
+        self.results = ResultsView()
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.curves)
+        right.addWidget(self.results)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setChildrenCollapsible(False)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(left)
+        layout.addWidget(right, 1)
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    # ---- inputs -------------------------------------------------------------------------------
+    def config(self) -> TrainingConfig:
+        return TrainingConfig(
+            epochs=int(self.epochs.value()),
+            batch_size=int(self.batch_size.value()),
+            learning_rate=float(self.learning_rate.value()),
+            validation_split=round(float(self.validation_split.value()), 4),
+            early_stopping=self.early_stopping.isChecked(),
+            patience=int(self.patience.value()),
+            seed=int(self.seed.value()),
+        )
+
+    def set_config(self, config: TrainingConfig) -> None:
+        self.epochs.setValue(int(config.epochs))
+        self.batch_size.setValue(int(config.batch_size))
+        self.learning_rate.setValue(float(config.learning_rate))
+        self.validation_split.setValue(float(config.validation_split))
+        self.early_stopping.setChecked(bool(config.early_stopping))
+        self.patience.setValue(int(config.patience))
+        self.patience.setEnabled(bool(config.early_stopping))
+        self.seed.setValue(int(config.seed))
+        self._extra_config = {k: v for k, v in config.to_dict().items() if k not in ("epochs", "batch_size", "learning_rate", "validation_split", "early_stopping", "patience", "seed")}
+
+    def set_data(self, data: Any) -> None:
+        """The current data (a ``Snapshot``-like object, or None). Results of older data are cleared."""
+        previous = self._data
+        self._data = data
+        if data is None or previous is None or getattr(previous, "path", None) != getattr(data, "path", None):
+            if not self.controller.is_busy():
+                self._reset_run_display("Results appear here when a run ends.")
+        self._update_buttons()
+
+    @Slot(object)
+    def set_spec(self, spec: ModelSpec | None) -> None:
+        self._spec = spec
+        self._update_buttons()
+
+    def set_spec_problems(self, problems: list[str]) -> None:
+        """Why the model does not fit the data (shown above the progress bar; training still allowed)."""
+        self._spec_problems = list(problems)
+        self._update_buttons()
+
+    # ---- state read by export and sessions ----------------------------------------------------
+    @property
+    def history(self) -> dict[str, list[float]]:
+        return {k: list(v) for k, v in self._history.items()}
+
+    @property
+    def last_result(self) -> dict[str, Any] | None:
+        return self._last_result
+
+    @property
+    def last_job(self) -> Any:
+        return self._run_job
+
+    def restore_history(self, history: dict[str, list[float]], result: dict[str, Any] | None = None) -> None:
+        """Show a saved run's curves (and results) without training (sessions)."""
+        self._reset_run_display("")
+        self._history = {k: list(v) for k, v in history.items()}
+        n = max((len(v) for v in history.values()), default=0)
+        self._epoch_x = [float(i + 1) for i in range(n)]
+        self._choose_metric()
+        self._redraw()
+        if result:
+            self._last_result = dict(result)
+            if result.get("best_epoch"):
+                self.curves.mark_best_epoch(int(result["best_epoch"]))
+            self.results.show_result(result)
+
+    # ---- commands -----------------------------------------------------------------------------
+    def can_start(self) -> bool:
+        return (
+            self._data is not None
+            and getattr(self._data, "path", None)
+            and self._spec is not None
+            and not self.controller.is_busy()
+            and self.controller.child_state != tc.CHILD_FAILED
+            and not self._closing
+        )
+
+    def build_job(self) -> Any:
+        """The :class:`TrainingJob` for the current data, spec and settings."""
+        from core.training.job import TrainingJob
+
+        if self._model_dir is None:
+            self._model_dir = tempfile.mkdtemp(prefix="shape-explorer-models-")
+        save_path = str(Path(self._model_dir) / f"run-{self.controller.current_run + 1}-{int(time.time())}.keras")
+        data = self._data
+        return TrainingJob(
+            path=str(data.path),
+            load_options=getattr(data, "load_options", None) or LoadOptions(),
+            padding=getattr(data, "padding", None) or PaddingOptions(),
+            window=getattr(data, "window", None),
+            spec=self._spec,
+            config=self._config_with_extras(),
+            save_path=save_path,
+        )
+
+    def _config_with_extras(self) -> TrainingConfig:
+        return self.config().with_changes(**getattr(self, "_extra_config", {}))
+
+    @Slot()
+    def start_training(self) -> int | None:
+        """Start a run (ignored while one is going: the button is disabled then too)."""
+        if not self.can_start():
+            return None
+        try:
+            config = self._config_with_extras().validate()
+        except Exception as exc:  # TrainingError: a plain sentence
+            self._show_error(str(exc))
+            return None
+        job = self.build_job()
+        run_id = self.controller.start(job)
+        if run_id is None:
+            return None
+        self._run_job = job
+        self._reset_run_display("Training…")
+        self._progress = (0, 0, 0, config.epochs, 0.0)
+        self.progress.setFormat("Waiting for TensorFlow…" if self.controller.child_state != tc.CHILD_READY else "Preparing the data…")
+        self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size}, learning rate {config.learning_rate:g}.")
+        self.runStarted.emit(run_id)
+        self._update_buttons()
+        return run_id
+
+    @Slot()
+    def stop_training(self) -> None:
+        if self.controller.is_busy():
+            self._append_log("Stop requested; finishing the current batch…")
+            self.controller.stop()
+
+    @Slot()
+    def controller_pause(self) -> None:
+        self.controller.pause()
+
+    @Slot()
+    def controller_resume(self) -> None:
+        self.controller.resume()
+
+    def is_training(self) -> bool:
+        return self.controller.is_busy()
+
+    def confirm_stop(self, why: str) -> bool:
+        """Ask whether to stop a running run (``why`` says what is about to happen); True = go ahead.
+
+        When the user agrees, a stop is requested. Returns True at once when nothing runs.
+        """
+        if not self.controller.is_busy():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Training is running",
+            f"{why} Stop the training run? What it learned so far will be lost unless you export it after it stops.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.stop_training()
+        return True
+
+    def shutdown(self) -> bool:
+        """Stop any run, end the worker thread and the child, delete temporary models."""
+        self._closing = True
+        self._redraw_timer.stop()
+        ok = self.controller.shutdown()
+        self._redraw_timer.stop()
+        if self._model_dir is not None:
+            shutil.rmtree(self._model_dir, ignore_errors=True)
+            self._model_dir = None
+        return ok
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self.confirm_stop("The window is closing."):
+            event.ignore()
+            return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        # Warm the training child the first time the panel is shown (TensorFlow takes seconds).
+        if not self._closing:
+            self.controller.ensure_started()
+        super().showEvent(event)
+
+    # ---- controller events --------------------------------------------------------------------
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        if state == tc.PAUSED:
+            self.status.setText("Paused. Resume to continue, or Stop.")
+        elif state == tc.STOPPING:
+            self.status.setText("Stopping after the current batch…")
+        elif state == tc.RUNNING:
+            self.status.setText("Training…")
+        self._update_buttons()
+
+    @Slot(str, str)
+    def _on_child_state(self, state: str, message: str) -> None:
+        text = {
+            tc.CHILD_STARTING: "Trainer: starting TensorFlow in the background…",
+            tc.CHILD_READY: "Trainer: ready.",
+            tc.CHILD_CRASHED: "Trainer: crashed — restarting it.",
+            tc.CHILD_FAILED: "Trainer: unavailable.",
+            tc.CHILD_CLOSED: "Trainer: closed.",
+        }.get(state, state)
+        self.child_status.setText(text)
+        if message:
+            self._append_log(message)
+        if state == tc.CHILD_FAILED and message:
+            self._show_error(message)
+        self._update_buttons()
+
+    @Slot(object)
+    def _on_began(self, info: dict) -> None:
+        self._info = dict(info)
+        epochs = int(info.get("epochs") or self._progress[3] or 0)
+        self._progress = (0, 0, int(info.get("steps_per_epoch") or 0), epochs, 0.0)
+        parts = []
+        if info.get("train_samples") is not None:
+            parts.append(f"{int(info['train_samples']):,} training and {int(info.get('validation_samples') or 0):,} validation samples")
+        if info.get("params") is not None:
+            parts.append(f"{int(info['params']):,} parameters")
+        if info.get("streaming"):
+            parts.append("streaming batches from disk")
+        self._append_log("Training began: " + (", ".join(parts) or "…") + ".")
+        self.progress.setFormat("Epoch 1 starting…")
+
+    @Slot(object)
+    def _on_batch(self, payload: dict) -> None:
+        epoch = int(payload.get("epoch") or 1)
+        batch = int(payload.get("batch") or 0)
+        total = payload.get("total_batches") or self._progress[2] or 0
+        elapsed = float(payload.get("elapsed") or 0.0)
+        self._progress = (epoch, batch, int(total), self._progress[3], elapsed)
+        loss = (payload.get("logs") or {}).get("loss")
+        if loss is not None and total:
+            self._batch_loss.append(epoch - 1 + batch / total, float(loss))
+        self._schedule_redraw()
+
+    @Slot(int, object)
+    def _on_epoch(self, epoch: int, logs: dict) -> None:
+        n = len(self._epoch_x)
+        self._epoch_x.append(float(epoch))
+        for key, value in logs.items():
+            self._history.setdefault(key, [math.nan] * n).append(float(value))
+        for key, values in self._history.items():
+            if len(values) < n + 1:
+                values.append(math.nan)
+        if self.curves.metric_name is None:
+            self._choose_metric()
+        total = self._progress[2]
+        self._progress = (epoch, total, total, self._progress[3], self._progress[4])
+        self._append_log(f"Epoch {epoch}: " + ", ".join(f"{k} {format_metric(v)}" for k, v in logs.items()))
+        self._schedule_redraw()
+
+    @Slot(object)
+    def _on_finished(self, result: dict) -> None:
+        self._last_result = dict(result)
+        history = result.get("history")
+        if history and len(next(iter(history.values()), [])) >= len(self._epoch_x):
+            self._history = {k: [float(v) for v in values] for k, values in history.items()}
+            self._epoch_x = [float(i + 1) for i in range(max(len(v) for v in history.values()))]
+            self._choose_metric()
+        self._redraw()
+        best = result.get("best_epoch")
+        if best:
+            self.curves.mark_best_epoch(int(best))
+        self.results.show_result(result)
+        reason = result.get("stop_reason") or "completed"
+        message = str(result.get("message") or "Training finished.")
+        self.status.setText(message)
+        self._append_log(message)
+        if result.get("saved_model"):
+            self._append_log(f"The trained model is ready to export (File ▸ Export ▸ Model).")
+        epochs_done = len(self._epoch_x)
+        planned = self._progress[3] or epochs_done
+        if reason == "completed":
+            self.progress.setValue(self.progress.maximum())
+            self.progress.setFormat(f"Done: {epochs_done} epoch{'s' if epochs_done != 1 else ''}")
+        else:
+            self.progress.setFormat(f"{reason.replace('_', ' ').capitalize()} after {epochs_done} of {planned} epochs")
+        self._update_buttons()
+        self.runFinished.emit(dict(result))
+        if reason == "nan_loss":
+            self._show_error(message)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._redraw()
+        self.status.setText(message)
+        self.progress.setFormat("Failed")
+        self._append_log(f"Error: {message}")
+        self.results.clear("The run failed: " + message)
+        self._update_buttons()
+        self.runFailed.emit(message)
+        self._show_error(message)
+
+    @Slot(str)
+    def _on_log(self, message: str) -> None:
+        self._append_log(message)
+
+    # ---- drawing ------------------------------------------------------------------------------
+    def _schedule_redraw(self) -> None:
+        self._dirty = True
+        if not self._redraw_timer.isActive() and not self._closing:
+            self._redraw_timer.start()
+
+    @Slot()
+    def _redraw(self) -> None:
+        self._redraw_timer.stop()
+        self._dirty = False
+        c = self.curves
+        x = np.asarray(self._epoch_x, dtype=np.float64)
+        c.batch_loss.setData(self._batch_loss.x, self._batch_loss.y)
+        c.loss.setData(x, self._series("loss", x.size))
+        c.val_loss.setData(x, self._series("val_loss", x.size))
+        if c.metric_name:
+            c.metric.setData(x, self._series(c.metric_name, x.size))
+            c.val_metric.setData(x, self._series(f"val_{c.metric_name}", x.size))
+        self._update_progress()
+
+    def _series(self, key: str, n: int) -> np.ndarray:
+        values = self._history.get(key)
+        if not values:
+            return np.full(n, np.nan) if n else np.empty(0)
+        return np.asarray(values[:n], dtype=np.float64)
+
+    def _choose_metric(self) -> None:
+        names = [k for k in self._history if k != "loss" and not k.startswith("val_")]
+        preferred = [k for k in names if "acc" in k] or names
+        self.curves.set_metric_name(preferred[0] if preferred else None)
+
+    def _update_progress(self) -> None:
+        epoch, batch, total, epochs, elapsed = self._progress
+        if not self.controller.is_busy() or not epochs or not epoch:
+            return
+        done_batches = (epoch - 1) * max(total, 1) + (batch if total else 0)
+        planned = epochs * max(total, 1)
+        fraction = min(1.0, done_batches / planned) if planned else 0.0
+        self.progress.setValue(int(fraction * self.progress.maximum()))
+        eta = elapsed * (1.0 - fraction) / fraction if fraction > 0 and elapsed > 0 else None
+        batch_text = f" · batch {batch}/{total}" if total else ""
+        self.progress.setFormat(f"Epoch {epoch}/{epochs}{batch_text} · ETA {format_eta(eta)}")
+
+    def _reset_run_display(self, results_message: str) -> None:
+        self._history = {}
+        self._epoch_x = []
+        self._batch_loss.clear()
+        self._info = {}
+        self._last_result = None
+        self.curves.clear()
+        self.curves.set_metric_name(None)
+        self.progress.setValue(0)
+        self.progress.setFormat("Not started")
+        if results_message:
+            self.results.clear(results_message)
+
+    def _update_buttons(self) -> None:
+        state = self.controller.state
+        busy = self.controller.is_busy()
+        self.start_button.setEnabled(bool(self.can_start()))
+        self.pause_button.setEnabled(state == tc.RUNNING)
+        self.resume_button.setEnabled(state == tc.PAUSED)
+        self.stop_button.setEnabled(state in (tc.STARTING, tc.RUNNING, tc.PAUSED))
+        for widget in self._setting_widgets:
+            widget.setEnabled(not busy)
+        if not busy:
+            self.patience.setEnabled(self.early_stopping.isChecked())
+        if self._data is None or not getattr(self._data, "path", None):
+            self.readiness.setText("Open a file to train on it.")
+        elif self._spec is None:
+            self.readiness.setText("Build a model in the Model tab first.")
+        elif self._spec_problems and not busy:
+            self.readiness.setText("The model does not fit the data yet: " + self._spec_problems[0])
+        else:
+            self.readiness.setText("")
+        self.readiness.setVisible(bool(self.readiness.text()))
+
+    def _append_log(self, message: str) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        for line in str(message).rstrip().splitlines() or [""]:
+            self.log.appendPlainText(f"{stamp}  {line}")
+
+    def _show_error(self, message: str) -> None:
+        if self._closing:
+            return
+        QMessageBox.warning(self, "Training", message)
+
+
+class CloseGuard(QObject):
+    """Event filter for the main window: asks before closing during training, then shuts down.
+
+    Installed by :class:`TrainingWorkflow`, so the window needs no training-specific code in
+    its own ``closeEvent``.
+    """
+
+    def __init__(self, panel: TrainingPanel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Close:
+            if not self._panel.confirm_stop("The window is closing."):
+                event.ignore()
+                return True
+            self._panel.shutdown()
+        return False
