@@ -583,6 +583,8 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
     time_col = given_time
     if layout == "long" and time_col is None:
         time_col = _find_time(frame, columns, id_col, label, guesses)
+    if layout == "long" and label is None and given_features is None:
+        label = _constant_per_sequence_label(frame, columns, (id_col, time_col), guesses)
 
     if given_features is not None:
         features = given_features
@@ -591,6 +593,10 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
         features = []
         for column in columns:
             if column in used:
+                continue
+            if _is_row_index(column, frame[column]):
+                guesses.append(Guess("excluded column", column, "it is an unnamed row number (0, 1, 2, …) written by "
+                                     "the program that saved the file, not a measurement", "feature_cols"))
                 continue
             kind = _numeric_kind(frame[column])
             if kind == "text" and layout != "wide":
@@ -602,6 +608,33 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
         raise LoadError(path, "has no numeric feature columns",
                         hint=f"Choose them with --feature-cols (the columns are: {', '.join(columns[:30])})")
     return _Plan(layout, id_col, time_col, label, features, sample_id_col if layout == "wide" else None)
+
+
+def _is_row_index(name: str, series) -> bool:
+    """An unnamed column holding 0..n-1 or 1..n: the index pandas/R wrote out, not data."""
+    if name.strip() and not name.startswith("Unnamed:"):
+        return False
+    if not _is_integral(series) or series.isna().any():
+        return False
+    values = series.to_numpy()
+    return len(values) > 1 and int(values[0]) in (0, 1) and bool(np.all(np.diff(values) == 1))
+
+
+def _constant_per_sequence_label(frame, columns: list[str], taken: tuple, guesses: list[Guess]) -> str | None:
+    """A text column that never changes within a sequence is that sequence's label (e.g. 'speaker')."""
+    import pandas as pd  # noqa: PLC0415
+
+    id_col = taken[0]
+    for column in columns:
+        if column in taken or pd.api.types.is_numeric_dtype(frame[column].dtype) or frame[column].isna().any():
+            continue
+        per_sequence = frame.groupby(id_col, sort=False)[column].nunique()
+        distinct = frame[column].nunique()
+        if per_sequence.max() == 1 and 2 <= distinct <= MAX_CLASSES:
+            guesses.append(Guess("label column", column, f"its text never changes within a sequence and it takes "
+                                 f"{distinct} values, so it labels each sequence", "label_col"))
+            return column
+    return None
 
 
 def _headerless_label(frame, columns: list[str], guesses: list[Guess]) -> str | None:

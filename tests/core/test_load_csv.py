@@ -406,3 +406,29 @@ def test_large_shuffled_long_file(tmp_path):
     np.testing.assert_array_equal(dataset.lengths, lengths)
     np.testing.assert_array_equal(dataset.values[:, 0], values)
     np.testing.assert_array_equal(dataset.values[:, 1], -values)
+
+
+def test_text_column_constant_within_each_sequence_becomes_the_label(tmp_path):
+    path = tmp_path / "speakers.csv"
+    rows = ["utt,frame,a,b,speaker"]
+    for utt, speaker, length in (("u1", "anna", 3), ("u2", "bo", 2), ("u3", "anna", 4)):
+        rows += [f"{utt},{t},{t}.5,{-t}.25,{speaker}" for t in range(length)]
+    path.write_text("\n".join(rows) + "\n")
+    from core.loaders import load
+
+    dataset = load(path)
+    assert dataset.feature_names == ("a", "b")
+    assert dataset.labels is not None and dataset.labels.classes == ("anna", "bo")
+    assert dataset.labels.values.tolist() == [0, 1, 0]
+    assert any(g.what == "label column" and g.value == "speaker" for g in dataset.source.guesses)
+
+
+def test_unnamed_row_number_column_is_not_a_feature(tmp_path):
+    path = tmp_path / "exported.csv"
+    path.write_text(",speed,load\n" + "".join(f"{i},{i * 0.5},{i * 2.0}\n" for i in range(40)))
+    from core.loaders import load
+
+    dataset = load(path)
+    assert dataset.kind == "series"
+    assert dataset.feature_names == ("speed", "load")
+    assert any(g.what == "excluded column" and "row number" in g.why for g in dataset.source.guesses)
