@@ -1,0 +1,182 @@
+"""The shape doctor's findings as cards: what is wrong, why, and the code that fixes it.
+
+Each card shows a severity icon, the title, the explanation, the shape before → after, and
+the fix code in a read-only monospace box with a Copy button. The findings come from
+``core.doctor`` (``Diagnosis`` objects or their ``to_dict()`` form).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+_SEVERITY_ICONS = {
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+_SEVERITY_WORDS = {"error": "Must fix", "warning": "Should check", "info": "Good to know"}
+
+
+def _field(diagnosis: Any, name: str, default: Any = None) -> Any:
+    if isinstance(diagnosis, dict):
+        return diagnosis.get(name, default)
+    return getattr(diagnosis, name, default)
+
+
+def format_shape(shape) -> str:
+    if shape is None:
+        return "?"
+    items = ["None" if s is None else str(s) for s in shape]
+    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+class DiagnosisCard(QFrame):
+    """One finding with its fix."""
+
+    copied = Signal(str)
+
+    def __init__(self, diagnosis: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("diagnosisCard")
+        self.code = str(_field(diagnosis, "code", ""))
+        severity = str(_field(diagnosis, "severity", "info"))
+        self.fix_code = str(_field(diagnosis, "fix_code", "") or "")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+
+        header = QHBoxLayout()
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(self.style().standardIcon(_SEVERITY_ICONS.get(severity, _SEVERITY_ICONS["info"])).pixmap(size, size))
+        icon.setToolTip(f"{_SEVERITY_WORDS.get(severity, severity)} ({severity})")
+        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        title = QLabel(str(_field(diagnosis, "title", "")))
+        title.setWordWrap(True)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        title.setObjectName("diagnosisTitle")
+        header.addWidget(title, 1)
+        layout.addLayout(header)
+
+        explanation = QLabel(str(_field(diagnosis, "explanation", "")))
+        explanation.setWordWrap(True)
+        explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(explanation)
+
+        before, after = _field(diagnosis, "before_shape"), _field(diagnosis, "after_shape")
+        if before is not None or after is not None:
+            shapes = QLabel(f"Shape: <b>{format_shape(before)}</b> → <b>{format_shape(after)}</b>")
+            shapes.setObjectName("diagnosisShapes")
+            shapes.setToolTip("The array's shape before the fix and after it.")
+            layout.addWidget(shapes)
+
+        fix_text = str(_field(diagnosis, "fix_text", "") or "")
+        if fix_text:
+            fix = QLabel(f"<b>Fix:</b> {fix_text}")
+            fix.setWordWrap(True)
+            fix.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(fix)
+
+        if self.fix_code:
+            # A selectable, wrapping monospace box: the whole fix is readable without scrolling.
+            self.code_box = QLabel(self.fix_code)
+            self.code_box.setObjectName("fixCode")
+            self.code_box.setTextFormat(Qt.TextFormat.PlainText)
+            self.code_box.setWordWrap(True)
+            self.code_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            self.code_box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.code_box.setFrameShape(QFrame.Shape.StyledPanel)
+            self.code_box.setAutoFillBackground(True)
+            self.code_box.setBackgroundRole(QPalette.ColorRole.Base)
+            self.code_box.setMargin(6)
+            self.code_box.setToolTip("The code that applies the fix (read-only). Select it or use Copy code.")
+            layout.addWidget(self.code_box)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            copy = QPushButton("Copy code")
+            copy.setToolTip("Copy the fix code to the clipboard.")
+            copy.clicked.connect(self.copy_code)
+            row.addWidget(copy)
+            layout.addLayout(row)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.fix_code)
+        self.copied.emit(self.fix_code)
+
+
+class DoctorPanel(QWidget):
+    """A scrollable list of :class:`DiagnosisCard`, or a reassuring note when all is well."""
+
+    copied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip("The shape doctor checks the tensor for the classic LSTM shape mistakes and shows the fix.")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._summary = QLabel()
+        self._summary.setWordWrap(True)
+        self._summary.setContentsMargins(8, 6, 8, 2)
+        outer.addWidget(self._summary)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._content = QWidget()
+        self._list = QVBoxLayout(self._content)
+        self._list.setContentsMargins(6, 4, 6, 6)
+        self._list.setSpacing(8)
+        self._list.addStretch(1)
+        self._scroll.setWidget(self._content)
+        outer.addWidget(self._scroll, 1)
+        self._cards: list[DiagnosisCard] = []
+        self.set_diagnoses(None)
+
+    @property
+    def cards(self) -> list[DiagnosisCard]:
+        return list(self._cards)
+
+    def set_diagnoses(self, diagnoses: list[Any] | None) -> None:
+        """Show these findings; ``None`` means no data loaded yet, ``[]`` means all is well."""
+        for card in self._cards:
+            self._list.removeWidget(card)
+            card.deleteLater()
+        self._cards = []
+        if diagnoses is None:
+            self._summary.setText("Load data and the shape doctor will check it for common LSTM shape mistakes.")
+            return
+        if not diagnoses:
+            self._summary.setText("✔ No shape problems found. The tensor can go straight into an LSTM.")
+            return
+        errors = sum(1 for d in diagnoses if _field(d, "severity") == "error")
+        words = f"{len(diagnoses)} finding{'s' if len(diagnoses) != 1 else ''}"
+        self._summary.setText(f"{words}" + (f", {errors} to fix before training." if errors else "; nothing blocks training."))
+        for diagnosis in diagnoses:
+            card = DiagnosisCard(diagnosis)
+            card.copied.connect(self.copied)
+            self._list.insertWidget(self._list.count() - 1, card)
+            self._cards.append(card)
+
+    def summary_text(self) -> str:
+        return self._summary.text()

@@ -1,0 +1,712 @@
+"""The import dialog: what was detected and why, every guess editable, and the resulting shape live.
+
+The user sees the format, layout, delimiter, header, id/time/label/feature columns,
+channels-first transpose and (for a single series) the window options, each with the
+loader's reason for its guess. Any change re-reads the file on a background thread
+(debounced) and updates the preview table — the first steps as the loader understood them —
+and the tensor shape ``(N, T, F) → input_shape=(T, F)``. Nothing is parsed here: ``core``
+reads the file, this dialog only shows what it found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.dataset import Guess, SequenceDataset
+from core.options import LoadOptions, WindowOptions
+from gui.tensor_state import default_window
+from gui.workers import BackgroundRunner, TaskFailure
+
+#: Formats whose reading involves guesses worth showing before loading.
+WIZARD_FORMATS = frozenset({"csv", "json", "jsonl", "text"})
+_PREVIEW_ROWS = 40
+_HEAD_BYTES = 4096
+_DEBOUNCE_MS = 200
+_AUTO = "Auto"
+
+_FORMAT_NAMES = {
+    "csv": "CSV / TSV table", "json": "JSON", "jsonl": "JSON Lines", "text": "Text, one sentence per line",
+    "npy": "NumPy .npy", "npz": "NumPy .npz", "ts": "UEA/UCR .ts",
+}
+_LAYOUT_NAMES = {
+    "long": "long: one row per time step, an id column groups rows into sequences",
+    "wide": "wide: one row per sample, one column per time step",
+    "series": "series: rows are time, columns are features (one long series → windows)",
+}
+_DELIMITERS = (("comma  ,", ","), ("tab", "\t"), ("semicolon  ;", ";"), ("pipe  |", "|"), ("whitespace", " "))
+_DELIMITER_BY_NAME = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|", "whitespace": " "}
+
+
+def uncertain_guesses(dataset: SequenceDataset) -> list[Guess]:
+    """Guesses a person should confirm even for formats that usually need no wizard.
+
+    A guess with an explicit ``confidence`` below 0.6, a channels-first transpose, or a layout
+    decision (e.g. a 2-D array read as one series) is worth a look.
+    """
+    found = []
+    for guess in dataset.source.guesses:
+        confidence = getattr(guess, "confidence", None)
+        if confidence is not None and confidence < 0.6:
+            found.append(guess)
+        elif guess.option == "channels_first" and bool(guess.value):
+            found.append(guess)
+        elif guess.option == "layout" and dataset.source.format in ("npy", "npz"):
+            found.append(guess)
+    return found
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What one background read produced: the dataset and its shape report."""
+
+    options: LoadOptions
+    window: WindowOptions | None
+    dataset: SequenceDataset
+    report: Any
+
+
+class _PreviewTask:
+    """Background task: read the file with the options, then plan its shape (nothing big allocated)."""
+
+    def __init__(self, path: str, options: LoadOptions, window: WindowOptions | None, loader) -> None:
+        self.path, self.options, self.window, self.loader = path, options, window, loader
+
+    def __call__(self, progress, cancelled) -> Preview:
+        from core.report import build_report
+
+        loader = self.loader
+        if loader is None:
+            from core.loaders import load as loader
+        dataset = loader(self.path, self.options, progress=progress, cancelled=cancelled)
+        window = (self.window or default_window(dataset)) if dataset.kind == "series" else None
+        return Preview(self.options, window, dataset, build_report(dataset, None, window))
+
+
+def _reason_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setObjectName("guessReason")
+    label.setStyleSheet("QLabel#guessReason { color: palette(placeholder-text); }")
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    label.setFont(font)
+    label.setVisible(False)
+    return label
+
+
+class ImportWizard(QDialog):
+    """Check and adjust how a file is read before it is opened.
+
+    Use :meth:`load_options`, :meth:`window_options` and :meth:`loaded_dataset` after it is
+    accepted. ``previewUpdated`` is emitted after every background read (ok or not).
+    """
+
+    previewUpdated = Signal()
+
+    def __init__(self, path: str | Path, options: LoadOptions | None = None, window: WindowOptions | None = None,
+                 dataset: SequenceDataset | None = None, parent: QWidget | None = None, *, loader=None) -> None:
+        super().__init__(parent)
+        self.path = str(path)
+        self._loader = loader
+        self._preview: Preview | None = None
+        self._error: str | None = None
+        self._columns: list[str] = []
+        self._features_explicit = options is not None and options.feature_cols is not None
+        self._updating = False
+        self.setWindowTitle(f"Open {Path(self.path).name}")
+        self.setObjectName("importWizard")
+        self.resize(1100, 700)
+        self.setSizeGripEnabled(True)
+
+        self._runner = BackgroundRunner(self, name="import-preview")
+        self._runner.succeeded.connect(self._on_preview)
+        self._runner.failed.connect(self._on_preview_failed)
+        self._runner.busyChanged.connect(self._on_busy)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.refresh_preview)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"<b>{Path(self.path).name}</b> — check how Shape Explorer reads it. Every choice marked "
+                       f"<i>Auto</i> was detected; the reason is shown under it. Change anything and the preview "
+                       f"and the tensor shape update.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_options())
+        splitter.addWidget(self._build_result())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 700])
+        layout.addWidget(splitter, 1)
+
+        self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        self._buttons.button(QDialogButtonBox.StandardButton.Open).setToolTip(
+            "Open the file with these settings.")
+        self._buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Do not open the file.")
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
+        layout.addWidget(self._buttons)
+
+        self._apply_options(options or LoadOptions(), window)
+        self._show_raw_head()
+        if dataset is not None:
+            window = window or default_window(dataset)
+            from core.report import build_report
+
+            self._on_preview(Preview(options or LoadOptions(), window, dataset, build_report(dataset, None, window)))
+        else:
+            self.refresh_preview()
+
+    # ---- construction -----------------------------------------------------------------------
+    def _build_options(self) -> QWidget:
+        box = QGroupBox("How to read the file")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self._reasons: dict[str, QLabel] = {}
+
+        def add(name: str, label: str, widget: QWidget, tip: str) -> None:
+            widget.setToolTip(tip)
+            column = QVBoxLayout()
+            column.setSpacing(1)
+            column.addWidget(widget)
+            reason = _reason_label()
+            self._reasons[name] = reason
+            column.addWidget(reason)
+            holder = QWidget()
+            holder.setLayout(column)
+            column.setContentsMargins(0, 0, 0, 0)
+            form.addRow(label, holder)
+
+        self.format_combo = QComboBox()
+        self.format_combo.addItem(_AUTO, None)
+        for key, name in _FORMAT_NAMES.items():
+            self.format_combo.addItem(name, key)
+        add("format", "Format", self.format_combo, "The kind of file. Auto decides from the file name and its first bytes.")
+
+        self.layout_combo = QComboBox()
+        self.layout_combo.addItem(_AUTO, None)
+        for key, name in _LAYOUT_NAMES.items():
+            self.layout_combo.addItem(name.split(":")[0], key)
+            self.layout_combo.setItemData(self.layout_combo.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+        add("layout", "Layout", self.layout_combo,
+            "How a table holds sequences. long: a row per time step with an id column; wide: a row per sample and "
+            "a column per step; series: one long series cut into windows.")
+
+        self.delimiter_combo = QComboBox()
+        self.delimiter_combo.addItem(_AUTO, None)
+        for name, char in _DELIMITERS:
+            self.delimiter_combo.addItem(name, char)
+        add("delimiter", "Delimiter", self.delimiter_combo, "The character between the cells of a row.")
+
+        self.header_combo = QComboBox()
+        self.header_combo.addItem(_AUTO, None)
+        self.header_combo.addItem("first row holds column names", True)
+        self.header_combo.addItem("no header, all rows are data", False)
+        add("header", "Header", self.header_combo, "Whether the first row names the columns.")
+
+        self.id_combo = self._column_combo()
+        add("id_col", "Sequence id column", self.id_combo,
+            "Long layout: rows with the same value here belong to the same sequence (sample).")
+        self.time_combo = self._column_combo()
+        add("time_col", "Order column", self.time_combo,
+            "Long layout: rows of a sequence are sorted by this column (time, step or frame).")
+        self.label_combo = self._column_combo()
+        add("label_col", "Label column", self.label_combo,
+            "The value the model should predict (a class or a number). Not used as a feature.")
+
+        self.feature_list = QListWidget()
+        self.feature_list.setObjectName("featureList")
+        self.feature_list.setMaximumHeight(130)
+        self.feature_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.feature_list.itemChanged.connect(self._on_feature_toggled)
+        add("feature_cols", "Feature columns", self.feature_list,
+            "The measured values at each step; each ticked column becomes one feature (the F in (N, T, F)).")
+
+        self.channels_combo = QComboBox()
+        self.channels_combo.addItem(_AUTO, None)
+        self.channels_combo.addItem("no: arrays are (samples, timesteps, features)", False)
+        self.channels_combo.addItem("yes: transpose (samples, features, timesteps)", True)
+        add("channels_first", "Channels first", self.channels_combo,
+            "Some tools store arrays as (samples, features, timesteps). Keras wants (samples, timesteps, features); "
+            "choose yes to transpose on loading.")
+
+        self.window_group = QGroupBox("Sliding windows (single series)")
+        self.window_group.setToolTip("A single long series is cut into overlapping windows: each window is one sample.")
+        window_form = QFormLayout(self.window_group)
+        self.window_spin = self._spin(1, 1_000_000, "Steps in each window: the T of (N, T, F).")
+        self.stride_spin = self._spin(1, 1_000_000, "Steps between the starts of two windows.")
+        self.horizon_spin = self._spin(0, 1_000_000, "How many steps after a window its target is (1 = the next step; 0 = no target).")
+        self.targets_edit = QLineEdit()
+        self.targets_edit.setPlaceholderText("all features")
+        self.targets_edit.setToolTip("Comma-separated columns to predict; empty predicts every feature.")
+        self.targets_edit.editingFinished.connect(self._schedule)
+        window_form.addRow("Window", self.window_spin)
+        window_form.addRow("Stride", self.stride_spin)
+        window_form.addRow("Horizon", self.horizon_spin)
+        window_form.addRow("Targets", self.targets_edit)
+
+        for combo in (self.format_combo, self.layout_combo, self.delimiter_combo, self.header_combo,
+                      self.channels_combo):
+            combo.currentIndexChanged.connect(self._schedule)
+        for combo in (self.id_combo, self.time_combo, self.label_combo):
+            combo.currentIndexChanged.connect(self._schedule)
+            combo.lineEdit().editingFinished.connect(self._schedule)
+
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(box)
+        column.addWidget(self.window_group)
+        column.addStretch(1)
+        panel.setMinimumWidth(360)
+        return panel
+
+    def _column_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.addItem(_AUTO, None)
+        return combo
+
+    def _spin(self, low: int, high: int, tip: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setToolTip(tip)
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(self._schedule)
+        return spin
+
+    def _build_result(self) -> QWidget:
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+
+        result = QGroupBox("Resulting tensor")
+        result_layout = QVBoxLayout(result)
+        self.shape_label = QLabel("Reading…")
+        self.shape_label.setObjectName("previewShape")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(self.font().pointSizeF() * 1.4)
+        mono.setBold(True)
+        self.shape_label.setFont(mono)
+        self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.shape_label.setToolTip("(samples, timesteps, features) of the tensor, and the input_shape for "
+                                    "keras.Input: the same without the samples axis.")
+        result_layout.addWidget(self.shape_label)
+        self.headline_label = QLabel()
+        self.headline_label.setWordWrap(True)
+        result_layout.addWidget(self.headline_label)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setObjectName("previewStatus")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        result_layout.addWidget(self.status_label)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumHeight(10)
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
+        result_layout.addWidget(self.progress)
+        column.addWidget(result)
+
+        tabs = QTabWidget()
+        self.table = QTableWidget()
+        self.table.setObjectName("previewTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setToolTip("The first time steps as they will be read: which sample each row belongs to, its "
+                              "step within the sample, its features and its label.")
+        tabs.addTab(self.table, "Preview: first steps as read")
+        self.raw_text = QPlainTextEdit()
+        self.raw_text.setReadOnly(True)
+        self.raw_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.raw_text.setToolTip("The beginning of the file exactly as it is on disk.")
+        tabs.addTab(self.raw_text, "File as text")
+        self.guess_text = QLabel()
+        self.guess_text.setWordWrap(True)
+        self.guess_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.guess_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guess_text.setContentsMargins(8, 8, 8, 8)
+        tabs.addTab(self.guess_text, "All guesses and warnings")
+        column.addWidget(tabs, 1)
+        self.tabs = tabs
+        panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        return panel
+
+    # ---- options <-> form ------------------------------------------------------------------------
+    def _apply_options(self, options: LoadOptions, window: WindowOptions | None) -> None:
+        self._updating = True
+        try:
+            self._set_combo(self.format_combo, options.format)
+            self._set_combo(self.layout_combo, options.layout)
+            self._set_combo(self.delimiter_combo, options.delimiter)
+            self._set_combo(self.header_combo, options.header)
+            self._set_combo(self.channels_combo, options.channels_first)
+            for combo, value in ((self.id_combo, options.id_col), (self.time_combo, options.time_col),
+                                 (self.label_combo, options.label_col)):
+                self._set_column(combo, value)
+            if options.feature_cols is not None:
+                self._set_features(list(options.feature_cols), list(options.feature_cols))
+            window = window or WindowOptions()
+            self.window_spin.setValue(window.window)
+            self.stride_spin.setValue(window.stride)
+            self.horizon_spin.setValue(window.horizon)
+            self.targets_edit.setText(", ".join(window.target_cols or ()))
+            self._window_explicit = window is not None
+        finally:
+            self._updating = False
+
+    @staticmethod
+    def _set_combo(combo: QComboBox, value: Any) -> None:
+        for index in range(combo.count()):
+            if combo.itemData(index) == value and (value is not None or index == 0):
+                combo.setCurrentIndex(index)
+                return
+        combo.setCurrentIndex(0)
+
+    def _set_column(self, combo: QComboBox, value: str | None) -> None:
+        if value is None:
+            combo.setCurrentIndex(0)
+            return
+        index = combo.findData(value)
+        if index < 0:
+            combo.addItem(value, value)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+
+    @staticmethod
+    def _column_value(combo: QComboBox) -> str | None:
+        text = combo.currentText().strip()
+        if not text or combo.currentIndex() == 0 and text == combo.itemText(0):
+            return None
+        data = combo.currentData()
+        if combo.currentIndex() > 0 and data is not None and text == combo.itemText(combo.currentIndex()):
+            return str(data)
+        return text
+
+    def load_options(self) -> LoadOptions:
+        """The options chosen in the form (``None`` for everything left on Auto)."""
+        features = None
+        if self._features_explicit:
+            features = tuple(self.feature_list.item(i).text() for i in range(self.feature_list.count())
+                             if self.feature_list.item(i).checkState() == Qt.CheckState.Checked)
+        return LoadOptions(
+            format=self.format_combo.currentData(),
+            layout=self.layout_combo.currentData(),
+            delimiter=self.delimiter_combo.currentData(),
+            header=self.header_combo.currentData(),
+            id_col=self._column_value(self.id_combo),
+            time_col=self._column_value(self.time_combo),
+            label_col=self._column_value(self.label_combo),
+            feature_cols=features or None,
+            channels_first=self.channels_combo.currentData(),
+        )
+
+    def window_options(self) -> WindowOptions | None:
+        """Window options when the data is a single series (None otherwise)."""
+        if self._preview is None or self._preview.dataset.kind != "series":
+            return None
+        targets = tuple(t.strip() for t in self.targets_edit.text().split(",") if t.strip())
+        return WindowOptions(window=self.window_spin.value(), stride=self.stride_spin.value(),
+                             horizon=self.horizon_spin.value(), target_cols=targets or None)
+
+    def loaded_dataset(self) -> SequenceDataset | None:
+        """The dataset read with exactly the current options, or None when the preview is stale or failed."""
+        if self._preview is None or self._error is not None or self._runner.is_busy or self._debounce.isActive():
+            return None
+        return self._preview.dataset if self._preview.options == self.load_options() else None
+
+    def preview_shape_text(self) -> str:
+        return self.shape_label.text()
+
+    def error_text(self) -> str | None:
+        return self._error
+
+    @property
+    def is_busy(self) -> bool:
+        return self._runner.is_busy or self._debounce.isActive()
+
+    # ---- background preview -------------------------------------------------------------------------
+    @Slot()
+    def _schedule(self, *_args) -> None:
+        if not self._updating:
+            self._debounce.start()
+
+    def _on_feature_toggled(self, _item: QListWidgetItem) -> None:
+        if not self._updating:
+            self._features_explicit = True
+            self._schedule()
+
+    @Slot()
+    def refresh_preview(self) -> None:
+        """Re-read the file with the current options in the background."""
+        self._debounce.stop()
+        window = None
+        if self._preview is not None and self._preview.dataset.kind == "series":
+            window = self.window_options()
+        self._runner.submit(_PreviewTask(self.path, self.load_options(), window, self._loader))
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        if busy:
+            self.status_label.setText("Reading the file with these settings…")
+        self._update_ok()
+
+    @Slot(object)
+    def _on_preview(self, preview: Preview) -> None:
+        self._preview = preview
+        self._error = None
+        report = preview.report
+        shape = tuple(report.shape)
+        input_shape = tuple(report.input_shape)
+        shape_text = "(" + ", ".join(str(s) for s in shape) + ")"
+        input_text = f"({input_shape[0]},)" if len(input_shape) == 1 else "(" + ", ".join(map(str, input_shape)) + ")"
+        self.shape_label.setText(f"{shape_text} → input_shape={input_text}")
+        self.headline_label.setText(report.headline())
+        warnings = list(preview.dataset.source.warnings)
+        self.status_label.setText("⚠ " + " ".join(warnings) if warnings else "Read without problems.")
+        self._update_form_from(preview)
+        self._fill_table(preview.dataset)
+        self._fill_guesses(preview.dataset)
+        self._update_ok()
+        self.previewUpdated.emit()
+
+    @Slot(object)
+    def _on_preview_failed(self, failure: TaskFailure) -> None:
+        from core.errors import ShapeExplorerError
+
+        error = failure.error
+        if isinstance(error, ShapeExplorerError):
+            self._error = str(error)
+        else:
+            import logging
+
+            logging.getLogger(__name__).error("preview of %s failed:\n%s", self.path, failure.traceback_text)
+            self._error = f"{Path(self.path).name} could not be read with these settings ({type(error).__name__}: {error})."
+        self.shape_label.setText("—")
+        self.headline_label.setText("")
+        self.status_label.setText(f"✖ {self._error} Change the settings on the left.")
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self._update_ok()
+        self.previewUpdated.emit()
+
+    def _update_ok(self) -> None:
+        ok = self._buttons.button(QDialogButtonBox.StandardButton.Open)
+        ok.setEnabled(self._preview is not None and self._error is None and not self._runner.is_busy)
+
+    # ---- filling the form and the tables ------------------------------------------------------------
+    def _update_form_from(self, preview: Preview) -> None:
+        dataset = preview.dataset
+        source = dataset.source
+        effective = source.options
+        guesses: dict[str, list[Guess]] = {}
+        for guess in source.guesses:
+            guesses.setdefault(guess.option or guess.what, []).append(guess)
+
+        columns = [effective.get(k) for k in ("id_col", "time_col", "label_col")]
+        columns += list(effective.get("feature_cols") or ())
+        columns += [str(g.value) for g in source.guesses if g.what == "excluded column"]
+        for name in columns:
+            if name and name not in self._columns:
+                self._columns.append(str(name))
+
+        self._updating = True
+        try:
+            fmt = effective.get("format") or source.format
+            self._auto_text(self.format_combo, _FORMAT_NAMES.get(fmt, fmt))
+            layout = effective.get("layout")
+            self._auto_text(self.layout_combo, layout)
+            delimiter = effective.get("delimiter")
+            names = {v: k.split()[0] for k, v in _DELIMITERS}
+            self._auto_text(self.delimiter_combo, names.get(delimiter, delimiter))
+            header = effective.get("header")
+            self._auto_text(self.header_combo, None if header is None else ("yes" if header else "no"))
+            channels = effective.get("channels_first")
+            self._auto_text(self.channels_combo, None if channels is None else ("yes" if channels else "no"))
+            for combo, key in ((self.id_combo, "id_col"), (self.time_combo, "time_col"), (self.label_combo, "label_col")):
+                for name in self._columns:
+                    if combo.findData(name) < 0:
+                        combo.addItem(name, name)
+                self._auto_text(combo, effective.get(key))
+            is_table = fmt == "csv"
+            for widget_name, visible in (("layout", is_table), ("delimiter", is_table), ("header", is_table),
+                                         ("id_col", is_table and layout == "long"),
+                                         ("time_col", is_table and layout == "long"),
+                                         ("label_col", is_table and layout != "series" or fmt in ("json", "jsonl", "text")),
+                                         ("feature_cols", is_table and layout != "wide"),
+                                         ("channels_first", fmt in ("npy", "npz", "json", "jsonl", "ts"))):
+                self._set_row_visible(widget_name, visible)
+            if not self._features_explicit:
+                features = list(effective.get("feature_cols") or dataset.feature_names)
+                self._set_features(self._columns or features, features)
+            self.window_group.setVisible(dataset.kind == "series")
+            if dataset.kind == "series" and preview.window is not None:
+                self.window_spin.setValue(preview.window.window)
+                self.stride_spin.setValue(preview.window.stride)
+                self.horizon_spin.setValue(preview.window.horizon)
+                self.targets_edit.setText(", ".join(preview.window.target_cols or ()))
+                self.window_spin.setMaximum(max(1, dataset.total_steps))
+        finally:
+            self._updating = False
+
+        for name, reason in self._reasons.items():
+            found = guesses.get(name, [])
+            if name == "format" and not found:
+                found = guesses.get("format", [])
+            text = "; ".join(f"{g.what}: {self._plain(g.value)} — {g.why}" for g in found)
+            reason.setText(text)
+            reason.setVisible(bool(text) and reason.parentWidget().isVisibleTo(self))
+
+    @staticmethod
+    def _plain(value: Any) -> str:
+        if isinstance(value, (list, tuple)):
+            return ", ".join(map(str, value))
+        return "none" if value is None else str(value)
+
+    @staticmethod
+    def _auto_text(combo: QComboBox, detected: Any) -> None:
+        combo.setItemText(0, f"{_AUTO} (detected: {detected})" if detected not in (None, "") else _AUTO)
+
+    def _set_row_visible(self, name: str, visible: bool) -> None:
+        holder = self._reasons[name].parentWidget()
+        form = holder.parentWidget().layout()
+        if isinstance(form, QFormLayout):
+            form.setRowVisible(holder, visible)
+
+    def _set_features(self, columns: list[str], checked: list[str]) -> None:
+        self.feature_list.blockSignals(True)
+        self.feature_list.clear()
+        for name in columns:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+            self.feature_list.addItem(item)
+        self.feature_list.blockSignals(False)
+
+    def _fill_table(self, dataset: SequenceDataset) -> None:
+        """The first steps as read: sample, step, features (or token), label. Display only."""
+        lengths = dataset.lengths
+        tokens = dataset.kind == "tokens"
+        names = ["token"] if tokens else list(dataset.feature_names)
+        shown_names = names[:30]
+        labels = dataset.labels
+        headers = ["sample", "step", *shown_names] + (["label"] if labels is not None else [])
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        rows: list[list[str]] = []
+        start = 0
+        for sample in range(min(dataset.n_samples, _PREVIEW_ROWS)):
+            length = int(lengths[sample])
+            sample_name = dataset.sample_ids[sample] if dataset.sample_ids else str(sample)
+            for step in range(min(length, _PREVIEW_ROWS - len(rows))):
+                row_values = dataset.values[start + step]
+                if tokens:
+                    token_id = int(row_values[0])
+                    vocab = dataset.vocabulary or ()
+                    cells = [vocab[token_id] if token_id < len(vocab) else str(token_id)]
+                else:
+                    cells = [f"{float(v):.6g}" for v in row_values[: len(shown_names)]]
+                row = [sample_name, str(step), *cells]
+                if labels is not None:
+                    if labels.kind == "sequence":
+                        value = labels.values[start + step]
+                    else:
+                        value = labels.values[sample]
+                    row.append(self._label_text(value, labels))
+                rows.append(row)
+            start += length
+            if len(rows) >= _PREVIEW_ROWS:
+                break
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c >= 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+
+    @staticmethod
+    def _label_text(value, labels) -> str:
+        try:
+            if labels.classes is not None:
+                return str(labels.classes[int(value)])
+            if hasattr(value, "__len__"):
+                return ", ".join(f"{float(v):.4g}" for v in value)
+            return f"{float(value):.4g}"
+        except (TypeError, ValueError, IndexError):
+            return str(value)
+
+    def _fill_guesses(self, dataset: SequenceDataset) -> None:
+        parts = ["<b>What was guessed, and why</b><ul>"]
+        for guess in dataset.source.guesses:
+            option = f" <i>(override: --{guess.option.replace('_', '-')})</i>" if guess.option else ""
+            parts.append(f"<li><b>{guess.what}</b>: {self._plain(guess.value)} — {guess.why}{option}</li>")
+        parts.append("</ul>")
+        if dataset.source.warnings:
+            parts.append("<b>Warnings</b><ul>" + "".join(f"<li>{w}</li>" for w in dataset.source.warnings) + "</ul>")
+        self.guess_text.setText("".join(parts))
+
+    def _show_raw_head(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+        except OSError as error:
+            self.raw_text.setPlainText(f"(cannot read the file: {error.strerror})")
+            return
+        if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            self.raw_text.setPlainText("(binary file: nothing to show as text)")
+            return
+        text = head.decode("utf-8", errors="replace")
+        self.raw_text.setPlainText(text + ("\n…" if len(head) == _HEAD_BYTES else ""))
+
+    # ---- closing ----------------------------------------------------------------------------------------
+    def done(self, result: int) -> None:  # noqa: D102 (Qt API)
+        self._debounce.stop()
+        self._runner.shutdown()
+        super().done(result)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._debounce.stop()
+        self._runner.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,222 @@
+"""The ``shape-explorer`` command: the window, or the headless ``inspect``/``train``/``code`` sub-commands.
+
+``shape-explorer inspect|train|code ...`` goes straight to :func:`core.cli.main` without
+importing Qt (fast, and usable on machines without a display). Anything else opens the
+window, importing Qt only then::
+
+    shape-explorer [FILE] [--demo [NAME]] [--screenshot PATH] [--size WxH] [--autoplay] [layout options]
+
+``FILE`` opens directly (no import wizard), with the layout options if given. ``--demo NAME``
+opens a bundled demo; ``--demo`` alone lists the demos and opens the first.
+``--screenshot PATH`` saves a PNG of the window once the data is shown, then exits
+(0 on success, 2 when the file cannot be read, 1 on an internal error or time-out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+SUBCOMMANDS = ("inspect", "train", "code")
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+SCREENSHOT_TIMEOUT_MS = 90_000
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size like 1400x900") from None
+    if not (200 <= width <= 10_000 and 200 <= height <= 10_000):
+        raise argparse.ArgumentTypeError(f"'{text}' is outside 200x200 … 10000x10000")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from core.cli import add_layout_options
+
+    parser = argparse.ArgumentParser(
+        prog="shape-explorer",
+        description="Open Shape Explorer's window. For scripting use the sub-commands: "
+        "shape-explorer inspect|train|code FILE ... (see shape-explorer inspect --help).",
+    )
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a data file to open right away")
+    parser.add_argument("--demo", nargs="?", const="", metavar="NAME",
+                        help="open a bundled demo (alone: list the demos and open the first)")
+    parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window once the data is shown, then exit")
+    parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
+                        help="window size for --screenshot (default 1400x900)")
+    parser.add_argument("--autoplay", action="store_true", help="start training right away (for demos)")
+    add_layout_options(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``shape-explorer``; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if not a.startswith("-")), None)
+    if command in SUBCOMMANDS and args_list and (args_list[0] in SUBCOMMANDS or args_list[0] == "--debug"):
+        from core.cli import main as cli_main
+
+        return cli_main(args_list)
+    try:
+        args = build_parser().parse_args(args_list)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code in (0, None) else EXIT_BAD_INPUT
+    return run_window(args)
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """Open the window as the arguments say and run the event loop."""
+    from core.cli import options_from_args
+    from core.options import LoadOptions, PaddingOptions
+    from gui.demos import list_demos
+
+    load_options, padding, window_options = options_from_args(args)
+    explicit_load = load_options if load_options != LoadOptions() else None
+    explicit_padding = padding if padding != PaddingOptions() else None
+
+    demos = list_demos()
+    demo_name = args.demo
+    if demo_name == "":
+        if not demos:
+            print("No bundled demos are installed.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print("Bundled demos (open one with --demo NAME):")
+        for demo in demos:
+            print(f"  {demo.name:<14} {demo.title}")
+        demo_name = demos[0].name
+    if demo_name is not None and not any(demo_name.lower() in (d.name.lower(), d.path.name.lower()) for d in demos):
+        names = ", ".join(d.name for d in demos) or "none installed"
+        print(f"There is no bundled demo called '{demo_name}'; choose one of: {names}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    from gui.app import create_application, install_exception_hook
+
+    app = create_application([sys.argv[0]])
+    hook = install_exception_hook(show_dialog=args.screenshot is None)
+
+    from gui.main_window import MainWindow
+    from gui.settings import AppSettings
+
+    settings = None
+    temp_dir = None
+    if args.screenshot:
+        import tempfile
+
+        from PySide6.QtCore import QSettings
+
+        temp_dir = tempfile.TemporaryDirectory(prefix="shape-explorer-shot-")
+        settings = AppSettings(QSettings(f"{temp_dir.name}/settings.ini", QSettings.Format.IniFormat))
+    window = MainWindow(settings, interactive=args.screenshot is None, demos=demos,
+                        budget_bytes=getattr(args, "memory_budget", None))
+    window.autoplay = bool(args.autoplay)
+    if args.screenshot:
+        window.resize(*args.size)
+
+    shot = None
+    if args.screenshot:
+        shot = ScreenshotTaker(window, args.screenshot, expect_load=bool(args.file or demo_name))
+    window.show()
+    if args.file:
+        window.open_path(args.file, explicit_load, explicit_padding, window_options, wizard=False)
+    elif demo_name is not None:
+        window.open_demo(demo_name)
+    if shot is not None:
+        shot.start()
+    code = app.exec()
+    if shot is not None:
+        code = shot.exit_code
+    window.close()
+    if hook.count and code == EXIT_OK and shot is not None:
+        code = EXIT_INTERNAL
+    if temp_dir is not None:
+        temp_dir.cleanup()
+    return code
+
+
+def _screenshot_taker_class():
+    from PySide6.QtCore import QObject, QPoint, QTimer, Slot
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QApplication
+
+    class _ScreenshotTaker(QObject):
+        """Waits until the window is idle after loading, saves a PNG atomically, and quits."""
+
+        def __init__(self, window, path: str, expect_load: bool) -> None:
+            super().__init__(window)
+            self.window = window
+            self.path = path
+            self.expect_load = expect_load
+            self.exit_code = EXIT_INTERNAL
+            self._done = False
+            window.fileLoaded.connect(self._on_loaded)
+            window.loadFailed.connect(self._on_failed)
+            self._timeout = QTimer(self)
+            self._timeout.setSingleShot(True)
+            self._timeout.timeout.connect(self._on_timeout)
+
+        def start(self) -> None:
+            self._timeout.start(SCREENSHOT_TIMEOUT_MS)
+            if not self.expect_load:
+                QTimer.singleShot(800, self._grab)
+
+        @Slot(str)
+        def _on_loaded(self, _path: str) -> None:
+            QTimer.singleShot(1200, self._grab)
+
+        @Slot(str, str)
+        def _on_failed(self, _path: str, _message: str) -> None:
+            self._finish(EXIT_BAD_INPUT)
+
+        @Slot()
+        def _on_timeout(self) -> None:
+            print("shape-explorer: the screenshot timed out waiting for the data to load.", file=sys.stderr)
+            self._finish(EXIT_INTERNAL)
+
+        @Slot()
+        def _grab(self) -> None:
+            if self._done:
+                return
+            if self.window.state.is_busy:
+                QTimer.singleShot(300, self._grab)
+                return
+            for _ in range(5):
+                QApplication.processEvents()
+            pixmap = self.window.grab()
+            view = self.window.tensor_view
+            if getattr(view, "uses_gl", False) and view.isVisible() and hasattr(view, "grab_image"):
+                painter = QPainter(pixmap)
+                painter.drawPixmap(view.mapTo(self.window, QPoint(0, 0)), view.grab_image())
+                painter.end()
+            from core.atomic import atomic_path
+
+            try:
+                with atomic_path(self.path, suffix=".png") as tmp:
+                    if not pixmap.save(str(tmp), "PNG"):
+                        raise OSError(f"Qt could not write a PNG to {tmp}")
+            except OSError as error:
+                print(f"shape-explorer: could not save the screenshot to {self.path}: {error}", file=sys.stderr)
+                self._finish(EXIT_INTERNAL)
+                return
+            print(f"Saved a screenshot of the window to {self.path}")
+            self._finish(EXIT_OK)
+
+        def _finish(self, code: int) -> None:
+            if self._done:
+                return
+            self._done = True
+            self.exit_code = code
+            self._timeout.stop()
+            QApplication.instance().exit(code)
+
+    return _ScreenshotTaker
+
+
+def ScreenshotTaker(window, path: str, expect_load: bool):  # noqa: N802 - a lazily defined QObject class
+    return _screenshot_taker_class()(window, path, expect_load)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
