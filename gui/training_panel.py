@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -707,14 +708,193 @@ class CloseGuard(QObject):
     its own ``closeEvent``.
     """
 
-    def __init__(self, panel: TrainingPanel, parent: QObject | None = None) -> None:
+    def __init__(self, panel: TrainingPanel, parent: QObject | None = None, *, ask: Any = None) -> None:
         super().__init__(parent)
         self._panel = panel
+        self._ask = ask or (lambda: True)  # False (non-interactive runs): stop without asking
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Close:
-            if not self._panel.confirm_stop("The window is closing."):
+            if self._ask() and not self._panel.confirm_stop("The window is closing."):
                 event.ignore()
                 return True
             self._panel.shutdown()
         return False
+
+
+class TrainingWorkflow(QObject):
+    """The model and training tabs of a main window, wired to its data and menus.
+
+    ``install_training_workflow(window)`` creates it. It follows ``window.state``
+    (``TensorState``): new data goes to the model builder (a new file resets the model to the
+    data's defaults) and to the training panel; the builder's spec goes to the training panel.
+    Opening another file during a run asks first and stops the run (or cancels the load). The
+    window's close asks during a run, then stops it and joins the worker (a :class:`CloseGuard`
+    event filter, so the window needs no training code of its own). The training child is
+    started when the first file finishes loading or a tab is first shown, so it is warm by the
+    time the user presses Start.
+    """
+
+    def __init__(self, window: Any, controller: tc.TrainingController | None = None) -> None:
+        super().__init__(window)
+        from gui.export_actions import ExportActions
+        from gui.model_panel import ModelBuilderPanel
+
+        self.window = window
+        self.state = window.state
+        self.model_panel = ModelBuilderPanel()
+        self.training_panel = TrainingPanel(controller or tc.TrainingController(parent=window))
+        self.controller = self.training_panel.controller
+        self.model_tab = window.add_workflow_tab(self.model_panel, "Model", "Build the LSTM/GRU model: shapes and parameters per layer")
+        self.training_tab = window.add_workflow_tab(self.training_panel, "Training", "Train the model on this data with live curves")
+        self._pending_session: Any = None
+        self.exports = ExportActions(self, window)
+        self._install_menu()
+        self.close_guard = CloseGuard(self.training_panel, self, ask=lambda: bool(getattr(window, "interactive", True)))
+        window.installEventFilter(self.close_guard)
+        self.model_panel.installEventFilter(self)
+
+        self.state.changed.connect(self._on_data_changed)
+        self.state.loadStarted.connect(self._on_load_started)
+        self.state.loadFinished.connect(self._on_load_finished)
+        self.model_panel.specChanged.connect(self._on_spec_changed)
+        self.training_panel.runStarted.connect(self._refresh_exports)
+        self.training_panel.runFinished.connect(self._refresh_exports)
+        self.training_panel.runFailed.connect(self._refresh_exports)
+        if hasattr(window, "aboutToClose"):
+            window.aboutToClose.connect(self.shutdown)
+        if self.state.snapshot is not None:
+            self._on_data_changed()
+
+    # ---- wiring -------------------------------------------------------------------------------
+    def _install_menu(self) -> None:
+        bar = self.window.menuBar()
+        file_menu = next((a.menu() for a in bar.actions() if a.menu() is not None and "File" in a.text()), None)
+        if file_menu is None:
+            file_menu = bar.addMenu("&File")
+        anchor = next((a for a in file_menu.actions() if a.isSeparator()), None)
+        exports = self.exports
+        export_menu = QMenu("&Export", file_menu)
+        for action in (exports.export_script_action, exports.export_model_action, exports.export_plots_action):
+            export_menu.addAction(action)
+        file_menu.insertSeparator(anchor) if anchor is not None else file_menu.addSeparator()
+        for action in (exports.open_session_action, exports.save_session_action):
+            file_menu.insertAction(anchor, action) if anchor is not None else file_menu.addAction(action)
+        file_menu.insertMenu(anchor, export_menu) if anchor is not None else file_menu.addMenu(export_menu)
+        self.export_menu = export_menu
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.model_panel and event.type() == QEvent.Type.Show:
+            self.controller.ensure_started()
+        return False
+
+    @Slot()
+    def _on_data_changed(self) -> None:
+        snapshot = self.state.snapshot
+        shaped = snapshot.shaped if snapshot is not None else None
+        self.model_panel.set_data(shaped)
+        self.training_panel.set_data(snapshot)
+        pending, self._pending_session = self._pending_session, None
+        if pending is not None and snapshot is not None:
+            self._apply_session_model(pending)
+        self.training_panel.set_spec(self.model_panel.spec())
+        self.training_panel.set_spec_problems(self.model_panel.problems())
+        self._refresh_exports()
+
+    @Slot(object)
+    def _on_spec_changed(self, spec: Any) -> None:
+        self.training_panel.set_spec(spec)
+        self.training_panel.set_spec_problems(self.model_panel.problems())
+
+    @Slot(str)
+    def _on_load_started(self, path: str) -> None:
+        panel = self.training_panel
+        if not panel.is_training() or self.controller.state == tc.STOPPING:
+            return
+        if not getattr(self.window, "interactive", True):
+            panel.stop_training()
+            return
+        if not panel.confirm_stop(f"Opening {Path(path).name} replaces the data being trained on."):
+            # loadStarted comes just before the load is queued: cancel once it is.
+            QTimer.singleShot(0, self._cancel_load)
+
+    @Slot()
+    def _cancel_load(self) -> None:
+        self.state.cancel()
+
+    @Slot(str)
+    def _on_load_finished(self, _path: str) -> None:
+        self.controller.ensure_started()
+
+    @Slot()
+    def _refresh_exports(self, *_: Any) -> None:
+        self.exports.refresh()
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.training_panel.shutdown()
+
+    # ---- sessions and exports -----------------------------------------------------------------
+    def script_inputs(self) -> tuple | None:
+        """``(path, load_options, padding, window, spec, config)`` for the script export, or None."""
+        snapshot = self.state.snapshot
+        if snapshot is None or not snapshot.path:
+            return None
+        return (snapshot.path, snapshot.load_options, snapshot.padding, snapshot.window, self.model_panel.spec(), self.training_panel._config_with_extras())
+
+    def current_session(self) -> Any:
+        from core.session import Session
+
+        snapshot = self.state.snapshot
+        result = {k: v for k, v in (self.training_panel.last_result or {}).items() if k not in ("saved_model", "history")}
+        return Session(
+            file=snapshot.path if snapshot is not None else None,
+            load_options=snapshot.load_options if snapshot is not None else LoadOptions(),
+            padding=snapshot.padding if snapshot is not None else PaddingOptions(),
+            window=snapshot.window if snapshot is not None else None,
+            spec=self.model_panel.spec(),
+            config=self.training_panel._config_with_extras(),
+            history=self.training_panel.history,
+            result=result,
+            ui={"tab": int(self.window.tabs.currentIndex()) if hasattr(self.window, "tabs") else 0},
+        )
+
+    def apply_session(self, session: Any) -> bool:
+        """Reopen a session: settings now, the file in the background, model and history once it is shaped."""
+        if not self.training_panel.confirm_stop("Opening a session replaces the current exploration."):
+            return False
+        self.training_panel.set_config(session.config)
+        if session.file and Path(session.file).is_file():
+            self._pending_session = session
+            self.window.open_path(session.file, session.load_options, session.padding, session.window, wizard=False)
+            return True
+        self._apply_session_model(session)
+        if session.file:
+            QMessageBox.warning(
+                self.window,
+                "Open session",
+                f"{Path(session.file).name}: the data file of this session was not found; the model and training "
+                "settings were restored. Open the file again to train.",
+            )
+        return True
+
+    def _apply_session_model(self, session: Any) -> None:
+        if session.spec is not None:
+            self.model_panel.set_spec(session.spec)
+        self.training_panel.restore_history(session.history, session.result or None)
+        tab = (session.ui or {}).get("tab")
+        if isinstance(tab, int) and hasattr(self.window, "show_view"):
+            self.window.show_view(tab)
+
+
+def install_training_workflow(window: Any, controller: tc.TrainingController | None = None) -> TrainingWorkflow:
+    """Add the Model and Training tabs, the export/session menu items and the close guard to ``window``.
+
+    Idempotent: a second call returns the workflow already installed (``window.training_workflow``).
+    """
+    existing = getattr(window, "training_workflow", None)
+    if existing is not None:
+        return existing
+    workflow = TrainingWorkflow(window, controller)
+    window.training_workflow = workflow
+    return workflow

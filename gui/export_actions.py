@@ -1,0 +1,227 @@
+"""Export what ran, and save or reopen the whole exploration.
+
+Four exports — the runnable Keras script (``core.export.script.render_script``), the trained
+model (the training child saved it to a temporary ``.keras`` file; it is moved onto the
+chosen name atomically), the plots as PNG (pyqtgraph's exporter writing into
+``core.atomic`` temporary paths) — and sessions (``core.session``). The file-writing parts
+are plain functions so they can be tested without dialogs; :class:`ExportActions` adds the
+menu actions and the dialogs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from core.atomic import atomic_path, write_text_atomic
+from core.errors import SessionError, ShapeExplorerError
+from core.session import SESSION_SUFFIX, Session, load_session, save_session
+
+log = logging.getLogger(__name__)
+
+
+# ---- plain functions -------------------------------------------------------------------------------
+def write_script(target: str | os.PathLike[str], path: str, load_options: Any, padding: Any, window: Any, spec: Any, config: Any) -> Path:
+    """Render the reproducing script for this data, model and config and save it atomically."""
+    from core.export.script import render_script
+
+    text = render_script(path, load_options, padding, window, spec, config)
+    target = Path(target)
+    write_text_atomic(target, text)
+    return target
+
+
+def move_model(source: str | os.PathLike[str], target: str | os.PathLike[str], *, keep_source: bool = True) -> Path:
+    """Put the trained ``.keras`` file at ``target`` atomically (the old target survives a failure).
+
+    The copy goes to a temporary file beside the target and is then renamed, so a crash never
+    leaves half a model. ``keep_source`` leaves the run's file in place, so the same model can
+    be exported twice.
+    """
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise ShapeExplorerError(f"{source.name}: the trained model file is gone; train again to export a model.")
+    if target.suffix.lower() != ".keras":
+        target = target.with_suffix(".keras")
+    with atomic_path(target, suffix=".keras") as tmp:
+        if keep_source:
+            shutil.copyfile(source, tmp)
+        else:
+            os.replace(source, tmp) if _same_device(source, tmp) else shutil.move(str(source), str(tmp))
+    return target
+
+
+def export_plot_png(plot: Any, target: str | os.PathLike[str], width: int | None = None) -> Path:
+    """Save a pyqtgraph plot (PlotWidget or PlotItem) as PNG through a temporary file."""
+    from pyqtgraph.exporters import ImageExporter
+
+    item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
+    exporter = ImageExporter(item)
+    if width:
+        exporter.parameters()["width"] = int(width)
+    target = Path(target)
+    with atomic_path(target, suffix=".png") as tmp:
+        exporter.export(str(tmp))
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise OSError(f"the PNG exporter wrote nothing to {tmp.name}")
+    return target
+
+
+def export_training_plots(panel: Any, target: str | os.PathLike[str]) -> list[Path]:
+    """The loss curves at ``target``; the metric curves and result plot beside it with suffixes."""
+    target = Path(target)
+    if target.suffix.lower() != ".png":
+        target = target.with_suffix(".png")
+    written = [export_plot_png(panel.curves.loss_plot, target)]
+    curves = panel.curves
+    if curves.metric_name and curves.metric_plot.isVisible():
+        written.append(export_plot_png(curves.metric_plot, target.with_name(f"{target.stem}-{curves.metric_name}.png")))
+    results = panel.results
+    if results.kind is not None:
+        name = "confusion-matrix" if results.kind == "confusion" else "predictions"
+        written.append(export_plot_png(results.plot, target.with_name(f"{target.stem}-{name}.png")))
+    return written
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_dev == b.parent.stat().st_dev
+    except OSError:
+        return False
+
+
+# ---- menu actions ----------------------------------------------------------------------------------
+class ExportActions(QObject):
+    """File-menu actions for a :class:`~gui.training_panel.TrainingWorkflow`.
+
+    ``workflow`` provides ``current_session() -> Session``, ``apply_session(session)``,
+    ``script_inputs() -> tuple | None`` and the ``training_panel``.
+    """
+
+    def __init__(self, workflow: Any, parent_widget: QWidget) -> None:
+        super().__init__(parent_widget)
+        self.workflow = workflow
+        self.parent_widget = parent_widget
+        self.last_directory = str(Path.home())
+        self.export_script_action = self._action("Export training &script…", self.export_script, "A runnable Python script with this shaping, model and fit call")
+        self.export_model_action = self._action("Export trained &model…", self.export_model, "The model of the last run as a .keras file")
+        self.export_plots_action = self._action("Export &plots as PNG…", self.export_plots, "The training curves and the results plot as PNG images")
+        self.save_session_action = self._action("&Save session…", self.save_session, "File, layout, shaping, model, training settings and history as JSON")
+        self.save_session_action.setShortcut("Ctrl+S")
+        self.open_session_action = self._action("Open sess&ion…", self.open_session, "Reopen a saved exploration")
+        self.refresh()
+
+    def _action(self, text: str, slot: Any, tip: str) -> QAction:
+        action = QAction(text, self.parent_widget)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    @property
+    def actions(self) -> list[QAction]:
+        return [self.open_session_action, self.save_session_action, self.export_script_action, self.export_model_action, self.export_plots_action]
+
+    def refresh(self) -> None:
+        """Enable what makes sense now (called when data, spec or a run change)."""
+        panel = self.workflow.training_panel
+        has_data = self.workflow.script_inputs() is not None
+        result = panel.last_result or {}
+        self.export_script_action.setEnabled(has_data)
+        self.save_session_action.setEnabled(has_data)
+        self.export_model_action.setEnabled(bool(result.get("saved_model")) and not panel.is_training())
+        self.export_plots_action.setEnabled(bool(panel.history))
+
+    # ---- dialogs ------------------------------------------------------------------------------
+    def _save_name(self, title: str, suggested: str, filter_text: str) -> str | None:
+        start = str(Path(self.last_directory) / suggested)
+        name, _ = QFileDialog.getSaveFileName(self.parent_widget, title, start, filter_text)
+        if name:
+            self.last_directory = str(Path(name).parent)
+        return name or None
+
+    def _error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.parent_widget, title, message)
+
+    def _stem(self) -> str:
+        inputs = self.workflow.script_inputs()
+        return Path(inputs[0]).stem if inputs else "shape-explorer"
+
+    @Slot()
+    def export_script(self) -> Path | None:
+        inputs = self.workflow.script_inputs()
+        if inputs is None:
+            return None
+        name = self._save_name("Export training script", f"train_{self._stem()}.py", "Python script (*.py)")
+        if not name:
+            return None
+        try:
+            return write_script(name, *inputs)
+        except (ShapeExplorerError, OSError) as exc:
+            self._error("Export training script", f"{Path(name).name}: the script could not be written ({exc}).")
+            return None
+
+    @Slot()
+    def export_model(self) -> Path | None:
+        result = self.workflow.training_panel.last_result or {}
+        source = result.get("saved_model")
+        if not source:
+            self._error("Export trained model", "There is no trained model yet: train one in the Training tab first.")
+            return None
+        name = self._save_name("Export trained model", f"{self._stem()}.keras", "Keras model (*.keras)")
+        if not name:
+            return None
+        try:
+            return move_model(source, name)
+        except (ShapeExplorerError, OSError) as exc:
+            self._error("Export trained model", f"{Path(name).name}: the model could not be saved ({exc}).")
+            return None
+
+    @Slot()
+    def export_plots(self) -> list[Path]:
+        name = self._save_name("Export plots", f"{self._stem()}-loss.png", "PNG image (*.png)")
+        if not name:
+            return []
+        try:
+            return export_training_plots(self.workflow.training_panel, name)
+        except (OSError, ShapeExplorerError) as exc:
+            self._error("Export plots", f"{Path(name).name}: the plots could not be saved ({exc}).")
+            return []
+
+    @Slot()
+    def save_session(self) -> Path | None:
+        name = self._save_name("Save session", f"{self._stem()}{SESSION_SUFFIX}", f"Shape Explorer session (*{SESSION_SUFFIX} *.json)")
+        if not name:
+            return None
+        try:
+            save_session(name, self.workflow.current_session())
+        except SessionError as exc:
+            self._error("Save session", str(exc))
+            return None
+        return Path(name)
+
+    @Slot()
+    def open_session(self) -> Session | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open session", self.last_directory, f"Shape Explorer session (*{SESSION_SUFFIX} *.json);;All files (*)")
+        if not name:
+            return None
+        self.last_directory = str(Path(name).parent)
+        return self.open_session_path(name)
+
+    def open_session_path(self, path: str | os.PathLike[str]) -> Session | None:
+        """Read and apply a session; a bad file gets a dialog saying what is wrong with it."""
+        try:
+            session = load_session(path)
+        except SessionError as exc:
+            self._error("Open session", str(exc))
+            return None
+        if not self.workflow.apply_session(session):
+            return None
+        return session
