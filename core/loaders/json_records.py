@@ -17,8 +17,10 @@ converted with a single ``np.array`` call; they are stored as float32.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
@@ -84,10 +86,26 @@ def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
     return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while millions of lists are created (parsing ~2x faster).
+
+    JSON results hold no reference cycles, so nothing is lost; the previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _parse(text: str, path: Path, line: int | None = None) -> Any:
     """``json.loads`` with the guards, turning every failure into a located :class:`LoadError`."""
     try:
-        return _DECODER.decode(text)
+        with _no_cyclic_gc():
+            return _DECODER.decode(text)
     except _NonFiniteLiteral as error:
         where = f"line {line}" if line is not None else _where_line(_line_of(text, _CONSTANT_PATTERN))
         raise LoadError(path, f"{error.literal} is not valid JSON", where=where,
@@ -191,7 +209,8 @@ def _parse_lines(text: str, path: Path, cancelled) -> tuple[list[Any], list[int]
     line_numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
     kept = [lines[number - 1] for number in line_numbers]
     try:
-        records = _DECODER.decode("[" + ",".join(kept) + "]")
+        with _no_cyclic_gc():
+            records = _DECODER.decode("[" + ",".join(kept) + "]")
         if len(records) == len(kept):
             return records, line_numbers
     except (ValueError, _NonFiniteLiteral, _NumberTooLong, RecursionError):

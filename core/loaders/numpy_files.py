@@ -173,7 +173,7 @@ def _load_npz(path: Path, options: LoadOptions, budget_bytes: int, guesses: list
     """Pick the X and y members and read them, checking sizes before decompressing."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except Exception as error:  # noqa: BLE001 - zipfile raises many kinds of errors on hostile archives
         raise LoadError(path, f"is not a valid .npz archive ({error})", hint="Save it with numpy.savez") from None
     with archive:
         members = {info.filename[:-4]: info for info in archive.infolist() if info.filename.endswith(".npy")}
@@ -219,7 +219,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, bu
     what = f"array '{info.filename[:-4]}'"
     try:
         handle = archive.open(info)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - unsupported compression, encryption, bad headers...
         raise LoadError(path, f"{what} cannot be opened ({error})", hint="Save the archive again with numpy.savez") from None
     with handle:
         header = _read_header(handle, path, what)
@@ -239,7 +239,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, bu
                 if not count:
                     break
                 filled += count
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 - CRC errors, zlib errors, cut archives...
             raise LoadError(path, f"{what} is damaged and cannot be unpacked ({error})",
                             hint="Save the archive again with numpy.savez") from None
         if filled < len(buffer):
@@ -415,7 +415,7 @@ def labels_from_values(raw: Any, name: str | None, path: Path, locate) -> Labels
     if values.dtype.kind in "US" or values.dtype == object:
         text = values.astype(str)
         numbers = _as_numbers(text)
-        if numbers is not None:
+        if numbers is not None and np.isfinite(numbers).all():  # "nan"/"inf" as text stay class names
             return labels_from_values(numbers, name, path, locate)
         uniques, codes = np.unique(text, return_inverse=True)
         return _class_labels(codes, tuple(str(u) for u in uniques), name)
