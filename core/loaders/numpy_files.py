@@ -412,7 +412,9 @@ def labels_from_values(raw: Any, name: str | None, path: Path, locate) -> Labels
     treated as numbers. ``locate(i)`` names entry ``i`` in error messages.
     """
     values = np.asarray(raw)
-    if values.dtype.kind in "US" or values.dtype == object:
+    if values.dtype.kind == "S":  # bytes: decode leniently rather than fail on non-ASCII names
+        values = np.char.decode(values, "utf-8", errors="replace")
+    if values.dtype.kind == "U" or values.dtype == object:
         text = values.astype(str)
         numbers = _as_numbers(text)
         if numbers is not None and np.isfinite(numbers).all():  # "nan"/"inf" as text stay class names

@@ -415,3 +415,17 @@ def test_through_the_dispatcher(tmp_path):
     assert dataset.source.format == "npz" and dataset.n_samples == 3
     assert dataset.labels.classes == ("a", "b")
     assert load(save(tmp_path, "x.npy", np.ones((2, 3, 1))), budget_bytes=BUDGET).source.format == "npy"
+
+
+def test_npz_byte_string_labels_with_non_ascii_bytes(tmp_path):
+    path = tmp_path / "bytes.npz"
+    np.savez(path, X=np.zeros((3, 2, 1)), y=np.array([b"caf\xc3\xa9", b"\xff", b"caf\xc3\xa9"]))
+    labels = read(path).labels
+    assert labels.classes == ("café", "\ufffd") and labels.values.tolist() == [0, 1, 0]
+
+
+def test_text_labels_that_look_like_nan_stay_classes(tmp_path):
+    path = tmp_path / "nan.npz"
+    np.savez(path, X=np.zeros((3, 2, 1)), y=np.array(["nan", "inf", "nan"]))
+    labels = read(path).labels
+    assert labels.classes == ("inf", "nan") and labels.values.tolist() == [1, 0, 1]
