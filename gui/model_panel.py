@@ -226,6 +226,7 @@ class ModelBuilderPanel(QWidget):
     """
 
     specChanged = Signal(object)
+    problemsChanged = Signal(object)  # list[str]: the spec's error or misfits (empty when it fits)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -381,6 +382,10 @@ class ModelBuilderPanel(QWidget):
     def spec(self) -> ModelSpec:
         """The last valid spec (the one most recently emitted)."""
         return self._spec
+
+    def is_valid(self) -> bool:
+        """False while the editors hold a spec Keras could not build (``spec()`` is then the last good one)."""
+        return self._error is None
 
     def problems(self) -> list[str]:
         """Why the spec cannot train on the data now (validation error first); empty when it can."""
@@ -575,14 +580,18 @@ class ModelBuilderPanel(QWidget):
 
     def _refresh(self, *, emit: bool, force: bool = False) -> None:
         self._update_visibility()
+        before = self.problems()
         try:
             spec = self._spec_from_editors().validate()
         except ModelSpecError as exc:
             self._error = str(exc)
             self._show_warnings()
+            if self.problems() != before:
+                self.problemsChanged.emit(self.problems())
             return
+        was_invalid = self._error is not None
         self._error = None
-        changed = spec != self._spec
+        changed = spec != self._spec or was_invalid
         self._spec = spec
         self._update_table(spec)
         self._update_layers(spec)
@@ -590,6 +599,8 @@ class ModelBuilderPanel(QWidget):
         self._show_warnings()
         if emit and (changed or force):
             self.specChanged.emit(spec)
+        if self.problems() != before:
+            self.problemsChanged.emit(self.problems())
 
     def _update_visibility(self) -> None:
         kind = self.input_kind.currentData()

@@ -683,7 +683,8 @@ class TrainingPanel(QWidget):
         if self._data is None or not getattr(self._data, "path", None):
             self.readiness.setText("Open a file to train on it.")
         elif self._spec is None:
-            self.readiness.setText("Build a model in the Model tab first.")
+            reason = self._spec_problems[0] if self._spec_problems else "Build a model in the Model tab first."
+            self.readiness.setText("The model cannot be built: " + reason if self._spec_problems else reason)
         elif self._spec_problems and not busy:
             self.readiness.setText("The model does not fit the data yet: " + self._spec_problems[0])
         else:
@@ -758,6 +759,7 @@ class TrainingWorkflow(QObject):
         self.state.loadStarted.connect(self._on_load_started)
         self.state.loadFinished.connect(self._on_load_finished)
         self.model_panel.specChanged.connect(self._on_spec_changed)
+        self.model_panel.problemsChanged.connect(self._on_spec_problems)
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
         self.training_panel.runFailed.connect(self._refresh_exports)
@@ -797,7 +799,7 @@ class TrainingWorkflow(QObject):
         pending, self._pending_session = self._pending_session, None
         if pending is not None and snapshot is not None:
             self._apply_session_model(pending)
-        self.training_panel.set_spec(self.model_panel.spec())
+        self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(self.model_panel.problems())
         self._refresh_exports()
 
@@ -805,6 +807,12 @@ class TrainingWorkflow(QObject):
     def _on_spec_changed(self, spec: Any) -> None:
         self.training_panel.set_spec(spec)
         self.training_panel.set_spec_problems(self.model_panel.problems())
+
+    @Slot(object)
+    def _on_spec_problems(self, problems: list[str]) -> None:
+        # While the editors hold an impossible model there is nothing to train.
+        self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
+        self.training_panel.set_spec_problems(problems)
 
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
