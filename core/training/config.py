@@ -28,12 +28,12 @@ class TrainingConfig:
     streams batches from disk instead of copying the data into memory.
     """
 
-    epochs: int = 20
+    epochs: int = 50
     batch_size: int = 32
     learning_rate: float = 1e-3
     validation_split: float = 0.2
     early_stopping: bool = True
-    patience: int = 5
+    patience: int = 8
     seed: int = 0
     standardize: bool = True
     shuffle: bool = True

@@ -93,15 +93,18 @@ def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding:
     return shape_dataset(dataset, padding, window, budget_bytes=budget_bytes)
 
 
-def prepare(job: TrainingJob) -> tuple[ModelSpec, Any, Any]:
+def prepare(job: TrainingJob, shaped: Any = None) -> tuple[ModelSpec, Any, Any]:
     """``(spec, shaped, validation)`` for ``job``: the file read and shaped, the spec resolved.
 
     ``validation`` is the config's validation file shaped like the training data, or None.
+    Pass ``shaped`` when the caller already shaped the job's file (it is not read again).
     """
     from core.model.defaults import default_spec
 
     budget = job.budget_bytes
-    if job.labels_path:
+    if shaped is not None:
+        pass
+    elif job.labels_path:
         shaped = memory_mapped_data(job.path, job.labels_path)
     else:
         shaped = shape_file(job.path, job.load_options, job.padding, job.window, budget)
@@ -219,14 +222,14 @@ def _in_training_classes(labels: Labels | None, train_labels: Labels | None, nam
 
 
 # ---- carrying a job out --------------------------------------------------------------------
-def execute(job: TrainingJob, reporter: Any) -> dict[str, Any]:
+def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, Any]:
     """Prepare, train, score and save as the job says; returns the JSON-ready ``end`` payload.
 
     Raises :class:`core.errors.ShapeExplorerError` subclasses (plain sentences) on bad input.
     """
     from core.training import runner
 
-    spec, shaped, validation = prepare(job)
+    spec, shaped, validation = prepare(job, shaped)
     test = shape_like(job.test_path, job.load_options, shaped, job.budget_bytes) if job.test_path else None
     result = runner.run(spec, shaped, job.config, reporter, validation=validation, budget_bytes=job.budget_bytes)
     payload = result.summary()

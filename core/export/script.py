@@ -1,0 +1,437 @@
+'''A runnable, readable Keras script that reproduces what the app did with a file.
+
+:func:`render_script` writes a script that depends only on numpy, pandas and keras: it
+reads the file the way the app's loader did (the same delimiter, columns, ordering, label
+classes, vocabulary), pads with ``keras.utils.pad_sequences`` and an explicit float dtype
+(or cuts windows), splits with the same seeded stratified rule, standardises with the
+training split's real steps only, builds the same layers with ``keras.Input(shape=...)`` and
+fits with the same settings and seed. It prints ``model.summary()``, a machine-readable
+``TOTAL_PARAMS=<n>`` line and the final metrics.
+
+Nothing here imports TensorFlow: the script is text.
+'''
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from core.errors import ShapeExplorerError
+from core.model.build import loss_and_metrics
+from core.model.shapes import output_activation, output_units, recurrent_layer_name
+from core.model.spec import ModelSpec
+from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.training.config import TrainingConfig
+
+OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
+
+
+class ExportError(ShapeExplorerError):
+    """The current data or model cannot be written as a script (yet)."""
+
+
+def render_script(
+    path: str,
+    load_options: LoadOptions | None,
+    padding: PaddingOptions | None,
+    window: WindowOptions | None,
+    spec: ModelSpec,
+    config: TrainingConfig | None,
+    *,
+    dataset: Any = None,
+) -> str:
+    """The script's text. ``dataset`` (the app's loaded file) avoids reading the file again."""
+    load_options = load_options or LoadOptions()
+    padding = padding or PaddingOptions()
+    config = config or TrainingConfig()
+    if dataset is None:
+        from core.loaders import load
+
+        dataset = load(path, load_options)
+    if spec.head.task == "sequence":
+        raise ExportError("Exporting a script for per-timestep labels is not supported yet; the model itself can be saved as .keras.")
+    labels = dataset.labels
+    if labels is None:
+        raise ExportError(f"{Path(path).name} has no labels or targets, so there is nothing to train in a script.")
+    options = dict(dataset.source.options)
+    fmt = dataset.source.format
+    series = dataset.kind == "series"
+    if series and window is None:
+        window = WindowOptions()
+    parts = [
+        _header(path, fmt, spec, config),
+        _reader(fmt, options, dataset, series),
+        _labels_section(labels, series),
+        _shaping_section(dataset, padding, window, series, spec),
+        _split_section(labels, series, config),
+        _standardise_section(config, dataset, series),
+        _model_section(spec),
+        _fit_section(spec, config),
+    ]
+    return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
+
+
+# ---- sections ------------------------------------------------------------------------------
+def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str:
+    return f'''
+        """Reproduces Shape Explorer's shaping, model and training for {Path(path).name} ({fmt}).
+
+        Depends only on numpy, pandas and keras. Run: python this_script.py
+        """
+        import os
+
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+        import json  # noqa: F401  (used by the JSON reader)
+        import re  # noqa: F401  (used by the text reader)
+        from collections import Counter  # noqa: F401
+
+        import keras
+        import numpy as np
+        import pandas as pd  # noqa: F401
+
+        FILE = {str(path)!r}
+        SEED = {int(config.seed)}
+        EPOCHS = {int(config.epochs)}
+        BATCH_SIZE = {int(config.batch_size)}
+        LEARNING_RATE = {float(config.learning_rate)!r}
+        VALIDATION_SPLIT = {float(config.validation_split)!r}
+
+        keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
+        '''
+
+
+def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
+    if fmt.startswith("csv"):
+        return _csv_reader(fmt, options, series)
+    if fmt in ("npy", "npz"):
+        return _numpy_reader(fmt, options, dataset, series)
+    if fmt == "text":
+        return _text_reader(options)
+    if fmt == "ts":
+        return _ts_reader()
+    if fmt in ("json", "jsonl"):
+        return _json_reader(fmt, options)
+    raise ExportError(f"Exporting a script for {fmt} files is not supported yet.")
+
+
+def _csv_reader(fmt: str, options: dict[str, Any], series: bool) -> str:
+    sep = options.get("delimiter") or ","
+    sep_arg = r'r"\s+"' if sep == " " else repr(sep)
+    header = "0" if options.get("header", True) is not False else "None"
+    features = list(options.get("feature_cols") or [])
+    label = options.get("label_col")
+    id_col, time_col = options.get("id_col"), options.get("time_col")
+    read = f"frame = pd.read_csv(FILE, sep={sep_arg}, header={header})\nFEATURES = {features!r}\n"
+    if fmt == "csv-long":
+        order = [id_col] + ([time_col] if time_col else [])
+        return read + f'''
+# Long layout: one row per time step. Sort by sequence id{" then by " + repr(time_col) if time_col else ""},
+# then each run of equal ids is one sequence.
+frame = frame.sort_values({order!r}, kind="stable")
+ids = frame[{id_col!r}].to_numpy()
+starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+values = frame[FEATURES].to_numpy(dtype="float32")
+sequences = np.split(values, starts[1:])  # list of (length, features) arrays
+raw_labels = {f"frame[{label!r}].to_numpy()[starts]" if label else "None"}
+'''
+    if fmt == "csv-wide":
+        return read + f'''
+# Wide layout: one row per sample, one column per time step; empty trailing cells shorten a sequence.
+table = frame[FEATURES].to_numpy(dtype="float32")
+lengths = (~np.isnan(table)).sum(axis=1)
+sequences = [row[:n, None] for row, n in zip(table, lengths)]
+raw_labels = {f"frame[{label!r}].to_numpy()" if label else "None"}
+'''
+    return read + f'''
+# Single series: rows are time, columns are features.
+series = frame[FEATURES].to_numpy(dtype="float32")
+'''
+
+
+def _numpy_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
+    if fmt == "npz":
+        load = f'''
+archive = np.load(FILE, allow_pickle=False)  # never unpickle
+x = archive[{options.get("x_key") or "X"!r}]
+raw_labels = {f"archive[{options['y_key']!r}]" if options.get("y_key") else "None"}
+'''
+    else:
+        load = '''
+x = np.load(FILE, allow_pickle=False)  # never unpickle
+raw_labels = None
+'''
+    if series:
+        return load + "series = x.reshape(len(x), -1).astype(\"float32\")  # one long (timesteps, features) series\n"
+    transpose = "x = x.transpose(0, 2, 1)  # stored channels-first: (samples, features, timesteps)\n" if options.get("channels_first") else ""
+    return load + transpose + '''
+if x.ndim == 2:
+    x = x[:, :, None]  # (samples, timesteps) → one feature per step
+sequences = list(x.astype("float32"))  # equal-length sequences
+'''
+
+
+def _text_reader(options: dict[str, Any]) -> str:
+    lowercase = bool(options.get("lowercase", True))
+    side = options.get("label_col")
+    max_vocab = options.get("max_vocab")
+    encoding = options.get("encoding") or "utf-8"
+    if side == "first":
+        split = '    label, _, sentence = line.partition("\\t")'
+    else:
+        split = '    sentence, _, label = line.rpartition("\\t") if "\\t" in line else (line, "", "")'
+    return f'''
+# Text: one sentence per line, "sentence<TAB>label"; words and punctuation are tokens.
+TOKEN = re.compile(r"\\w+(?:['’]\\w+)*|[^\\w\\s]")
+with open(FILE, encoding={encoding!r}) as handle:
+    lines = [line.rstrip("\\r\\n") for line in handle if line.strip()]
+token_lists, label_texts = [], []
+for line in lines:
+{split}
+    token_lists.append(TOKEN.findall(sentence.lower() if {lowercase} else sentence))
+    label_texts.append(label.strip())
+# Vocabulary: id 0 pads, id 1 is unknown, then tokens by frequency (ties alphabetical).
+counts = Counter(token for tokens in token_lists for token in tokens)
+ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0])){f"[:{int(max_vocab)}]" if max_vocab is not None else ""}
+vocabulary = ["<pad>", "<unk>"] + [token for token, _ in ranked]
+index = {{token: i for i, token in enumerate(vocabulary)}}
+sequences = [np.array([index.get(t, 1) for t in tokens], dtype="int32") for tokens in token_lists]
+raw_labels = np.array(label_texts, dtype=object) if any(label_texts) else None
+'''
+
+
+def _ts_reader() -> str:
+    return '''
+def read_ts(path):
+    """Cases of a UEA/UCR .ts file: dimensions split by ':', values by ',', the label last."""
+    sequences, labels = [], []
+    with open(path, encoding="utf-8") as handle:
+        in_data = False
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith(("#", "%")):
+                continue
+            if not in_data:
+                in_data = line.lower().startswith("@data")
+                continue
+            *dims, label = line.split(":")
+            channels = [np.array([np.nan if v == "?" else float(v) for v in d.split(",")], dtype="float32") for d in dims]
+            sequences.append(np.stack(channels, axis=1))  # (length, dimensions)
+            labels.append(label.strip())
+    return sequences, np.array(labels, dtype=object)
+
+
+sequences, raw_labels = read_ts(FILE)
+'''
+
+
+def _json_reader(fmt: str, options: dict[str, Any]) -> str:
+    field = options.get("sequence_field")
+    label = options.get("label_col")
+    load = (
+        "with open(FILE, encoding=\"utf-8\") as handle:\n    records = [json.loads(line) for line in handle if line.strip()]\n"
+        if fmt == "jsonl"
+        else "with open(FILE, encoding=\"utf-8\") as handle:\n    records = json.load(handle)\n"
+    )
+    return load + f'''
+SEQUENCE_FIELD, LABEL_FIELD = {field!r}, {label!r}
+if isinstance(records, dict) and SEQUENCE_FIELD in records and isinstance(records[SEQUENCE_FIELD], list):
+    steps_list, raw_labels = records[SEQUENCE_FIELD], records.get(LABEL_FIELD) if LABEL_FIELD else None
+else:
+    records = records if isinstance(records, list) else [records]
+    steps_list = [r[SEQUENCE_FIELD] if isinstance(r, dict) else r for r in records]
+    raw_labels = [r[LABEL_FIELD] for r in records] if LABEL_FIELD else None
+sequences = [np.array(steps, dtype="float32").reshape(len(steps), -1) for steps in steps_list]
+raw_labels = None if raw_labels is None else np.array(raw_labels, dtype=object)
+'''
+
+
+def _labels_section(labels: Any, series: bool) -> str:
+    if series:
+        return ""
+    if labels.classes is not None:
+        return f'''
+# Labels → class indices, in the order Shape Explorer used.
+CLASSES = {list(labels.classes)!r}
+
+
+def label_name(value):
+    """A label as text, with whole numbers written without a decimal point."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class_index = {{name: i for i, name in enumerate(CLASSES)}}
+y = np.array([class_index[label_name(v)] for v in raw_labels], dtype="int64")
+'''
+    return '''
+y = np.asarray(raw_labels, dtype="float32").reshape(len(raw_labels), -1)  # regression targets
+'''
+
+
+def _shaping_section(dataset: Any, padding: PaddingOptions, window: WindowOptions | None, series: bool, spec: ModelSpec) -> str:
+    if series:
+        assert window is not None
+        names = list(dataset.feature_names)
+        targets = list(window.target_cols) if window.target_cols else names
+        target_idx = [names.index(t) for t in targets]
+        if window.horizon < 1:
+            raise ExportError("Windows without a target (horizon 0) cannot be trained; set a horizon of 1 or more.")
+        return f'''
+# Sliding windows: sample i is rows [i*STRIDE, i*STRIDE + WINDOW); its target is the row
+# HORIZON steps after the window's last row.
+WINDOW, STRIDE, HORIZON = {window.window}, {window.stride}, {window.horizon}
+TARGET_COLUMNS = {target_idx!r}
+count = (len(series) - WINDOW - HORIZON) // STRIDE + 1
+windows = np.lib.stride_tricks.sliding_window_view(series, WINDOW, axis=0)[: count * STRIDE : STRIDE]
+x = np.ascontiguousarray(windows.transpose(0, 2, 1))  # (samples, WINDOW, features)
+target_rows = np.arange(count) * STRIDE + WINDOW + HORIZON - 1
+y = series[target_rows][:, TARGET_COLUMNS]
+real = np.ones(x.shape[:2], dtype=bool)
+print("x:", x.shape, "y:", y.shape)
+'''
+    tokens = dataset.kind == "tokens"
+    dtype = "int32" if tokens else "float32"
+    maxlen = padding.maxlen
+    value = float(padding.value)
+    value_text = repr(int(value)) if tokens else repr(value)
+    return f'''
+# Pad (and truncate) every sequence to MAXLEN steps. dtype must be given: pad_sequences
+# defaults to int32, which would silently truncate float features.
+lengths = np.array([len(s) for s in sequences])
+MAXLEN = {maxlen if maxlen is not None else "int(lengths.max())"}
+PADDING, TRUNCATING, PAD_VALUE = {padding.padding!r}, {padding.truncating!r}, {value_text}
+x = keras.utils.pad_sequences(sequences, maxlen=MAXLEN, dtype={dtype!r}, padding=PADDING, truncating=TRUNCATING, value=PAD_VALUE)
+kept = np.minimum(lengths, MAXLEN)
+steps = np.arange(MAXLEN)
+real = steps < kept[:, None] if PADDING == "post" else steps >= MAXLEN - kept[:, None]  # True = real step
+print("x:", x.shape, "y:", y.shape)
+'''
+
+
+def _split_section(labels: Any, series: bool, config: TrainingConfig) -> str:
+    stratify = "y" if (labels.classes is not None and not series) else "None"
+    return f'''
+def split_indices(n, fraction, seed, labels=None, in_order=False):
+    """Seeded (train, validation) indices; each class split alike when every class has 2+ samples."""
+    n_val = 0 if fraction <= 0 else min(n, max(1, int(round(n * fraction))))
+    if in_order or n_val == 0:
+        order = np.arange(n) if in_order or n_val else np.random.default_rng(seed).permutation(n)
+        return order[: n - n_val], order[n - n_val :]
+    perm = np.random.default_rng(seed).permutation(n)
+    if labels is not None:
+        counts = np.bincount(labels)
+        present = counts[counts > 0]
+        if present.size > 1 and present.min() >= 2:
+            shuffled = labels[perm]
+            order = np.argsort(shuffled, kind="stable")
+            sorted_labels = shuffled[order]
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            rank = np.arange(n) - starts[sorted_labels]
+            per_class = np.clip(np.round(counts * fraction).astype(np.int64), 1, np.maximum(counts - 1, 1))
+            is_val = np.empty(n, dtype=bool)
+            is_val[order] = rank < per_class[sorted_labels]
+            return perm[~is_val], perm[is_val]
+    return perm[n_val:], perm[:n_val]
+
+
+train, val = split_indices(len(x), VALIDATION_SPLIT, SEED, labels={stratify}, in_order={series})
+'''
+
+
+def _standardise_section(config: TrainingConfig, dataset: Any, series: bool) -> str:
+    if dataset.kind == "tokens":
+        return "x_train, x_val = x[train], x[val]  # token ids are not scaled\n"
+    if not config.standardize:
+        return "x_train, x_val = x[train].astype(\"float32\"), x[val].astype(\"float32\")\n"
+    nudge = "" if series else '''
+    collided = mask & (out == PAD_VALUE).all(axis=-1)  # a real step must not look like padding
+    out[collided] += 1e-6'''
+    return f'''
+# Standardise each feature with the TRAINING split's real steps only; padding stays as it is.
+steps_seen = x[train][real[train]].astype("float64")
+mean, std = steps_seen.mean(axis=0), steps_seen.std(axis=0)
+std[~(std > 1e-12)] = 1.0
+
+
+def standardise(data, mask):
+    out = ((data - mean) / std).astype("float32")
+    out[~mask] = data[~mask]{nudge}
+    return out
+
+
+x_train, x_val = standardise(x[train], real[train]), standardise(x[val], real[val])
+'''
+
+
+def _model_section(spec: ModelSpec) -> str:
+    inp = spec.input
+    t = "None" if inp.timesteps is None else str(inp.timesteps)
+    lines = []
+    if inp.kind == "embedding":
+        lines.append(f'inputs = keras.Input(shape=({t},), dtype="int32", name="input")')
+        lines.append(
+            f'x = keras.layers.Embedding({int(inp.vocab_size)}, {inp.embedding_dim}, mask_zero={inp.mask_zero}, name="embedding")(inputs)'
+        )
+    else:
+        lines.append(f'inputs = keras.Input(shape=({t}, {inp.features}), name="input")')
+        if inp.kind == "masking":
+            lines.append(f'x = keras.layers.Masking(mask_value={float(inp.mask_value)!r}, name="masking")(inputs)')
+        else:
+            lines.append("x = inputs")
+    for index, layer in enumerate(spec.layers):
+        args = [str(layer.units), f"return_sequences={spec.return_sequences(index)}"]
+        defaults = {"dropout": 0.0, "recurrent_dropout": 0.0, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": True, "unroll": False}
+        for name, default in defaults.items():
+            value = getattr(layer, name)
+            if value != default:
+                args.append(f"{name}={value!r}")
+        if layer.kind == "GRU" and not layer.reset_after:
+            args.append("reset_after=False")
+        name = recurrent_layer_name(layer, index + 1)
+        inner = f'keras.layers.{layer.kind}({", ".join(args)}, name={(layer.kind.lower() if layer.bidirectional else name)!r})'
+        if layer.bidirectional:
+            inner = f"keras.layers.Bidirectional({inner}, name={name!r})"
+        lines.append(f"x = {inner}(x)")
+    if spec.head.hidden_units > 0:
+        lines.append(f'x = keras.layers.Dense({spec.head.hidden_units}, activation="relu", name="head_hidden")(x)')
+    activation = output_activation(spec)
+    act = "None" if activation == "linear" else repr(activation)
+    lines.append(f'outputs = keras.layers.Dense({output_units(spec)}, activation={act}, name="output")(x)')
+    lines.append('model = keras.Model(inputs, outputs, name="shape_explorer_model")')
+    return "\n".join(lines) + "\n"
+
+
+def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
+    loss, metrics = loss_and_metrics(spec)
+    optimizer = OPTIMIZER_CLASSES.get(config.optimizer.lower(), "Adam")
+    monitor = "val_loss" if config.validation_split > 0 else "loss"
+    callbacks = (
+        f'[keras.callbacks.EarlyStopping(monitor="{monitor}", patience={int(config.patience)}, restore_best_weights=True)]'
+        if config.early_stopping
+        else "[]"
+    )
+    y_cast = 'y.astype("float32")' if spec.head.task == "binary" else "y"
+    return f'''
+model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
+model.summary()
+print(f"TOTAL_PARAMS={{model.count_params()}}")
+
+targets = {y_cast}
+history = model.fit(
+    x_train,
+    targets[train],
+    validation_data=(x_val, targets[val]) if len(val) else None,
+    epochs=EPOCHS,
+    batch_size=BATCH_SIZE,
+    shuffle={bool(config.shuffle)},
+    callbacks={callbacks},
+    verbose=2,
+)
+if len(val):
+    final = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
+    print("FINAL " + " ".join(f"val_{{k}}={{v:.4f}}" for k, v in final.items()))
+'''

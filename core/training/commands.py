@@ -1,0 +1,276 @@
+"""``shape-explorer train`` and ``shape-explorer code``: the app's training, without the window.
+
+Both read and shape FILE with the shared layout options, take the same default model
+(:func:`core.model.defaults.default_spec`) and the same :class:`TrainingConfig` defaults as
+the window, and accept overrides. ``train --json`` prints one JSON object per line (an
+``epoch`` line per epoch, then ``done``) so scripts and CI can follow a run. Keras is only
+imported once training starts, quietly (no TensorFlow start-up chatter on the terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import sys
+from dataclasses import replace
+from typing import Any
+
+from core.errors import TrainingError
+from core.model.spec import ModelSpec, RecurrentLayerSpec
+from core.training.config import OPTIMIZER_NAMES, TrainingConfig
+from core.training.reporter import TrainingControl
+
+LAYER_KINDS = {"lstm": ("LSTM", False), "gru": ("GRU", False), "bilstm": ("LSTM", True), "bigru": ("GRU", True)}
+
+
+# ---- arguments -----------------------------------------------------------------------------
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from exc
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, not {text}")
+    return value
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from exc
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+
+    return parse
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def parse_layers(text: str) -> tuple[tuple[str, bool, int | None], ...]:
+    """``"lstm:64,lstm:32"`` or ``"bigru:32"`` → ``(("LSTM", False, 64), ...)``; units may be omitted."""
+    layers = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, _, units = item.partition(":")
+        kind = LAYER_KINDS.get(name.strip().lower())
+        if kind is None:
+            raise argparse.ArgumentTypeError(f"unknown layer {name!r}; use lstm, gru, bilstm or bigru, e.g. lstm:64,lstm:32")
+        count = None
+        if units.strip():
+            try:
+                count = int(units)
+            except ValueError as exc:
+                raise argparse.ArgumentTypeError(f"{units!r} is not a whole number of units") from exc
+            if count < 1:
+                raise argparse.ArgumentTypeError(f"a layer needs at least 1 unit, not {count}")
+        layers.append((kind[0], kind[1], count))
+    if not layers:
+        raise argparse.ArgumentTypeError("give at least one layer, e.g. lstm:64")
+    return tuple(layers)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    model = parser.add_argument_group("model (defaults: the app's default model for the data)")
+    model.add_argument("--layers", type=parse_layers, metavar="SPEC", help="recurrent layers, e.g. lstm:64,lstm:32 or bigru:32")
+    model.add_argument("--units", type=_positive(int), help="units of every layer that --layers does not size")
+    model.add_argument("--dropout", type=_fraction, help="input dropout of every recurrent layer (0 to <1)")
+    model.add_argument("--embedding-dim", type=_positive(int), help="token data: embedding size")
+    model.add_argument("--head-hidden", type=_non_negative_int, help="units of a ReLU layer before the output (0: none)")
+
+
+def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = TrainingConfig()
+    fit = parser.add_argument_group("training")
+    fit.add_argument("--epochs", type=_positive(int), help=f"epochs (default {defaults.epochs})")
+    fit.add_argument("--batch-size", type=_positive(int), help=f"batch size (default {defaults.batch_size})")
+    fit.add_argument("--learning-rate", type=_positive(float), help=f"learning rate (default {defaults.learning_rate:g})")
+    fit.add_argument("--optimizer", choices=OPTIMIZER_NAMES, help=f"optimizer (default {defaults.optimizer})")
+    fit.add_argument("--validation-split", type=_fraction, help=f"share held out for validation (default {defaults.validation_split:g})")
+    fit.add_argument("--validation-file", metavar="FILE", help="validate on FILE (shaped like the training file) instead of a split")
+    fit.add_argument("--patience", type=_non_negative_int, help=f"early-stopping patience in epochs (default {defaults.patience})")
+    fit.add_argument("--no-early-stopping", action="store_true", help="train every epoch")
+    fit.add_argument("--seed", type=_non_negative_int, help=f"random seed (default {defaults.seed})")
+    fit.add_argument("--no-standardize", action="store_true", help="feed float features unscaled")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    from core.cli import add_layout_options
+
+    parser.add_argument("file", metavar="FILE")
+    add_layout_options(parser)
+    add_model_arguments(parser)
+    add_fit_arguments(parser)
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``shape-explorer train``."""
+    _add_common(parser)
+    out = parser.add_argument_group("output")
+    out.add_argument("--test", metavar="FILE", help="score the trained model on FILE (shaped like the training file)")
+    out.add_argument("--save", metavar="PATH", help="save the trained model as a .keras file")
+    out.add_argument("--json", action="store_true", help="one JSON object per line: an 'epoch' line per epoch, then 'done'")
+
+
+def add_code_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``shape-explorer code``."""
+    _add_common(parser)
+
+
+# ---- from arguments to records -------------------------------------------------------------
+def config_from_args(args: argparse.Namespace) -> TrainingConfig:
+    config = TrainingConfig()
+    changes: dict[str, Any] = {}
+    for name in ("epochs", "batch_size", "learning_rate", "validation_split", "patience", "seed", "optimizer", "validation_file"):
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = value
+    if getattr(args, "no_early_stopping", False):
+        changes["early_stopping"] = False
+    if getattr(args, "no_standardize", False):
+        changes["standardize"] = False
+    if getattr(args, "memory_budget", None) is not None:
+        changes["memory_budget"] = int(args.memory_budget)
+    return replace(config, **changes).validate()
+
+
+def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
+    """``base`` (the data's default model) with the command line's model options applied."""
+    template = base.layers[0] if base.layers else RecurrentLayerSpec()
+    layers = list(base.layers)
+    if getattr(args, "layers", None):
+        layers = [
+            replace(template, kind=kind, bidirectional=bidirectional, units=units or args.units or template.units)
+            for kind, bidirectional, units in args.layers
+        ]
+    elif getattr(args, "units", None):
+        layers = [replace(layer, units=args.units) for layer in layers]
+    if getattr(args, "dropout", None) is not None:
+        layers = [replace(layer, dropout=float(args.dropout)) for layer in layers]
+    spec = replace(base, layers=tuple(layers))
+    if getattr(args, "embedding_dim", None) is not None:
+        if spec.input.kind != "embedding":
+            raise TrainingError("--embedding-dim only applies to token (text) data, which this file is not.")
+        spec = replace(spec, input=replace(spec.input, embedding_dim=int(args.embedding_dim)))
+    if getattr(args, "head_hidden", None) is not None:
+        spec = replace(spec, head=replace(spec.head, hidden_units=int(args.head_hidden)))
+    return spec.validate()
+
+
+def job_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
+    """``(job, shaped)``: the file read and shaped once, and the job that trains on it."""
+    from core.cli import options_from_args
+    from core.model.defaults import default_spec
+    from core.training.job import TrainingJob, shape_file
+
+    load_options, padding, window = options_from_args(args)
+    config = config_from_args(args)
+    job = TrainingJob(path=args.file, load_options=load_options, padding=padding, window=window, config=config)
+    shaped = shape_file(args.file, load_options, padding, window, job.budget_bytes)
+    spec = spec_from_args(args, default_spec(shaped))
+    job = replace(job, spec=spec, save_path=getattr(args, "save", None), test_path=getattr(args, "test", None))
+    return job, shaped
+
+
+# ---- train ---------------------------------------------------------------------------------
+def clean_number(value: Any) -> Any:
+    """Floats made JSON-safe: NaN and infinities become ``None``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: clean_number(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_number(v) for v in value]
+    return value
+
+
+def _format_logs(logs: dict[str, float]) -> str:
+    order = sorted(logs, key=lambda k: (k.startswith("val_"), k != "loss" and k != "val_loss", k))
+    return "  ".join(f"{k} {logs[k]:.4f}" for k in order)
+
+
+class PrintingReporter(TrainingControl):
+    """Prints one line per epoch (text or JSON); Ctrl-C asks it to stop after the current batch."""
+
+    def __init__(self, as_json: bool, stream: Any = None) -> None:
+        super().__init__()
+        self.as_json = as_json
+        self.stream = stream or sys.stdout
+        self.epochs = 0
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def on_train_begin(self, info: dict[str, Any]) -> None:
+        self.epochs = int(info.get("epochs", 0))
+        if not self.as_json:
+            self._print(
+                f"Training on {info['train_samples']} samples, validating on {info['validation_samples']}; "
+                f"{info['params']:,} parameters, {info['steps_per_epoch']} batches per epoch."
+            )
+
+    def on_batch(self, epoch: int, batch: int, total_batches: int | None, logs: dict[str, float]) -> None:
+        pass
+
+    def on_epoch(self, epoch: int, logs: dict[str, float]) -> None:
+        if self.as_json:
+            self._print(json.dumps(clean_number({"event": "epoch", "epoch": epoch, **logs}), allow_nan=False))
+        else:
+            self._print(f"Epoch {epoch}/{self.epochs}  {_format_logs(logs)}")
+
+    def on_train_end(self, result: dict[str, Any]) -> None:
+        pass
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train as the arguments say and print the epochs and a summary; returns the exit code."""
+    from core.training.job import execute
+
+    job, shaped = job_from_args(args)
+    reporter = PrintingReporter(bool(getattr(args, "json", False)))
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: reporter.stop())
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        payload = execute(job, reporter, shaped)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if reporter.as_json:
+        done = {"event": "done", **{k: v for k, v in payload.items() if k not in ("spec",)}}
+        print(json.dumps(clean_number(done), allow_nan=False), flush=True)
+    else:
+        print(payload["message"])
+        final = payload.get("final") or {}
+        if final:
+            print(f"Best epoch {payload['best_epoch']}: {_format_logs(final)}")
+        if payload.get("test"):
+            print(f"Test ({job.test_path}): {_format_logs(payload['test'])}")
+        if payload.get("saved_model"):
+            print(f"Saved the model to {payload['saved_model']}")
+    return 0
+
+
+# ---- code ----------------------------------------------------------------------------------
+def run_code(args: argparse.Namespace) -> int:
+    """Print the runnable Keras script that reproduces this shaping, model and fit."""
+    from core.export.script import render_script
+
+    job, shaped = job_from_args(args)
+    print(render_script(job.path, job.load_options, job.padding, job.window, job.spec, job.config, dataset=shaped.dataset), end="")
+    return 0
