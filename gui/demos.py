@@ -87,7 +87,8 @@ def _from_entry(folder: Path, entry: dict) -> Demo | None:
 
 
 def _from_files(folder: Path) -> list[Demo]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _DATA_SUFFIXES)
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in _DATA_SUFFIXES and p.name != "demos.json")
     return [Demo(p.stem.lower(), _title_from_file(p), f"{p.name} (bundled data)", p, LoadOptions()) for p in files]
 
 

@@ -1,0 +1,172 @@
+"""The import wizard: detected settings with reasons, edits that re-read the file, a live shape."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from core.dataset import Guess, SequenceDataset, SourceInfo
+from core.options import LoadOptions
+from gui.import_wizard import ImportWizard, uncertain_guesses
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture(autouse=True)
+def _temporary_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
+
+
+def write_visits_csv(folder: Path) -> Path:
+    """Three patients, six visits; ``t`` counts up within each patient across their visits."""
+    rows = ["patient,visit,t,x,z"]
+    visit = 0
+    for patient, lengths in enumerate([(3, 2), (2, 2), (4, 1)]):
+        t = 0
+        for n in lengths:
+            for _ in range(n):
+                rows.append(f"p{patient},v{visit},{t},{patient + t * 0.5},{t * 1.5}")
+                t += 1
+            visit += 1
+    path = folder / "visits.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def open_wizard(qtbot, path: Path, **kwargs) -> ImportWizard:
+    wizard = ImportWizard(path, **kwargs)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitUntil(lambda: not wizard.is_busy and (wizard._preview is not None or wizard.error_text() is not None),
+                    timeout=10000)
+    return wizard
+
+
+def wait_preview(qtbot, wizard: ImportWizard) -> None:
+    with qtbot.waitSignal(wizard.previewUpdated, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: not wizard.is_busy, timeout=10000)
+
+
+def select_data(combo, value) -> None:
+    index = combo.findData(value)
+    assert index >= 0, f"{value!r} not offered"
+    combo.setCurrentIndex(index)
+
+
+def test_detected_settings_are_shown_with_their_reasons(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+
+    assert wizard.preview_shape_text() == "(3, 5, 2) → input_shape=(5, 2)"
+    assert "detected: long" in wizard.layout_combo.itemText(0)
+    assert "detected: patient" in wizard.id_combo.itemText(0)
+    reason = wizard._reasons["id_col"].text()
+    assert "patient" in reason and "—" in reason  # the loader's reason is shown under the field
+    # The preview table lists the first steps as read: sample, step, then the features.
+    headers = [wizard.table.horizontalHeaderItem(c).text() for c in range(wizard.table.columnCount())]
+    assert headers[:4] == ["sample", "step", "x", "z"]
+    assert wizard.table.item(0, 0).text() == "p0"
+    assert wizard.table.rowCount() == 14
+    assert "patient" in wizard.raw_text.toPlainText()  # the file as text
+    assert wizard._buttons.button(QDialogButtonBox.StandardButton.Open).isEnabled()
+
+
+def test_changing_the_id_column_updates_the_shape(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    select_data(wizard.id_combo, "visit")
+    wait_preview(qtbot, wizard)
+
+    assert wizard.error_text() is None
+    assert wizard.preview_shape_text() == "(6, 4, 2) → input_shape=(4, 2)"
+    assert wizard.load_options().id_col == "visit"
+    dataset = wizard.loaded_dataset()
+    assert dataset is not None and list(dataset.lengths) == [3, 2, 2, 2, 4, 1]
+
+
+def test_changing_the_layout_to_series_shows_window_options(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    assert wizard.window_group.isHidden()
+    select_data(wizard.layout_combo, "series")
+    wait_preview(qtbot, wizard)
+
+    assert wizard.error_text() is None
+    assert not wizard.window_group.isHidden()
+    # 14 rows, 3 numeric columns; a short series gets windows of half its length.
+    assert wizard.preview_shape_text() == "(7, 7, 3) → input_shape=(7, 3)"
+    wizard.window_spin.setValue(4)
+    wait_preview(qtbot, wizard)
+    assert wizard.preview_shape_text() == "(10, 4, 3) → input_shape=(4, 3)"
+    assert wizard.window_options().window == 4
+
+
+def test_impossible_settings_show_the_error_inline_and_disable_open(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    open_button = wizard._buttons.button(QDialogButtonBox.StandardButton.Open)
+    select_data(wizard.layout_combo, "wide")
+    wait_preview(qtbot, wizard)
+
+    assert "visits.csv" in wizard.error_text() and "not a number" in wizard.error_text()
+    assert wizard.error_text() in wizard.status_label.text()
+    assert not open_button.isEnabled()
+    assert wizard.loaded_dataset() is None
+
+    select_data(wizard.layout_combo, "long")
+    wait_preview(qtbot, wizard)
+    assert wizard.error_text() is None
+    assert open_button.isEnabled()
+
+
+def test_unticking_a_feature_column_removes_it(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    items = {wizard.feature_list.item(i).text(): wizard.feature_list.item(i) for i in range(wizard.feature_list.count())}
+    from PySide6.QtCore import Qt
+
+    items["z"].setCheckState(Qt.CheckState.Unchecked)
+    wait_preview(qtbot, wizard)
+    assert wizard.load_options().feature_cols == ("x",)
+    assert wizard.preview_shape_text() == "(3, 5, 1) → input_shape=(5, 1)"
+
+
+def test_explicit_options_are_applied_to_the_form(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path), options=LoadOptions(id_col="visit", layout="long"))
+    assert wizard.load_options().id_col == "visit"
+    assert wizard.layout_combo.currentData() == "long"
+    assert wizard.preview_shape_text().startswith("(6, 4, 2)")
+
+
+def test_closing_while_reading_joins_the_preview_thread(qtbot, tmp_path):
+    from core.errors import LoadCancelled
+
+    started = []
+
+    def waiting_loader(path, options=None, *, budget_bytes=None, progress=None, cancelled=None):
+        started.append(path)
+        while not cancelled():
+            time.sleep(0.005)
+        raise LoadCancelled(path)
+
+    wizard = ImportWizard(write_visits_csv(tmp_path), loader=waiting_loader)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    thread = wizard._runner.running_thread()
+    assert thread is not None and thread.isRunning()
+    wizard.reject()
+    assert not thread.isRunning()
+
+
+def _dataset_with(guesses, fmt="npy") -> SequenceDataset:
+    source = SourceInfo("x.npy", fmt, {}, tuple(guesses))
+    return SequenceDataset.from_dense(np.zeros((2, 3, 4), dtype=np.float32), source)
+
+
+def test_uncertain_guesses_flag_transposes_and_low_confidence():
+    sure = Guess("format", "npy", "the file starts with the NumPy signature", "format")
+    transpose = Guess("channels first", True, "axis 1 is much shorter than axis 2", "channels_first")
+    assert uncertain_guesses(_dataset_with([sure])) == []
+    assert uncertain_guesses(_dataset_with([sure, transpose])) == [transpose]
+    assert uncertain_guesses(_dataset_with([replace(transpose, value=False)])) == []
