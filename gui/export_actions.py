@@ -81,7 +81,7 @@ def export_training_plots(panel: Any, target: str | os.PathLike[str]) -> list[Pa
         target = target.with_suffix(".png")
     written = [export_plot_png(panel.curves.loss_plot, target)]
     curves = panel.curves
-    if curves.metric_name and curves.metric_plot.isVisible():
+    if curves.metric_name and not curves.metric_plot.isHidden():
         written.append(export_plot_png(curves.metric_plot, target.with_name(f"{target.stem}-{curves.metric_name}.png")))
     results = panel.results
     if results.kind is not None:
