@@ -30,8 +30,6 @@ class Windows:
 
     x: np.ndarray  # (n_samples, window, F) read-only view
     y: np.ndarray | None  # (n_samples, n_targets), None when horizon == 0
-    starts: np.ndarray  # (n_samples,) first row of each window
-    target_rows: np.ndarray | None  # (n_samples,) row of each target
     dropped_tail: int  # rows after the last row any sample uses (as input or target)
     options: WindowOptions
     feature_names: tuple[str, ...]
@@ -41,6 +39,18 @@ class Windows:
     @property
     def n_samples(self) -> int:
         return int(self.x.shape[0])
+
+    @property
+    def starts(self) -> np.ndarray:
+        """``(n_samples,)`` first row of each window (computed on demand: windows cost O(1) memory)."""
+        return np.arange(self.n_samples, dtype=np.int64) * self.options.stride
+
+    @property
+    def target_rows(self) -> np.ndarray | None:
+        """``(n_samples,)`` row of each target, or None without a horizon."""
+        if self.options.horizon == 0:
+            return None
+        return self.starts + (self.options.window + self.options.horizon - 1)
 
     @property
     def materialized_nbytes(self) -> int:
@@ -103,23 +113,19 @@ def make_windows(
 
     all_windows = sliding_window_view(series, window, axis=0)  # (T - window + 1, F, window), a view
     x = all_windows[: (count - 1) * stride + 1 : stride].transpose(0, 2, 1)
-    starts = np.arange(count, dtype=np.int64) * stride
+    last_start = (count - 1) * stride
     if horizon == 0:
         y = None
-        target_rows = None
-        last_used = int(starts[-1]) + window
+        last_used = last_start + window
     else:
         first_target = window + horizon - 1
-        rows = series[first_target : first_target + (count - 1) * stride + 1 : stride]
-        y = rows[:, target_index] if isinstance(target_index, slice) else rows[:, target_index]
-        target_rows = starts + first_target
-        last_used = int(target_rows[-1]) + 1
+        rows = series[first_target : first_target + last_start + 1 : stride]
+        y = rows[:, target_index]  # a view for a slice of columns, a small copy otherwise
+        last_used = last_start + first_target + 1
     target_names = names[target_index] if isinstance(target_index, slice) else tuple(names[i] for i in target_index)
     return Windows(
         x=x,
         y=y,
-        starts=starts,
-        target_rows=target_rows,
         dropped_tail=length - last_used,
         options=options,
         feature_names=names,
