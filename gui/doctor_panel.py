@@ -178,5 +178,14 @@ class DoctorPanel(QWidget):
             self._list.insertWidget(self._list.count() - 1, card)
             self._cards.append(card)
 
+    def preferred_height(self, width: int) -> int:
+        """Height that shows the summary and every card without scrolling at ``width``."""
+        inner = max(100, width - 30)
+        height = self._summary.heightForWidth(inner) if self._summary.hasHeightForWidth() else self._summary.sizeHint().height()
+        for card in self._cards:
+            hint = card.layout().totalHeightForWidth(inner) if card.layout().hasHeightForWidth() else card.sizeHint().height()
+            height += hint + self._list.spacing()
+        return height + 20
+
     def summary_text(self) -> str:
         return self._summary.text()

@@ -19,6 +19,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -63,7 +65,9 @@ _LAYOUT_NAMES = {
     "series": "series: rows are time, columns are features (one long series → windows)",
 }
 _DELIMITERS = (("comma  ,", ","), ("tab", "\t"), ("semicolon  ;", ";"), ("pipe  |", "|"), ("whitespace", " "))
-_DELIMITER_BY_NAME = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|", "whitespace": " "}
+#: Guesses whose field already shows the value, so only the reason is written under it.
+_FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id column", "time column", "label column",
+                            "channels first", "label position"})
 
 
 def uncertain_guesses(dataset: SequenceDataset) -> list[Guess]:
@@ -168,7 +172,7 @@ class ImportWizard(QDialog):
         splitter.addWidget(self._build_result())
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([400, 700])
+        splitter.setSizes([430, 670])
         layout.addWidget(splitter, 1)
 
         self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
@@ -199,6 +203,10 @@ class ImportWizard(QDialog):
 
         def add(name: str, label: str, widget: QWidget, tip: str) -> None:
             widget.setToolTip(tip)
+            if isinstance(widget, QComboBox):
+                widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(14)
             column = QVBoxLayout()
             column.setSpacing(1)
             column.addWidget(widget)
@@ -287,12 +295,17 @@ class ImportWizard(QDialog):
 
         panel = QWidget()
         column = QVBoxLayout(panel)
-        column.setContentsMargins(0, 0, 0, 0)
+        column.setContentsMargins(0, 0, 4, 0)
         column.addWidget(box)
         column.addWidget(self.window_group)
         column.addStretch(1)
-        panel.setMinimumWidth(360)
-        return panel
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(panel)
+        scroll.setMinimumWidth(400)
+        return scroll
 
     def _column_combo(self) -> QComboBox:
         combo = QComboBox()
@@ -592,7 +605,8 @@ class ImportWizard(QDialog):
             found = guesses.get(name, [])
             if name == "format" and not found:
                 found = guesses.get("format", [])
-            text = "; ".join(f"{g.what}: {self._plain(g.value)} — {g.why}" for g in found)
+            text = "; ".join(g.why if g.what in _FIELD_GUESSES else f"{g.what} {self._plain(g.value)}: {g.why}"
+                             for g in found)
             reason.setText(text)
             reason.setVisible(bool(text) and reason.parentWidget().isVisibleTo(self))
 

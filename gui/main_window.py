@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self.last_error: tuple[str, str] | None = None
         self._closed = False
         self._dock_visibility: dict | None = None
+        self._sized_docks = False
 
         self.state = TensorState(self, loader=loader, budget_bytes=budget_bytes)
         self.state.changed.connect(self._on_state_changed)
@@ -280,8 +281,6 @@ class MainWindow(QMainWindow):
         self.details_dock.setWidget(self.details)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
         self.splitDockWidget(self.doctor_dock, self.details_dock, Qt.Orientation.Vertical)
-        self.resizeDocks([self.doctor_dock], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.doctor_dock, self.details_dock], [450, 350], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -638,6 +637,7 @@ class MainWindow(QMainWindow):
                     self.show_import_wizard(snapshot.path, snapshot.load_options, snapshot.window, snapshot.dataset)
                     self.statusBar().showMessage(f"Please check: {unsure[0].what} was guessed ({unsure[0].why}).")
         self._review_after_load = False
+        self._fit_docks_to_content()
         self.fileLoaded.emit(path)
 
     @Slot(str, str)
@@ -709,6 +709,24 @@ class MainWindow(QMainWindow):
     def _on_code_copied(self, code: str) -> None:
         first = code.strip().splitlines()[0] if code.strip() else ""
         self.statusBar().showMessage(f"Copied to the clipboard: {first}", 5000)
+
+    def _fit_docks_to_content(self) -> None:
+        """Give the doctor the height its findings need (within limits) and the rest to the dataset facts."""
+        if self.doctor_dock.isHidden() or self.details_dock.isHidden() or self.doctor_dock.isFloating():
+            return
+        total = self.doctor_dock.height() + self.details_dock.height()
+        if total <= 0:
+            return
+        wanted = self.doctor_panel.preferred_height(self.doctor_dock.width()) + 40
+        doctor = int(max(140, min(wanted, 0.68 * total)))
+        self.resizeDocks([self.doctor_dock, self.details_dock], [doctor, total - doctor], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self._sized_docks and self.settings.window_state() is None:
+            # First run: the side panels take about 30% of the width, the views the rest.
+            self._sized_docks = True
+            self.resizeDocks([self.doctor_dock], [max(300, int(self.width() * 0.29))], Qt.Orientation.Horizontal)
 
     # ---- layout persistence and closing ------------------------------------------------------------------
     def _restore_layout(self) -> None:
