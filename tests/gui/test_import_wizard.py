@@ -66,7 +66,7 @@ def test_detected_settings_are_shown_with_their_reasons(qtbot, tmp_path):
     assert "detected: long" in wizard.layout_combo.itemText(0)
     assert "detected: patient" in wizard.id_combo.itemText(0)
     reason = wizard._reasons["id_col"].text()
-    assert "patient" in reason and "—" in reason  # the loader's reason is shown under the field
+    assert "its name 'patient' means a sequence id" in reason  # the loader's reason, under the field
     # The preview table lists the first steps as read: sample, step, then the features.
     headers = [wizard.table.horizontalHeaderItem(c).text() for c in range(wizard.table.columnCount())]
     assert headers[:4] == ["sample", "step", "x", "z"]
