@@ -198,6 +198,7 @@ class TrainingPanel(QWidget):
         self._dirty = False
         self._model_dir: str | None = None
         self._closing = False
+        self.show_dialogs = True  # False: errors go to the log and status line only (headless runs)
         self._build_ui()
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
@@ -697,7 +698,7 @@ class TrainingPanel(QWidget):
             self.log.appendPlainText(f"{stamp}  {line}")
 
     def _show_error(self, message: str) -> None:
-        if self._closing:
+        if self._closing or not self.show_dialogs:
             return
         QMessageBox.warning(self, "Training", message)
 
@@ -746,6 +747,7 @@ class TrainingWorkflow(QObject):
         self.model_panel = ModelBuilderPanel()
         self.training_panel = TrainingPanel(controller or tc.TrainingController(parent=window))
         self.controller = self.training_panel.controller
+        self.training_panel.show_dialogs = bool(getattr(window, "interactive", True))
         self.model_tab = window.add_workflow_tab(self.model_panel, "Model", "Build the LSTM/GRU model: shapes and parameters per layer")
         self.training_tab = window.add_workflow_tab(self.training_panel, "Training", "Train the model on this data with live curves")
         self._pending_session: Any = None
