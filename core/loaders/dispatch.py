@@ -161,7 +161,10 @@ def load(
     source = dataset.source
     source_options = dict(source.options)
     source_options["format"] = source_options.get("format") or fmt
-    guesses = source.guesses if guess is None else (guess, *[g for g in source.guesses if g.what != "format"])
+    # A reader that read the whole content (e.g. JSON Lines inside a .json file) knows better
+    # than our look at the first bytes, so its own format guess wins.
+    reader_decided = any(g.what == "format" for g in source.guesses)
+    guesses = source.guesses if guess is None or reader_decided else (guess, *source.guesses)
     dataset = replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
     files.report_progress(progress, 1.0)
     return dataset.validate()

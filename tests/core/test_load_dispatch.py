@@ -232,3 +232,14 @@ def test_decode_text_fallbacks(tmp_path):
         decode_text("a\nbé".encode(), path, "ascii")
     with pytest.raises(LoadError, match="neither UTF-8 nor cp1252"):
         decode_text(b"abc\x81\x8d", path)
+
+
+def test_reader_format_guess_wins_over_first_bytes_guess(tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text('{"x": [1, 2, 3], "label": "a"}\n{"x": [4, 5], "label": "b"}\n')
+    from core.loaders import load
+
+    dataset = load(path)
+    format_guesses = [g for g in dataset.source.guesses if g.what == "format"]
+    assert dataset.source.format == "jsonl"
+    assert [g.value for g in format_guesses] == ["jsonl"]
