@@ -73,15 +73,16 @@ _FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id colum
 def uncertain_guesses(dataset: SequenceDataset) -> list[Guess]:
     """Guesses a person should confirm even for formats that usually need no wizard.
 
-    A guess with an explicit ``confidence`` below 0.6, a channels-first transpose, or a layout
-    decision (e.g. a 2-D array read as one series) is worth a look.
+    A guess with an explicit ``confidence`` below 0.6, any channels-first decision (the loader
+    only reports one when the axes could be read either way), or a layout decision for an
+    array (e.g. a 2-D array read as one series) is worth a look.
     """
     found = []
     for guess in dataset.source.guesses:
         confidence = getattr(guess, "confidence", None)
         if confidence is not None and confidence < 0.6:
             found.append(guess)
-        elif guess.option == "channels_first" and bool(guess.value):
+        elif guess.option == "channels_first":
             found.append(guess)
         elif guess.option == "layout" and dataset.source.format in ("npy", "npz"):
             found.append(guess)
@@ -581,7 +582,8 @@ class ImportWizard(QDialog):
                         combo.addItem(name, name)
                 self._auto_text(combo, effective.get(key))
             is_table = fmt == "csv"
-            for widget_name, visible in (("layout", is_table), ("delimiter", is_table), ("header", is_table),
+            layout_guessed = any(g.option == "layout" for g in source.guesses)
+            for widget_name, visible in (("layout", is_table or layout_guessed), ("delimiter", is_table), ("header", is_table),
                                          ("id_col", is_table and layout == "long"),
                                          ("time_col", is_table and layout == "long"),
                                          ("label_col", is_table and layout != "series" or fmt in ("json", "jsonl", "text")),

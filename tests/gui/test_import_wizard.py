@@ -169,4 +169,8 @@ def test_uncertain_guesses_flag_transposes_and_low_confidence():
     transpose = Guess("channels first", True, "axis 1 is much shorter than axis 2", "channels_first")
     assert uncertain_guesses(_dataset_with([sure])) == []
     assert uncertain_guesses(_dataset_with([sure, transpose])) == [transpose]
-    assert uncertain_guesses(_dataset_with([replace(transpose, value=False)])) == []
+    kept = replace(transpose, value=False, why="axis 1 is shorter than axis 2, but not by much")
+    assert uncertain_guesses(_dataset_with([kept])) == [kept]  # considered either way: worth confirming
+    layout = Guess("layout", "wide", "a 2-D array: one row per sample", "layout")
+    assert uncertain_guesses(_dataset_with([layout], fmt="npy")) == [layout]
+    assert uncertain_guesses(_dataset_with([layout], fmt="csv-long")) == []

@@ -209,6 +209,33 @@ def test_closing_while_loading_joins_the_thread(qtbot, errors, tmp_path):
     assert not thread.isRunning()
 
 
+def test_an_ambiguous_array_loads_then_asks_for_confirmation(qtbot, window, tmp_path):
+    path = tmp_path / "maybe_channels_first.npy"
+    np.save(path, np.arange(20 * 3 * 50, dtype=np.float32).reshape(20, 3, 50))
+    with qtbot.waitSignal(window.fileLoaded, timeout=10000):
+        window.open_path(path)  # no options: .npy loads directly, no wizard first
+    wizard = window.current_wizard
+    assert wizard is not None, "the loader was unsure about channels-first, so the wizard asks"
+    assert not wizard._reasons["channels_first"].text() == ""
+    select = wizard.channels_combo.findData(True)
+    wizard.channels_combo.setCurrentIndex(select)
+    qtbot.waitUntil(lambda: wizard.loaded_dataset() is not None, timeout=10000)
+    assert wizard.preview_shape_text() == "(20, 50, 3) → input_shape=(50, 3)"
+    with qtbot.waitSignal(window.fileLoaded, timeout=10000):
+        wizard.accept()
+    assert window.shape_bar.text() == "(20 samples, 50 timesteps, 3 features) → input_shape=(50, 3)"
+    assert window.current_wizard is None
+
+
+def test_an_unambiguous_array_opens_without_the_wizard(qtbot, window, tmp_path):
+    path = tmp_path / "plain.npy"
+    np.save(path, np.zeros((6, 40, 2), dtype=np.float32))
+    with qtbot.waitSignal(window.fileLoaded, timeout=10000):
+        window.open_path(path)
+    assert window.current_wizard is None
+    assert window.shape_bar.text() == "(6 samples, 40 timesteps, 2 features) → input_shape=(40, 2)"
+
+
 def test_recent_files_are_remembered_and_missing_ones_pruned(qtbot, window, tmp_path):
     first = write_long_csv(tmp_path, "first.csv")
     second = write_long_csv(tmp_path, "second.csv")

@@ -20,10 +20,18 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 TOLERANCE = 200
 
 
-def test_the_broken_pyside6_release_is_not_installed():
+def test_the_pinned_pyside6_is_installed_and_is_not_the_broken_release():
+    import re
+    from pathlib import Path
+
     import PySide6
 
     assert PySide6.__version__ != "6.12.0"
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    pinned = re.search(r'"PySide6-Essentials==([0-9.]+)"', pyproject)
+    assert pinned is not None, "pyproject.toml pins PySide6-Essentials to one version"
+    assert pinned.group(1) != "6.12.0"
+    assert PySide6.__version__ == pinned.group(1)
 
 
 def test_drawline_keeps_the_refcount_of_none(qapp):
