@@ -16,7 +16,6 @@ from core.model.shapes import recurrent_output_dim, total_params
 from core.training.data import (
     CLASSIFICATION_TASKS,
     copy_bytes,
-    is_token_input,
     resolve_budget,
     validation_count,
 )
@@ -33,10 +32,12 @@ def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, bu
     check_counts(shaped, config, validation)
     check_spec_fits(spec, shaped)
     check_labels_in_range(spec, shaped)
-    check_finite(shaped, "training data")
+    budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
+    chunk = max(1 << 16, min(_SCAN_ROWS_BYTES, budget // 16))
+    check_finite(shaped, "training data", chunk)
     if validation is not None:
         check_counts(validation, config, None, name="validation data", need_split=False)
-        check_finite(validation, "validation data")
+        check_finite(validation, "validation data", chunk)
         check_labels_in_range(spec, validation, name="validation data")
     check_memory(spec, shaped, config, budget_bytes)
 
@@ -109,13 +110,13 @@ def check_labels_in_range(spec: Any, shaped: Any, *, name: str = "training data"
         raise TrainingError(f"The {name} has missing (NaN) or infinite targets: fix or drop those samples.")
 
 
-def check_finite(shaped: Any, name: str) -> None:
-    """NaN or infinite inputs make the loss NaN at the first batch; find them first, in chunks."""
+def check_finite(shaped: Any, name: str, chunk_bytes: int = _SCAN_ROWS_BYTES) -> None:
+    """NaN or infinite inputs make the loss NaN at the first batch; find them first, ``chunk_bytes`` at a time."""
     x = shaped.x
     if not np.issubdtype(x.dtype, np.floating):
         return
     row_bytes = max(1, int(np.prod(x.shape[1:])) * x.dtype.itemsize)
-    step = max(1, _SCAN_ROWS_BYTES // row_bytes)
+    step = max(1, chunk_bytes // row_bytes)
     for start in range(0, x.shape[0], step):
         chunk = np.asarray(x[start : start + step])
         finite = np.isfinite(chunk)
@@ -166,5 +167,3 @@ def _class_label(shaped: Any, index: int) -> str:
         return repr(names[index])
     return str(index)
 
-
-__all__ = ["preflight", "estimate_fixed_bytes", "is_token_input"]

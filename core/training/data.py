@@ -258,7 +258,7 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     scaling = None
     if config.standardize and not tokens:
         mask = getattr(shaped, "mask", None)
-        scaling = fit_scaling(shaped.x, train_idx, mask, mask_value, chunk_bytes=max(1 << 16, budget // 8))
+        scaling = fit_scaling(shaped.x, train_idx, mask, mask_value, chunk_bytes=max(1 << 16, budget // 16))
     batch = int(config.batch_size)
     steps = max(1, math.ceil(train_idx.size / batch))
     if streaming:

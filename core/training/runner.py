@@ -233,7 +233,7 @@ def fit_model(model: Any, data: FitData, config: TrainingConfig, callbacks: list
         verbose=0,
     )
     if data.streaming:
-        return model.fit(data.x_train, **kwargs)
+        return model.fit(data.x_train, shuffle=False, **kwargs)  # the stream shuffles itself
     return model.fit(data.x_train, data.y_train, batch_size=int(config.batch_size), shuffle=bool(config.shuffle), **kwargs)
 
 
