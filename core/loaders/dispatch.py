@@ -133,7 +133,8 @@ def load(
     """Read ``path`` into a :class:`SequenceDataset`, detecting its format unless given.
 
     Raises :class:`LoadError` for files that cannot or must not be read,
-    :class:`MemoryBudgetError` when the file is larger than the budget, and
+    :class:`MemoryBudgetError` when the file is larger than the budget (a ``.npy`` is
+    memory-mapped instead, so data larger than memory can still train batch by batch), and
     :class:`LoadCancelled` when ``cancelled()`` returns True between phases.
     """
     options = options or LoadOptions()
@@ -144,7 +145,6 @@ def load(
         pass  # keep the path as given; check_regular_file explains what is wrong with it
     info = files.check_regular_file(resolved)
     budget = default_budget_bytes() if budget_bytes is None else int(budget_bytes)
-    files.check_size(resolved, info.st_size, budget)
     files.check_cancelled(resolved, cancelled)
     files.report_progress(progress, 0.0)
 
@@ -156,6 +156,8 @@ def load(
         guess = _detect(resolved, files.read_head(resolved))
         fmt = guess.value
 
+    if fmt != "npy":  # a .npy over the budget is memory-mapped by its reader, not read into memory
+        files.check_size(resolved, info.st_size, budget)
     reader = importlib.import_module(_READERS[fmt])
     dataset = reader.read(resolved, options, budget, progress, cancelled)
     source = dataset.source

@@ -145,8 +145,11 @@ def _load_npy(path: Path, file_size: int, budget_bytes: int) -> np.ndarray:
     if present < header.data_bytes:
         raise LoadError(path, f"is truncated: header promises {header.data_bytes} bytes, file has {max(present, 0)}",
                         hint="Copy or save the file again")
-    check_budget(f"Loading {path.name} (shape {header.shape}, {header.dtype})", header.data_bytes, budget_bytes)
-    mmap_mode = "r" if header.data_bytes > MEMORY_MAP_BYTES else None
+    # The budget guards allocations. A C-order array bigger than the budget is memory-mapped instead:
+    # it stays on disk and training reads it batch by batch (the scale path), so it is not refused.
+    if header.fortran_order:
+        check_budget(f"Loading {path.name} (shape {header.shape}, {header.dtype})", header.data_bytes, budget_bytes)
+    mmap_mode = "r" if header.data_bytes > min(MEMORY_MAP_BYTES, budget_bytes) else None
     try:
         return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:

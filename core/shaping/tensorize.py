@@ -153,6 +153,8 @@ def shape_dataset(
 
     if plan.timesteps == 0:
         raise ShapingError("Every sequence is empty, so there are no timesteps to shape; check the file's columns.")
+    if _is_already_dense(dataset, plan):
+        return _shape_dense_view(dataset, plan, task, n_classes, budget_bytes)
     check_budget(
         f"The padded data ({plan.n_samples} samples × {plan.timesteps} timesteps, "
         f"{format_bytes(plan.memory_bytes)} with its mask)",
@@ -185,6 +187,40 @@ def shape_dataset(
 
 
 # ---- internals ---------------------------------------------------------------------------
+def _is_already_dense(dataset: SequenceDataset, plan: ShapePlan) -> bool:
+    """Equal-length float data that needs no padding, truncation or cast is used as it is."""
+    return (
+        dataset.kind == "sequences"
+        and dataset.is_equal_length
+        and not plan.has_mask
+        and not bool(plan.truncated.any())
+        and dataset.values.dtype == plan.dtype
+        and dataset.values.flags.c_contiguous
+    )
+
+
+def _shape_dense_view(dataset: SequenceDataset, plan: ShapePlan, task, n_classes, budget_bytes) -> ShapedData:
+    """An ``(N, T, F)`` view of the values: no copy, so a memory-mapped file stays on disk."""
+    x = dataset.values.reshape(plan.n_samples, plan.timesteps, dataset.n_features)
+    return ShapedData(
+        x=x,
+        mask=None,
+        y=_labels_tensor(dataset, plan.padding, budget_bytes),
+        lengths=plan.lengths,
+        original_lengths=plan.original_lengths,
+        truncated=plan.truncated,
+        padding=plan.padding,
+        window=None,
+        dataset=dataset,
+        feature_names=dataset.feature_names,
+        task=task,
+        n_classes=n_classes,
+        input_shape=plan.input_shape,
+        padded_fraction=0.0,
+        memory_bytes=int(x.nbytes),
+    )
+
+
 def _output_dtype(values_dtype: np.dtype, requested: str | None) -> np.dtype:
     if requested is not None:
         try:
