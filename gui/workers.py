@@ -162,13 +162,17 @@ class BackgroundRunner(QObject):
         return self._current_id
 
     def cancel(self) -> None:
-        """Ask the current task to stop; ``cancelled`` is emitted when it has."""
+        """Stop the current request; ``cancelled`` is emitted once (now, or when the task has stopped)."""
         if self._pending is not None:
+            # The newest request never started: it is cancelled now; an older one still running is ignored.
             self._pending = None
-            if self._running is None:
-                self.cancelled.emit()
+            self._current_id = -self._current_id
+            self.cancelled.emit()
+            if self._running is not None:
+                self._running.job.cancel()
+            else:
                 self.busyChanged.emit(False)
-                return
+            return
         if self._running is not None:
             self._running.job.cancel()
 
@@ -213,7 +217,7 @@ class BackgroundRunner(QObject):
         if self._pending is not None and not self._shut_down:
             self._start_pending()
         if current:
-            if job.was_cancelled:
+            if job.was_cancelled or job.is_cancelled():  # a result that arrives after Cancel is not wanted
                 self.cancelled.emit()
             elif job.failure is not None:
                 self.failed.emit(job.failure)

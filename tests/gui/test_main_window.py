@@ -394,3 +394,58 @@ def test_about_dialog_shows_version_and_data_licences(qtbot):
     assert app_version()
     licences = dialog.licences.toPlainText()
     assert "licence" in licences.lower()
+
+
+def test_background_runner_delivers_only_the_newest_result(qtbot):
+    import threading
+
+    from gui.workers import BackgroundRunner
+
+    runner = BackgroundRunner()
+    release = threading.Event()
+    results: list[object] = []
+    runner.succeeded.connect(results.append)
+
+    def slow(progress, cancelled):
+        release.wait(5)
+        return "old"
+
+    runner.submit(slow)
+    runner.submit(lambda progress, cancelled: "new")
+    release.set()
+    qtbot.waitUntil(lambda: not runner.is_busy, timeout=5000)
+    assert results == ["new"]
+
+
+def test_background_runner_cancel_with_a_queued_request(qtbot):
+    import threading
+
+    from gui.workers import BackgroundRunner
+
+    runner = BackgroundRunner()
+    release = threading.Event()
+    seen: list[str] = []
+    runner.succeeded.connect(lambda result: seen.append(f"ok {result}"))
+    runner.cancelled.connect(lambda: seen.append("cancelled"))
+    runner.submit(lambda progress, cancelled: release.wait(5) and "first")
+    runner.submit(lambda progress, cancelled: "second")
+    runner.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: not runner.is_busy, timeout=5000)
+    assert seen == ["cancelled"]
+
+
+def test_background_runner_reports_failures_with_the_traceback(qtbot):
+    from gui.workers import BackgroundRunner, TaskFailure
+
+    runner = BackgroundRunner()
+
+    def broken(progress, cancelled):
+        raise KeyError("missing")
+
+    with qtbot.waitSignal(runner.failed, timeout=5000) as blocker:
+        runner.submit(broken)
+    failure = blocker.args[0]
+    assert isinstance(failure, TaskFailure) and isinstance(failure.error, KeyError)
+    assert "Traceback" in failure.traceback_text
+    qtbot.waitUntil(lambda: not runner.is_busy, timeout=5000)
