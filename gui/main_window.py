@@ -69,7 +69,8 @@ class DatasetDetails(QTextBrowser):
             self.setHtml("<p>No data loaded.</p>")
             return
         data = report.to_dict()
-        rows = [("File", f"{Path(data['file']).name if data.get('file') else '(in memory)'} ({data.get('format')})")]
+        rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
+                ("Read as", _FORMAT_WORDS.get(str(data.get("format")), str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
             rows.append(("Series", f"{data.get('series_length'):,} rows × {data['features']} features"))
@@ -119,6 +120,13 @@ class DatasetDetails(QTextBrowser):
             html += [f"<li>{_escape(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
+
+
+_FORMAT_WORDS = {
+    "csv-long": "CSV, long layout (a row per step)", "csv-wide": "CSV, wide layout (a row per sample)",
+    "csv-series": "CSV, one long series", "npy": "NumPy array", "npz": "NumPy archive", "json": "JSON records",
+    "jsonl": "JSON Lines records", "text": "text, a sentence per line", "ts": "UEA/UCR .ts time series",
+}
 
 
 def _escape(text: str) -> str:
