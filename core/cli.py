@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
-from core.errors import ShapeExplorerError
+from core.errors import LoadError, ShapeExplorerError
 from core.options import FORMATS, LoadOptions, PaddingOptions, WindowOptions
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -62,6 +64,29 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _finite_float(text: str) -> float:
+    """A pad value: NaN never equals itself (so it can never be masked) and inf is not a value."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, not {text!r} (NaN and infinity cannot be masked)")
+    return value
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad option as one sentence instead of a usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        match = re.match(r"argument ([^:]+): (.*)", message, flags=re.DOTALL)
+        if match:
+            option = match.group(1).split("/")[-1]
+            message = f"option {option}: {match.group(2)}"
+        message = " ".join(message.split()).rstrip(".")
+        self.exit(2, f"{self.prog}: {message}. Run '{self.prog} --help' to see the options.\n")
+
+
 def _delimiter(text: str) -> str:
     named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|"}
     value = named.get(text.lower(), text)
@@ -89,7 +114,7 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
     shape.add_argument("--padding", choices=("pre", "post"), default="post", help="where padding goes (default post)")
     shape.add_argument("--truncating", choices=("pre", "post"), default="post",
                        help="which end long sequences lose (default post)")
-    shape.add_argument("--pad-value", type=float, default=0.0, help="the pad value (default 0)")
+    shape.add_argument("--pad-value", type=_finite_float, default=0.0, help="the pad value (default 0)")
     shape.add_argument("--window", type=_positive_int, help="single series: window length in steps")
     shape.add_argument("--stride", type=_positive_int, help="single series: steps between window starts")
     shape.add_argument("--horizon", type=_non_negative_int,
@@ -132,7 +157,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="shape-explorer",
         description="From your sequence file to a correct (samples, timesteps, features) tensor.",
     )
@@ -186,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands = _training_commands()
         return int(commands.run_train(args) if args.command == "train" else commands.run_code(args))
     except ShapeExplorerError as exc:
-        print(str(exc), file=sys.stderr)
+        print(_one_sentence(exc, target), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -201,6 +226,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _one_sentence(error: ShapeExplorerError, target: str) -> str:
+    """The error on one line, starting with the file's name when the message does not name it
+    (shaping and memory errors are about options, but the user still needs to know which file)."""
+    message = " ".join(str(error).split())
+    if not isinstance(error, LoadError) and target != "the input":
+        name = Path(target).name
+        if name and name not in message:
+            message = f"{name}: {message}"
+    return message
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     """``inspect FILE``: load, plan the shape (no big allocation) and print the report."""
     from core.loaders import load
@@ -209,6 +245,15 @@ def run_inspect(args: argparse.Namespace) -> int:
     load_options, padding, window = options_from_args(args)
     dataset = load(args.file, load_options, budget_bytes=getattr(args, "memory_budget", None))
     report = build_report(dataset, padding, window)
+    plan = report.plan
+    if plan.kind != "series":  # windows are views of the series; padded data is allocated whole
+        from core.budget import check_budget
+
+        check_budget(
+            f"Padding to {plan.n_samples} samples × {plan.timesteps} timesteps ({plan.memory_bytes:,} bytes with the mask)",
+            plan.memory_bytes,
+            getattr(args, "memory_budget", None),
+        )
     if args.json:
         print(json.dumps(report.to_dict(), allow_nan=False, ensure_ascii=False))
     else:

@@ -31,6 +31,12 @@ class ShapeReport:
     length_histogram: dict[str, list]
     suggested_maxlen: dict[str, Any]
     diagnoses: tuple[Diagnosis, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)  # warnings about the options, after the file's own
+
+    @property
+    def warnings(self) -> list[str]:
+        """The loader's warnings about the file, then ours about options that do not apply."""
+        return [*self.dataset.source.warnings, *self.notes]
 
     # ---- the headline numbers ------------------------------------------------------------
     @property
@@ -68,7 +74,7 @@ class ShapeReport:
             "guesses": [
                 {"what": g.what, "value": _plain(g.value), "why": g.why, "option": g.option} for g in ds.source.guesses
             ],
-            "warnings": list(ds.source.warnings),
+            "warnings": self.warnings,
             "diagnoses": [d.to_dict() for d in self.diagnoses],
         }
         if ds.kind == "series":
@@ -135,10 +141,10 @@ class ShapeReport:
             for g in ds.source.guesses:
                 option = f"  [--{g.option.replace('_', '-')}]" if g.option else ""
                 lines.append(f"  - {g.what}: {_plain(g.value)} — {g.why}{option}")
-        if ds.source.warnings:
+        if self.warnings:
             lines.append("")
             lines.append("Warnings:")
-            lines.extend(f"  - {w}" for w in ds.source.warnings)
+            lines.extend(f"  - {w}" for w in self.warnings)
         if self.diagnoses:
             lines.append("")
             lines.append("Shape doctor:")
@@ -164,7 +170,18 @@ def build_report(
         length_histogram=_histogram(lengths),
         suggested_maxlen=_suggested_maxlen(lengths),
         diagnoses=tuple(diagnose_dataset(dataset, padding, window)),
+        notes=_ignored_option_notes(dataset, window),
     )
+
+
+def _ignored_option_notes(dataset: SequenceDataset, window: WindowOptions | None) -> tuple[str, ...]:
+    """Options the user gave that this data cannot use: say so instead of ignoring them silently."""
+    if window is not None and dataset.kind != "series":
+        what = "token sequences" if dataset.kind == "tokens" else "sequences"
+        return (f"the window options (window {window.window}, stride {window.stride}, horizon {window.horizon}) only "
+                f"apply to one long series; this file holds {dataset.n_samples} {what}, so they were ignored and the "
+                "sequences were padded instead",)
+    return ()
 
 
 # ---- internals ---------------------------------------------------------------------------

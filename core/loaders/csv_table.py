@@ -377,7 +377,8 @@ def _feature_block(table: _Table, path: Path, columns: list[str], allow_missing:
         if not allow_missing:
             _raise_at(table, path, np.isnan(block), columns, "has a missing value (an empty cell or NaN)",
                       "Fill or drop the missing values before loading")
-        _raise_at(table, path, np.isinf(block), columns, "has an infinite value",
+        _raise_at(table, path, np.isinf(block), columns,
+                  "has an infinite value (inf, or a number too large to store)",
                   "Replace it with a finite number or drop the row")
     if block.size:
         # Whole-array extremes are one fast SIMD pass; per-column peaks only when something is large.
