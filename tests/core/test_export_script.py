@@ -1,0 +1,73 @@
+"""Exported scripts run on their own and build the very model the app built."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from core.loaders import load
+from core.model.defaults import default_spec
+from core.model.shapes import total_params
+from core.options import LoadOptions, PaddingOptions
+from core.shaping.tensorize import shape_dataset
+from core.training.config import TrainingConfig
+from core.export.script import render_script
+from tests.core.test_training_commands import write_long_csv
+
+
+def export(path, load_options=LoadOptions(), padding=PaddingOptions(), units=4):
+    dataset = load(path, load_options)
+    shaped = shape_dataset(dataset, padding, None)
+    spec = default_spec(shaped)
+    spec = spec.with_layers([replace(layer, units=units) for layer in spec.layers])
+    config = TrainingConfig(epochs=1, batch_size=8)
+    return render_script(str(path), load_options, padding, None, spec, config, dataset=dataset), spec
+
+
+def run_script(text, tmp_path):
+    script = tmp_path / "exported.py"
+    script.write_text(text)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_script_is_valid_python_and_only_needs_numpy_pandas_keras(tmp_path):
+    text, _ = export(write_long_csv(tmp_path / "train.csv"), LoadOptions(label_col="label"))
+    tree = ast.parse(text)
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"os", "json", "re", "collections", "numpy", "pandas", "keras"}
+    assert 'dtype="float32"' in text or "dtype='float32'" in text
+    assert "allow_pickle" not in text  # CSV: no numpy loading at all
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["csv-long", "npz", "text"])
+def test_exported_script_runs_and_matches_param_count(kind, tmp_path):
+    if kind == "csv-long":
+        path, options = write_long_csv(tmp_path / "train.csv"), LoadOptions(label_col="label")
+    elif kind == "npz":
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(50, 7, 3)).astype(np.float32)
+        path, options = tmp_path / "data.npz", LoadOptions()
+        np.savez(path, X=x, y=(x[:, :, 0].sum(axis=1) > 0).astype(np.int64))
+    else:
+        path, options = tmp_path / "reviews.txt", LoadOptions()
+        path.write_text("".join(f"a fine film {i}\tpos\nan awful , dull film\tneg\n" for i in range(15)))
+    text, spec = export(path, options)
+    if kind == "npz":
+        assert "allow_pickle=False" in text
+    out = run_script(text, tmp_path)
+    found = re.search(r"^TOTAL_PARAMS=(\d+)$", out, re.M)
+    assert found, out[-1000:]
+    assert int(found.group(1)) == total_params(spec)
+    assert "FINAL val_" in out
