@@ -140,6 +140,10 @@ def _detect_header(rows: list[list[str]], body: list[list[str]], decimal_comma: 
         column = [r[j] for r in body if j < len(r) and r[j].strip()]
         if column and sum(is_number(c, decimal_comma) for c in column) >= 0.5 * len(column):
             return True, f"the first line has the word '{cell.strip()[:30]}' above numbers"
+    if not first[0].strip() and len(first) >= 2 and all(r and r[0].strip() for r in body):
+        rest = [c.strip() for c in first[1:]]
+        if rest == [str(i) for i in range(len(rest))]:  # pandas' default column names above its index
+            return True, "the first line names the columns 0, 1, … above an unnamed index column, as pandas writes"
     numbered = [c.strip() for c in first if is_number(c, decimal_comma)]
     if len(numbered) >= 3 and len(numbered) < len(first) and _step_columns(numbered):
         return True, f"the first line numbers the columns ({', '.join(numbered[:3])}, …)"
@@ -596,7 +600,7 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
             if column in used:
                 continue
             if _is_row_index(column, frame[column]):
-                guesses.append(Guess("excluded column", column, "it is an unnamed row number (0, 1, 2, …) written by "
+                guesses.append(Guess("excluded column", column, "it is an unnamed row number (counting up by one) written by "
                                      "the program that saved the file, not a measurement", "feature_cols"))
                 continue
             kind = _numeric_kind(frame[column])
@@ -612,13 +616,14 @@ def _plan(table: _Table, path: Path, options: LoadOptions, guesses: list[Guess],
 
 
 def _is_row_index(name: str, series) -> bool:
-    """An unnamed column holding 0..n-1 or 1..n: the index pandas/R wrote out, not data."""
+    """An unnamed column counting up by one (0..n-1, 1..n, or years as in R's ts exports): the index
+    pandas/R wrote out, not data."""
     if name.strip() and not name.startswith("Unnamed:"):
         return False
     if not _is_integral(series) or series.isna().any():
         return False
     values = series.to_numpy()
-    return len(values) > 1 and int(values[0]) in (0, 1) and bool(np.all(np.diff(values) == 1))
+    return len(values) > 1 and bool(np.all(np.diff(values) == 1))
 
 
 def _constant_per_sequence_label(frame, columns: list[str], taken: tuple, guesses: list[Guess]) -> str | None:

@@ -418,3 +418,19 @@ def test_hostile_inputs_through_a_real_process(tmp_path):
         assert done.returncode == 2, (args, done.stderr)
         assert_one_sentence(done.stderr, done.stdout, name, [fragment])
     assert ragged.read_bytes() == b"a,b,c\n1,2,3\n4,5,6,7\n"
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3])
+def test_pandas_default_to_csv_with_numbered_columns_reads_as_a_series(tmp_path, capsys, columns):
+    # Regression: DataFrame(...).to_csv() writes ",0,1" above an unnamed index; with one or two
+    # columns the header was taken for data and line 1 reported as "a missing value".
+    rows = 80
+    lines = [",".join([""] + [str(j) for j in range(columns)])]
+    lines += [",".join([str(i)] + [f"{0.01 * i * (j + 1):.3f}" for j in range(columns)]) for i in range(rows)]
+    path = tmp_path / "frame.csv"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, err = run_inspect(capsys, str(path), "--json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["feature_names"] == [str(j) for j in range(columns)]  # the index column is not a feature
+    assert report["shape"] == [rows - 32, 32, columns]

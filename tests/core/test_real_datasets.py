@@ -373,3 +373,17 @@ def test_regression_ts_from_aeon_has_float_targets(capsys):
     assert report["shape"] == [truth.n_cases, truth.timesteps, truth.dimensions] == [140, 84, 1]
     assert report["labels"]["kind"] == "regression"
     assert report["labels"]["classes"] is None
+
+
+@pytest.mark.skipif(not (AEON_DATA / "Lynx" / "Lynx.csv").is_file(), reason="the aeon wheel's data is not unpacked")
+def test_lynx_series_written_by_pandas_with_a_year_index(capsys):
+    # Header ",0" (an unnamed year index, then pandas' default column name 0): 114 yearly counts.
+    path = AEON_DATA / "Lynx" / "Lynx.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["", "0"]
+    years = [int(r[0]) for r in rows[1:]]
+    assert years == list(range(1821, 1821 + len(years)))
+    report = inspect_json(path, capsys=capsys)
+    assert report["kind"] == "series" and report["feature_names"] == ["0"]
+    assert report["shape"] == [len(years) - 32, 32, 1]
