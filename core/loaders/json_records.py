@@ -165,7 +165,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     files.check_cancelled(path, cancelled)
 
     def locate(index: int) -> str:
-        return f"line {line_numbers[index]}" if line_numbers is not None else f"record index {index}"
+        return f"line {line_numbers[index]}" if line_numbers is not None else f"record {index + 1} (index {index})"
 
     records, container = _records(path, top, line_numbers is not None, options, guesses)
     dataset_kind = "sequences"
@@ -368,7 +368,7 @@ def _flatten(path: Path, sequences: list[list[Any]], locate, budget_bytes: int, 
 
     def where_step(flat_step: int) -> str:
         record = int(np.searchsorted(offsets, flat_step, side="right")) - 1
-        return f"{locate(record)}, step index {flat_step - int(offsets[record])}"
+        return f"{locate(record)}, step {flat_step - int(offsets[record]) + 1}"
 
     steps = list(chain.from_iterable(sequences))
     first = steps[0]
@@ -396,7 +396,7 @@ def _flatten(path: Path, sequences: list[list[Any]], locate, budget_bytes: int, 
         index = next(i for i, value in enumerate(scalars) if type(value) not in _NUMBER_TYPES)
         bad = scalars[index]
         step, feature = divmod(index, n_features)
-        where = where_step(step) + (f", feature {feature}" if n_features > 1 else "")
+        where = where_step(step) + (f", feature {feature + 1}" if n_features > 1 else "")
         if isinstance(bad, list):
             problem = ("this step is a list, but steps before it are single numbers" if n_features == 1
                        else "this feature is a list inside a step; steps must be numbers or lists of numbers")

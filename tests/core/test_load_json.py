@@ -91,7 +91,7 @@ def test_missing_sequence_field_option_names_the_fields(tmp_path):
 
 
 def test_object_without_a_sequence_field_asks_for_the_option(tmp_path):
-    with pytest.raises(LoadError, match="record index 0: has no sequence field.*sequence_field"):
+    with pytest.raises(LoadError, match="record 1 \\(index 0\\): has no sequence field.*sequence_field"):
         read(write(tmp_path, "r.json", json.dumps([{"a": 1, "b": 2}])))
 
 
@@ -137,7 +137,7 @@ def test_multi_output_regression_targets(tmp_path):
 def test_empty_sequence_is_kept_with_a_warning(tmp_path):
     dataset = read(write(tmp_path, "e.json", "[[1, 2], [], [3]]"))
     assert dataset.lengths.tolist() == [2, 0, 1]
-    assert any("record index 1" in w for w in dataset.source.warnings)
+    assert any("record 2 (index 1)" in w for w in dataset.source.warnings)
 
 
 def test_jsonl_records_and_blank_lines(tmp_path):
@@ -206,17 +206,17 @@ def test_deep_nesting_is_a_load_error(tmp_path, name):
 
 
 def test_three_level_steps_are_refused(tmp_path):
-    with pytest.raises(LoadError, match=r"record index 0, step index 0, feature 0: this feature is a list"):
+    with pytest.raises(LoadError, match=r"record 1 \(index 0\), step 1, feature 1: this feature is a list"):
         read(write(tmp_path, "n.json", "[[[[1], [2]]]]"))
 
 
 def test_string_where_a_number_is_expected_names_record_and_step(tmp_path):
-    with pytest.raises(LoadError, match=r"record index 1, step index 2: this value is the text 'abc', not a number"):
+    with pytest.raises(LoadError, match=r"record 2 \(index 1\), step 3: this value is the text 'abc', not a number"):
         read(write(tmp_path, "s.json", '[[1, 2, 3], [4, 5, "abc"]]'))
 
 
 def test_null_and_bool_values_are_refused(tmp_path):
-    with pytest.raises(LoadError, match=r"record index 0, step index 1, feature 1: this value is null"):
+    with pytest.raises(LoadError, match=r"record 1 \(index 0\), step 2, feature 2: this value is null"):
         read(write(tmp_path, "n.json", "[[[1, 2], [3, null]]]"))
     with pytest.raises(LoadError, match=r"this value is true, not a number"):
         read(write(tmp_path, "b.json", "[[1, true]]"))
@@ -224,19 +224,19 @@ def test_null_and_bool_values_are_refused(tmp_path):
 
 def test_string_in_jsonl_names_the_line(tmp_path):
     path = write(tmp_path, "s.jsonl", '{"x": [1, 2]}\n{"x": [3, "4"]}\n')
-    with pytest.raises(LoadError, match=r"s.jsonl, line 2, step index 1: this value is the text '4'"):
+    with pytest.raises(LoadError, match=r"s.jsonl, line 2, step 2: this value is the text '4'"):
         read(path)
 
 
 def test_inconsistent_feature_counts_name_record_and_counts(tmp_path):
-    with pytest.raises(LoadError, match=r"record index 2, step index 1: this step has 3 features, expected 2"):
+    with pytest.raises(LoadError, match=r"record 3 \(index 2\), step 2: this step has 3 features, expected 2"):
         read(write(tmp_path, "f.json", "[[[1, 2]], [[3, 4]], [[5, 6], [7, 8, 9]]]"))
 
 
 def test_mixed_step_kinds_are_refused(tmp_path):
-    with pytest.raises(LoadError, match=r"record index 1, step index 0: this step is the number 5, but steps before it are lists"):
+    with pytest.raises(LoadError, match=r"record 2 \(index 1\), step 1: this step is the number 5, but steps before it are lists"):
         read(write(tmp_path, "m.json", "[[[1, 2]], [5]]"))
-    with pytest.raises(LoadError, match=r"record index 1, step index 0: this step is a list, but steps before it are single numbers"):
+    with pytest.raises(LoadError, match=r"record 2 \(index 1\), step 1: this step is a list, but steps before it are single numbers"):
         read(write(tmp_path, "m2.json", "[[1, 2], [[5, 6]]]"))
 
 
@@ -260,7 +260,7 @@ def test_empty_and_scalar_documents(tmp_path, text, message):
 
 
 def test_mixed_record_kinds_are_refused(tmp_path):
-    with pytest.raises(LoadError, match=r"record index 1: this record is the text 'x'"):
+    with pytest.raises(LoadError, match=r"record 2 \(index 1\): this record is the text 'x'"):
         read(write(tmp_path, "m.json", '[[1], "x"]'))
 
 
@@ -272,7 +272,7 @@ def test_record_missing_its_field_is_named(tmp_path):
 
 def test_null_label_is_named(tmp_path):
     path = write(tmp_path, "r.json", '[{"seq": [1], "label": 0}, {"seq": [2], "label": null}]')
-    with pytest.raises(LoadError, match=r"record index 1: the label is null"):
+    with pytest.raises(LoadError, match=r"record 2 \(index 1\): the label is null"):
         read(path)
 
 
