@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -42,6 +43,39 @@ def format_shape(shape) -> str:
         return "?"
     items = ["None" if s is None else str(s) for s in shape]
     return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+class CodeBox(QPlainTextEdit):
+    """Read-only monospace code that wraps (anywhere, if it must) and is always as tall as its text."""
+
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(code, parent)
+        self.setObjectName("fixCode")
+        self.setReadOnly(True)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(120)
+        self.setToolTip("The code that applies the fix (read-only). Select it, or use Copy code.")
+        self._fit_height()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def _fit_height(self) -> None:
+        lines = max(1, int(self.document().size().height()))
+        margins = self.contentsMargins()
+        height = (lines * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin())
+                  + margins.top() + margins.bottom() + 2)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_height()
 
 
 class DiagnosisCard(QFrame):
@@ -96,19 +130,7 @@ class DiagnosisCard(QFrame):
             layout.addWidget(fix)
 
         if self.fix_code:
-            # A selectable, wrapping monospace box: the whole fix is readable without scrolling.
-            self.code_box = QLabel(self.fix_code)
-            self.code_box.setObjectName("fixCode")
-            self.code_box.setTextFormat(Qt.TextFormat.PlainText)
-            self.code_box.setWordWrap(True)
-            self.code_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-            self.code_box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-            self.code_box.setFrameShape(QFrame.Shape.StyledPanel)
-            self.code_box.setAutoFillBackground(True)
-            self.code_box.setBackgroundRole(QPalette.ColorRole.Base)
-            self.code_box.setMargin(6)
-            self.code_box.setToolTip("The code that applies the fix (read-only). Select it or use Copy code.")
+            self.code_box = CodeBox(self.fix_code)
             layout.addWidget(self.code_box)
             row = QHBoxLayout()
             row.addStretch(1)

@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window once the data is shown, then exit")
     parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
                         help="window size for --screenshot (default 1400x900)")
-    parser.add_argument("--autoplay", action="store_true", help="start training right away (for demos)")
+    parser.add_argument("--autoplay", action="store_true",
+                        help="train the default model on the data right away (with --screenshot: save when done, exit)")
     add_layout_options(parser)
     return parser
 
@@ -115,19 +116,33 @@ def run_window(args: argparse.Namespace) -> int:
     if args.screenshot:
         window.resize(*args.size)
 
+    # The model builder and training tabs (their own modules); they follow window.state.
+    from gui.training_panel import install_training_workflow
+
+    install_training_workflow(window)
+
     shot = None
-    if args.screenshot:
+    if args.screenshot and not args.autoplay:
         shot = ScreenshotTaker(window, args.screenshot, expect_load=bool(args.file or demo_name))
     window.show()
     if args.file:
         window.open_path(args.file, explicit_load, explicit_padding, window_options, wizard=False)
     elif demo_name is not None:
         window.open_demo(demo_name)
+    autoplay = None
+    if args.autoplay:
+        from gui.autoplay import start_autoplay
+
+        autoplay = start_autoplay(window, screenshot=args.screenshot)
     if shot is not None:
         shot.start()
     code = app.exec()
     if shot is not None:
         code = shot.exit_code
+    elif autoplay is not None:
+        autoplay.stop()
+        if autoplay.exit_code is not None:
+            code = autoplay.exit_code
     window.close()
     if hook.count and code == EXIT_OK and shot is not None:
         code = EXIT_INTERNAL

@@ -21,11 +21,13 @@ from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStyle,
     QTabWidget,
@@ -120,6 +122,15 @@ class DatasetDetails(QTextBrowser):
             html += [f"<li>{_escape(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
+
+
+def _scrollable(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area: it fills the space, and scrolls below its minimum size."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
 
 
 _FORMAT_WORDS = {
@@ -264,8 +275,8 @@ class MainWindow(QMainWindow):
             "How padding and truncation make every sequence the same length. (Ctrl+3)",
             "How a single long series is cut into windows, each one sample. (Ctrl+4)",
         )
-        for view, title, tip in zip((self.tensor_view, self.sample_view, self.padding_view, self.window_view),
-                                    VIEW_TITLES, tips):
+        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view))
+        for view, title, tip in zip(pages, VIEW_TITLES, tips):
             index = self.tabs.addTab(view, title)
             self.tabs.setTabToolTip(index, tip)
 
@@ -381,8 +392,10 @@ class MainWindow(QMainWindow):
 
         Tabs added here get the next Ctrl+<number> shortcut and follow the window's lifetime;
         read the current data from ``self.state`` and connect ``aboutToClose`` to stop workers.
+        The widget sits in a scroll area, so a wide panel scrolls in a small window instead of
+        squeezing the side panels.
         """
-        index = self.tabs.addTab(widget, title)
+        index = self.tabs.addTab(_scrollable(widget), title)
         if tooltip:
             self.tabs.setTabToolTip(index, tooltip)
         if index < 9:

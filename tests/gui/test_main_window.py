@@ -317,11 +317,11 @@ def test_view_shortcuts_and_workflow_tabs(qtbot, window, tmp_path):
 
     panel = QLabel("model")
     index = window.add_workflow_tab(panel, "Model && training", "Build and train an LSTM")
-    assert window.tabs.widget(index) is panel
+    assert window.tabs.widget(index).widget() is panel  # inside a scroll area
     new_action = window.view_actions[-1]
     assert new_action.shortcut().toString() == f"Ctrl+{index + 1}"
     new_action.trigger()
-    assert window.tabs.currentWidget() is panel
+    assert window.tabs.currentIndex() == index and panel.isVisible()
 
 
 def test_tooltips_explain_the_shape_numbers(qtbot, window, tmp_path):
