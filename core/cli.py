@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import re
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -216,6 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`shape-explorer inspect F | head`): that is not an error. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception:  # noqa: BLE001 - the one place that turns bugs into a sentence
         if debug:
             traceback.print_exc()

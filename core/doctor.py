@@ -16,6 +16,7 @@ import numpy as np
 
 from core.dataset import SequenceDataset
 from core.options import PaddingOptions, WindowOptions
+from core.shaping.windows import default_window
 from core.shaping.mask import pad_value_collisions
 
 CODES = (
@@ -214,7 +215,7 @@ def _single_series(
     window: WindowOptions | None = None,
 ) -> Diagnosis:
     t, f = shape
-    window = window or WindowOptions()
+    window = window or default_window(t)
     n = windowed[0] if windowed else max(0, (t - window.window - window.horizon) // window.stride + 1)
     w, s, h = window.window, window.stride, window.horizon
     code = (

@@ -23,7 +23,7 @@ from core.dataset import SequenceDataset
 from core.errors import ShapingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.padding import pad, padded_nbytes, real_cells_mask, resolve_maxlen
-from core.shaping.windows import Windows, make_windows, window_count
+from core.shaping.windows import Windows, default_window, make_windows, window_count
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def plan_shape(
     """Shape, dtype, padding share and memory of the tensors, without allocating them."""
     padding = padding or PaddingOptions()
     if dataset.kind == "series":
-        return _plan_series(dataset, padding, window or WindowOptions())
+        return _plan_series(dataset, padding, window or default_window(dataset.total_steps))
     lengths = dataset.lengths.astype(np.int64, copy=False)
     maxlen = resolve_maxlen(lengths, padding.maxlen)
     kept = np.minimum(lengths, maxlen)

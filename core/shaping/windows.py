@@ -79,6 +79,19 @@ def window_count(series_length: int, window: int, stride: int, horizon: int) -> 
     return 0 if span < 0 else span // stride + 1
 
 
+def default_window(series_length: int) -> WindowOptions:
+    """The window used when none is chosen: 32 steps, or a quarter of a series shorter than 65.
+
+    A fixed 32 would leave a 16-row series with no sample at all; a quarter of the series
+    still gives several windows to learn from.
+    """
+    preferred = WindowOptions()
+    usable = int(series_length) - preferred.horizon
+    if usable >= 2 * preferred.window:
+        return preferred
+    return WindowOptions(window=max(1, usable // 4))
+
+
 def make_windows(
     series: np.ndarray,
     options: WindowOptions | None = None,
@@ -90,10 +103,10 @@ def make_windows(
         ShapingError: window/stride below 1, horizon below 0, unknown target columns, or a
             series too short for one window plus its horizon.
     """
-    options = options or WindowOptions()
     series = np.asarray(series)
     if series.ndim == 1:
         series = series[:, None]
+    options = options or default_window(series.shape[0])
     if series.ndim != 2:
         raise ShapingError(f"Windows are cut from a (timesteps, features) series, not an array of shape {series.shape}.")
     length, n_features = series.shape

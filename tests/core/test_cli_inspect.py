@@ -122,3 +122,17 @@ def test_python_dash_m_core_inspect_runs_without_tensorflow(long_csv):
     module = subprocess.run([sys.executable, "-m", "core", "inspect", str(long_csv)], capture_output=True, text=True,
                             timeout=60)
     assert module.returncode == 0 and "input_shape" in module.stdout
+
+
+def test_inspect_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "series.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{i * 2}\n" for i in range(200)))
+    # `true` exits without reading, long before Python has written: the write always hits EPIPE.
+    pipeline = f"{sys.executable} -m core inspect {path} | true"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == ""

@@ -89,3 +89,20 @@ def test_batches_on_demand():
 def test_bad_options_are_plain_errors(options, message):
     with pytest.raises(ShapingError, match=message):
         make_windows(np.zeros((10, 2)), options, ("a", "b"))
+
+
+def test_default_window_fits_a_short_series():
+    from core.shaping.windows import default_window
+
+    assert default_window(1000).window == 32
+    short = default_window(16)
+    assert short.window == 3
+    windows = make_windows(np.arange(16.0), None)
+    assert windows.n_samples >= 4 and windows.x.shape[1] == 3
+
+
+def test_default_window_keeps_32_while_the_series_has_room():
+    from core.shaping.windows import default_window
+
+    assert default_window(65).window == 32
+    assert default_window(64).window == 15
