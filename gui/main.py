@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window once the data is shown, then exit")
     parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
                         help="window size for --screenshot (default 1400x900)")
+    parser.add_argument("--view", metavar="NAME", type=str.lower,
+                        help="tab to show once the data is loaded: tensor, sample, padding, windows, model or training")
     parser.add_argument("--autoplay", action="store_true",
                         help="train the default model on the data right away (with --screenshot: save when done, exit)")
     add_layout_options(parser)
@@ -121,6 +123,13 @@ def run_window(args: argparse.Namespace) -> int:
 
     install_training_workflow(window)
 
+    if args.view:
+        if _tab_index(window, args.view) is None:
+            names = "tensor, sample, padding, windows, model, training"
+            print(f"shape-explorer: there is no view called '{args.view}'; choose one of: {names}.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        window.fileLoaded.connect(_view_switcher(window, args.view))
+
     shot = None
     if args.screenshot and not args.autoplay:
         shot = ScreenshotTaker(window, args.screenshot, expect_load=bool(args.file or demo_name))
@@ -149,6 +158,22 @@ def run_window(args: argparse.Namespace) -> int:
     if temp_dir is not None:
         temp_dir.cleanup()
     return code
+
+
+def _tab_index(window, name: str) -> int | None:
+    """The tab with a word in its title starting with ``name`` ("sample" → "One sample"), or None."""
+    for index in range(window.tabs.count()):
+        words = window.tabs.tabText(index).replace("&", "").replace("(", " ").lower().split()
+        if any(word.startswith(name) for word in words):
+            return index
+    return None
+
+
+def _view_switcher(window, name: str):
+    def show_named_view(_path: str) -> None:
+        window.show_view(_tab_index(window, name))
+
+    return show_named_view
 
 
 def _screenshot_taker_class():

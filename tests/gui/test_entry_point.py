@@ -108,3 +108,25 @@ def test_unknown_demo_lists_the_choices(tmp_path):
     result = _screenshot(tmp_path, "--demo", "no-such-demo", "--screenshot", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert "no-such-demo" in result.stderr
+
+
+def test_view_names_find_their_tabs(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
+    from gui.main import _tab_index
+    from gui.main_window import MainWindow
+
+    window = MainWindow(interactive=False, use_gl=False)
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[_tab_index(window, "sample")] == "One sample"
+    assert titles[_tab_index(window, "padding")] == "Padding"
+    assert titles[_tab_index(window, "tensor")].startswith("Tensor")
+    assert _tab_index(window, "nonsense") is None
+
+
+@pytest.mark.slow
+def test_unknown_view_is_a_usage_error(tmp_path):
+    result = _screenshot(tmp_path, "--view", "nonsense", "--screenshot", str(tmp_path / "x.png"), "--demo", "vowels")
+    assert result.returncode == 2
+    assert "nonsense" in result.stderr and "padding" in result.stderr
+    assert not (tmp_path / "x.png").exists()
