@@ -82,7 +82,6 @@ def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str
         import os
 
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
         import json  # noqa: F401  (used by the JSON reader)
         import re  # noqa: F401  (used by the text reader)

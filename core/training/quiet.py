@@ -13,11 +13,11 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow"}
 
 
 def set_quiet_environment() -> None:
-    """Ask TensorFlow (before it is imported) to keep quiet and to be deterministic on the CPU."""
+    """Ask TensorFlow (before it is imported) to keep quiet. oneDNN stays on: it is ~1.5x faster for LSTMs on a CPU."""
     for key, value in _QUIET_ENV.items():
         os.environ.setdefault(key, value)
 
