@@ -108,6 +108,8 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
     read.add_argument("--delimiter", type=_delimiter, help="CSV delimiter (e.g. ';' or 'tab')")
     read.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                       help="the CSV's first line is (or with --no-header, is not) a header")
+    read.add_argument("--labels", dest="labels_file", metavar="FILE",
+                      help="a .npy of labels for a .npy of inputs (large inputs stay on disk, memory-mapped)")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
     shape = parser.add_argument_group("shaping")
@@ -137,6 +139,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         label_col=getattr(args, "label_col", None),
         feature_cols=getattr(args, "feature_cols", None),
         channels_first=getattr(args, "channels_first", None),
+        labels_file=getattr(args, "labels_file", None),
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),

@@ -42,6 +42,7 @@ class LoadOptions(_Record):
     channels_first: bool | None = None  # arrays stored (N, F, T): transpose on load
     x_key: str | None = None  # .npz member names
     y_key: str | None = None
+    labels_file: str | None = None  # .npy of labels beside a .npy of inputs (which may be memory-mapped)
     lowercase: bool = True  # text: tokenisation
     max_vocab: int | None = None  # text: keep the most frequent tokens (plus padding and OOV)
     encoding: str | None = None  # text files; detected (UTF-8/UTF-8-BOM/UTF-16/cp1252) when None

@@ -125,7 +125,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     warnings: list[str] = []
     if kind == "npy":
         x = _load_npy(path, info.st_size, budget_bytes)
-        y = None
+        y = _load_labels_file(path, options.labels_file, budget_bytes) if options.labels_file else None
         x_key = y_key = None
     else:
         x, y, x_key, y_key = _load_npz(path, options, budget_bytes, guesses)
@@ -152,6 +152,26 @@ def _load_npy(path: Path, file_size: int, budget_bytes: int) -> np.ndarray:
     mmap_mode = "r" if header.data_bytes > min(MEMORY_MAP_BYTES, budget_bytes) else None
     try:
         return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise LoadError(path, f"could not be read as a NumPy array ({error})", hint="Save it again with numpy.save") from None
+
+
+def _load_labels_file(inputs: Path, labels_file: str, budget_bytes: int) -> np.ndarray:
+    """Labels from their own ``.npy`` (numbers or text, never pickled), read whole: they are small."""
+    path = Path(labels_file)
+    if not path.is_absolute():
+        path = inputs.parent / path
+    info = files.check_regular_file(path)
+    with open(path, "rb") as handle:
+        header = _read_header(handle, path, "the labels")
+    _check_dtype(header, path, "the labels", allow_text=True)
+    _check_shape(header.shape, path, "the labels", max_ndim=2)
+    if info.st_size - header.data_offset < header.data_bytes:
+        raise LoadError(path, f"is truncated: header promises {header.data_bytes} bytes, file has "
+                        f"{max(info.st_size - header.data_offset, 0)}", hint="Copy or save the file again")
+    check_budget(f"Loading the labels {path.name}", header.data_bytes, budget_bytes)
+    try:
+        return np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
         raise LoadError(path, f"could not be read as a NumPy array ({error})", hint="Save it again with numpy.save") from None
 

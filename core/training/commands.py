@@ -216,11 +216,14 @@ class PrintingReporter(TrainingControl):
 
     def on_train_begin(self, info: dict[str, Any]) -> None:
         self.epochs = int(info.get("epochs", 0))
+        self.streaming = bool(info.get("streaming"))
         if not self.as_json:
             self._print(
                 f"Training on {info['train_samples']} samples, validating on {info['validation_samples']}; "
                 f"{info['params']:,} parameters, {info['steps_per_epoch']} batches per epoch."
             )
+            if self.streaming:
+                self._print("The data is larger than the memory budget, so it is read from disk batch by batch.")
 
     def on_batch(self, epoch: int, batch: int, total_batches: int | None, logs: dict[str, float]) -> None:
         pass
@@ -252,7 +255,8 @@ def run_train(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
     if reporter.as_json:
-        done = {"event": "done", **{k: v for k, v in payload.items() if k not in ("spec",)}}
+        done = {"event": "done", **{k: v for k, v in payload.items() if k not in ("spec",)},
+                "streaming": getattr(reporter, "streaming", False)}
         print(json.dumps(clean_number(done), allow_nan=False), flush=True)
     else:
         print(payload["message"])

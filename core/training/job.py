@@ -36,9 +36,9 @@ UNKNOWN_TOKEN_ID = 1
 class TrainingJob:
     """Everything needed to train on a file, as JSON-friendly values.
 
-    ``spec=None`` trains the default model for the data. ``labels_path`` (a ``.npy`` of
-    labels) goes with a large 3-D ``.npy`` of inputs that is memory-mapped instead of loaded
-    (the scale path).
+    ``spec=None`` trains the default model for the data. A large 3-D ``.npy`` of inputs is
+    memory-mapped by the loader (labels come from ``load_options.labels_file``) and trains
+    batch by batch when it does not fit the memory budget (the scale path).
     """
 
     path: str
@@ -49,7 +49,6 @@ class TrainingJob:
     config: TrainingConfig = field(default_factory=TrainingConfig)
     save_path: str | None = None
     test_path: str | None = None
-    labels_path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,7 +60,6 @@ class TrainingJob:
             "config": self.config.to_dict(),
             "save_path": self.save_path,
             "test_path": self.test_path,
-            "labels_path": self.labels_path,
         }
 
     @classmethod
@@ -75,7 +73,6 @@ class TrainingJob:
             config=TrainingConfig.from_dict(data.get("config") or {}),
             save_path=data.get("save_path"),
             test_path=data.get("test_path"),
-            labels_path=data.get("labels_path"),
         )
 
     @property
@@ -102,41 +99,13 @@ def prepare(job: TrainingJob, shaped: Any = None) -> tuple[ModelSpec, Any, Any]:
     from core.model.defaults import default_spec
 
     budget = job.budget_bytes
-    if shaped is not None:
-        pass
-    elif job.labels_path:
-        shaped = memory_mapped_data(job.path, job.labels_path)
-    else:
+    if shaped is None:
         shaped = shape_file(job.path, job.load_options, job.padding, job.window, budget)
     spec = job.spec if job.spec is not None else default_spec(shaped)
     validation = None
     if job.config.validation_file:
         validation = shape_like(job.config.validation_file, job.load_options, shaped, budget)
     return spec, shaped, validation
-
-
-def memory_mapped_data(path: str, labels_path: str) -> Any:
-    """A 3-D ``.npy`` of inputs opened as a read-only memory map, with labels from another ``.npy``.
-
-    Nothing is unpickled (``allow_pickle=False``); the inputs are never read whole.
-    """
-    from core.training.data import ArrayData
-
-    name = Path(path).name
-    try:
-        x = np.load(path, mmap_mode="r", allow_pickle=False)
-        y = np.load(labels_path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise TrainingError(f"{name}: could not be opened as a NumPy array without unpickling ({exc}).") from exc
-    if x.ndim != 3:
-        raise TrainingError(f"{name}: a memory-mapped input must be 3-D (samples, timesteps, features), not shape {x.shape}.")
-    if y.dtype.kind in "iub" and y.ndim == 1:
-        classes = np.unique(y)
-        if classes.size <= max(2, min(100, y.size // 2)) and classes.min() >= 0:
-            n = int(classes.max()) + 1
-            return ArrayData(x, y.astype(np.int64), "binary" if n <= 2 else "multiclass", max(n, 2))
-    target = y.astype(np.float32).reshape(len(y), -1)
-    return ArrayData(x, target, "regression", None)
 
 
 def shape_like(path: str | os.PathLike[str], load_options: LoadOptions, reference: Any, budget_bytes: int | None = None) -> Any:
