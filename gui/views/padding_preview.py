@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import PaddingOptions
-from gui.views.theme import Theme, fit_axis_to_labels, theme_for
+from gui.views.theme import Theme, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 SIDE_TIPS = {
     "padding": {
@@ -45,6 +45,17 @@ SIDE_TIPS = {
 }
 
 
+WINDOWS_NOTICE = "Windows cut from one series all have the same length, so there is nothing to pad."
+CONTROLS_MIN_WIDTH = 210
+CONTROLS_MAX_WIDTH = 270
+PLOTS_MIN_WIDTH = 360
+PLOTS_MIN_HEIGHT = 420
+#: Font size of the small titles over the four layouts and the mask preview.
+SMALL_TITLE = "9pt"
+#: Pixels per example row, so the length labels on the left never overlap.
+ROW_PIXELS = 13
+
+
 class PaddingPreview(QWidget):
     """Histogram with maxlen cut, pre/post layouts, mask preview and padding statistics.
 
@@ -57,7 +68,7 @@ class PaddingPreview(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(640, 480)
+        self.setMinimumSize(CONTROLS_MIN_WIDTH + PLOTS_MIN_WIDTH + 12, PLOTS_MIN_HEIGHT)
         self._theme: Theme = theme_for(self)
         self._shaped = None
         self._lengths = np.zeros(0, dtype=np.int64)
@@ -70,9 +81,18 @@ class PaddingPreview(QWidget):
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        outer.addLayout(self._build_controls(), 0)
+        controls = QWidget()
+        controls.setLayout(self._build_controls())
+        controls.layout().setContentsMargins(0, 0, 0, 0)
+        # A narrow column: its texts wrap, so the plots get the width.
+        controls.setMinimumWidth(CONTROLS_MIN_WIDTH)
+        controls.setMaximumWidth(CONTROLS_MAX_WIDTH)
+        controls.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._controls = controls
+        outer.addWidget(controls, 0)
         self._plots = pg.GraphicsLayoutWidget()
-        self._plots.setMinimumSize(420, 420)
+        self._plots.setMinimumSize(PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
+        self._plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         outer.addWidget(self._plots, 1)
         self._build_plots()
         self._apply_theme()
@@ -98,7 +118,14 @@ class PaddingPreview(QWidget):
         self._options = shaped.padding
         windows = getattr(shaped, "window", None) is not None
         self._set_enabled(not windows and self._lengths.size > 0)
-        self._notice.setVisible(windows)
+        if windows:
+            self._notice.setText(WINDOWS_NOTICE)
+        elif self._lengths.size and self._lengths.min() == self._lengths.max():
+            self._notice.setText(
+                f"All {plural(int(self._lengths.size), 'sequence')} are {plural(int(self._lengths[0]), 'step')} "
+                "long, so nothing is padded (unless maxlen is larger) and the four layouts look the same."
+            )
+        self._notice.setVisible(bool(windows or (self._lengths.size > 0 and self._lengths.min() == self._lengths.max())))
         longest = int(self._lengths.max(initial=1))
         self._set_controls(shaped.padding, longest)
         suggestion = report.get("suggested_maxlen") or {}
@@ -158,7 +185,7 @@ class PaddingPreview(QWidget):
         self._suggest_button.clicked.connect(self._use_suggested)
         column.addWidget(self._suggest_button)
 
-        self._notice = QLabel("Windows cut from one series all have the same length, so there is nothing to pad.")
+        self._notice = QLabel(WINDOWS_NOTICE)
         self._notice.setWordWrap(True)
         self._notice.setVisible(False)
         column.addWidget(self._notice)
@@ -170,7 +197,6 @@ class PaddingPreview(QWidget):
             "Padding waste: the share of the tensor's cells that hold padding instead of data (memory and "
             "compute spent on nothing). Truncated: sequences that lose steps because they are longer than maxlen."
         )
-        self._stats.setMinimumWidth(230)
         column.addWidget(self._stats)
         self._warning = QLabel("")
         self._warning.setWordWrap(True)
@@ -250,9 +276,16 @@ class PaddingPreview(QWidget):
                                              labelOpts={"position": 0.7, "anchors": [(1, 0), (1, 0)]})
         self._hist.addItem(self._suggest_line)
 
+        # The four layouts as a 2 × 2 grid: a column per padding side, a row per truncating side.
+        self._column_headers: dict[str, pg.LabelItem] = {}
+        for col, padding in enumerate(("pre", "post")):
+            where = "at the start" if padding == "pre" else "at the end"
+            header = self._plots.addLabel(f"padding='{padding}' ({where})", row=1, col=col, size=SMALL_TITLE, bold=True)
+            header.setToolTip(SIDE_TIPS["padding"][padding])
+            self._column_headers[padding] = header
         self._layout_plots: dict[tuple[str, str], pg.PlotItem] = {}
         self._layout_images: dict[tuple[str, str], pg.ImageItem] = {}
-        for row, truncating in enumerate(("post", "pre"), start=1):
+        for row, truncating in enumerate(("post", "pre"), start=2):
             for col, padding in enumerate(("pre", "post")):
                 plot = self._plots.addPlot(row=row, col=col)
                 plot.setMenuEnabled(False)
@@ -261,16 +294,17 @@ class PaddingPreview(QWidget):
                 plot.getViewBox().invertY(True)
                 plot.hideAxis("bottom")
                 plot.setToolTip(
-                    f"padding='{padding}', truncating='{truncating}': example sequences (one per row, shortest at "
-                    "the top). Inside the frame are the maxlen steps the tensor keeps: data, grey padding. "
-                    "Cells outside the frame are cut off by truncation."
+                    f"padding='{padding}', truncating='{truncating}': example sequences (one per row, numbered by "
+                    "length). Inside the frame are the maxlen steps the tensor keeps: data, grey padding. "
+                    "Cells outside the frame are cut off by truncation. Click to use these options."
                 )
                 image = pg.ImageItem(axisOrder="row-major")
                 plot.addItem(image)
                 self._layout_plots[(padding, truncating)] = plot
                 self._layout_images[(padding, truncating)] = image
 
-        self._mask_plot = self._plots.addPlot(row=3, col=0, colspan=2, title="Mask preview")
+        self._mask_plot = self._plots.addPlot(row=4, col=0, colspan=2)
+        self._mask_plot.setTitle("Mask preview", size=SMALL_TITLE)
         self._mask_plot.setMenuEnabled(False)
         self._mask_plot.setMouseEnabled(x=False, y=False)
         self._mask_plot.hideButtons()
@@ -282,9 +316,27 @@ class PaddingPreview(QWidget):
         )
         self._mask_image = pg.ImageItem(axisOrder="row-major")
         self._mask_plot.addItem(self._mask_image)
+        self._hist.setMinimumHeight(140)
+        self._plots.ci.setContentsMargins(4, 4, 4, 4)
         layout = self._plots.ci.layout
-        for row, stretch in enumerate((3, 2, 2, 2)):
+        layout.setVerticalSpacing(2)
+        for row, stretch in enumerate((3, 0, 2, 2, 2)):
             layout.setRowStretchFactor(row, stretch)
+        self._plots.scene().sigMouseClicked.connect(self._on_plots_clicked)
+
+    def _on_plots_clicked(self, event) -> None:
+        """A click on one of the four layouts picks its padding and truncating."""
+        if not self._padding.isEnabled():
+            return
+        position = event.scenePos()
+        for (padding, truncating), plot in self._layout_plots.items():
+            if plot.sceneBoundingRect().contains(position):
+                if (padding, truncating) != (self._padding.currentData(), self._truncating.currentData()):
+                    self._padding.blockSignals(True)
+                    self._padding.setCurrentIndex(self._padding.findData(padding))
+                    self._padding.blockSignals(False)
+                    self._truncating.setCurrentIndex(self._truncating.findData(truncating))  # emits once
+                return
 
     def _move_cut_line(self, maxlen: int) -> None:
         """Move the cut line without treating it as a drag (its label still follows)."""
@@ -293,6 +345,25 @@ class PaddingPreview(QWidget):
             self._cut_line.setValue(maxlen + 0.5)
         finally:
             self._moving_cut_line = False
+        self._fit_histogram_range(maxlen)
+
+    def _fit_histogram_range(self, maxlen: int) -> None:
+        """Show every length and the cut line, with room for the line labels; whole-step ticks."""
+        if self._lengths.size == 0:
+            return
+        lo = float(self._lengths.min()) - 0.5
+        hi = float(max(int(self._lengths.max()), maxlen)) + 0.5
+        if hi - lo < 10:  # one length only (or nearly): a range of ten steps, not 99.6 … 100.4
+            middle = (lo + hi) / 2
+            lo, hi = max(0.0, middle - 5), max(0.0, middle - 5) + 10
+        margin = (hi - lo) * 0.04
+        self._hist.setXRange(lo - margin, hi + margin, padding=0)
+        # Labels go on the side of their line that has room, so they stay inside the plot.
+        middle = (lo + hi) / 2
+        for line in (self._cut_line, self._suggest_line):
+            anchor = (1, 0) if line.value() > middle else (0, 0)
+            line.label.anchors = [anchor, anchor]
+            line.label.updatePosition()
 
     def _on_cut_dragged(self) -> None:
         if self._moving_cut_line:
@@ -309,12 +380,12 @@ class PaddingPreview(QWidget):
     def _draw_histogram(self) -> None:
         edges, counts = tv.length_histogram(self._lengths)
         self._bars.setData(edges, counts)
-        self._move_cut_line(self._effective_maxlen())
         self._cut_line.setBounds((0.5, float(edges[-1]) + 1))
         if self._suggested is not None:
             value, share = self._suggested
             self._suggest_line.setValue(value + 0.5)
             self._suggest_line.label.setFormat(f"suggested {value}")
+        self._move_cut_line(self._effective_maxlen())
 
     def _draw_layouts(self) -> None:
         if self._lengths.size == 0:
@@ -328,22 +399,27 @@ class PaddingPreview(QWidget):
             image.setImage(tv.class_rgba(classes, palette), autoLevels=False)
             image.setRect(QRectF(0, 0, classes.shape[1], classes.shape[0]))
             current = key == (self._options.padding, self._options.truncating)
-            mark = " ← current" if current else ""
-            plot.setTitle(f"padding='{key[0]}', truncating='{key[1]}'{mark}", bold=current)
+            theme = self._theme
+            colour = theme.qcolor(theme.foreground if current else theme.muted).name()
+            title = f"truncating='{key[1]}'" + (" ✔ current" if current else "")
+            plot.setTitle(title, bold=current, size=SMALL_TITLE, color=colour)
             fit_axis_to_labels(plot.getAxis("left"), [(i + 0.5, str(int(n))) for i, n in enumerate(layouts.lengths)])
-            self._set_frame(plot, layouts.frame, classes.shape[0])
+            plot.setMinimumHeight(24 + ROW_PIXELS * classes.shape[0])
+            plot.getViewBox().setRange(xRange=(0, classes.shape[1]), yRange=(0, classes.shape[0]), padding=0.02)
+            self._set_frame(plot, layouts.frame, classes.shape[0], current)
         self._layout_step = layouts.steps_per_column
+        fit_widget_to_layout(self._plots, PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
 
-    def _set_frame(self, plot: pg.PlotItem, frame: tuple[int, int], rows: int) -> None:
+    def _set_frame(self, plot: pg.PlotItem, frame: tuple[int, int], rows: int, current: bool = False) -> None:
         rect = getattr(plot, "_maxlen_frame", None)
         if rect is None:
             rect = QGraphicsRectItem()
             rect.setToolTip("The maxlen steps the tensor keeps.")
             plot.addItem(rect)
             plot._maxlen_frame = rect  # type: ignore[attr-defined]
-        pen = QPen(self._theme.qcolor(self._theme.foreground))
+        pen = QPen(self._theme.qcolor(self._theme.foreground if current else self._theme.muted))
         pen.setCosmetic(True)
-        pen.setWidth(2)
+        pen.setWidth(3 if current else 1)
         rect.setPen(pen)
         rect.setRect(QRectF(frame[0], 0, frame[1] - frame[0], rows))
 
@@ -361,8 +437,11 @@ class PaddingPreview(QWidget):
         wrong = int(preview.wrongly_masked.sum())
         title = f"Mask preview: Masking(mask_value={float(shaped.padding.value):g})"
         if wrong:
-            title += f" would also skip {wrong} real step(s) here"
-        self._mask_plot.setTitle(title)
+            title += f" also skips {plural(wrong, 'real step')}"
+        self._mask_plot.setTitle(title, size=SMALL_TITLE)
+        self._mask_plot.setMinimumHeight(62 + ROW_PIXELS * classes.shape[0])
+        self._mask_plot.getViewBox().setRange(xRange=(0, classes.shape[1]), yRange=(0, classes.shape[0]), padding=0.02)
+        fit_widget_to_layout(self._plots, PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
 
     # ---- statistics ---------------------------------------------------------------------------
     def _collision_count(self, shaped, report: dict) -> int:
@@ -388,8 +467,9 @@ class PaddingPreview(QWidget):
         lines = [
             f"<b>Tensor:</b> ({n:,}, {maxlen:,}, F) → input_shape=({maxlen:,}, F)",
             f"<b>Padding waste:</b> {waste:.1%} of the cells are padding",
-            f"<b>Truncated:</b> {truncated:,} of {n:,} sequences ({truncated_share:.1%}) lose steps",
-            f"<b>Lengths:</b> {int(self._lengths.min()):,} to {int(self._lengths.max()):,} steps",
+            f"<b>Truncated:</b> {truncated:,} of {plural(n, 'sequence')} ({truncated_share:.1%}) "
+            f"{'loses' if truncated == 1 else 'lose'} steps",
+            f"<b>Lengths:</b> {int(self._lengths.min()):,} to {plural(int(self._lengths.max()), 'step')}",
         ]
         if self._shaped is not None and getattr(self._shaped, "input_shape", None):
             features = self._shaped.input_shape[1] if len(self._shaped.input_shape) > 1 else None
@@ -405,7 +485,7 @@ class PaddingPreview(QWidget):
         if collisions:
             value = self._options.value
             self._warning.setText(
-                f"⚠ {collisions:,} real step(s) equal the pad value {value:g} in every feature: a Masking layer "
+                f"⚠ {plural(collisions, 'real step')} {'equals' if collisions == 1 else 'equal'} the pad value {value:g} in every feature: a Masking layer "
                 "would skip them as if they were padding. Choose a pad value that never occurs (e.g. -1)."
             )
         self._warning.setVisible(bool(collisions))
@@ -424,6 +504,8 @@ class PaddingPreview(QWidget):
         self._cut_line.label.setColor(theme.qcolor(theme.truncated))
         self._suggest_line.setPen(pg.mkPen(theme.qcolor(theme.muted), width=2, style=Qt.PenStyle.DashLine))
         self._suggest_line.label.setColor(theme.qcolor(theme.muted))
+        for header in self._column_headers.values():
+            header.setText(header.text, color=theme.qcolor(theme.foreground).name())
         self._warning.setStyleSheet(f"color: {theme.qcolor(theme.warning).name()}; font-weight: bold;")
 
         def swatch(rgba) -> str:

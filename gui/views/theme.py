@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -105,6 +106,22 @@ def fit_axis_to_labels(axis: pg.AxisItem, ticks: list[tuple[float, str]]) -> Non
         metrics = QFontMetrics(axis.style.get("tickFont") or QFont())
         widest = max(metrics.horizontalAdvance(text) for _, text in ticks)
         axis.setWidth(widest + 12 + (24 if axis.labelText else 0))
+
+
+def fit_widget_to_layout(widget: pg.GraphicsLayoutWidget, min_width: int = 0, min_height: int = 0) -> None:
+    """Give a plot widget at least the size its plots need, so nothing is clipped unseen.
+
+    A pyqtgraph layout squeezed below its minimum size overflows the widget's right and bottom
+    edges, where it is cut off without a scroll bar. With the widget's minimum size raised to
+    the layout's, the surrounding scroll area scrolls instead (or the window cannot shrink).
+    """
+    hint = widget.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+    widget.setMinimumSize(max(min_width, int(np.ceil(hint.width())) + 2), max(min_height, int(np.ceil(hint.height())) + 2))
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    """``"1 feature"``, ``"12 features"``: a count with its noun in the right number."""
+    return f"{count:,} {word if count == 1 else (plural_word or word + 's')}"
 
 
 LIGHT = Theme(
