@@ -486,11 +486,21 @@ def _is_integral(series) -> bool:
 
 def _id_shape(series) -> tuple[int, bool]:
     """(number of distinct ids, whether each id's rows are contiguous)."""
+    codes, n_ids = _id_codes(series)
+    runs = int(np.count_nonzero(np.diff(codes))) + 1 if codes.size else 0
+    return n_ids, runs == n_ids
+
+
+def _id_codes(series) -> tuple[np.ndarray, int]:
+    """Codes numbering a candidate id column's values (missing cells count as one value), and how
+    many there are; integer columns take the fast path of :func:`_sequence_codes`."""
     import pandas as pd  # noqa: PLC0415
 
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":  # plain integers: no missing cells
+        codes, uniques = _sequence_codes(series)
+        return codes, len(uniques)
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    runs = int(np.count_nonzero(np.diff(codes))) + 1 if codes.size else 0
-    return len(uniques), runs == len(uniques)
+    return np.asarray(codes, dtype=np.int64), len(uniques)
 
 
 def _could_be_id(series) -> bool:
@@ -662,20 +672,17 @@ def _headerless_label(frame, columns: list[str], guesses: list[Guess]) -> str | 
 
 
 def _find_time(frame, columns: list[str], id_col: str, label: str | None, guesses: list[Guess]) -> str | None:
-    import pandas as pd  # noqa: PLC0415
-
     for column in columns:
         if column not in (id_col, label) and _named(column, _TIME_WORDS):
             guesses.append(Guess("time column", column, f"its name '{column}' means time or order; rows are sorted by it",
                                  "time_col"))
             return column
-    codes, uniques = pd.factorize(frame[id_col], use_na_sentinel=False)
-    codes = np.asarray(codes, dtype=np.int64)
+    codes, n_ids = _id_codes(frame[id_col])
     for column in columns:
         if column in (id_col, label) or not _is_integral(frame[column]) or frame[column].isna().any():
             continue
         values = frame[column].to_numpy(dtype=np.float64)
-        order, _ = _order_by_id_then_step(codes, values, len(uniques))
+        order, _ = _order_by_id_then_step(codes, values, n_ids)
         sorted_values, sorted_codes = np.take(values, order), np.take(codes, order)
         same = sorted_codes[1:] == sorted_codes[:-1]
         starts = np.concatenate(([True], ~same))
