@@ -85,7 +85,13 @@ def _write_long_csv(path: Path, n_sequences: int, rows: int) -> None:
 
 
 def long_csv_to_tensor(quick: bool) -> list[dict]:
-    """1M-row long CSV (10k ragged sequences × 4 features, shuffled) → padded float32 (N, T, 4)."""
+    """1M-row long CSV (10k ragged sequences × 4 features, shuffled) → padded float32 (N, T, 4).
+
+    Two rows: against groupby + per-sequence lists + ``pad_sequences`` (the usual tutorial path,
+    which includes its own ``read_csv``), and against a plain ``pandas.read_csv(path)`` (default
+    C engine, default dtypes) alone. Each is timed interleaved with ours, best of k, after a
+    warm-up call of each so the file is in the page cache and lazy imports are paid for both.
+    """
     import pandas as pd
 
     from core.loaders import load
@@ -110,8 +116,13 @@ def long_csv_to_tensor(quick: bool) -> list[dict]:
             groups = [g[features].to_numpy() for _, g in frame.groupby("id")]
             return keras.utils.pad_sequences(groups, dtype="float32", padding="post")
 
+        def read_csv_alone():
+            return pd.read_csv(path)
+
+        ours(), read_csv_alone()  # warm-up: page cache, lazy imports (pyarrow engine, pandas internals)
         t_ours, t_ref, (dataset, shaped), theirs = interleaved(ours, reference, repeat=3, reference_repeat=2)
-        t_read, _ = best_of(lambda: pd.read_csv(path), 3)
+        t_ours_2, t_read, _, _ = interleaved(ours, read_csv_alone, repeat=5)
+        t_arrow, _ = best_of(lambda: pd.read_csv(path, engine="pyarrow"), 3)
     order = np.argsort(np.array(dataset.sample_ids, dtype=np.int64))
     np.testing.assert_allclose(shaped.x[order], theirs, rtol=1e-6, atol=0)
     size = f"{rows // 1000}k rows, {n_seq} sequences" + (" (quick; full size is 1M rows)" if quick else "")
@@ -124,9 +135,10 @@ def long_csv_to_tensor(quick: bool) -> list[dict]:
         },
         {
             "name": f"long CSV -> padded 3-D ({size}) vs pandas.read_csv alone",
-            "ours_s": t_ours, "reference_s": t_read, "ratio": t_ours / t_read,
-            "goal": "ratio (ours / read_csv) <= 3", "passed": t_ours / t_read <= 3,
-            "notes": "whole file → tensor against just parsing the CSV with pandas",
+            "ours_s": t_ours_2, "reference_s": t_read, "ratio": t_ours_2 / t_read,
+            "goal": "ratio (ours / read_csv) <= 3", "passed": t_ours_2 / t_read <= 3,
+            "notes": "whole file → tensor against a plain pd.read_csv(path) (C engine), interleaved best of 5; "
+                     f"context: pd.read_csv(path, engine='pyarrow') {t_arrow:.3f}s",
         },
     ]
 
