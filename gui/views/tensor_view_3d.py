@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QSlider, QSpinBo
 
 import gui.views  # noqa: F401  (sets the row-major image axis order)
 from core import tensor_views as tv
-from gui.views.theme import Theme, fit_axis_to_labels, theme_for
+from gui.views.theme import Theme, fit_axis_to_labels, plural, theme_for
 
 NO_GL_NOTICE = "3-D view needs OpenGL; showing 2-D slices"
 _NO_GL_PLATFORMS = {"offscreen", "minimal", "linuxfb", "vnc", "minimalegl"}
@@ -74,6 +74,19 @@ AXES = (
 )
 
 
+def label_position(x: float, y: float, axis: int, width: float, ascent: float, descent: float,
+                   view_width: float, view_height: float, margin: float = 4.0) -> tuple[float, float]:
+    """Where to draw an axis label (text baseline origin) next to its projected anchor point.
+
+    samples: centred on the point; timesteps: to its right; features: to its left. The label
+    is then pushed inside the view, so a narrow window never cuts it off at an edge.
+    """
+    dx = (-width / 2, margin, -width - margin)[axis]
+    left = min(max(x + dx, margin), max(margin, view_width - width - margin))
+    baseline = min(max(y + ascent / 2, ascent + margin), max(ascent + margin, view_height - descent - margin))
+    return left, baseline
+
+
 def _make_labels_item(gl):
     """A GL item that paints several 3-D-anchored text labels with ONE QPainter per frame.
 
@@ -109,13 +122,25 @@ def _make_labels_item(gl):
             metrics = QFontMetrics(self.font)
             for index, (text, pos) in enumerate(self.labels):
                 point = project.map(QVector3D(*(float(v) for v in pos))).toPointF()
-                width = metrics.horizontalAdvance(text)
-                # samples: centred below; timesteps: to the right; features: to the left.
-                dx = (-width / 2, 4.0, -width - 4.0)[index % 3]
-                painter.drawText(QPointF(point.x() + dx, point.y() + metrics.ascent() / 2), text)
+                x, y = label_position(point.x(), point.y(), index % 3, metrics.horizontalAdvance(text),
+                                      metrics.ascent(), metrics.descent(), rect.width(), rect.height())
+                painter.drawText(QPointF(x, y), text)
             painter.end()
 
     return GLLabelsItem()
+
+
+def _about(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 or float(value).is_integer() else f"{value:.1f}"
+
+
+def block_text(cells_per_block: tuple[float, float, float]) -> str:
+    """``"one cell"`` or ``"about 9.4 samples × 1 timestep × 1 feature"`` for a cube's share."""
+    if all(abs(c - 1) < 1e-9 for c in cells_per_block):
+        return "one cell"
+    words = (("sample", "samples"), ("timestep", "timesteps"), ("feature", "features"))
+    parts = [f"{_about(c)} {one if _about(c) == '1' else many}" for c, (one, many) in zip(cells_per_block, words)]
+    return "about " + " × ".join(parts)
 
 
 class TensorView3D(QWidget):
@@ -224,7 +249,7 @@ class TensorView3D(QWidget):
             for w in (slider, spin):
                 w.blockSignals(True)
                 w.setRange(0, max(0, size - 1))
-                w.setEnabled(size > 0)
+                w.setEnabled(size > 1)
                 w.blockSignals(False)
         self._selection = [min(s, max(0, size - 1)) for s, size in zip(self._selection, x3.shape)]
         self._sync_controls()
@@ -296,17 +321,20 @@ class TensorView3D(QWidget):
         if self._grid is None:
             return
         n, t, f = self._grid.shape
-        bn, bt, bf = self._grid.cells_per_block()
-        what = "cube" if self.uses_gl else "pixel of the sample slice"
-        parts = [f"Tensor ({n:,} samples, {t:,} timesteps, {f:,} features)."]
+        tokens = getattr(self, "_tokens", False)
+        if tokens:
+            parts = [f"Tensor: {plural(n, 'sample')} × {plural(t, 'timestep')}, one token id per step (no feature "
+                     "axis: an Embedding layer adds one; it is drawn here with a depth of 1)."]
+        else:
+            parts = [f"Tensor: {plural(n, 'sample')} × {plural(t, 'timestep')} × {plural(f, 'feature')}."]
+        colour = ("colour = token id (a word's index in the vocabulary, not an amount)" if tokens
+                  else "colour = value")
         if self.uses_gl:
-            parts.append(
-                f"Each {what} summarises about {bn:.3g} × {bt:.3g} × {bf:.3g} cells; colour = mean value, "
-                "grey = padding. Drag to rotate, scroll to zoom."
-            )
+            parts.append(f"Each cube is {block_text(self._grid.cells_per_block())}; {colour.replace('value', 'mean value')}, "
+                         "grey = padding. Drag to rotate, scroll to zoom.")
             parts.append("Highlighted: sample (orange), timestep (blue), feature (purple).")
         else:
-            parts.append("Colour = value, grey = padding; lines mark the selected slices.")
+            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices.")
         if self._grid.sampled:
             parts.append("(Large tensor: the summary reads an even sample of the cells.)")
         self._caption.setText(" ".join(parts))
@@ -367,8 +395,12 @@ class TensorView3D(QWidget):
         dims = np.array(grid.blocks, dtype=np.float32)
         self._outline.setData(pos=tv.box_edges((0, 0, 0), dims), color=self._theme.qcolor(self._theme.muted))
         n, t, f = grid.shape
-        kind = ", token ids" if getattr(self, "_tokens", False) else ""
-        texts = (f"samples (N={n:,})", f"timesteps (T={t:,})", f"features (F={f:,}{kind})")
+        tokens = getattr(self, "_tokens", False)
+        texts = (
+            f"{'sample' if n == 1 else 'samples'} (N={n:,})",
+            f"{'timestep' if t == 1 else 'timesteps'} (T={t:,})",
+            "token id (F=1)" if tokens else f"{'feature' if f == 1 else 'features'} (F={f:,})",
+        )
         offset = max(1.0, float(dims.max()) * 0.06)
         positions = (
             (dims[0] / 2, -offset, -offset),
@@ -396,6 +428,9 @@ class TensorView3D(QWidget):
             vertices, faces = tv.box_mesh(lo, hi)
             r, g, b, _ = colour
             slab.setMeshData(vertexes=vertices, faces=faces)
+            # Selecting the only slice along an axis would tint the whole block: leave it out.
+            slab.setVisible(grid.shape[axis] > 1)
+            edges.setVisible(grid.shape[axis] > 1)
             slab.setColor((r / 255, g / 255, b / 255, 0.16))
             edges.setData(pos=tv.box_edges(lo, hi), color=(r / 255, g / 255, b / 255, 1.0))
 
