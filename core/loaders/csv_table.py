@@ -9,9 +9,11 @@
 
 Parsing uses pandas' pyarrow engine (fast, multi-threaded) and falls back to the C engine
 for what pyarrow refuses (short rows, huge fields, decimal commas) and to learn the line
-number of a broken row. Building sequences is vectorised: ids are factorised, rows are
-ordered with one stable ``lexsort`` on (step, id), lengths come from ``bincount``, and the
-feature block is gathered with a single ``take``. No per-sequence Python loop.
+number of a broken row (line numbers are only computed when an error names one). Building
+sequences is vectorised: integer ids are numbered with a presence table, rows whose steps are
+consecutive in every sequence are placed directly at offset + step (no sort; otherwise one
+argsort of a combined key, or ``lexsort``), lengths come from ``bincount``, and the feature
+block is gathered with a single ``take``. No per-sequence Python loop.
 
 Values are stored as float32: it is Keras' default float type, so the model would cast to
 it anyway, and it halves the memory of the tensors built later. Columns whose magnitude
