@@ -89,7 +89,7 @@ def default_window(series_length: int) -> WindowOptions:
     usable = int(series_length) - preferred.horizon
     if usable >= 2 * preferred.window:
         return preferred
-    return WindowOptions(window=max(1, usable // 4))
+    return WindowOptions(window=max(2, usable // 4))  # one step is not a sequence
 
 
 def make_windows(

@@ -106,3 +106,9 @@ def test_default_window_keeps_32_while_the_series_has_room():
 
     assert default_window(65).window == 32
     assert default_window(64).window == 15
+
+
+def test_default_window_is_never_a_single_step():
+    from core.shaping.windows import default_window
+
+    assert default_window(5).window == 2
