@@ -577,3 +577,37 @@ def box_edges(lo: Sequence[float], hi: Sequence[float]) -> np.ndarray:
         [[0, 1], [2, 3], [4, 5], [6, 7], [0, 2], [1, 3], [4, 6], [5, 7], [0, 4], [1, 5], [2, 6], [3, 7]]
     )
     return vertices[pairs.reshape(-1)]
+
+
+# ---- tokens ---------------------------------------------------------------------------------
+TOKEN_PAD, TOKEN_WORD, TOKEN_UNKNOWN = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class TokenStrip:
+    """One sample of token ids as words, for drawing along the time axis.
+
+    ``ids`` (T,) int64 (``-1`` where a step is padding), ``words`` (T,) the vocabulary entry
+    of each id (``""`` for padding, ``"#id"`` for an id outside the vocabulary) and
+    ``classes`` (T,) int8 of :data:`TOKEN_PAD`, :data:`TOKEN_WORD`, :data:`TOKEN_UNKNOWN`
+    (id 1, the out-of-vocabulary ``<unk>``).
+    """
+
+    ids: np.ndarray
+    words: tuple[str, ...]
+    classes: np.ndarray
+
+
+def token_strip(x: np.ndarray, mask: np.ndarray | None, i: int, vocabulary: Sequence[str] | None,
+                unknown_id: int = 1) -> TokenStrip:
+    """Sample ``i`` of an ``(N, T)`` (or ``(N, T, 1)``) token-id tensor as words."""
+    row = as_three_d(x)[int(i), :, 0]
+    real = np.ones(row.shape[0], dtype=bool) if mask is None else np.asarray(mask[int(i)], dtype=bool)
+    ids = np.where(real, row, -1).astype(np.int64)
+    vocab = tuple(vocabulary or ())
+    words = tuple(
+        "" if not ok else (vocab[t] if 0 <= t < len(vocab) else f"#{t}")
+        for t, ok in zip(ids.tolist(), real.tolist())
+    )
+    classes = np.where(real, np.where(ids == unknown_id, TOKEN_UNKNOWN, TOKEN_WORD), TOKEN_PAD).astype(np.int8)
+    return TokenStrip(ids, words, classes)

@@ -3,7 +3,10 @@
 Padded steps are left out of the colour scale (they are NaN in the slice core hands over) and
 covered by a hatched grey band, so "this step is padding" is visible at a glance. The line
 plot draws one curve per feature (the first 12 shown; click a legend entry to show or hide
-a curve) with gaps at padding.
+a curve) with gaps at padding; its legend sits under the plot, never over the curves.
+
+Token ids (text data) are not amounts, so a token sample is drawn as its words along the
+time axis instead: one cell per step, coloured word / unknown word / padding.
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, 
 
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
-from gui.views.theme import Theme, fit_axis_to_labels, theme_for
+from gui.views.theme import Theme, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 #: Curves drawn at first; the rest exist (up to MAX_CURVES) but start hidden.
 VISIBLE_CURVES = 12
 #: More features than this are not drawn as curves at all (the heat-map still shows them).
 MAX_CURVES = 48
+#: Longest token sample whose words are written into the cells (longer ones: hover for the word).
+MAX_WORDS = 160
+HEAT_TITLE = "Values of this sample (time steps × features)"
+TOKEN_TITLE = "Tokens of this sample, one per time step"
 
 
 class SampleView(QWidget):
@@ -46,6 +53,7 @@ class SampleView(QWidget):
         self._sample = 0
         self._pad_rects: list[QGraphicsRectItem] = []
         self._curves: list[pg.PlotDataItem] = []
+        self._strip: tv.TokenStrip | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -59,6 +67,7 @@ class SampleView(QWidget):
         self._spin.valueChanged.connect(self._on_spin)
         self._info = QLabel("Open a file to see one of its samples.")
         self._info.setWordWrap(True)
+        self._info.setTextFormat(Qt.TextFormat.PlainText)  # words such as <unk> are text, not tags
         self._info.setToolTip("The selected sample's real length, how much of it is padding, and its label.")
         top.addWidget(label)
         top.addWidget(self._spin)
@@ -68,7 +77,7 @@ class SampleView(QWidget):
         self._plots = pg.GraphicsLayoutWidget()
         self._plots.setMinimumHeight(320)
         layout.addWidget(self._plots, 1)
-        self._heat = self._plots.addPlot(row=0, col=0, title="Values of this sample (time steps × features)")
+        self._heat = self._plots.addPlot(row=0, col=0, title=HEAT_TITLE)
         self._heat.setLabel("bottom", "time step")
         self._heat.setLabel("left", "feature")
         self._heat.setMenuEnabled(False)
@@ -79,7 +88,13 @@ class SampleView(QWidget):
         self._image = pg.ImageItem(axisOrder="row-major")
         self._heat.addItem(self._image)
         self._colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=self._theme.colormap(), interactive=False, width=14)
-        self._colour_bar.setImageItem(self._image, insert_in=self._heat)
+        self._colour_bar.setImageItem(self._image)
+        self._plots.addItem(self._colour_bar, row=0, col=1)
+        # Token samples draw their cells here (class colours, no colour scale).
+        self._token_image = pg.ImageItem(axisOrder="row-major")
+        self._heat.addItem(self._token_image)
+        self._words: list[pg.TextItem] = []
+        self._tokens = False
 
         self._lines = self._plots.addPlot(row=1, col=0, title="Features of this sample over time")
         self._lines.setLabel("bottom", "time step")
@@ -91,9 +106,15 @@ class SampleView(QWidget):
         self._lines.setToolTip(
             "One line per feature. Gaps are padding. Click a name in the legend to show or hide its line."
         )
-        self._legend = self._lines.addLegend(offset=(-10, 10), colCount=2)
+        # The legend gets its own row under the plot (spanning the colour bar's column too), so it
+        # never covers the curves; its column count follows the width.
+        self._legend = pg.LegendItem(colCount=2, horSpacing=16)
+        self._plots.addItem(self._legend, row=2, col=0, colspan=2)
         self._plots.ci.layout.setRowStretchFactor(0, 3)
         self._plots.ci.layout.setRowStretchFactor(1, 2)
+        self._plots.ci.layout.setRowStretchFactor(2, 0)
+        self._plots.ci.layout.setColumnStretchFactor(0, 1)
+        self._plots.ci.layout.setColumnStretchFactor(1, 0)
         self._apply_theme()
 
     # ---- public API -------------------------------------------------------------------------
@@ -111,8 +132,9 @@ class SampleView(QWidget):
         self._x, self._mask = shaped.x, shaped.mask
         x3 = tv.as_three_d(self._x)
         names = tuple(getattr(shaped, "feature_names", ()) or ())
-        if shaped.x.ndim == 2:
-            names = ("token id",)
+        self._tokens = shaped.x.ndim == 2
+        if self._tokens:
+            names = ("token",)
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._levels = tv.tensor_levels(self._x, self._mask)
         self._colour_bar.setLevels(self._levels)
@@ -120,6 +142,12 @@ class SampleView(QWidget):
         self._spin.setRange(0, max(0, x3.shape[0] - 1))
         self._spin.blockSignals(False)
         fit_axis_to_labels(self._heat.getAxis("left"), tv.label_ticks(self._names, max_labels=20))
+        # Same left-axis width above and below, so the linked time axes line up step for step.
+        heat_axis = self._heat.getAxis("left")
+        width = max(int(heat_axis.fixedWidth or heat_axis.width()), 64)
+        for plot in (self._heat, self._lines):
+            plot.getAxis("left").setWidth(width)
+        self._show_token_mode(self._tokens)
         self._rebuild_curves()
         self.set_sample(min(self._sample, max(0, x3.shape[0] - 1)))
 
@@ -133,14 +161,74 @@ class SampleView(QWidget):
             return
         piece = tv.sample_slice(self._x, self._mask, self._sample)
         steps, features = piece.values.shape
-        self._image.setImage(piece.values.T, autoLevels=False, levels=self._levels)
+        if self._tokens:
+            self._draw_tokens(steps)
+        else:
+            self._image.setImage(piece.values.T, autoLevels=False, levels=self._levels)
         self._image.setRect(QRectF(0, 0, steps, features))
         for f, curve in enumerate(self._curves):
             curve.setData(piece.values[:, f], connect="finite")
         self._draw_padding(piece.step_mask, features)
         self._update_info(piece.step_mask)
 
+    def words(self) -> tuple[str, ...]:
+        """For token data: the words of the shown sample, one per step ("" for padding)."""
+        return self._strip.words if self._tokens and self._strip is not None else ()
+
     # ---- internals --------------------------------------------------------------------------
+    def _show_token_mode(self, tokens: bool) -> None:
+        """Token ids get words in cells; the value curves and colour scale mean nothing for them."""
+        self._lines.setVisible(not tokens)
+        self._legend.setVisible(not tokens)
+        self._colour_bar.setVisible(not tokens)
+        self._image.setVisible(not tokens)
+        self._token_image.setVisible(tokens)
+        layout = self._plots.ci.layout
+        layout.setRowStretchFactor(1, 0 if tokens else 2)
+        self._lines.setMaximumHeight(0 if tokens else 16_777_215)
+        self._lines.setMinimumHeight(0 if tokens else 120)
+        self._legend.setMaximumHeight(0 if tokens else 16_777_215)
+        self._colour_bar.setMaximumWidth(0 if tokens else 90)
+        if tokens:
+            self._heat.setTitle(TOKEN_TITLE)
+            self._heat.setLabel("left", "")
+            self._heat.getAxis("left").setTicks([[(0.5, "token")]])
+            self._heat.setToolTip(
+                "Each cell is one time step holding one token id, written as its word. Token ids are indices "
+                "into the vocabulary, not amounts: an Embedding layer turns each into a vector. Colours: "
+                "word, unknown word (<unk>, id 1), grey = padding (id 0)."
+            )
+        else:
+            self._heat.setTitle(HEAT_TITLE)
+            self._heat.setLabel("left", "feature")
+            self._heat.setToolTip(
+                "Each column is one time step, each row one feature; the colour is the value. "
+                "Hatched grey columns are padding: steps added so every sample has the same length."
+            )
+        self._theme.style_plot(self._heat)
+
+    def _draw_tokens(self, steps: int) -> None:
+        dataset = getattr(self._shaped, "dataset", None)
+        strip = tv.token_strip(self._x, self._mask, self._sample, getattr(dataset, "vocabulary", None))
+        self._strip = strip
+        theme = self._theme
+        self._token_image.setImage(tv.class_rgba(strip.classes[None, :], theme.token_palette()), autoLevels=False)
+        self._token_image.setRect(QRectF(0, 0, steps, 1))
+        for item in self._words:
+            self._heat.removeItem(item)
+        self._words = []
+        if steps > MAX_WORDS:
+            return
+        colour = theme.qcolor(theme.foreground)
+        for t, word in enumerate(strip.words):
+            if not word:
+                continue
+            item = pg.TextItem(word, color=colour, anchor=(0.5, 0.5), angle=90)
+            item.setToolTip(f"step {t}: '{word}' (token id {int(strip.ids[t])})")
+            item.setPos(t + 0.5, 0.5)
+            self._heat.addItem(item)
+            self._words.append(item)
+
     def _on_spin(self, value: int) -> None:
         self.set_sample(value)
         self.sampleChanged.emit(value)
@@ -150,17 +238,36 @@ class SampleView(QWidget):
             self._lines.removeItem(curve)
         self._legend.clear()
         self._curves = []
+        if self._tokens:
+            return
         for f, name in enumerate(self._names[:MAX_CURVES]):
             pen = pg.mkPen(self._theme.series_colour(f), width=1.5)
-            curve = self._lines.plot([], pen=pen, name=name)
+            curve = self._lines.plot([], pen=pen)
             curve.setVisible(f < VISIBLE_CURVES)
+            self._legend.addItem(curve, name)
             self._curves.append(curve)
+        self._fit_legend_columns()
         hidden = len(self._names) - min(len(self._names), VISIBLE_CURVES)
         title = "Features of this sample over time"
         if hidden:
             shown = min(len(self._names), MAX_CURVES) - VISIBLE_CURVES
             title += f" (first {VISIBLE_CURVES} shown; click the legend to show {'up to ' if shown < hidden else ''}{max(shown, 0)} more)"
         self._lines.setTitle(title)
+
+    def _fit_legend_columns(self) -> None:
+        """As many legend columns as fit across the plot, so the legend stays a few rows tall."""
+        if not self._names:
+            return
+        longest = max(len(str(name)) for name in self._names[:MAX_CURVES])
+        entry = 40 + 7 * min(longest, 24)
+        columns = max(1, min(len(self._curves) or 1, (self._plots.width() - 40) // entry))
+        self._legend.setColumnCount(int(columns))
+        fit_widget_to_layout(self._plots, 0, 320)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._curves:
+            self._fit_legend_columns()
 
     def _draw_padding(self, step_mask: np.ndarray, features: int) -> None:
         for rect in self._pad_rects:
@@ -184,17 +291,25 @@ class SampleView(QWidget):
     def _update_info(self, step_mask: np.ndarray) -> None:
         total = int(step_mask.size)
         real = int(step_mask.sum())
-        parts = [f"length {real} of {total} steps"]
+        parts = [f"length {real:,} of {plural(total, 'step')}"]
         if real < total:
             side = getattr(getattr(self._shaped, "padding", None), "padding", None)
-            parts.append(f"{total - real} padded{f' ({side})' if side else ''}")
+            parts.append(f"{total - real:,} padded{f' ({side})' if side else ''}")
         original = getattr(self._shaped, "original_lengths", None)
         if original is not None and self._sample < len(original) and int(original[self._sample]) > real:
-            parts.append(f"{int(original[self._sample]) - real} steps cut by truncation")
+            cut = int(original[self._sample]) - real
+            parts.append(f"{plural(cut, 'step')} cut by truncation")
         label = self._label_text()
         if label:
             parts.append(f"label: {label}")
-        self._info.setText(f"Sample {self._sample}: " + ", ".join(parts))
+        text = f"Sample {self._sample}: " + ", ".join(parts)
+        if self._tokens and self._strip is not None:
+            sentence = " ".join(word for word in self._strip.words if word)
+            if len(sentence) > 160:
+                sentence = sentence[:159] + "…"
+            text += (f' — “{sentence}”. Each step holds one token id, shown as its word (tinted: unknown word '
+                     '<unk>, id 1; grey: padding, id 0). The ids are vocabulary indices, not amounts.')
+        self._info.setText(text)
 
     def _label_text(self) -> str | None:
         y = getattr(self._shaped, "y", None)

@@ -81,6 +81,20 @@ class Theme:
         palette[tensor_views.MASK_UNMASKED_PAD] = self.truncated
         return palette
 
+    def token_palette(self) -> np.ndarray:
+        """Cell colours of ``core.tensor_views.TOKEN_*``: padding clear, words a light tint of the data
+        colour, unknown words a tint of the warning colour (light, so black words stay readable)."""
+        background = np.array(self.background[:3], dtype=np.float64)
+
+        def tint(rgba, share: float) -> tuple[int, int, int, int]:
+            mixed = background * (1 - share) + np.array(rgba[:3], dtype=np.float64) * share
+            return (*np.round(mixed).astype(int).tolist(), 255)
+
+        palette = np.zeros((3, 4), dtype=np.uint8)
+        palette[tensor_views.TOKEN_WORD] = tint(self.data, 0.35)
+        palette[tensor_views.TOKEN_UNKNOWN] = tint(self.warning, 0.45)
+        return palette
+
     def pad_overlay_palette(self) -> np.ndarray:
         """Two colours: real cells transparent (0), padded cells semi-opaque grey (1)."""
         r, g, b, _ = self.padding
