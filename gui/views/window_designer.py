@@ -251,7 +251,7 @@ class WindowDesigner(QWidget):
             self._horizon_lines.setData([], [])
             self._targets_scatter.setData([], [])
         names = [f"#{int(idx)}" for idx in spans.indices]
-        fit_axis_to_labels(self._windows_plot.getAxis("left"), tv.label_ticks(names, max_labels=8, offset=0.0))
+        fit_axis_to_labels(self._windows_plot.getAxis("left"), tv.label_ticks(names, max_labels=5, offset=0.0))
         column = max(0, self._feature.currentIndex())
         if k:
             self._first_window.setRegion((spans.window_rows[0, 0] - 0.5, spans.window_rows[0, 1] - 0.5))

@@ -238,3 +238,19 @@ def test_mask_classes_and_tensor_levels():
     mask[:, 0] = True  # only the 5s are real: the zeros are padding and must not set the scale
     lo, hi = tv.tensor_levels(x, mask)
     assert lo < 5.0 < hi and hi - lo <= 1.0
+
+
+def test_token_strip_turns_ids_into_words_and_classes():
+    from core.tensor_views import TOKEN_PAD, TOKEN_UNKNOWN, TOKEN_WORD, token_strip
+
+    x = np.array([[4, 1, 2, 0, 0], [3, 3, 9, 2, 4]], dtype=np.int32)
+    mask = x != 0
+    vocabulary = ("<pad>", "<unk>", "the", "film", "good")
+    strip = token_strip(x, mask, 0, vocabulary)
+    assert strip.words == ("good", "<unk>", "the", "", "")
+    assert strip.classes.tolist() == [TOKEN_WORD, TOKEN_UNKNOWN, TOKEN_WORD, TOKEN_PAD, TOKEN_PAD]
+    assert strip.ids.tolist() == [4, 1, 2, -1, -1]
+    # An id outside the vocabulary is shown by number, never an IndexError.
+    assert token_strip(x, mask, 1, vocabulary).words[2] == "#9"
+    # Without a vocabulary the ids are still shown.
+    assert token_strip(x, None, 1, None).words[:2] == ("#3", "#3")

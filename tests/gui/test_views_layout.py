@@ -1,0 +1,167 @@
+"""Layout of the data views inside the real window at a small size (1100 × 700).
+
+pyqtgraph lays its plots out in a scene; squeezed below the layout's minimum size the plots
+run past the widget's right edge and are cut off with no scroll bar. These tests open a demo
+in the main window and check, by geometry, that every plot, title and label is inside what
+the user can see (or inside a scroll area that scrolls).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QLabel, QScrollArea
+
+from gui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+SIZE = (1100, 700)
+
+
+@pytest.fixture(autouse=True)
+def settings_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
+
+
+def open_window(qtbot, demo: str) -> MainWindow:
+    window = MainWindow(interactive=False, use_gl=False)
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.fileLoaded, timeout=30_000):
+        assert window.open_demo(demo)
+    return window
+
+
+def settle(qtbot, window: MainWindow) -> None:
+    window.repaint()
+    qtbot.wait(50)
+
+
+def visible_scene_rect(widget: pg.GraphicsLayoutWidget) -> QRectF:
+    return widget.mapToScene(widget.viewport().rect()).boundingRect()
+
+
+def assert_plots_inside(widget: pg.GraphicsLayoutWidget, items) -> None:
+    """Every item (plot, label) lies inside the part of the scene the widget shows."""
+    visible = visible_scene_rect(widget).adjusted(-0.5, -0.5, 0.5, 0.5)
+    layout_rect = widget.ci.sceneBoundingRect()
+    assert visible.contains(layout_rect), f"the plots ({layout_rect}) overflow the view ({visible})"
+    for item in items:
+        rect = item.sceneBoundingRect()
+        assert visible.contains(rect), f"{item!r} at {rect} is outside the view {visible}"
+
+
+def assert_titles_fit(plots) -> None:
+    """A plot title's text is no wider than the room its label has."""
+    for plot in plots:
+        label = plot.titleLabel
+        if label.isVisible() and label.text:
+            assert label.item.boundingRect().width() <= label.geometry().width() + 1, label.text
+
+
+def assert_labels_fit(container) -> None:
+    """Every visible QLabel either wraps or is as wide as its text needs."""
+    for label in container.findChildren(QLabel):
+        if label.isVisibleTo(container) and label.text() and not label.wordWrap():
+            assert label.sizeHint().width() <= label.width() + 1, label.text()
+
+
+def test_padding_view_fits_its_width_at_1100x700(qtbot):
+    window = open_window(qtbot, "vowels")
+    window.show_view(2)
+    settle(qtbot, window)
+    view = window.padding_view
+    scroll = view.parentWidget().parentWidget()
+    assert isinstance(scroll, QScrollArea)
+    # No horizontal scrolling needed, and nothing hidden past the right edge.
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert view.width() <= scroll.viewport().width()
+    plots = [view._hist, view._mask_plot, *view._layout_plots.values()]
+    assert_plots_inside(view._plots, [*plots, *view._column_headers.values()])
+    assert_titles_fit(plots)
+    # The histogram's x axis reaches the longest sequence, with the maxlen line in view.
+    low, high = view._hist.getViewBox().viewRange()[0]
+    assert high >= view._lengths.max() + 0.5 and low <= view._lengths.min() - 0.5
+    assert_labels_fit(view)
+    # The current choice is marked in its own title, which is not cut.
+    current = view._layout_plots[(view.options().padding, view.options().truncating)]
+    assert "current" in current.titleLabel.text
+
+
+def test_padding_view_plots_stay_inside_when_squeezed(qtbot):
+    """Below the plots' minimum size the widget keeps it and the scroll area scrolls instead."""
+    window = open_window(qtbot, "vowels")
+    window.show_view(2)
+    window.resize(800, 520)
+    settle(qtbot, window)
+    view = window.padding_view
+    plots = view._plots
+    needed = plots.ci.effectiveSizeHint(pg.QtCore.Qt.SizeHint.MinimumSize)
+    assert plots.width() >= needed.width() and plots.height() >= needed.height()
+    assert_plots_inside(plots, [view._hist, view._mask_plot, *view._layout_plots.values()])
+
+
+def test_clicking_a_layout_chooses_its_options(qtbot):
+    window = open_window(qtbot, "vowels")
+    window.show_view(2)
+    settle(qtbot, window)
+    view = window.padding_view
+    plot = view._layout_plots[("pre", "pre")]
+    centre = plot.getViewBox().sceneBoundingRect().center()
+    point = view._plots.mapFromScene(centre)
+    # Wait for the window to re-shape too, so no worker outlives the test.
+    with qtbot.waitSignal(window.tensorChanged, timeout=10_000):
+        with qtbot.waitSignal(view.optionsChanged, timeout=2000) as signal:
+            qtbot.mouseClick(view._plots.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert (signal.args[0].padding, signal.args[0].truncating) == ("pre", "pre")
+    assert "current" in plot.titleLabel.text
+
+
+def test_tensor_fallback_and_sample_view_fit_at_1100x700(qtbot):
+    window = open_window(qtbot, "sentiment")
+    settle(qtbot, window)
+    tensor = window.tensor_view
+    assert not tensor.uses_gl
+    assert_plots_inside(tensor._fallback, list(tensor._plots.values()))
+    assert_labels_fit(tensor)
+    # One feature in words, not "1 features"; token ids are explained.
+    caption = tensor._caption.text()
+    assert "1 features" not in caption and "token id" in caption
+
+    window.show_view(1)
+    settle(qtbot, window)
+    sample = window.sample_view
+    words = sample.words()
+    assert words and all(isinstance(w, str) for w in words)
+    assert sum(bool(w) for w in words) == int(window.state.shaped.lengths[sample.sample])
+    assert_plots_inside(sample._plots, [sample._heat])
+    assert "token id" in sample._info.text()
+
+
+def test_sample_view_legend_does_not_cover_the_curves(qtbot):
+    window = open_window(qtbot, "vowels")
+    window.show_view(1)
+    settle(qtbot, window)
+    sample = window.sample_view
+    legend = sample._legend.sceneBoundingRect()
+    lines = sample._lines.getViewBox().sceneBoundingRect()
+    heat = sample._heat.getViewBox().sceneBoundingRect()
+    assert not legend.intersects(lines)
+    assert_plots_inside(sample._plots, [sample._heat, sample._lines, sample._legend])
+    # Both plots share the time axis, so their data areas line up.
+    assert abs(heat.left() - lines.left()) <= 1 and abs(heat.right() - lines.right()) <= 1
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2])
+def test_3d_axis_labels_are_pushed_inside_the_view(axis):
+    from gui.views.tensor_view_3d import label_position
+
+    width, height = 300.0, 200.0
+    for x, y in ((-500.0, -50.0), (20.0, 100.0), (290.0, 190.0), (900.0, 900.0)):
+        left, baseline = label_position(x, y, axis, 180.0, 12.0, 3.0, width, height)
+        assert 0 <= left and left + 180.0 <= width
+        assert baseline - 12.0 >= 0 and baseline + 3.0 <= height
