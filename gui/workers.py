@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.errors import LoadCancelled
@@ -36,6 +37,11 @@ CancelledFn = Callable[[], bool]
 TaskFn = Callable[[ProgressFn, CancelledFn], Any]
 
 _PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second
+
+# Every run whose thread has started, until that thread has stopped. The runner that started
+# it may be deleted with its window first; without this reference the QThread could be
+# garbage-collected while running ("QThread: Destroyed while thread is still running").
+_LIVE_RUNS: set["_Run"] = set()
 
 
 @dataclass(frozen=True)
@@ -103,12 +109,15 @@ class _Run(QObject):
         job.progressed.connect(runner._on_progressed)
 
     def start(self) -> None:
+        _LIVE_RUNS.add(self)
         self.thread.start()
 
     @Slot()
     def _on_thread_finished(self) -> None:
         self.thread.wait()
-        self.runner._on_run_finished(self)
+        _LIVE_RUNS.discard(self)
+        if shiboken6.isValid(self.runner):  # the runner may have been deleted with its window
+            self.runner._on_run_finished(self)
 
 
 class BackgroundRunner(QObject):
@@ -202,7 +211,7 @@ class BackgroundRunner(QObject):
 
     @Slot(int, float)
     def _on_progressed(self, request_id: int, fraction: float) -> None:
-        if request_id == self._current_id:
+        if request_id == self._current_id and shiboken6.isValid(self):
             self.progressed.emit(fraction)
 
     def _on_run_finished(self, run: _Run) -> None:
