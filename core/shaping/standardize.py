@@ -1,9 +1,15 @@
 """Per-feature standardisation that ignores padding and keeps the mask working.
 
-Statistics come from real steps only (padding would drag the mean towards the pad value),
-are fitted on the training split only (so validation and test data do not leak into them),
-and padded steps keep their pad value after :meth:`Standardizer.transform`, so a
-``Masking`` layer still recognises them.
+The one standardiser of the app: training (:mod:`core.training.data`) fits it on the
+training split and applies it to every batch, and the exported script repeats its rule.
+
+* Statistics come from real steps only (padding would drag the mean towards the pad value)
+  and from the rows given (the training split, so validation and test data do not leak in).
+* The data may be a memory map bigger than the memory budget: :meth:`Standardizer.fit`
+  reads it a chunk of rows at a time and merges the chunks' statistics (float64).
+* Padded steps keep their pad value after :meth:`Standardizer.transform`, so a ``Masking``
+  layer still recognises them, and a real step that happens to standardise onto the pad value
+  in every feature is nudged by :data:`MASK_COLLISION_NUDGE`, or the mask would drop it.
 """
 
 from __future__ import annotations
@@ -15,54 +21,93 @@ import numpy as np
 
 from core.errors import ShapingError
 
+# A real step that standardises onto the pad value is moved this far off it.
+MASK_COLLISION_NUDGE = 1e-6
+# A standard deviation at or below this (a constant feature) becomes 1.
+CONSTANT_STD = 1e-12
+
 
 @dataclass
 class Standardizer:
-    """``(x - mean) / std`` per feature; std 0 (a constant feature) becomes 1."""
+    """``(x - mean) / std`` per feature; std 0 (a constant feature) becomes 1.
+
+    ``mask_value`` is the pad value when the data are padded for a ``Masking`` layer: steps
+    whose features all equal it count as padding when no mask is given, and real steps are
+    kept off it.
+    """
 
     mean: np.ndarray | None = None
     std: np.ndarray | None = None
+    mask_value: float | None = None
 
     @property
     def fitted(self) -> bool:
         return self.mean is not None and self.std is not None
 
-    def fit(self, x: np.ndarray, mask: np.ndarray | None = None) -> "Standardizer":
-        """Learn mean and std of each feature (last axis) over the steps where ``mask`` is True.
+    def fit(
+        self,
+        x: Any,
+        mask: np.ndarray | None = None,
+        *,
+        rows: np.ndarray | None = None,
+        chunk_bytes: int | None = None,
+    ) -> "Standardizer":
+        """Learn mean and std of each feature (last axis) over the real steps of ``x[rows]``.
 
-        ``x`` is ``(..., F)``; ``mask`` has shape ``x.shape[:-1]`` (None: every step is real).
+        ``x`` is ``(..., F)`` and may be a memory map; ``rows`` (default: all) index its first
+        axis and are read in sorted order, about ``chunk_bytes`` of float64 at a time (default:
+        all at once). ``mask`` has shape ``x.shape[:-1]``, True = real step; without it the
+        real steps are those not all equal to ``mask_value`` (every step when that is None).
         """
-        x = np.asarray(x)
-        if x.ndim < 2:
-            raise ShapingError("Standardisation needs data with a feature axis, e.g. (samples, timesteps, features).")
-        if x.dtype.kind not in "fiub":
-            raise ShapingError(f"Standardisation needs numeric features, not {x.dtype} data.")
-        where = _feature_where(x, mask)
-        count = x.size // x.shape[-1] if where is None else int(np.count_nonzero(mask))
-        axes = tuple(range(x.ndim - 1))
-        if count == 0:
-            mean = np.zeros(x.shape[-1])
-            std = np.ones(x.shape[-1])
-        else:
-            mean = np.mean(x, axis=axes, dtype=np.float64, where=True if where is None else where)
-            var = np.mean(np.square(x - mean, dtype=np.float64), axis=axes, where=True if where is None else where)
-            std = np.sqrt(var)
-        std = np.where((std > 0) & np.isfinite(std), std, 1.0)
-        self.mean = mean.astype(np.float64)
-        self.std = std.astype(np.float64)
+        x = np.asarray(x)  # a memory map stays a view: nothing is read yet
+        _check_data(x)
+        if mask is not None:
+            mask = np.asarray(mask, dtype=bool)
+            if mask.shape != x.shape[:-1]:
+                raise ShapingError(f"The mask has shape {mask.shape} but the data's steps have shape {x.shape[:-1]}.")
+        features = x.shape[-1]
+        rows = np.arange(x.shape[0], dtype=np.int64) if rows is None else np.sort(np.asarray(rows, dtype=np.int64))
+        row_bytes = max(1, int(np.prod(x.shape[1:])) * 8)
+        step = max(1, rows.size if chunk_bytes is None else chunk_bytes // row_bytes)
+        count, mean, m2 = 0, np.zeros(features), np.zeros(features)
+        for start in range(0, rows.size, step):
+            idx = rows[start : start + step]
+            chunk = np.asarray(x[idx], dtype=np.float64)
+            real = self._real_steps(chunk, None if mask is None else mask[idx])
+            steps = chunk.reshape(-1, features) if real is None else chunk[real]
+            if steps.shape[0] == 0:
+                continue
+            # Chan et al.'s merge of (count, mean, sum of squared deviations): one pass, stable.
+            chunk_mean = steps.mean(axis=0)
+            chunk_m2 = np.square(steps - chunk_mean).sum(axis=0)
+            total = count + steps.shape[0]
+            delta = chunk_mean - mean
+            mean = mean + delta * (steps.shape[0] / total)
+            m2 = m2 + chunk_m2 + np.square(delta) * (count * steps.shape[0] / total)
+            count = total
+        std = np.sqrt(m2 / count) if count else np.ones(features)
+        self.mean = mean
+        self.std = np.where((std > CONSTANT_STD) & np.isfinite(std), std, 1.0)
         return self
 
     def transform(self, x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """Standardised float32 copy of ``x``; steps where ``mask`` is False keep their values."""
+        """A standardised float32 copy of ``x``; padded steps keep their values exactly.
+
+        ``mask`` (True = real step) defaults to the steps not all equal to ``mask_value``.
+        """
         if not self.fitted:
             raise ShapingError("The standardiser has not been fitted on training data yet.")
         x = np.asarray(x)
         if x.shape[-1] != self.mean.shape[0]:
             raise ShapingError(f"The standardiser was fitted on {self.mean.shape[0]} features but the data has {x.shape[-1]}.")
         out = ((x - self.mean) / self.std).astype(np.float32)
-        if mask is not None:
-            padded = ~np.asarray(mask, dtype=bool)
-            out[padded] = x[padded]
+        real = self._real_steps(x, mask)
+        if real is not None:
+            out[~real] = x[~real]
+            if self.mask_value is not None:
+                collided = real & (out == np.float32(self.mask_value)).all(axis=-1)
+                if collided.any():
+                    out[collided] += np.float32(MASK_COLLISION_NUDGE)
         return out
 
     def fit_transform(self, x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
@@ -70,25 +115,32 @@ class Standardizer:
 
     def to_dict(self) -> dict[str, Any]:
         if not self.fitted:
-            return {"mean": None, "std": None}
-        return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std]}
+            return {"mean": None, "std": None, "mask_value": self.mask_value}
+        return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std], "mask_value": self.mask_value}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Standardizer":
-        mean, std = data.get("mean"), data.get("std")
+        mean, std, mask_value = data.get("mean"), data.get("std"), data.get("mask_value")
+        mask_value = None if mask_value is None else float(mask_value)
         if mean is None or std is None:
-            return cls()
+            return cls(mask_value=mask_value)
         mean_arr = np.asarray(mean, dtype=np.float64)
         std_arr = np.asarray(std, dtype=np.float64)
         if mean_arr.shape != std_arr.shape or mean_arr.ndim != 1:
             raise ShapingError("The saved standardiser has mismatched mean and std lists.")
-        return cls(mean_arr, std_arr)
+        return cls(mean_arr, std_arr, mask_value)
 
-
-def _feature_where(x: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
-    if mask is None:
+    def _real_steps(self, x: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+        """True = real step: ``mask`` if given, else the steps not all at ``mask_value``."""
+        if mask is not None:
+            return np.asarray(mask, dtype=bool)
+        if self.mask_value is not None:
+            return ~(x == self.mask_value).all(axis=-1)
         return None
-    mask = np.asarray(mask, dtype=bool)
-    if mask.shape != x.shape[:-1]:
-        raise ShapingError(f"The mask has shape {mask.shape} but the data's steps have shape {x.shape[:-1]}.")
-    return mask[..., None]
+
+
+def _check_data(x: np.ndarray) -> None:
+    if x.ndim < 2:
+        raise ShapingError("Standardisation needs data with a feature axis, e.g. (samples, timesteps, features).")
+    if x.dtype.kind not in "fiub":
+        raise ShapingError(f"Standardisation needs numeric features, not {x.dtype} data.")

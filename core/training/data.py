@@ -8,6 +8,7 @@
   steps only; padded steps are left exactly at the pad value so the Masking layer still
   skips them. A real step that happens to standardise to the pad value in every feature
   is nudged by a tiny amount, or the mask would silently drop it. Token ids are never scaled.
+  (:class:`core.shaping.standardize.Standardizer` does this.)
 * **Scale path**: when copying the data into memory would exceed the memory budget (a big
   memory-mapped ``.npy``, say) the arrays are never materialised: statistics are computed
   chunk by chunk and training reads index-sorted batches straight from the memory map
@@ -28,9 +29,8 @@ import numpy as np
 from core.budget import default_budget_bytes, format_bytes
 from core.errors import TrainingError
 from core.options import PaddingOptions, WindowOptions
+from core.shaping.standardize import Standardizer
 
-# A real step that standardises onto the pad value is moved this far off it.
-MASK_COLLISION_NUDGE = 1e-6
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 
 
@@ -140,71 +140,6 @@ def split_indices(
     return perm[n_val:], perm[:n_val]
 
 
-# ---- standardisation -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scaling:
-    """Per-feature mean and standard deviation fitted on the training split's real steps."""
-
-    mean: np.ndarray
-    std: np.ndarray
-    mask_value: float | None  # steps whose features all equal it are padding (left untouched)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mean": self.mean.tolist(), "std": self.std.tolist(), "mask_value": self.mask_value}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Scaling":
-        return cls(np.asarray(data["mean"], dtype=np.float64), np.asarray(data["std"], dtype=np.float64), data.get("mask_value"))
-
-    def transform(self, x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """A standardised float32 copy of ``x``; padded steps keep the pad value exactly.
-
-        ``mask`` (True = real step) defaults to the steps not all equal to ``mask_value``.
-        """
-        x = np.asarray(x)
-        if mask is None and self.mask_value is not None:
-            mask = ~(x == self.mask_value).all(axis=-1)
-        out = ((x - self.mean) / self.std).astype(np.float32)
-        if mask is not None:
-            out[~mask] = x[~mask]
-            if self.mask_value is not None:
-                collided = mask & (out == np.float32(self.mask_value)).all(axis=-1)
-                if collided.any():
-                    out[collided] += np.float32(MASK_COLLISION_NUDGE)
-        return out
-
-
-def fit_scaling(x: Any, rows: np.ndarray, mask: np.ndarray | None, mask_value: float | None, chunk_bytes: int) -> Scaling:
-    """Mean and std of ``x[rows]``'s real steps, read ``chunk_bytes`` at a time (float64 sums)."""
-    features = x.shape[-1]
-    total = np.zeros(features, dtype=np.float64)
-    total_sq = np.zeros(features, dtype=np.float64)
-    count = 0
-    sample_bytes = max(1, int(np.prod(x.shape[1:])) * 8)
-    step = max(1, chunk_bytes // sample_bytes)
-    rows = np.sort(rows)
-    for start in range(0, rows.size, step):
-        idx = rows[start : start + step]
-        chunk = np.asarray(x[idx], dtype=np.float64)
-        if mask is not None:
-            real = np.asarray(mask[idx], dtype=bool)
-        elif mask_value is not None:
-            real = ~(chunk == mask_value).all(axis=-1)
-        else:
-            real = None
-        steps = chunk[real] if real is not None else chunk.reshape(-1, features)
-        total += steps.sum(axis=0)
-        total_sq += np.square(steps).sum(axis=0)
-        count += steps.shape[0]
-    if count == 0:
-        return Scaling(np.zeros(features), np.ones(features), mask_value)
-    mean = total / count
-    var = np.maximum(total_sq / count - np.square(mean), 0.0)
-    std = np.sqrt(var)
-    std[~(std > 1e-12)] = 1.0
-    return Scaling(mean, std, mask_value)
-
-
 # ---- everything fit needs ------------------------------------------------------------------
 @dataclass
 class FitData:
@@ -218,7 +153,7 @@ class FitData:
     n_val: int
     steps_per_epoch: int
     streaming: bool
-    scaling: Scaling | None
+    scaling: Standardizer | None
     val_indices: np.ndarray | None = None  # into the training data, when the split made validation
 
 
@@ -257,8 +192,9 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     mask_value = _mask_value(spec, shaped)
     scaling = None
     if config.standardize and not tokens:
-        mask = getattr(shaped, "mask", None)
-        scaling = fit_scaling(shaped.x, train_idx, mask, mask_value, chunk_bytes=max(1 << 16, budget // 16))
+        scaling = Standardizer(mask_value=mask_value).fit(
+            shaped.x, getattr(shaped, "mask", None), rows=train_idx, chunk_bytes=max(1 << 16, budget // 16)
+        )
     batch = int(config.batch_size)
     steps = max(1, math.ceil(train_idx.size / batch))
     if streaming:
@@ -290,13 +226,13 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     return FitData(x_train, y_train, x_val, y_val, int(train_idx.size), n_val, steps, False, scaling, val_indices)
 
 
-def prepare_inputs(shaped: Any, scaling: Scaling | None) -> np.ndarray:
+def prepare_inputs(shaped: Any, scaling: Standardizer | None) -> np.ndarray:
     """All of ``shaped.x`` as the trained model expects it (standardised with ``scaling``)."""
     tokens = is_token_input(shaped)
     return _inputs(shaped.x, np.arange(shaped.x.shape[0]), getattr(shaped, "mask", None), scaling, tokens)
 
 
-def _inputs(x: Any, rows: np.ndarray, mask: np.ndarray | None, scaling: Scaling | None, tokens: bool) -> np.ndarray:
+def _inputs(x: Any, rows: np.ndarray, mask: np.ndarray | None, scaling: Standardizer | None, tokens: bool) -> np.ndarray:
     contiguous = rows.size and rows.size == x.shape[0] and bool((rows == np.arange(x.shape[0])).all())
     picked = np.asarray(x) if contiguous else x[rows]
     if tokens:
@@ -332,7 +268,7 @@ def batch_stream(
     *,
     seed: int,
     shuffle: bool,
-    scaling: Scaling | None,
+    scaling: Standardizer | None,
     tokens: bool,
 ) -> Any:
     """A ``tf.data.Dataset`` of ``(x, y)`` batches read from ``x`` (e.g. a memory map) on demand.

@@ -28,12 +28,12 @@ from typing import Any
 import numpy as np
 
 from core.errors import TrainingError
+from core.shaping.standardize import Standardizer
 from core.training.callback import RunState, make_callbacks
 from core.training.checks import preflight
 from core.training.config import TrainingConfig
 from core.training.data import (
     FitData,
-    Scaling,
     class_names,
     is_classification,
     prepare_fit_data,
@@ -61,7 +61,7 @@ class TrainingResult:
     stopped_early: bool
     stop_reason: str
     model: Any
-    standardizer: Scaling | None
+    standardizer: Standardizer | None
     epochs_run: int
     test_metrics: dict[str, float] | None = None
     message: str = ""

@@ -58,3 +58,27 @@ def test_errors_are_plain():
         s.transform(np.zeros((1, 2, 4)))
     with pytest.raises(ShapingError, match="mask"):
         Standardizer().fit(np.zeros((1, 2, 3)), np.ones((2, 2), bool))
+
+
+def test_chunked_fit_over_rows_of_a_memory_map_matches_one_pass(tmp_path):
+    values, x, mask = _padded()
+    path = tmp_path / "x.npy"
+    np.save(path, np.repeat(x, 50, axis=0))
+    big = np.load(path, mmap_mode="r")
+    big_mask = np.repeat(mask, 50, axis=0)
+    rows = np.arange(0, big.shape[0], 3)[::-1]  # any order: read sorted
+    chunked = Standardizer().fit(big, big_mask, rows=rows, chunk_bytes=200)
+    expected = np.asarray(big)[rows][big_mask[rows]]
+    np.testing.assert_allclose(chunked.mean, expected.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(chunked.std, expected.std(axis=0), rtol=1e-12)
+
+
+def test_mask_value_finds_padding_keeps_it_and_round_trips():
+    values, x, mask = _padded()
+    s = Standardizer(mask_value=0.0).fit(x)  # no mask: the all-0.0 steps are padding
+    np.testing.assert_allclose(s.mean, values.mean(axis=0))
+    out = s.transform(x)
+    np.testing.assert_array_equal(out, Standardizer().fit(x, mask).transform(x, mask))
+    again = Standardizer.from_dict(s.to_dict())
+    assert again.mask_value == 0.0
+    np.testing.assert_array_equal(again.transform(x), out)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from core.training.config import TrainingConfig
-from core.training.data import ArrayData, Scaling, fit_scaling, prepare_fit_data, split_indices
+from core.shaping.standardize import Standardizer
+from core.training.data import ArrayData, prepare_fit_data, split_indices
 from tests.core.training_helpers import tiny_spec
 
 
@@ -52,7 +53,7 @@ def test_standardisation_uses_train_only_and_leaves_padding():
 
 
 def test_real_step_standardised_onto_pad_value_is_nudged():
-    scaling = Scaling(np.array([1.0]), np.array([1.0]), mask_value=0.0)
+    scaling = Standardizer(np.array([1.0]), np.array([1.0]), mask_value=0.0)
     x = np.array([[[1.0], [2.0], [0.0]]], dtype=np.float32)  # step 0 becomes exactly 0 after scaling
     mask = np.array([[True, True, False]])
     out = scaling.transform(x, mask)
@@ -73,7 +74,7 @@ def test_tokens_are_not_scaled():
 def test_chunked_statistics_match_numpy(tmp_path):
     x = np.random.default_rng(1).normal(3.0, 4.0, size=(200, 10, 3)).astype(np.float32)
     rows = np.arange(0, 200, 2)
-    scaling = fit_scaling(x, rows, None, None, chunk_bytes=4096)
+    scaling = Standardizer().fit(x, rows=rows, chunk_bytes=4096)
     np.testing.assert_allclose(scaling.mean, x[rows].reshape(-1, 3).mean(axis=0), rtol=1e-5)
     np.testing.assert_allclose(scaling.std, x[rows].reshape(-1, 3).std(axis=0), rtol=1e-5)
 
