@@ -71,3 +71,51 @@ def test_exported_script_runs_and_matches_param_count(kind, tmp_path):
     assert found, out[-1000:]
     assert int(found.group(1)) == total_params(spec)
     assert "FINAL val_" in out
+
+
+def _script_functions(section: str, **names):
+    """Run a rendered script section's code with ``names`` (and numpy as ``np``) defined."""
+    scope = {"np": np, **names}
+    exec(compile(section, "<exported section>", "exec"), scope)
+    return scope
+
+
+@pytest.mark.parametrize("series", [False, True])
+def test_script_splits_exactly_like_the_app(series):
+    from types import SimpleNamespace
+
+    from core.export.script import _split_section
+    from core.training.data import split_indices
+
+    section = _split_section(SimpleNamespace(classes=None), series, TrainingConfig())
+    script_split = _script_functions(section.split("\ntrain, val =")[0])["split_indices"]
+    rng = np.random.default_rng(5)
+    cases = [(100, 0.2, 3, None), (37, 0.3, 1, rng.integers(0, 3, 37)), (12, 0.25, 0, np.array([0] * 11 + [1])),
+             (9, 0.0, 4, None), (50, 0.2, 2, np.repeat([0, 1], 25))]
+    for n, fraction, seed, labels in cases:
+        for in_order in (False, True):
+            app = split_indices(n, fraction, seed, labels=labels, in_order=in_order)
+            script = script_split(n, fraction, seed, labels=labels, in_order=in_order)
+            assert all(np.array_equal(a, s) for a, s in zip(app, script)), (n, fraction, seed, in_order)
+
+
+def test_script_standardises_like_the_app():
+    from types import SimpleNamespace
+
+    from core.export.script import _standardise_section
+    from core.shaping.padding import pad, real_cells_mask
+    from core.shaping.standardize import Standardizer
+
+    rng = np.random.default_rng(0)
+    lengths = np.array([3, 7, 1, 5, 6, 2])
+    x = pad(rng.normal(4.0, 3.0, size=(lengths.sum(), 2)).astype(np.float32), lengths, value=0.0)
+    real = real_cells_mask(lengths, x.shape[1])
+    x[0, 0] = [4.0, 4.0]  # a real step close to the mean
+    train, val = np.array([0, 2, 3, 5]), np.array([1, 4])
+    section = _standardise_section(TrainingConfig(), SimpleNamespace(kind="sequences"), series=False)
+    scope = _script_functions(section, x=x, real=real, train=train, val=val, PAD_VALUE=0.0)
+    app = Standardizer(mask_value=0.0).fit(x, real, rows=train)
+    np.testing.assert_allclose(scope["mean"], app.mean, rtol=1e-12)
+    np.testing.assert_allclose(scope["std"], app.std, rtol=1e-12)
+    np.testing.assert_allclose(scope["x_train"], app.transform(x[train], real[train]), rtol=1e-6)
+    np.testing.assert_allclose(scope["x_val"], app.transform(x[val], real[val]), rtol=1e-6)
