@@ -15,8 +15,9 @@ import re
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from core.errors import LoadError, ShapeExplorerError
 from core.options import FORMATS, LoadOptions, PaddingOptions, WindowOptions
@@ -45,35 +46,28 @@ def _column_list(text: str) -> tuple[str, ...]:
     return cols
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+def number(kind: type, allowed: Callable[[Any], bool], wanted: str) -> Callable[[str], Any]:
+    """An argparse type: ``kind(text)`` if ``allowed`` accepts it, else a sentence saying what is ``wanted``."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if not allowed(value):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {text}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum`` (0 or 1 here)."""
+    return number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
 
 
-def _finite_float(text: str) -> float:
-    """A pad value: NaN never equals itself (so it can never be masked) and inf is not a value."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, not {text!r} (NaN and infinity cannot be masked)")
-    return value
+# A pad value: NaN never equals itself (so it can never be masked) and inf is not a value.
+_finite_float = number(float, math.isfinite, "a finite number (NaN and infinity cannot be masked)")
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -113,14 +107,14 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
     shape = parser.add_argument_group("shaping")
-    shape.add_argument("--maxlen", type=_positive_int, help="timesteps after padding/truncation (default: longest)")
+    shape.add_argument("--maxlen", type=whole_number(1), help="timesteps after padding/truncation (default: longest)")
     shape.add_argument("--padding", choices=("pre", "post"), default="post", help="where padding goes (default post)")
     shape.add_argument("--truncating", choices=("pre", "post"), default="post",
                        help="which end long sequences lose (default post)")
     shape.add_argument("--pad-value", type=_finite_float, default=0.0, help="the pad value (default 0)")
-    shape.add_argument("--window", type=_positive_int, help="single series: window length in steps")
-    shape.add_argument("--stride", type=_positive_int, help="single series: steps between window starts")
-    shape.add_argument("--horizon", type=_non_negative_int,
+    shape.add_argument("--window", type=whole_number(1), help="single series: window length in steps")
+    shape.add_argument("--stride", type=whole_number(1), help="single series: steps between window starts")
+    shape.add_argument("--horizon", type=whole_number(0),
                        help="single series: predict the row this many steps after the window (0: no target)")
     shape.add_argument("--target-cols", type=_column_list, metavar="A,B,...", help="single series: target columns")
     parser.add_argument("--memory-budget", type=parse_size, metavar="SIZE",

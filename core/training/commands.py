@@ -17,6 +17,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
+from core.cli import number, whole_number
 from core.errors import TrainingError
 from core.model.spec import ModelSpec, RecurrentLayerSpec
 from core.training.config import OPTIMIZER_NAMES, TrainingConfig
@@ -26,37 +27,8 @@ LAYER_KINDS = {"lstm": ("LSTM", False), "gru": ("GRU", False), "bilstm": ("LSTM"
 
 
 # ---- arguments -----------------------------------------------------------------------------
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from exc
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, not {text}")
-    return value
-
-
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from exc
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
-        return value
-
-    return parse
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-    return value
+_fraction = number(float, lambda value: 0.0 <= value < 1.0, "at least 0 and below 1")
+_positive_float = number(float, lambda value: value > 0, "above 0")
 
 
 def parse_layers(text: str) -> tuple[tuple[str, bool, int | None], ...]:
@@ -86,24 +58,24 @@ def parse_layers(text: str) -> tuple[tuple[str, bool, int | None], ...]:
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     model = parser.add_argument_group("model (defaults: the app's default model for the data)")
     model.add_argument("--layers", type=parse_layers, metavar="SPEC", help="recurrent layers, e.g. lstm:64,lstm:32 or bigru:32")
-    model.add_argument("--units", type=_positive(int), help="units of every layer that --layers does not size")
+    model.add_argument("--units", type=whole_number(1), help="units of every layer that --layers does not size")
     model.add_argument("--dropout", type=_fraction, help="input dropout of every recurrent layer (0 to <1)")
-    model.add_argument("--embedding-dim", type=_positive(int), help="token data: embedding size")
-    model.add_argument("--head-hidden", type=_non_negative_int, help="units of a ReLU layer before the output (0: none)")
+    model.add_argument("--embedding-dim", type=whole_number(1), help="token data: embedding size")
+    model.add_argument("--head-hidden", type=whole_number(0), help="units of a ReLU layer before the output (0: none)")
 
 
 def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = TrainingConfig()
     fit = parser.add_argument_group("training")
-    fit.add_argument("--epochs", type=_positive(int), help=f"epochs (default {defaults.epochs})")
-    fit.add_argument("--batch-size", type=_positive(int), help=f"batch size (default {defaults.batch_size})")
-    fit.add_argument("--learning-rate", type=_positive(float), help=f"learning rate (default {defaults.learning_rate:g})")
+    fit.add_argument("--epochs", type=whole_number(1), help=f"epochs (default {defaults.epochs})")
+    fit.add_argument("--batch-size", type=whole_number(1), help=f"batch size (default {defaults.batch_size})")
+    fit.add_argument("--learning-rate", type=_positive_float, help=f"learning rate (default {defaults.learning_rate:g})")
     fit.add_argument("--optimizer", choices=OPTIMIZER_NAMES, help=f"optimizer (default {defaults.optimizer})")
     fit.add_argument("--validation-split", type=_fraction, help=f"share held out for validation (default {defaults.validation_split:g})")
     fit.add_argument("--validation-file", metavar="FILE", help="validate on FILE (shaped like the training file) instead of a split")
-    fit.add_argument("--patience", type=_non_negative_int, help=f"early-stopping patience in epochs (default {defaults.patience})")
+    fit.add_argument("--patience", type=whole_number(0), help=f"early-stopping patience in epochs (default {defaults.patience})")
     fit.add_argument("--no-early-stopping", action="store_true", help="train every epoch")
-    fit.add_argument("--seed", type=_non_negative_int, help=f"random seed (default {defaults.seed})")
+    fit.add_argument("--seed", type=whole_number(0), help=f"random seed (default {defaults.seed})")
     fit.add_argument("--no-standardize", action="store_true", help="feed float features unscaled")
 
 
