@@ -205,6 +205,14 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None, kind: str 
         "encoding", "cp1252", f"line {bad_line} is not valid UTF-8, so the Windows (cp1252) encoding was used", "encoding"))
 
 
+def read_text(path: Path, encoding: str | None, budget_bytes: int, *, factor: float, kind: str) -> DecodedText:
+    """The whole file decoded, refused before reading when it is not a regular file or when
+    ``factor`` times its size (the memory parsing it takes) exceeds the budget."""
+    info = check_regular_file(path)
+    check_size(path, info.st_size, budget_bytes, factor=factor)
+    return decode_text(read_bytes(path), path, encoding, kind)
+
+
 def _strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 

@@ -135,13 +135,9 @@ def _where_line(line: int | None) -> str | None:
 def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, cancelled=None) -> SequenceDataset:
     """Read a JSON or JSON Lines file of sequences into a :class:`SequenceDataset`."""
     path = Path(path)
-    info = files.check_regular_file(path)
-    files.check_size(path, info.st_size, budget_bytes, factor=PARSE_BYTES_PER_FILE_BYTE)
-    guesses: list[Guess] = []
+    decoded = files.read_text(path, options.encoding, budget_bytes, factor=PARSE_BYTES_PER_FILE_BYTE, kind="JSON")
+    guesses: list[Guess] = [decoded.guess] if decoded.guess else []
     warnings: list[str] = []
-    decoded = files.decode_text(files.read_bytes(path), path, options.encoding, kind="JSON")
-    if decoded.guess is not None:
-        guesses.append(decoded.guess)
     text = decoded.text
     if not text.strip():
         raise LoadError(path, "holds no JSON data (only blank space)")

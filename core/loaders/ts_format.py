@@ -114,13 +114,9 @@ def _boolean(words: list[str], tag: str, path: Path, number: int) -> bool:
 def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, cancelled=None) -> SequenceDataset:
     """Read a UEA/UCR ``.ts`` file into a :class:`SequenceDataset` (features ``dim_0..dim_{D-1}``)."""
     path = Path(path)
-    info = files.check_regular_file(path)
-    files.check_size(path, info.st_size, budget_bytes, factor=TEXT_BYTES_PER_FILE_BYTE)
-    guesses: list[Guess] = []
+    decoded = files.read_text(path, options.encoding, budget_bytes, factor=TEXT_BYTES_PER_FILE_BYTE, kind="a .ts file")
+    guesses: list[Guess] = [decoded.guess] if decoded.guess else []
     warnings: list[str] = []
-    decoded = files.decode_text(files.read_bytes(path), path, options.encoding, kind="a .ts file")
-    if decoded.guess is not None:
-        guesses.append(decoded.guess)
     lines = decoded.text.splitlines()
     header = _parse_header(lines, path, warnings)
     if header.get("classlabel") and header.get("targetlabel"):
