@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import PaddingOptions
-from gui.views.theme import Theme, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
+from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 SIDE_TIPS = {
     "padding": {
@@ -56,7 +56,7 @@ SMALL_TITLE = "9pt"
 ROW_PIXELS = 13
 
 
-class PaddingPreview(QWidget):
+class PaddingPreview(ThemedView, QWidget):
     """Histogram with maxlen cut, pre/post layouts, mask preview and padding statistics.
 
     Signals: ``optionsChanged(PaddingOptions)`` whenever a control changes (not when
@@ -521,13 +521,7 @@ class PaddingPreview(QWidget):
             f"{swatch(theme.warning)} real data skipped (pad-value collision)"
         )
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.PaletteChange:
-            new = theme_for(self)
-            if new != self._theme:
-                self._theme = new
-                self._apply_theme()
-                if self._shaped is not None:
-                    self._draw_layouts()
-                    self._draw_mask_preview()
-        super().changeEvent(event)
+    def _redraw_in_theme(self) -> None:
+        if self._shaped is not None:
+            self._draw_layouts()
+            self._draw_mask_preview()

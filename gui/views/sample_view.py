@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
-from gui.views.theme import Theme, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
+from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 #: Curves drawn at first; the rest exist (up to MAX_CURVES) but start hidden.
 VISIBLE_CURVES = 12
@@ -31,7 +31,7 @@ HEAT_TITLE = "Values of this sample (time steps × features)"
 TOKEN_TITLE = "Tokens of this sample, one per time step"
 
 
-class SampleView(QWidget):
+class SampleView(ThemedView, QWidget):
     """Heat-map and line plot of one sample, linked to the selection.
 
     ``set_data(shaped)`` takes anything with ``x`` (N, T, F) or (N, T), ``mask`` (N, T) or
@@ -334,13 +334,7 @@ class SampleView(QWidget):
         self._colour_bar.axis.setLabel("value", color=theme.qcolor(theme.foreground).name())
         self._legend.setBrush(pg.mkBrush(theme.qcolor(theme.background, alpha=200)))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.PaletteChange:
-            new = theme_for(self)
-            if new != self._theme:
-                self._theme = new
-                self._apply_theme()
-                if self._x is not None:
-                    self._rebuild_curves()
-                    self.set_sample(self._sample)
-        super().changeEvent(event)
+    def _redraw_in_theme(self) -> None:
+        if self._x is not None:
+            self._rebuild_curves()
+            self.set_sample(self._sample)

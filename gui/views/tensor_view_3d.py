@@ -16,13 +16,13 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QMatrix4x4, QPainter, QPixmap, QVector3D
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 import gui.views  # noqa: F401  (sets the row-major image axis order)
 from core import tensor_views as tv
-from gui.views.theme import Theme, fit_axis_to_labels, plural, theme_for
+from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, plural, theme_for
 
 NO_GL_NOTICE = "3-D view needs OpenGL; showing 2-D slices"
 _NO_GL_PLATFORMS = {"offscreen", "minimal", "linuxfb", "vnc", "minimalegl"}
@@ -143,7 +143,7 @@ def block_text(cells_per_block: tuple[float, float, float]) -> str:
     return "about " + " × ".join(parts)
 
 
-class TensorView3D(QWidget):
+class TensorView3D(ThemedView, QWidget):
     """The whole ``(N, T, F)`` tensor in 3-D, with a sample/timestep/feature selection.
 
     ``set_data(shaped)`` takes anything with ``x`` (N, T, F) or (N, T) token ids, ``mask``
@@ -527,18 +527,7 @@ class TensorView3D(QWidget):
         for key, colour in zip(("sample", "timestep", "feature"), (theme.selection, theme.selection_timestep, theme.selection_feature)):
             self._axis_labels[key].setStyleSheet(f"color: {theme.qcolor(colour).name()}; font-weight: bold;")
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.PaletteChange:
-            new = theme_for(self)
-            if new != self._theme:
-                self._theme = new
-                self._apply_theme()
-                if self._x is not None:
-                    self.set_data_again()
-        super().changeEvent(event)
-
-    def set_data_again(self) -> None:
-        """Redraw the current data (after a theme change)."""
+    def _redraw_in_theme(self) -> None:
         if self.uses_gl and self._grid is not None:
             self._update_gl_scene()
         elif self._x is not None:

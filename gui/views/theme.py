@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -176,3 +176,29 @@ def theme_for(widget: QWidget | None = None) -> Theme:
     """The theme matching ``widget``'s palette (or the application's)."""
     palette = widget.palette() if widget is not None else QApplication.palette()
     return DARK if is_dark(palette) else LIGHT
+
+
+class ThemedView:
+    """Mixin (listed before ``QWidget``) for views drawn in theme colours.
+
+    When the palette turns light or dark, the view takes the matching theme, re-colours its
+    items (``_apply_theme``) and redraws what the old colours were drawn into
+    (``_redraw_in_theme``).
+    """
+
+    _theme: Theme
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange:
+            new = theme_for(self)
+            if new != self._theme:
+                self._theme = new
+                self._apply_theme()
+                self._redraw_in_theme()
+        super().changeEvent(event)
+
+    def _apply_theme(self) -> None:
+        raise NotImplementedError
+
+    def _redraw_in_theme(self) -> None:
+        """Redraw the data shown, when its colours are not just item pens (nothing by default)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import WindowOptions
-from gui.views.theme import Theme, fit_axis_to_labels, theme_for
+from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, theme_for
 
 MAX_DRAWN_WINDOWS = 20
 
 
-class WindowDesigner(QWidget):
+class WindowDesigner(ThemedView, QWidget):
     """Design ``WindowOptions`` for a single series and see the samples they make.
 
     ``set_series(values, feature_names)`` takes the ``(rows, F)`` series (a view is fine; it is
@@ -326,11 +326,3 @@ class WindowDesigner(QWidget):
             f"{swatch(theme.data)} window (input rows)<br>{swatch(theme.selection)} target row "
             f"(window end + horizon)<br>{swatch(theme.padding)} dropped tail (unused rows)"
         )
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.PaletteChange:
-            new = theme_for(self)
-            if new != self._theme:
-                self._theme = new
-                self._apply_theme()
-        super().changeEvent(event)

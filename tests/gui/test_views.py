@@ -245,19 +245,29 @@ def test_theme_follows_palette_lightness(qtbot):
     assert LIGHT.padding != LIGHT.data and DARK.background != LIGHT.background
 
 
-def test_views_switch_theme_on_palette_change(qtbot):
+@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner"])
+def test_views_switch_theme_on_palette_change(qtbot, name):
+    import gui.views
     from PySide6.QtGui import QColor, QPalette
 
-    from gui.views.sample_view import SampleView
     from gui.views.theme import DARK
 
-    view = SampleView()
+    cls = getattr(gui.views, name)
+    view = cls(use_gl=False) if name == "TensorView3D" else cls()
     qtbot.addWidget(view)
-    view.set_data(make_shaped())
+    if name == "WindowDesigner":
+        view.set_series(np.sin(np.arange(200.0))[:, None], ("value",))
+    else:
+        view.set_data(make_shaped())
+    redrawn = []
+    original_redraw = view._redraw_in_theme
+    view._redraw_in_theme = lambda: (redrawn.append(True), original_redraw())
     palette = view.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor(25, 25, 28))
     view.setPalette(palette)
-    assert view._theme is DARK
+    assert view._theme is DARK and redrawn == [True]
+    view.setPalette(palette)  # the same palette again: nothing to redo
+    assert redrawn == [True]
 
 
 @pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner"])
