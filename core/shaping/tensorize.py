@@ -167,23 +167,8 @@ def shape_dataset(
             budget_bytes=budget_bytes)
     mask = real_cells_mask(plan.lengths, opts.maxlen, opts.padding) if plan.has_mask else None
     y = _labels_tensor(dataset, opts, budget_bytes)
-    return ShapedData(
-        x=x,
-        mask=mask,
-        y=y,
-        lengths=plan.lengths,
-        original_lengths=plan.original_lengths,
-        truncated=plan.truncated,
-        padding=opts,
-        window=None,
-        dataset=dataset,
-        feature_names=dataset.feature_names,
-        task=task,
-        n_classes=n_classes,
-        input_shape=plan.input_shape,
-        padded_fraction=plan.padded_fraction,
-        memory_bytes=int(x.nbytes + (mask.nbytes if mask is not None else 0)),
-    )
+    memory = x.nbytes + (mask.nbytes if mask is not None else 0)
+    return _shaped_from_plan(plan, dataset, x, mask, y, task, n_classes, memory)
 
 
 # ---- internals ---------------------------------------------------------------------------
@@ -202,22 +187,30 @@ def _is_already_dense(dataset: SequenceDataset, plan: ShapePlan) -> bool:
 def _shape_dense_view(dataset: SequenceDataset, plan: ShapePlan, task, n_classes, budget_bytes) -> ShapedData:
     """An ``(N, T, F)`` view of the values: no copy, so a memory-mapped file stays on disk."""
     x = dataset.values.reshape(plan.n_samples, plan.timesteps, dataset.n_features)
+    return _shaped_from_plan(plan, dataset, x, None, _labels_tensor(dataset, plan.padding, budget_bytes), task, n_classes, x.nbytes)
+
+
+def _shaped_from_plan(plan: ShapePlan, dataset: SequenceDataset, x: np.ndarray, mask: np.ndarray | None,
+                      y: np.ndarray | None, task: str | None, n_classes: int | None, memory_bytes: int,
+                      windows: Windows | None = None) -> ShapedData:
+    """The tensors with the lengths, options and shapes the plan worked out."""
     return ShapedData(
         x=x,
-        mask=None,
-        y=_labels_tensor(dataset, plan.padding, budget_bytes),
+        mask=mask,
+        y=y,
         lengths=plan.lengths,
         original_lengths=plan.original_lengths,
         truncated=plan.truncated,
         padding=plan.padding,
-        window=None,
+        window=plan.window,
         dataset=dataset,
         feature_names=dataset.feature_names,
         task=task,
         n_classes=n_classes,
         input_shape=plan.input_shape,
-        padded_fraction=0.0,
-        memory_bytes=int(x.nbytes),
+        padded_fraction=plan.padded_fraction,
+        memory_bytes=int(memory_bytes),
+        windows=windows,
     )
 
 
@@ -274,24 +267,9 @@ def _shape_series(dataset: SequenceDataset, plan: ShapePlan, task: str | None, n
         y = windows.y if windows.y.dtype == np.float32 else windows.y.astype(np.float32)
         task = "regression"
         n_classes = None
-    return ShapedData(
-        x=windows.x,
-        mask=None,
-        y=y,
-        lengths=plan.lengths,
-        original_lengths=plan.original_lengths,
-        truncated=np.zeros(plan.n_samples, dtype=bool),
-        padding=plan.padding,
-        window=plan.window,
-        dataset=dataset,
-        feature_names=dataset.feature_names,
-        task=task if windows.y is not None else None,
-        n_classes=n_classes,
-        input_shape=plan.input_shape,
-        padded_fraction=0.0,
-        memory_bytes=plan.memory_bytes,
-        windows=windows,
-    )
+    else:
+        task = None
+    return _shaped_from_plan(plan, dataset, windows.x, None, y, task, n_classes, plan.memory_bytes, windows)
 
 
 def _labels_tensor(dataset: SequenceDataset, opts: PaddingOptions, budget_bytes: int | None) -> np.ndarray | None:
