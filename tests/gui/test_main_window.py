@@ -396,27 +396,6 @@ def test_about_dialog_shows_version_and_data_licences(qtbot):
     assert "licence" in licences.lower()
 
 
-def test_background_runner_delivers_only_the_newest_result(qtbot):
-    import threading
-
-    from gui.workers import BackgroundRunner
-
-    runner = BackgroundRunner()
-    release = threading.Event()
-    results: list[object] = []
-    runner.succeeded.connect(results.append)
-
-    def slow(progress, cancelled):
-        release.wait(5)
-        return "old"
-
-    runner.submit(slow)
-    runner.submit(lambda progress, cancelled: "new")
-    release.set()
-    qtbot.waitUntil(lambda: not runner.is_busy, timeout=5000)
-    assert results == ["new"]
-
-
 def test_background_runner_cancel_with_a_queued_request(qtbot):
     import threading
 
