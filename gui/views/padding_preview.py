@@ -507,9 +507,7 @@ class PaddingPreview(ThemedView, QWidget):
         for header in self._column_headers.values():
             header.setText(header.text, color=theme.qcolor(theme.foreground).name())
         self._warning.setStyleSheet(f"color: {theme.qcolor(theme.warning).name()}; font-weight: bold;")
-
-        def swatch(rgba) -> str:
-            return f"<span style='background-color:{theme.qcolor(rgba).name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+        swatch = theme.swatch
 
         self._legend.setText(
             "<b>Example layouts</b>: one row per example sequence, numbered by its length; the frame is the "

@@ -52,6 +52,10 @@ class Theme:
         r, g, b, a = rgba
         return QColor(r, g, b, a if alpha is None else alpha)
 
+    def swatch(self, rgba) -> str:
+        """A small block of colour ``rgba`` for rich-text legends."""
+        return f"<span style='background-color:{self.qcolor(rgba).name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+
     def colormap(self) -> pg.ColorMap:
         return pg.colormap.get(self.colormap_name)
 

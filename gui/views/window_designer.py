@@ -318,9 +318,7 @@ class WindowDesigner(ThemedView, QWidget):
             region.setBrush(pg.mkBrush(theme.qcolor(theme.padding, alpha=150)))
             for line in region.lines:
                 line.setPen(pg.mkPen(theme.qcolor(theme.muted)))
-
-        def swatch(rgba) -> str:
-            return f"<span style='background-color:{theme.qcolor(rgba).name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+        swatch = theme.swatch
 
         self._legend.setText(
             f"{swatch(theme.data)} window (input rows)<br>{swatch(theme.selection)} target row "
