@@ -19,6 +19,7 @@ lambdas or direct calls.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,7 @@ CHILD_FAILED = "failed"  # crashed again and again while starting: given up
 CHILD_CLOSED = "closed"
 
 MAX_RESTARTS_WITHOUT_READY = 3
+CHILD_NICENESS = int(os.environ.get("SHAPE_EXPLORER_CHILD_NICENESS", "5"))  # 0 turns it off
 
 
 def default_process_factory() -> Any:
@@ -76,9 +78,11 @@ class TrainingWorker(QObject):
         poll_interval_ms: int = 15,
         stop_grace_s: float = 20.0,
         silence_timeout_s: float = 600.0,
+        child_niceness: int = 0,
     ) -> None:
         super().__init__()
         self._factory = process_factory
+        self._child_niceness = child_niceness
         self._poll_interval_ms = poll_interval_ms
         self._stop_grace_s = stop_grace_s
         self._silence_timeout_s = silence_timeout_s
@@ -257,6 +261,8 @@ class TrainingWorker(QObject):
             log.exception("could not start the training child")
             self._process = None
             self.childState.emit(CHILD_FAILED, f"The training process could not be started ({exc}).")
+            return
+        _lower_priority(getattr(self._process, "pid", None), self._child_niceness)
 
     def _child_died(self, process: Any) -> None:
         code = getattr(process, "exitcode", None)
@@ -347,11 +353,15 @@ class TrainingController(QObject):
         poll_interval_ms: int = 15,
         stop_grace_s: float = 20.0,
         silence_timeout_s: float = 600.0,
+        child_niceness: int = CHILD_NICENESS,
     ) -> None:
         super().__init__(parent)
         self._factory = process_factory or default_process_factory
         self._worker_options = dict(
-            poll_interval_ms=poll_interval_ms, stop_grace_s=stop_grace_s, silence_timeout_s=silence_timeout_s
+            poll_interval_ms=poll_interval_ms,
+            stop_grace_s=stop_grace_s,
+            silence_timeout_s=silence_timeout_s,
+            child_niceness=child_niceness,
         )
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
@@ -516,6 +526,21 @@ class TrainingController(QObject):
 
 
 # ---- helpers -------------------------------------------------------------------------------------
+def _lower_priority(pid: int | None, niceness: int) -> None:
+    """Make the training child yield the CPU to the window (POSIX ``nice``).
+
+    Done right after the spawn, before TensorFlow creates its thread pools, so every thread
+    of the child inherits it. On a busy machine the window's event loop then gets the CPU
+    first; when the window is idle the child still has every core.
+    """
+    if not pid or niceness <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, int(pid), os.getpriority(os.PRIO_PROCESS, int(pid)) + niceness)
+    except (OSError, ValueError) as exc:
+        log.info("could not lower the training child's priority: %r", exc)
+
+
 def _alive(process: Any) -> bool:
     try:
         return bool(process.is_alive())

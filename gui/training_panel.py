@@ -51,7 +51,7 @@ from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, theme_for
 
 log = logging.getLogger(__name__)
 
-REDRAW_HZ = 15
+REDRAW_HZ = 10
 LOG_LINES = 2000
 
 
@@ -96,7 +96,12 @@ def format_eta(seconds: float | None) -> str:
 
 
 class CurvePlots(QWidget):
-    """Loss (batch and epoch, training and validation) and a metric plot, updated with ``setData``."""
+    """Loss (batch and epoch, training and validation) and a metric plot, updated with ``setData``.
+
+    No background grid: pyqtgraph draws it as part of the axes, and with minor ticks it cost
+    more than the 100k-point curve itself on every repaint (measured in
+    ``benchmarks/bench_gui_training.py``).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,7 +113,6 @@ class CurvePlots(QWidget):
             plot.setBackground(theme.qcolor(theme.background))
             item.setTitle(title)
             item.setLabel("bottom", "epoch")
-            item.showGrid(x=True, y=True, alpha=0.25)
             item.addLegend(offset=corner, labelTextColor=theme.qcolor(theme.foreground))
             theme.style_plot(item)
             item.setMenuEnabled(False)
@@ -123,6 +127,9 @@ class CurvePlots(QWidget):
         for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+            # Peak mode keeps each pixel column's min and max, so one bin per pixel loses nothing
+            # visible and draws 5× fewer points than pyqtgraph's default factor.
+            curve.opts["autoDownsampleFactor"] = 1.0
         self.markers: list[Any] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -195,7 +202,8 @@ class TrainingPanel(QWidget):
         self._progress = (0, 0, 0, None, 0.0)  # epoch, batch, total_batches, epochs, elapsed
         self._last_result: dict[str, Any] | None = None
         self._run_job: Any = None
-        self._dirty = False
+        self._dirty_batches = False
+        self._dirty_epochs = False
         self._model_dir: str | None = None
         self._closing = False
         self.show_dialogs = True  # False: errors go to the log and status line only (headless runs)
@@ -203,7 +211,7 @@ class TrainingPanel(QWidget):
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(int(1000 / REDRAW_HZ))
-        self._redraw_timer.timeout.connect(self._redraw)
+        self._redraw_timer.timeout.connect(self._on_redraw_timer)
         c = self.controller
         c.stateChanged.connect(self._on_state_changed)
         c.childStateChanged.connect(self._on_child_state)
@@ -486,7 +494,7 @@ class TrainingPanel(QWidget):
         return ok
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.confirm_stop("The window is closing."):
+        if not self._closing and not self.confirm_stop("The window is closing."):
             event.ignore()
             return
         self.shutdown()
@@ -566,7 +574,7 @@ class TrainingPanel(QWidget):
         total = self._progress[2]
         self._progress = (epoch, total, total, self._progress[3], self._progress[4])
         self._append_log(f"Epoch {epoch}: " + ", ".join(f"{k} {format_metric(v)}" for k, v in logs.items()))
-        self._schedule_redraw()
+        self._schedule_redraw(epochs=True)
 
     @Slot(object)
     def _on_finished(self, result: dict) -> None:
@@ -615,24 +623,38 @@ class TrainingPanel(QWidget):
         self._append_log(message)
 
     # ---- drawing ------------------------------------------------------------------------------
-    def _schedule_redraw(self) -> None:
-        self._dirty = True
+    def _schedule_redraw(self, *, epochs: bool = False) -> None:
+        self._dirty_batches = True
+        self._dirty_epochs = self._dirty_epochs or epochs
         if not self._redraw_timer.isActive() and not self._closing:
             self._redraw_timer.start()
 
     @Slot()
-    def _redraw(self) -> None:
+    def _redraw(self, *, everything: bool = True) -> None:
+        """Push the buffered points to the curves; only the series that changed are touched.
+
+        Batch events change the batch-loss curve and the progress bar; the epoch curves (and the
+        metric plot, which then needs no repaint at all) change only when an epoch ends.
+        """
         self._redraw_timer.stop()
-        self._dirty = False
+        batches = everything or self._dirty_batches
+        epochs = everything or self._dirty_epochs
+        self._dirty_batches = self._dirty_epochs = False
         c = self.curves
-        x = np.asarray(self._epoch_x, dtype=np.float64)
-        c.batch_loss.setData(self._batch_loss.x, self._batch_loss.y)
-        c.loss.setData(x, self._series("loss", x.size))
-        c.val_loss.setData(x, self._series("val_loss", x.size))
-        if c.metric_name:
-            c.metric.setData(x, self._series(c.metric_name, x.size))
-            c.val_metric.setData(x, self._series(f"val_{c.metric_name}", x.size))
+        if batches:
+            c.batch_loss.setData(self._batch_loss.x, self._batch_loss.y)
+        if epochs:
+            x = np.asarray(self._epoch_x, dtype=np.float64)
+            c.loss.setData(x, self._series("loss", x.size))
+            c.val_loss.setData(x, self._series("val_loss", x.size))
+            if c.metric_name:
+                c.metric.setData(x, self._series(c.metric_name, x.size))
+                c.val_metric.setData(x, self._series(f"val_{c.metric_name}", x.size))
         self._update_progress()
+
+    @Slot()
+    def _on_redraw_timer(self) -> None:
+        self._redraw(everything=False)
 
     def _series(self, key: str, n: int) -> np.ndarray:
         values = self._history.get(key)

@@ -91,7 +91,7 @@ def test_a_classification_run_draws_curves_progress_and_results(qtbot, warnings_
         x, y = panel.curves.loss.getData()
         assert list(x) == [1, 2, 3, 4, 5, 6] and y[0] == pytest.approx(1.0)
         assert len(panel.curves.val_loss.getData()[1]) == 6
-        bx, _ = panel.curves.batch_loss.getData()
+        bx = panel.curves.batch_loss.xData
         assert len(bx) == 240 and bx[-1] == pytest.approx(6.0) and bx[0] == pytest.approx(1 / 40)
         assert panel.curves.metric_name == "accuracy" and not panel.curves.metric_plot.isHidden()
         assert list(panel.curves.val_metric.getData()[1]) == pytest.approx([0.55, 0.65, 0.75, 0.85, 0.95, 0.99])
@@ -128,21 +128,21 @@ def test_redraws_are_throttled(qtbot, panel, monkeypatch):
     calls = []
     original = panel._redraw
 
-    def counting_redraw():
-        calls.append(1)
-        original()
+    def counting_redraw(**kwargs):
+        calls.append(kwargs)
+        original(**kwargs)
 
     monkeypatch.setattr(panel, "_redraw", counting_redraw)
-    panel._redraw_timer.timeout.disconnect()
-    panel._redraw_timer.timeout.connect(counting_redraw)
-    for i in range(2000):  # a burst far faster than anyone can see
-        panel._on_batch({"epoch": 1, "batch": i + 1, "total_batches": 2000, "elapsed": i * 0.001, "logs": {"loss": 1.0 / (i + 1)}})
-    assert calls == []  # nothing drawn synchronously
-    qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2000)
-    qtbot.wait(150)
-    assert len(calls) == 1
-    assert len(panel.curves.batch_loss.getData()[0]) == 2000
-    panel.controller._state = tc.IDLE
+    try:
+        for i in range(2000):  # a burst far faster than anyone can see
+            panel._on_batch({"epoch": 1, "batch": i + 1, "total_batches": 2000, "elapsed": i * 0.001, "logs": {"loss": 1.0 / (i + 1)}})
+        assert calls == []  # nothing drawn synchronously
+        qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2000)
+        qtbot.wait(250)
+        assert calls == [{"everything": False}], calls  # one redraw for the whole burst, batch curve only
+        assert len(panel.curves.batch_loss.xData) == 2000  # all points kept; drawing downsamples
+    finally:
+        panel.controller._state = tc.IDLE
 
 
 def test_long_curves_are_downsampled_and_clipped(panel):
