@@ -22,6 +22,7 @@ from core.model.build import loss_and_metrics
 from core.model.shapes import output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
@@ -52,13 +53,13 @@ def render_script(
     if spec.head.task == "sequence":
         raise ExportError("Exporting a script for per-timestep labels is not supported yet; the model itself can be saved as .keras.")
     labels = dataset.labels
-    if labels is None:
+    series = dataset.kind == "series"  # its targets come from the windows, not from labels
+    if labels is None and not series:
         raise ExportError(f"{Path(path).name} has no labels or targets, so there is nothing to train in a script.")
     options = dict(dataset.source.options)
     fmt = dataset.source.format
-    series = dataset.kind == "series"
     if series and window is None:
-        window = WindowOptions()
+        window = default_window(dataset.total_steps)
     parts = [
         _header(path, fmt, spec, config),
         _reader(fmt, options, dataset, series),
@@ -312,7 +313,7 @@ print("x:", x.shape, "y:", y.shape)
 
 
 def _split_section(labels: Any, series: bool, config: TrainingConfig) -> str:
-    stratify = "y" if (labels.classes is not None and not series) else "None"
+    stratify = "y" if (not series and labels.classes is not None) else "None"
     return f'''
 def split_indices(n, fraction, seed, labels=None, in_order=False):
     """Seeded (train, validation) indices; each class split alike when every class has 2+ samples."""

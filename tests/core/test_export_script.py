@@ -51,9 +51,25 @@ def test_script_is_valid_python_and_only_needs_numpy_pandas_keras(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["csv-long", "npz", "text"])
+@pytest.mark.parametrize("kind", ["csv-long", "npz", "text", "ts", "series", "jsonl"])
 def test_exported_script_runs_and_matches_param_count(kind, tmp_path):
-    if kind == "csv-long":
+    rng = np.random.default_rng(1)
+    if kind == "ts":
+        path, options = tmp_path / "cases.ts", LoadOptions()
+        lines = ["@problemName Tiny", "@univariate false", "@dimensions 2", "@equalLength false",
+                 "@classLabel true up down", "@data"]
+        for i in range(30):
+            steps = rng.normal(size=(2, 5 + i % 4)).round(3)
+            lines.append(":".join(",".join(map(str, dim)) for dim in steps) + (":up" if i % 2 else ":down"))
+        path.write_text("\n".join(lines) + "\n")
+    elif kind == "series":  # windows: the targets come from the series itself, not from labels
+        path, options = tmp_path / "series.csv", LoadOptions()
+        path.write_text("a,b,c\n" + "".join(f"{i % 7},{(i * 3) % 5},{i / 10}\n" for i in range(120)))
+    elif kind == "jsonl":
+        path, options = tmp_path / "records.jsonl", LoadOptions()
+        path.write_text("".join(f'{{"x": {rng.normal(size=(3 + i % 3, 2)).round(3).tolist()}, "label": "{"ab"[i % 2]}"}}\n'
+                                for i in range(30)))
+    elif kind == "csv-long":
         path, options = write_long_csv(tmp_path / "train.csv"), LoadOptions(label_col="label")
     elif kind == "npz":
         rng = np.random.default_rng(0)
