@@ -332,6 +332,8 @@ class ModelBuilderPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # rows follow the wrap
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -377,6 +379,15 @@ class ModelBuilderPanel(QWidget):
             signal.connect(self._on_edited)
         self.add_layer_button.clicked.connect(self.add_layer)
         self.reset_button.clicked.connect(self.reset_to_defaults)
+
+    # Word-wrapped labels inside make the layout "height for width", and a scroll area then
+    # sizes the panel from the preferred heights of its plots and tables: taller than the
+    # window, for no reason. The panel fits any height above its minimum, so it opts out.
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return False
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        return -1
 
     # ---- public API ---------------------------------------------------------------------------
     def spec(self) -> ModelSpec:
@@ -626,7 +637,6 @@ class ModelBuilderPanel(QWidget):
                 if c == 4:
                     item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
         self.total_label.setText(f"Total parameters: <b>{total_params(spec):,}</b>")
         inp = spec.input
         t = "None" if inp.timesteps is None else str(inp.timesteps)

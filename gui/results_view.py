@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
 
 from gui.views.theme import BLUE, ORANGE, theme_for
 
@@ -57,19 +57,29 @@ class ResultsView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.summary.setContentsMargins(2, 2, 6, 2)
+        # The summary scrolls on its own, so a long table never makes the panel taller.
+        summary_scroll = QScrollArea()
+        summary_scroll.setWidgetResizable(True)
+        summary_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        summary_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        summary_scroll.setWidget(self.summary)
+        summary_scroll.setMinimumWidth(260)
+        summary_scroll.setMaximumWidth(400)
+        summary_scroll.setMinimumHeight(120)
+        self.summary_scroll = summary_scroll
         self.plot = pg.PlotWidget()
         theme = theme_for(self)
         self.plot.setBackground(theme.qcolor(theme.background))
         theme.style_plot(self.plot.getPlotItem())
         for name in ("bottom", "left"):
             self.plot.getPlotItem().getAxis(name).enableAutoSIPrefix(False)
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(160)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
+        layout.addWidget(summary_scroll)
         layout.addWidget(self.plot, 1)
         self.kind: str | None = None  # "confusion" | "scatter" | None
         self.clear()
@@ -157,7 +167,8 @@ class ResultsView(QWidget):
         item.getAxis("left").setTicks(ticks)
         item.setLabel("bottom", "predicted class")
         item.setLabel("left", "true class")
-        item.setTitle("Confusion matrix (validation set; colour = share of the true class)")
+        item.setTitle("Confusion matrix (validation set)")
+        self.plot.setToolTip("Rows are true classes, columns predicted ones; numbers are sample counts and the colour is the share of the row.")
         item.invertY(True)
         item.setAspectLocked(False)
         item.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
@@ -178,7 +189,8 @@ class ResultsView(QWidget):
             item.addItem(pg.PlotDataItem([low, high], [low, high], pen=pg.mkPen(*ORANGE, width=1.5, style=Qt.PenStyle.DashLine)))
         item.setLabel("bottom", "true value")
         item.setLabel("left", "prediction")
-        item.setTitle("Prediction vs truth (validation set; dashed = perfect)")
+        item.setTitle("Prediction vs truth (validation set)")
+        self.plot.setToolTip("Each dot is a validation sample; the dashed line is a perfect prediction.")
         item.autoRange()
 
 

@@ -97,6 +97,7 @@ class TrainingWorker(QObject):
         self._paused = False
         self._stop_requested_at: float | None = None
         self._restarts_without_ready = 0
+        self._child_ready = False
         self._closed = False
 
     # ---- lifetime (called on the worker thread) ---------------------------------------------
@@ -119,7 +120,10 @@ class TrainingWorker(QObject):
             self._timer.stop()
         process, self._process = self._process, None
         if process is not None:
-            _close_process(process)
+            if self._child_ready:
+                _close_process(process)  # it reads the close message and exits by itself
+            else:
+                _kill_process(process)  # still importing TensorFlow: it would not read messages yet
         if self._run_id:
             self.runFinished.emit(self._run_id, {"stop_reason": "user", "message": "Training was stopped because the window closed."})
             self._run_id = 0
@@ -219,6 +223,7 @@ class TrainingWorker(QObject):
         kind = event.get("event")
         self._last_event = time.monotonic()
         if kind == "ready":
+            self._child_ready = True
             self._restarts_without_ready = 0
             self.childState.emit(CHILD_READY, "")
             return
@@ -254,6 +259,7 @@ class TrainingWorker(QObject):
 
     # ---- child supervision --------------------------------------------------------------------
     def _spawn_child(self) -> None:
+        self._child_ready = False
         self.childState.emit(CHILD_STARTING, "")
         try:
             self._process = self._factory()
@@ -557,6 +563,14 @@ def _close_process(process: Any) -> None:
             process.kill()
         except Exception:
             pass
+
+
+def _kill_process(process: Any) -> None:
+    try:
+        process.kill()
+    except Exception as exc:
+        log.info("killing the training child failed: %r", exc)
+    _close_process(process)
 
 
 def _float_logs(logs: Any) -> dict[str, float]:

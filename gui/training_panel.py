@@ -322,6 +322,15 @@ class TrainingPanel(QWidget):
         layout.addWidget(right, 1)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
+    # Word-wrapped labels inside make the layout "height for width", and a scroll area then
+    # sizes the panel from the preferred heights of its plots and tables: taller than the
+    # window, for no reason. The panel fits any height above its minimum, so it opts out.
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return False
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        return -1
+
     # ---- inputs -------------------------------------------------------------------------------
     def config(self) -> TrainingConfig:
         return TrainingConfig(
@@ -856,7 +865,10 @@ class TrainingWorkflow(QObject):
 
     @Slot(str)
     def _on_load_finished(self, _path: str) -> None:
-        self.controller.ensure_started()
+        # Someone who opens a file will likely train: warm the child now (not in headless
+        # screenshot runs, which would only pay for a TensorFlow import they never use).
+        if getattr(self.window, "interactive", True) or getattr(self.window, "autoplay", False):
+            self.controller.ensure_started()
 
     @Slot()
     def _refresh_exports(self, *_: Any) -> None:
