@@ -201,6 +201,7 @@ class TrainingPanel(QWidget):
         self._batch_loss = SeriesBuffer()
         self._progress = (0, 0, 0, None, 0.0)  # epoch, batch, total_batches, epochs, elapsed
         self._last_result: dict[str, Any] | None = None
+        self._pending_result: dict[str, Any] | None = None
         self._run_job: Any = None
         self._dirty_batches = False
         self._dirty_epochs = False
@@ -597,7 +598,6 @@ class TrainingPanel(QWidget):
         best = result.get("best_epoch")
         if best:
             self.curves.mark_best_epoch(int(best))
-        self.results.show_result(result)
         reason = result.get("stop_reason") or "completed"
         message = str(result.get("message") or "Training finished.")
         self.status.setText(message)
@@ -612,9 +612,22 @@ class TrainingPanel(QWidget):
         else:
             self.progress.setFormat(f"{reason.replace('_', ' ').capitalize()} after {epochs_done} of {planned} epochs")
         self._update_buttons()
-        self.runFinished.emit(dict(result))
-        if reason == "nan_loss":
-            self._show_error(message)
+        # The results view (a confusion matrix of up to 400 labelled cells) is drawn on the next
+        # turn of the event loop, so the curves' last frame and it do not share one long stall.
+        self._pending_result = dict(result)
+        QTimer.singleShot(0, self._show_pending_result)
+
+    @Slot()
+    def _show_pending_result(self) -> None:
+        result, self._pending_result = self._pending_result, None
+        if result is None or self._closing:
+            return
+        try:
+            self.results.show_result(result)
+        finally:
+            self.runFinished.emit(dict(result))
+            if result.get("stop_reason") == "nan_loss":
+                self._show_error(str(result.get("message") or "The loss became NaN."))
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
