@@ -44,7 +44,7 @@ def training_throughput(quick: bool) -> dict:
     from core.training.data import prepare_fit_data
     from core.training.reporter import RecordingReporter
 
-    n, epochs, repeat = (800, 2, 2) if quick else (3000, 3, 3)
+    n, epochs, repeat = (800, 2, 2) if quick else (3000, 6, 5)  # short runs vary ±20% here: longer, best of 5
     data, spec = _throughput_data(n)
     config = TrainingConfig(epochs=epochs, batch_size=32, early_stopping=True, patience=50)
     _, keras = runner.import_tensorflow()
@@ -52,16 +52,23 @@ def training_throughput(quick: bool) -> dict:
 
     prepared = prepare_fit_data(spec, data, config)
 
+    # Throughput is samples per second of training, so both sides time the fit call itself:
+    # ours is runner.run's own timing of its fit (reporter, stop/pause checks, NaN guard and
+    # early stopping attached); the set-up around it (checks, split, standardisation, summary)
+    # is timed separately and reported in the notes.
+    end_to_end: list[float] = []
+
     def ours() -> float:
         start = time.perf_counter()
         result = runner.run(spec, data, config, RecordingReporter())
+        end_to_end.append(time.perf_counter() - start)
         assert result.epochs_run == epochs
-        return time.perf_counter() - start
+        return result.seconds
 
     def plain() -> float:
-        start = time.perf_counter()
         runner.seed_everything(config.seed)
         model = compile_model(build_model(spec), spec, config.learning_rate, config.optimizer)
+        start = time.perf_counter()
         model.fit(prepared.x_train, prepared.y_train, validation_data=(prepared.x_val, prepared.y_val),
                   epochs=epochs, batch_size=config.batch_size, verbose=0)
         return time.perf_counter() - start
@@ -82,7 +89,8 @@ def training_throughput(quick: bool) -> dict:
         "goal": "ours samples/s ≥ 0.95 × plain model.fit samples/s (ratio = ours/plain throughput)",
         "passed": ratio >= 0.95,
         "notes": f"{prepared.n_train} train samples × {epochs} epochs, LSTM(32) on (30, 8); "
-        f"ours {samples / t_ours:.0f} samples/s vs plain {samples / t_plain:.0f}; best of {repeat}"
+        f"ours {samples / t_ours:.0f} samples/s vs plain {samples / t_plain:.0f} (fit calls); best of {repeat}; "
+        f"run() end to end incl. set-up {min(end_to_end):.2f}s"
         + (" (quick)" if quick else ""),
     }
 
