@@ -15,6 +15,7 @@ opens a bundled demo; ``--demo`` alone lists the demos and opens the first.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -70,8 +71,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_window(args)
 
 
+def missing_screen_message(environ: dict[str, str] | None = None, platform: str | None = None) -> str | None:
+    """A sentence saying what to do when Linux has no screen to open a window on, else None.
+
+    Without this, Qt aborts with "no Qt platform plugin could be initialized … reinstalling
+    the application may fix this problem", which sends people the wrong way.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("shape-explorer: there is no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "On a server, run it on a virtual screen: xvfb-run -a shape-explorer ... (add --screenshot PATH to save "
+            "a picture), or use the sub-commands inspect, train and code, which need no window.")
+
+
 def run_window(args: argparse.Namespace) -> int:
     """Open the window as the arguments say and run the event loop."""
+    problem = missing_screen_message()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
     from core.cli import options_from_args
     from core.options import LoadOptions, PaddingOptions
     from gui.demos import list_demos

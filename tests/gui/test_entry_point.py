@@ -130,3 +130,22 @@ def test_unknown_view_is_a_usage_error(tmp_path):
     assert result.returncode == 2
     assert "nonsense" in result.stderr and "padding" in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_no_screen_gets_a_sentence_saying_what_to_do():
+    from gui.main import missing_screen_message
+
+    message = missing_screen_message({}, "linux")
+    assert "xvfb-run" in message and "inspect" in message
+    assert missing_screen_message({"DISPLAY": ":0"}, "linux") is None
+    assert missing_screen_message({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert missing_screen_message({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert missing_screen_message({}, "darwin") is None
+
+
+def test_window_without_a_screen_exits_2_without_qts_abort(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "gui.main", "--demo", "vowels"], capture_output=True, text=True,
+                            timeout=60, cwd=REPO, env=env)
+    assert result.returncode == 2
+    assert "no screen" in result.stderr and "Reinstalling" not in result.stderr
