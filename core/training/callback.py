@@ -63,7 +63,7 @@ def make_callbacks(
     state: RunState,
     *,
     total_batches: int | None,
-    max_rate_hz: float = 20.0,
+    max_rate_hz: float = 10.0,
 ) -> list[Any]:
     """The reporter adapter and the NaN guard, as Keras callbacks, sharing ``state``."""
     import keras
