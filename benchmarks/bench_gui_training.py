@@ -388,12 +388,20 @@ def bench_window_training(quick: bool) -> list[dict]:
     sizes = _sizes(quick)
     with tempfile.TemporaryDirectory(prefix="bench-gui-training-") as folder:
         data = str(_write_data(Path(folder), sizes))
-        plain = _subprocess("plain", quick, data)
-        window = _subprocess("window", quick, data)
-        plain_again = _subprocess("plain", quick, data) if not quick else plain
+        # One fit varies by ±20% on a busy 2-core machine: alternate plain and window runs and
+        # take the best of each for throughput, but the WORST window run for responsiveness.
+        rounds = 1 if quick else 3
+        plains, windows = [], []
+        for _ in range(rounds):
+            plains.append(_subprocess("plain", quick, data))
+            windows.append(_subprocess("window", quick, data))
         thread = _subprocess("qthread", quick, data)
-    plain_rate = max(plain["fit_samples_per_s"], plain_again["fit_samples_per_s"])
-    gaps, ref = window["gaps"], thread["gaps"]  # seconds
+    plain_rate = max(run["fit_samples_per_s"] for run in plains)
+    window = max(windows, key=lambda run: run["fit_samples_per_s"])
+    gaps = {"worst": max(run["gaps"]["worst"] for run in windows), "p99": max(run["gaps"]["p99"] for run in windows),
+            "ticks": sum(run["gaps"]["ticks"] for run in windows)}
+    gaps_run = {key: max(run["gaps_run"][key] for run in windows) for key in ("worst", "p99")}
+    ref = thread["gaps"]  # seconds
     shape = f"2×LSTM({sizes['units']}) on ({sizes['n']}, {sizes['t']}, {sizes['f']}), {sizes['epochs']} epochs, batch {sizes['batch']}"
     responsiveness = {
         "name": "window stays responsive while training (worst 10 ms timer gap)",
@@ -403,9 +411,10 @@ def bench_window_training(quick: bool) -> list[dict]:
         "goal": "worst gap < 50 ms and p99 < 20 ms (ratio = reference worst / ours)",
         "passed": gaps["worst"] < WORST_GAP_GOAL_S and gaps["p99"] < P99_GAP_GOAL_S,
         "notes": (
-            f"ours: worst {_ms(gaps['worst'])}, p99 {_ms(gaps['p99'])} over {gaps['ticks']} ticks from the panel shown "
-            f"(child spawn {window['warmup_seconds']:.1f} s) to run end; during the run only: worst "
-            f"{_ms(window['gaps_run']['worst'])}, p99 {_ms(window['gaps_run']['p99'])}. Reference, Keras in a QThread "
+            f"ours (the worst of {rounds} run{'s' if rounds > 1 else ''}): worst {_ms(gaps['worst'])}, p99 "
+            f"{_ms(gaps['p99'])} over {gaps['ticks']} ticks from the panel shown (child spawn "
+            f"{window['warmup_seconds']:.1f} s) to run end; during the runs only: worst "
+            f"{_ms(gaps_run['worst'])}, p99 {_ms(gaps_run['p99'])}. Reference, Keras in a QThread "
             f"(TF pre-imported): worst {_ms(ref['worst'])}, p99 {_ms(ref['p99'])}. {shape}"
             + (" [quick: fewer samples and epochs]" if quick else "")
         ),
@@ -420,7 +429,7 @@ def bench_window_training(quick: bool) -> list[dict]:
         "passed": ours_rate / plain_rate >= THROUGHPUT_GOAL,
         "notes": (
             f"fit in the window's child {ours_rate:,.0f} samples/s vs plain fit {plain_rate:,.0f} samples/s "
-            f"(best of {1 if quick else 2} plain runs); end to end from the Start click (load, shape, build, fit, "
+            f"(best of {rounds} runs each, alternating); end to end from the Start click (load, shape, build, fit, "
             f"score, save) {window['end_to_end_samples_per_s']:,.0f} samples/s; Keras in a QThread "
             f"{thread['fit_samples_per_s'] or 0:,.0f} samples/s. {shape}"
         ),
