@@ -18,6 +18,7 @@ from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.tensorize import ShapePlan, plan_shape
+from core.wording import plural
 
 SUGGESTED_PERCENTILE = 95
 
@@ -107,7 +108,7 @@ class ShapeReport:
             w = plan.window
             lines.append(
                 f"Windows:   a series of {plan.series_length} rows cut into windows of {w.window} every {w.stride} "
-                f"step(s), horizon {w.horizon}; {plan.dropped_tail} row(s) at the end unused"
+                f"{'step' if w.stride == 1 else 'steps'}, horizon {w.horizon}; {plural(plan.dropped_tail, 'row')} at the end unused"
             )
         else:
             stats = data["lengths"]
@@ -115,7 +116,7 @@ class ShapeReport:
             p = plan.padding
             lines.append(
                 f"Padding:   maxlen {p.maxlen}, padding={p.padding}, truncating={p.truncating}, value={p.value:g}; "
-                f"{plan.padded_fraction:.1%} of cells are padding, {data['truncated']} sequence(s) truncated"
+                f"{plan.padded_fraction:.1%} of cells are padding, {plural(data['truncated'], 'sequence')} truncated"
             )
             s = self.suggested_maxlen
             if s["value"] is not None and s["value"] < (p.maxlen or 0):
@@ -132,7 +133,7 @@ class ShapeReport:
                 lines.append(f"Labels:    {summary['kind']}")
         elif ds.kind == "series" and plan.window is not None and plan.window.horizon:
             targets = ", ".join(plan.window.target_cols or ds.feature_names)
-            lines.append(f"Targets:   {targets} at {plan.window.horizon} step(s) after each window (regression)")
+            lines.append(f"Targets:   {targets} at {plural(plan.window.horizon, 'step')} after each window (regression)")
         else:
             lines.append("Labels:    none found")
         if ds.source.guesses:

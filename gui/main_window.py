@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.wording import plural
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
@@ -77,8 +78,8 @@ class DatasetDetails(QTextBrowser):
             window = data.get("window") or {}
             rows.append(("Series", f"{data.get('series_length'):,} rows × {data['features']} features"))
             rows.append(("Windows", f"{window.get('window')} steps, every {window.get('stride')}, "
-                                    f"target {window.get('horizon')} step(s) ahead"))
-            rows.append(("Unused tail", f"{data.get('dropped_tail')} row(s)"))
+                                    f"target {plural(int(window.get('horizon') or 0), 'step')} ahead"))
+            rows.append(("Unused tail", plural(int(data.get('dropped_tail') or 0), 'row')))
         else:
             lengths = data.get("lengths") or {}
             rows.append(("Lengths", f"{lengths.get('min')} to {lengths.get('max')} steps "
@@ -87,7 +88,7 @@ class DatasetDetails(QTextBrowser):
             rows.append(("Padding", f"{padding.get('padding')}, maxlen {padding.get('maxlen')}, "
                                     f"value {padding.get('value')}"))
             rows.append(("Padded cells", f"{float(data.get('padded_fraction') or 0):.1%}"))
-            rows.append(("Truncated", f"{data.get('truncated')} sequence(s)"))
+            rows.append(("Truncated", plural(int(data.get('truncated') or 0), 'sequence')))
             suggested = data.get("suggested_maxlen") or {}
             if suggested.get("value") is not None:
                 rows.append(("Suggested maxlen", f"{suggested['value']} ({suggested.get('percentile')}th percentile, "

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core import tensor_views
+from core.wording import plural  # noqa: F401 - re-exported for the views
 
 # Okabe–Ito palette.
 ORANGE = (230, 159, 0)
@@ -135,11 +136,6 @@ def fit_widget_to_layout(widget: pg.GraphicsLayoutWidget, min_width: int = 0, mi
     """
     hint = widget.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
     widget.setMinimumSize(max(min_width, int(np.ceil(hint.width())) + 2), max(min_height, int(np.ceil(hint.height())) + 2))
-
-
-def plural(count: int, word: str, plural_word: str | None = None) -> str:
-    """``"1 feature"``, ``"12 features"``: a count with its noun in the right number."""
-    return f"{count:,} {word if count == 1 else (plural_word or word + 's')}"
 
 
 LIGHT = Theme(
