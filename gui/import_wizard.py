@@ -402,7 +402,6 @@ class ImportWizard(QDialog):
             self.stride_spin.setValue(window.stride)
             self.horizon_spin.setValue(window.horizon)
             self.targets_edit.setText(", ".join(window.target_cols or ()))
-            self._window_explicit = window is not None
         finally:
             self._updating = False
 

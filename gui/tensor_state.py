@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core.dataset import SequenceDataset
 from core.errors import ShapeExplorerError
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.shaping.windows import default_window as core_default_window
 from gui.workers import BackgroundRunner, TaskFailure
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,10 @@ class Snapshot:
 
 
 def default_window(dataset: SequenceDataset) -> WindowOptions | None:
-    """Window options for a single series (None for anything else): 32 steps, or less when short."""
+    """Window options for a single series (None for anything else): core's rule, as the CLI uses."""
     if dataset.kind != "series":
         return None
-    rows = int(dataset.total_steps)
-    window = 32 if rows >= 64 else max(1, rows // 2)
-    return WindowOptions(window=window, stride=1, horizon=1 if rows > window else 0)
+    return core_default_window(int(dataset.total_steps))
 
 
 def shape_snapshot(

@@ -96,8 +96,12 @@ def test_changing_the_layout_to_series_shows_window_options(qtbot, tmp_path):
 
     assert wizard.error_text() is None
     assert not wizard.window_group.isHidden()
-    # 14 rows, 3 numeric columns; a short series gets windows of half its length.
-    assert wizard.preview_shape_text() == "(7, 7, 3) → input_shape=(7, 3)"
+    # 14 rows, 3 numeric columns: core's default window for a short series (a quarter of it,
+    # here 3 steps), exactly what `shape-explorer inspect` shows for the same file.
+    assert wizard.preview_shape_text() == "(11, 3, 3) → input_shape=(3, 3)"
+    from core.shaping.windows import default_window
+
+    assert default_window(14).window == 3
     wizard.window_spin.setValue(4)
     wait_preview(qtbot, wizard)
     assert wizard.preview_shape_text() == "(10, 4, 3) → input_shape=(4, 3)"
