@@ -425,19 +425,6 @@ def mask_preview(x: np.ndarray, mask: np.ndarray | None, mask_value: float, rows
     return MaskPreview(rows, masked, real)
 
 
-def pad_value_collisions(values: np.ndarray, mask_value: float, chunk_rows: int = 1 << 20) -> int:
-    """How many real steps (rows of flat ``(total_steps, F)`` values) equal the mask value entirely.
-
-    Such steps would be masked as if they were padding. Reads the data in chunks of
-    ``chunk_rows`` rows so the temporary stays small.
-    """
-    flat = values if values.ndim == 2 else values.reshape(values.shape[0], -1)
-    total = 0
-    for start in range(0, flat.shape[0], chunk_rows):
-        total += int(np.all(flat[start : start + chunk_rows] == mask_value, axis=1).sum())
-    return total
-
-
 # ---- windows over a single series -----------------------------------------------------------
 @dataclass(frozen=True)
 class WindowSpans:

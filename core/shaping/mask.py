@@ -26,16 +26,18 @@ def step_mask(x: np.ndarray, mask_value: float = 0.0) -> np.ndarray:
     return np.any(x != mask_value, axis=-1)
 
 
-def pad_value_collisions(values: np.ndarray, pad_value: float) -> int:
+def pad_value_collisions(values: np.ndarray, pad_value: float, chunk_rows: int = 1 << 20) -> int:
     """How many real steps have every feature equal to ``pad_value``.
 
     ``values`` is the flat ``(total_steps, F)`` (or ``(total_steps,)``) real data. Each such
-    step would be masked as if it were padding, silently dropping it from training.
+    step would be masked as if it were padding, silently dropping it from training. Reads
+    ``chunk_rows`` rows at a time, so a large (or memory-mapped) array needs no full copy.
     """
     values = np.asarray(values)
     if values.size == 0:
         return 0
-    equal = values == pad_value
-    if values.ndim > 1:
-        equal = equal.reshape(values.shape[0], -1).all(axis=1)
-    return int(np.count_nonzero(equal))
+    flat = values.reshape(values.shape[0], -1)
+    total = 0
+    for start in range(0, flat.shape[0], chunk_rows):
+        total += int(np.count_nonzero(np.all(flat[start : start + chunk_rows] == pad_value, axis=1)))
+    return total

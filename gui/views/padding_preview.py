@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import PaddingOptions
+from core.shaping.mask import pad_value_collisions
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 SIDE_TIPS = {
@@ -454,7 +455,7 @@ class PaddingPreview(ThemedView, QWidget):
         values = getattr(dataset, "values", None)
         if values is None or getattr(dataset, "kind", None) == "tokens":
             return 0
-        return tv.pad_value_collisions(values, float(shaped.padding.value))
+        return pad_value_collisions(values, float(shaped.padding.value))
 
     def _update_statistics(self, maxlen: int) -> None:
         if self._lengths.size == 0:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core import tensor_views as tv
+from core.shaping.mask import pad_value_collisions
 
 
 def small_tensor():
@@ -173,7 +174,7 @@ def test_mask_preview_flags_real_steps_equal_to_the_pad_value():
     np.testing.assert_array_equal(preview.masked, [[False, True, True], [True, False, False]])
     np.testing.assert_array_equal(preview.wrongly_masked, [[False, True, False], [True, False, False]])
     values = x.reshape(-1, 2)
-    assert tv.pad_value_collisions(values, 0.0, chunk_rows=2) == 3
+    assert pad_value_collisions(values, 0.0, chunk_rows=2) == 3  # the one counter, read in chunks
 
 
 @pytest.mark.parametrize("n_rows,window,stride,horizon", [(100, 10, 1, 1), (100, 10, 7, 3), (50, 8, 4, 0), (9, 10, 1, 1), (20, 5, 30, 1)])
