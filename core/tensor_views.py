@@ -16,6 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
+from core.shaping.windows import window_count
+
 #: Cell classes of :func:`padding_layouts` (also the row index into a layout colour table).
 EMPTY, DATA, PAD, TRUNCATED = 0, 1, 2, 3
 
@@ -444,18 +446,10 @@ class WindowSpans:
     n_rows: int
 
 
-def count_windows(n_rows: int, window: int, stride: int, horizon: int) -> int:
-    """Number of windows: sample i covers ``[i*stride, i*stride+window)``, target at ``+horizon-1``."""
-    reach = window + max(0, horizon)
-    if window <= 0 or stride <= 0 or n_rows < reach:
-        return 0
-    return (n_rows - reach) // stride + 1
-
-
 def window_spans(n_rows: int, options, max_windows: int = 20) -> WindowSpans:
     """Windows (a sample of up to ``max_windows``, first and last included) for a ``WindowOptions``."""
     window, stride, horizon = int(options.window), int(options.stride), int(options.horizon)
-    total = count_windows(n_rows, window, stride, horizon)
+    total = window_count(n_rows, window, stride, horizon)
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
         return WindowSpans(empty, empty, np.zeros((0, 2), dtype=np.int64), empty, 0, int(n_rows), int(n_rows))

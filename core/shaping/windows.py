@@ -74,9 +74,9 @@ class Windows:
 
 
 def window_count(series_length: int, window: int, stride: int, horizon: int) -> int:
-    """Number of samples :func:`make_windows` makes (see the module docstring)."""
-    span = series_length - window - horizon
-    return 0 if span < 0 else span // stride + 1
+    """Number of samples :func:`make_windows` makes (see the module docstring); 0 for impossible options."""
+    span = series_length - window - max(0, horizon)
+    return 0 if span < 0 or window < 1 or stride < 1 else span // stride + 1
 
 
 def default_window(series_length: int) -> WindowOptions:
