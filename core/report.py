@@ -17,10 +17,9 @@ from core.budget import format_bytes
 from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset
 from core.options import PaddingOptions, WindowOptions
+from core.shaping.padding import SUGGESTED_PERCENTILE, suggest_maxlen
 from core.shaping.tensorize import ShapePlan, plan_shape
 from core.wording import plural
-
-SUGGESTED_PERCENTILE = 95
 
 
 @dataclass(frozen=True)
@@ -210,8 +209,7 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
 def _suggested_maxlen(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"value": None, "percentile": SUGGESTED_PERCENTILE, "truncated_share": 0.0}
-    value = max(1, int(math.ceil(float(np.percentile(lengths, SUGGESTED_PERCENTILE)))))
-    share = float(np.count_nonzero(lengths > value)) / lengths.size
+    value, share = suggest_maxlen(lengths, SUGGESTED_PERCENTILE)
     return {"value": value, "percentile": SUGGESTED_PERCENTILE, "truncated_share": share}
 
 

@@ -16,6 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
+from core.shaping.padding import suggest_maxlen, truncated_share  # noqa: F401 - the views read them from here
 from core.shaping.windows import window_count
 
 #: Cell classes of :func:`padding_layouts` (also the row index into a layout colour table).
@@ -295,27 +296,12 @@ def length_histogram(lengths: np.ndarray, bins: int | None = None) -> tuple[np.n
     return edges, counts.astype(np.int64)
 
 
-def truncated_share(lengths: np.ndarray, maxlen: int) -> float:
-    """Share of sequences longer than ``maxlen`` (they lose steps)."""
-    lengths = np.asarray(lengths)
-    return float((lengths > maxlen).mean()) if lengths.size else 0.0
-
-
 def padding_waste(lengths: np.ndarray, maxlen: int) -> float:
     """Share of the ``(N, maxlen)`` steps that would be padding rather than data."""
     lengths = np.asarray(lengths, dtype=np.int64)
     if lengths.size == 0 or maxlen <= 0:
         return 0.0
     return float(1.0 - np.minimum(lengths, maxlen).sum() / (lengths.size * maxlen))
-
-
-def suggest_maxlen(lengths: np.ndarray, percentile: float = 95.0) -> tuple[int, float]:
-    """A maxlen that keeps ``percentile`` % of sequences whole, and the share it truncates."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.size == 0:
-        return 1, 0.0
-    value = max(1, int(np.ceil(np.percentile(lengths, percentile))))
-    return value, truncated_share(lengths, value)
 
 
 def example_rows(lengths: np.ndarray, count: int = 6) -> np.ndarray:

@@ -197,3 +197,21 @@ def _scatter_rows(out_rows: np.ndarray, mask: np.ndarray, source: np.ndarray) ->
         return
     source = np.ascontiguousarray(source, dtype=out_rows.dtype)
     _as_items(out_rows)[mask] = _as_items(source)
+
+
+SUGGESTED_PERCENTILE = 95
+
+
+def truncated_share(lengths: np.ndarray, maxlen: int) -> float:
+    """Share of sequences longer than ``maxlen`` (they lose steps)."""
+    lengths = np.asarray(lengths)
+    return float((lengths > maxlen).mean()) if lengths.size else 0.0
+
+
+def suggest_maxlen(lengths: np.ndarray, percentile: float = SUGGESTED_PERCENTILE) -> tuple[int, float]:
+    """A maxlen that keeps ``percentile`` % of sequences whole, and the share it truncates."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if lengths.size == 0:
+        return 1, 0.0
+    value = max(1, int(np.ceil(np.percentile(lengths, percentile))))
+    return value, truncated_share(lengths, value)
