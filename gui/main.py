@@ -19,8 +19,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from core.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK  # the same codes as the sub-commands
+
 SUBCOMMANDS = ("inspect", "train", "code")
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 SCREENSHOT_TIMEOUT_MS = 90_000
 
 
