@@ -60,6 +60,7 @@ def diagnose(
     spec: Any = None,
     padding: PaddingOptions | None = None,
     return_sequences: Sequence[bool] | None = None,
+    pad_collisions: int | None = None,
 ) -> list[Diagnosis]:
     """Every mistake recognisable from what is given, most serious first.
 
@@ -92,8 +93,10 @@ def diagnose(
     uses_mask = _uses_mask(dataset, spec, padding)
     if padding is not None and padding.padding == "pre" and uses_mask:
         found.append(_pre_padding(shape))
-    if dataset is not None and padding is not None and uses_mask and not is_tokens:
-        found += _pad_collision(dataset, padding)
+    if dataset is not None and padding is not None:
+        count = pad_collisions if pad_collisions is not None else pad_collision_count(dataset, padding, spec)
+        if count:
+            found.append(_pad_collision(dataset, padding, count))
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda d: order[d.severity])
 
@@ -103,6 +106,7 @@ def diagnose_dataset(
     padding: PaddingOptions | None = None,
     window: WindowOptions | None = None,
     spec: Any = None,
+    pad_collisions: int | None = None,
 ) -> list[Diagnosis]:
     """Diagnoses for a loaded dataset shaped with these options (used by the shape report)."""
     from core.shaping.tensorize import plan_shape
@@ -114,7 +118,7 @@ def diagnose_dataset(
         found.append(_single_series((plan.series_length or 0, dataset.n_features), plan.shape, plan.window))
         return found
     plan = plan_shape(dataset, padding, None)
-    found += diagnose(plan.shape, dataset=dataset, spec=spec, padding=padding, dtype=None)
+    found += diagnose(plan.shape, dataset=dataset, spec=spec, padding=padding, dtype=None, pad_collisions=pad_collisions)
     return found
 
 
@@ -339,28 +343,34 @@ def _pre_padding(shape: tuple[int, ...]) -> Diagnosis:
     )
 
 
-def _pad_collision(dataset: SequenceDataset, padding: PaddingOptions) -> list[Diagnosis]:
-    count = pad_value_collisions(dataset.values, padding.value)
-    if count == 0:
-        return []
+def pad_collision_count(dataset: SequenceDataset, padding: PaddingOptions, spec: Any = None) -> int | None:
+    """Real steps the mask would drop because every feature equals the pad value.
+
+    None when the check does not apply: no mask is in play (a series, token ids masked by id
+    0, or equal-length data that needs no padding), so nothing real can be mistaken for padding.
+    """
+    if dataset.kind == "tokens" or not _uses_mask(dataset, spec, padding):
+        return None
+    return pad_value_collisions(dataset.values, padding.value)
+
+
+def _pad_collision(dataset: SequenceDataset, padding: PaddingOptions, count: int) -> Diagnosis:
     finite = dataset.values[np.isfinite(dataset.values)] if dataset.values.dtype.kind == "f" else dataset.values
     low = float(finite.min()) if finite.size else 0.0
     suggestion = float(min(-1.0, math.floor(low) - 1.0))
     share = count / max(1, dataset.total_steps)
-    return [
-        Diagnosis(
-            code="pad_value_collision",
-            severity="warning",
-            title="Some real steps equal the pad value and would be masked",
-            explanation=(
-                f"{count} real step{'s' if count != 1 else ''} ({share:.2%}) have every feature equal to the pad "
-                f"value {padding.value:g}. The Masking layer cannot tell them from padding, so the model "
-                f"silently skips them."
-            ),
-            fix_text=f"Pad with a value that never occurs in the data, e.g. {suggestion:g}, and mask that value.",
-            fix_code=(
-                f'X = keras.utils.pad_sequences(seqs, dtype="float32", padding="post", value={suggestion:g})\n'
-                f"x = keras.layers.Masking(mask_value={suggestion:g})(inputs)"
-            ),
-        )
-    ]
+    return Diagnosis(
+        code="pad_value_collision",
+        severity="warning",
+        title="Some real steps equal the pad value and would be masked",
+        explanation=(
+            f"{count} real step{'s' if count != 1 else ''} ({share:.2%}) have every feature equal to the pad "
+            f"value {padding.value:g}. The Masking layer cannot tell them from padding, so the model "
+            f"silently skips them."
+        ),
+        fix_text=f"Pad with a value that never occurs in the data, e.g. {suggestion:g}, and mask that value.",
+        fix_code=(
+            f'X = keras.utils.pad_sequences(seqs, dtype="float32", padding="post", value={suggestion:g})\n'
+            f"x = keras.layers.Masking(mask_value={suggestion:g})(inputs)"
+        ),
+    )

@@ -15,7 +15,7 @@ import numpy as np
 
 from core.budget import format_bytes
 from core.dataset import SequenceDataset
-from core.doctor import Diagnosis, diagnose_dataset
+from core.doctor import Diagnosis, diagnose_dataset, pad_collision_count
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.padding import SUGGESTED_PERCENTILE, suggest_maxlen
 from core.shaping.tensorize import ShapePlan, plan_shape
@@ -32,6 +32,7 @@ class ShapeReport:
     suggested_maxlen: dict[str, Any]
     diagnoses: tuple[Diagnosis, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)  # warnings about the options, after the file's own
+    pad_value_collisions: int | None = None  # real steps the mask would drop; None when no mask applies
 
     @property
     def warnings(self) -> list[str]:
@@ -76,6 +77,7 @@ class ShapeReport:
             ],
             "warnings": self.warnings,
             "diagnoses": [d.to_dict() for d in self.diagnoses],
+            "pad_value_collisions": self.pad_value_collisions,
         }
         if ds.kind == "series":
             out["series_length"] = plan.series_length
@@ -164,13 +166,16 @@ def build_report(
     """The shape report for ``dataset`` shaped with these options (nothing big is allocated)."""
     plan = plan_shape(dataset, padding, window)
     lengths = plan.original_lengths if dataset.kind == "series" else dataset.lengths
+    # Counted once here (a pass over the data) and handed to the doctor and to the window.
+    collisions = None if dataset.kind == "series" else pad_collision_count(dataset, padding or PaddingOptions())
     return ShapeReport(
         plan=plan,
         dataset=dataset,
         length_histogram=_histogram(lengths),
         suggested_maxlen=_suggested_maxlen(lengths),
-        diagnoses=tuple(diagnose_dataset(dataset, padding, window)),
+        diagnoses=tuple(diagnose_dataset(dataset, padding, window, pad_collisions=collisions)),
         notes=_ignored_option_notes(dataset, window),
+        pad_value_collisions=collisions,
     )
 
 

@@ -446,11 +446,8 @@ class PaddingPreview(ThemedView, QWidget):
 
     # ---- statistics ---------------------------------------------------------------------------
     def _collision_count(self, shaped, report: dict) -> int:
-        for diagnosis in report.get("diagnoses", []) or []:
-            if isinstance(diagnosis, dict) and diagnosis.get("code") == "pad_value_collision":
-                count = diagnosis.get("count")
-                if count is not None:
-                    return int(count)
+        if "pad_value_collisions" in report:  # the report counted once; None: no mask applies
+            return int(report["pad_value_collisions"] or 0)
         dataset = getattr(shaped, "dataset", None)
         values = getattr(dataset, "values", None)
         if values is None or getattr(dataset, "kind", None) == "tokens":

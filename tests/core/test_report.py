@@ -86,3 +86,22 @@ def test_series_report_shows_windows_and_tokens_headline():
     report = build_report(tokens)
     assert report.to_dict()["input_shape"] == [4]
     assert report.to_text().startswith("(2 samples, 4 timesteps) token ids → input_shape=(4,)")
+
+
+def test_report_counts_pad_value_collisions_once_and_publishes_them(monkeypatch):
+    import numpy as np
+
+    import core.doctor
+    from core.dataset import SequenceDataset, SourceInfo
+    from core.options import PaddingOptions
+    from core.report import build_report
+
+    calls = []
+    real = core.doctor.pad_value_collisions
+    monkeypatch.setattr(core.doctor, "pad_value_collisions", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ragged = SequenceDataset.from_sequences([np.array([[0.0, 0.0], [1.0, 2.0]]), np.array([[3.0, 4.0]])], SourceInfo(None, "npz"))
+    report = build_report(ragged, PaddingOptions())
+    assert report.to_dict()["pad_value_collisions"] == 1 and len(calls) == 1
+    assert [d.code for d in report.diagnoses].count("pad_value_collision") == 1
+    equal = SequenceDataset.from_dense(np.zeros((3, 4, 2), dtype=np.float32), SourceInfo(None, "npy"))
+    assert build_report(equal, PaddingOptions()).to_dict()["pad_value_collisions"] is None  # no padding, no mask

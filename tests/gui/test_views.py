@@ -180,6 +180,19 @@ def test_padding_preview_warns_about_pad_value_collisions(qtbot):
     assert "1 real step" in view._warning.text()
 
 
+def test_padding_preview_takes_the_collision_count_from_the_report(qtbot, monkeypatch):
+    import gui.views.padding_preview as preview_module
+    from gui.views.padding_preview import PaddingPreview
+
+    monkeypatch.setattr(preview_module, "pad_value_collisions", lambda *a, **k: pytest.fail("counted again"))
+    view = PaddingPreview()
+    qtbot.addWidget(view)
+    view.set_data(make_shaped(), {"pad_value_collisions": 4})
+    assert "4 real steps" in view._warning.text()
+    view.set_data(make_shaped(), {"pad_value_collisions": None})  # no mask applies
+    assert not view._warning.isVisibleTo(view)
+
+
 def test_padding_preview_disables_controls_for_windows(qtbot):
     from gui.views.padding_preview import PaddingPreview
 
