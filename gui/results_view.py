@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
+from PySide6.QtGui import QBrush, QColor, QTransform
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QWidget
 
 from gui.views.theme import BLUE, ORANGE, theme_for
 
@@ -77,10 +78,16 @@ class ResultsView(QWidget):
         self.plot.setMinimumHeight(160)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
+        # The plot swaps places with an empty page instead of being shown and hidden: a change of
+        # layout re-laid out and repainted the whole training panel when a run ended.
+        self.plot_pages = QStackedWidget()
+        self.plot_pages.addWidget(QWidget())
+        self.plot_pages.addWidget(self.plot)
+        self.plot_pages.setMinimumHeight(160)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(summary_scroll)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.plot_pages, 1)
         self.kind: str | None = None  # "confusion" | "scatter" | None
         self.clear()
 
@@ -95,7 +102,7 @@ class ResultsView(QWidget):
         item.getAxis("bottom").setTicks(None)
         item.getAxis("left").setTicks(None)
         item.invertY(False)
-        self.plot.setVisible(False)
+        self._show_plot(False)
 
     def show_result(self, result: dict[str, Any]) -> None:
         """Draw a finished run's ``end`` payload."""
@@ -110,7 +117,10 @@ class ResultsView(QWidget):
             self._draw_scatter(np.asarray(predictions, dtype=np.float64))
         else:
             self.kind = None
-            self.plot.setVisible(False)
+            self._show_plot(False)
+
+    def _show_plot(self, shown: bool) -> None:
+        self.plot_pages.setCurrentIndex(1 if shown else 0)
 
     # ---- text -----------------------------------------------------------------------------------
     def _summary_html(self, result: dict[str, Any]) -> str:
@@ -145,7 +155,7 @@ class ResultsView(QWidget):
     # ---- plots ----------------------------------------------------------------------------------
     def _draw_confusion(self, matrix: np.ndarray, class_names: Any) -> None:
         self.kind = "confusion"
-        self.plot.setVisible(True)
+        self._show_plot(True)
         item = self.plot.getPlotItem()
         n = matrix.shape[0]
         names = [str(c) for c in (class_names or range(n))][:n]
@@ -156,12 +166,12 @@ class ResultsView(QWidget):
         image.setLevels((0.0, 1.0))
         item.addItem(image)
         if n <= MAX_ANNOTATED_CLASSES:
+            dark, light = QBrush(QColor(0, 0, 0)), QBrush(QColor(255, 255, 255))
             for row in range(n):
                 for col in range(n):
-                    colour = (0, 0, 0) if share[row, col] > 0.6 else (255, 255, 255)
-                    text = pg.TextItem(f"{int(matrix[row, col])}", color=colour, anchor=(0.5, 0.5))
-                    text.setPos(col + 0.5, row + 0.5)
-                    item.addItem(text)
+                    label = _cell_label(f"{int(matrix[row, col])}", dark if share[row, col] > 0.6 else light)
+                    label.setPos(col + 0.5, row + 0.5)
+                    item.addItem(label, ignoreBounds=True)
         ticks = [[(i + 0.5, _short(name)) for i, name in enumerate(names)]] if n <= MAX_ANNOTATED_CLASSES else None
         item.getAxis("bottom").setTicks(ticks)
         item.getAxis("left").setTicks(ticks)
@@ -175,7 +185,7 @@ class ResultsView(QWidget):
 
     def _draw_scatter(self, pairs: np.ndarray) -> None:
         self.kind = "scatter"
-        self.plot.setVisible(True)
+        self._show_plot(True)
         item = self.plot.getPlotItem()
         item.invertY(False)
         item.getAxis("bottom").setTicks(None)
@@ -192,6 +202,20 @@ class ResultsView(QWidget):
         item.setTitle("Prediction vs truth (validation set)")
         self.plot.setToolTip("Each dot is a validation sample; the dashed line is a perfect prediction.")
         item.autoRange()
+
+
+def _cell_label(text: str, brush: QBrush) -> QGraphicsSimpleTextItem:
+    """A count centred on its cell that keeps its pixel size whatever the zoom.
+
+    Qt draws these itself; pyqtgraph's TextItem re-lays out in Python on every view change,
+    and 400 of them made the results view take tens of milliseconds to appear.
+    """
+    label = QGraphicsSimpleTextItem(text)
+    label.setBrush(brush)
+    label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+    box = label.boundingRect()
+    label.setTransform(QTransform.fromTranslate(-box.width() / 2, -box.height() / 2))
+    return label
 
 
 def _short(name: str, limit: int = 12) -> str:
