@@ -45,7 +45,7 @@ CHILD_FAILED = "failed"  # crashed again and again while starting: given up
 CHILD_CLOSED = "closed"
 
 MAX_RESTARTS_WITHOUT_READY = 3
-CHILD_NICENESS = int(os.environ.get("SHAPE_EXPLORER_CHILD_NICENESS", "5"))  # 0 turns it off
+CHILD_NICENESS = int(os.environ.get("SHAPE_EXPLORER_CHILD_NICENESS", "10"))  # 0 turns it off
 
 
 def default_process_factory() -> Any:

@@ -42,9 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.training.config import TrainingConfig
+from core.training.job import TrainingJob
 from gui import training_controller as tc
 from gui.results_view import ResultsView, format_metric
 from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, theme_for
@@ -53,6 +55,8 @@ log = logging.getLogger(__name__)
 
 REDRAW_HZ = 4  # measured: 10 Hz repaints pushed the 10 ms timer's p99 gap to 19-21 ms, 4 Hz gives 17 ms
 LOG_LINES = 2000
+LEFT_AXIS_WIDTH = 52  # pixels: room for labels such as "0.6931" or "1.2e+05"
+FINISH_STEP_MS = 40  # pause between the drawing steps of a finished run (see _on_finished)
 
 
 class SeriesBuffer:
@@ -84,6 +88,14 @@ class SeriesBuffer:
     @property
     def y(self) -> np.ndarray:
         return self._y[: self._n]
+
+
+def live_metric_name(spec: ModelSpec | None) -> str | None:
+    """The metric a run of ``spec`` will log besides the loss (``accuracy``, ``mae``), if any."""
+    if spec is None:
+        return None
+    metrics = loss_and_metrics(spec)[1]
+    return metrics[0] if metrics else None
 
 
 def format_eta(seconds: float | None) -> str:
@@ -118,6 +130,9 @@ class CurvePlots(QWidget):
             item.setMenuEnabled(False)
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")
+            # A fixed axis width: tick labels that change width ("0.5" → "0.25") would otherwise
+            # re-lay out the plot, and each re-layout cascades into several repaints mid-run.
+            item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
             plot.setMinimumHeight(160)
         self.batch_loss = self.loss_plot.plot(name="loss (batches)", pen=pg.mkPen(*SKY_BLUE, 140, width=1), connect="finite")
         self.loss = self.loss_plot.plot(name="loss", pen=pg.mkPen(*BLUE, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*BLUE), connect="finite")
@@ -137,9 +152,12 @@ class CurvePlots(QWidget):
         layout.addWidget(self.metric_plot, 2)
         self.metric_plot.setVisible(False)
         self.metric_name: str | None = None
+        self._live = False
 
     def set_metric_name(self, name: str | None) -> None:
         """Which non-loss metric the second plot shows (``accuracy``, ``mae``...); None hides it."""
+        if name == self.metric_name and self.metric_plot.isVisibleTo(self) == (name is not None):
+            return  # showing or retitling a plot re-lays out the whole panel
         self.metric_name = name
         self.metric_plot.setVisible(name is not None)
         if name is not None:
@@ -155,6 +173,50 @@ class CurvePlots(QWidget):
         for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
             curve.setData([], [])
         self.clear_markers()
+
+    # Autoranging on every update re-lays out and repaints both axes of a plot on every frame:
+    # during a run that was most of the window's drawing time and what pushed the main thread's
+    # timer gaps over budget. So while a run is live the axes move only when they must.
+    def begin_run(self, epochs: int, metric_name: str | None) -> None:
+        """Fix the axes for a live run: x spans the planned epochs, y follows the data in steps.
+
+        The curves grow into the planned x range (which also shows how far the run has come);
+        :meth:`follow_y` moves the y range only when a point leaves it. ``metric_name`` shows
+        the metric plot from the start, so the layout does not jump at the first epoch.
+        """
+        self.set_metric_name(metric_name)
+        for plot in (self.loss_plot, self.metric_plot):
+            box = plot.getPlotItem().getViewBox()
+            box.disableAutoRange()
+            box.setRange(xRange=(0, max(1, int(epochs))), yRange=(0, 1), padding=0.02)
+        self._live = True
+
+    def end_run(self) -> None:
+        """Back to autoranging: the finished curves fill their plots (an early stop included)."""
+        self._live = False
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.getPlotItem().getViewBox().enableAutoRange()
+
+    def follow_y(self, plot: pg.PlotWidget, *series: np.ndarray) -> None:
+        """Keep every finite value of ``series`` in view during a run, moving the range only when needed.
+
+        The range changes when a value leaves it or the values shrink to under a quarter of it;
+        then it is set to the values' span plus 10% on each side. Outside a run, autorange rules.
+        """
+        if not self._live:
+            return
+        finite = [values[np.isfinite(values)] for values in series if len(values)]
+        finite = [values for values in finite if values.size]
+        if not finite:
+            return
+        low = min(float(values.min()) for values in finite)
+        high = max(float(values.max()) for values in finite)
+        box = plot.getPlotItem().getViewBox()
+        shown_low, shown_high = box.viewRange()[1]
+        if shown_low <= low and high <= shown_high and (high - low) >= 0.25 * (shown_high - shown_low):
+            return
+        margin = 0.1 * (high - low) or 0.1 * abs(high) or 0.5
+        box.setYRange(low - margin, high + margin, padding=0)
 
     def clear_markers(self) -> None:
         for plot, marker in self.markers:
@@ -390,6 +452,7 @@ class TrainingPanel(QWidget):
     def restore_history(self, history: dict[str, list[float]], result: dict[str, Any] | None = None) -> None:
         """Show a saved run's curves (and results) without training (sessions)."""
         self._reset_run_display("")
+        self.curves.end_run()
         self._history = {k: list(v) for k, v in history.items()}
         n = max((len(v) for v in history.values()), default=0)
         self._epoch_x = [float(i + 1) for i in range(n)]
@@ -414,8 +477,6 @@ class TrainingPanel(QWidget):
 
     def build_job(self) -> Any:
         """The :class:`TrainingJob` for the current data, spec and settings."""
-        from core.training.job import TrainingJob
-
         if self._model_dir is None:
             self._model_dir = tempfile.mkdtemp(prefix="shape-explorer-models-")
         save_path = str(Path(self._model_dir) / f"run-{self.controller.current_run + 1}-{int(time.time())}.keras")
@@ -448,7 +509,10 @@ class TrainingPanel(QWidget):
         if run_id is None:
             return None
         self._run_job = job
-        self._reset_run_display("Training…")
+        self._pending_result = None  # a previous run's last drawing steps are dropped
+        metric_name = live_metric_name(self._spec)
+        self._reset_run_display("Training…", metric_name)
+        self.curves.begin_run(config.epochs, metric_name)
         self._progress = (0, 0, 0, config.epochs, 0.0)
         self.progress.setFormat("Waiting for TensorFlow…" if self.controller.child_state != tc.CHILD_READY else "Preparing the data…")
         self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size}, learning rate {config.learning_rate:g}.")
@@ -593,11 +657,6 @@ class TrainingPanel(QWidget):
         if history and len(next(iter(history.values()), [])) >= len(self._epoch_x):
             self._history = {k: [float(v) for v in values] for k, values in history.items()}
             self._epoch_x = [float(i + 1) for i in range(max(len(v) for v in history.values()))]
-            self._choose_metric()
-        self._redraw()
-        best = result.get("best_epoch")
-        if best:
-            self.curves.mark_best_epoch(int(best))
         reason = result.get("stop_reason") or "completed"
         message = str(result.get("message") or "Training finished.")
         self.status.setText(message)
@@ -612,10 +671,26 @@ class TrainingPanel(QWidget):
         else:
             self.progress.setFormat(f"{reason.replace('_', ' ').capitalize()} after {epochs_done} of {planned} epochs")
         self._update_buttons()
-        # The results view (a confusion matrix of up to 400 labelled cells) is drawn on the next
-        # turn of the event loop, so the curves' last frame and it do not share one long stall.
+        # The final curves (all ranges refitted, the best epoch marked) and the results view (a
+        # confusion matrix of up to 400 cells) drawn together with the text above stalled the
+        # window for ~100 ms. So each is drawn in a later step with its own repaint, and the event
+        # loop runs in between.
         self._pending_result = dict(result)
-        QTimer.singleShot(0, self._show_pending_result)
+        QTimer.singleShot(FINISH_STEP_MS, self, self._show_final_curves)
+
+    @Slot()
+    def _show_final_curves(self) -> None:
+        result = self._pending_result
+        if result is None or self._closing:
+            return
+        if result.get("history"):
+            self._choose_metric()
+        self.curves.end_run()
+        self._redraw()
+        best = result.get("best_epoch")
+        if best:
+            self.curves.mark_best_epoch(int(best))
+        QTimer.singleShot(FINISH_STEP_MS, self, self._show_pending_result)
 
     @Slot()
     def _show_pending_result(self) -> None:
@@ -631,6 +706,7 @@ class TrainingPanel(QWidget):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self.curves.end_run()
         self._redraw()
         self.status.setText(message)
         self.progress.setFormat("Failed")
@@ -663,15 +739,20 @@ class TrainingPanel(QWidget):
         epochs = everything or self._dirty_epochs
         self._dirty_batches = self._dirty_epochs = False
         c = self.curves
+        x = np.asarray(self._epoch_x, dtype=np.float64)
+        losses = (self._series("loss", x.size), self._series("val_loss", x.size))
         if batches:
             c.batch_loss.setData(self._batch_loss.x, self._batch_loss.y)
         if epochs:
-            x = np.asarray(self._epoch_x, dtype=np.float64)
-            c.loss.setData(x, self._series("loss", x.size))
-            c.val_loss.setData(x, self._series("val_loss", x.size))
+            c.loss.setData(x, losses[0])
+            c.val_loss.setData(x, losses[1])
             if c.metric_name:
-                c.metric.setData(x, self._series(c.metric_name, x.size))
-                c.val_metric.setData(x, self._series(f"val_{c.metric_name}", x.size))
+                metrics = (self._series(c.metric_name, x.size), self._series(f"val_{c.metric_name}", x.size))
+                c.metric.setData(x, metrics[0])
+                c.val_metric.setData(x, metrics[1])
+                c.follow_y(c.metric_plot, *metrics)
+        if batches or epochs:
+            c.follow_y(c.loss_plot, self._batch_loss.y, *losses)
         self._update_progress()
 
     @Slot()
@@ -701,14 +782,14 @@ class TrainingPanel(QWidget):
         batch_text = f" · batch {batch}/{total}" if total else ""
         self.progress.setFormat(f"Epoch {epoch}/{epochs}{batch_text} · ETA {format_eta(eta)}")
 
-    def _reset_run_display(self, results_message: str) -> None:
+    def _reset_run_display(self, results_message: str, metric_name: str | None = None) -> None:
         self._history = {}
         self._epoch_x = []
         self._batch_loss.clear()
         self._info = {}
         self._last_result = None
         self.curves.clear()
-        self.curves.set_metric_name(None)
+        self.curves.set_metric_name(metric_name)
         self.progress.setValue(0)
         self.progress.setFormat("Not started")
         if results_message:

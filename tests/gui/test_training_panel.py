@@ -122,6 +122,68 @@ def test_a_regression_run_shows_prediction_vs_truth(qtbot, warnings_shown):
         panel.shutdown()
 
 
+def test_live_axes_span_the_planned_epochs_and_move_only_when_the_data_leaves_them(qtbot, warnings_shown):
+    """During a run the axes stay put (autoranging every frame re-laid out the plots and stalled
+    the window); the metric plot is there from the start; after the run autorange is back."""
+    panel = make_panel(qtbot, lambda job: scripted_run(epochs=6, batches=40), per_poll=1)
+    try:
+        give_data(panel)
+        panel.set_config(panel.config().with_changes(epochs=6))
+        ranges = []
+        panel.curves.loss_plot.getPlotItem().getViewBox().sigRangeChanged.connect(lambda box, r, *_: ranges.append(r))
+        with qtbot.waitSignal(panel.runFinished, timeout=WAIT_MS):
+            panel.start_training()
+            assert panel.curves.metric_name == "accuracy" and panel.curves.metric_plot.isVisibleTo(panel)
+            qtbot.waitUntil(lambda: panel.curves.batch_loss.xData is not None and len(panel.curves.batch_loss.xData) > 0, timeout=WAIT_MS)
+            box = panel.curves.loss_plot.getPlotItem().getViewBox()
+            x_low, x_high = box.viewRange()[0]
+            assert x_low <= 0 and 6 <= x_high < 6.5  # the whole planned run, before it happens
+            assert box.autoRangeEnabled() == [False, False]
+            y_low, y_high = box.viewRange()[1]
+            assert y_low <= panel.curves.batch_loss.yData.min() and panel.curves.batch_loss.yData.max() <= y_high
+        box = panel.curves.loss_plot.getPlotItem().getViewBox()
+        assert all(enabled for enabled in box.autoRangeEnabled())
+        assert len(ranges) < 15  # 240 batches and 6 epochs drawn, the range moved a handful of times
+    finally:
+        panel.shutdown()
+
+
+def test_follow_y_moves_only_when_values_leave_the_range_or_shrink_inside_it(panel):
+    curves = panel.curves
+    curves.begin_run(10, None)
+    box = curves.loss_plot.getPlotItem().getViewBox()
+    curves.follow_y(curves.loss_plot, np.array([1.0, 2.0]))
+    first = box.viewRange()[1]
+    assert first[0] == pytest.approx(0.9) and first[1] == pytest.approx(2.1)
+    curves.follow_y(curves.loss_plot, np.array([1.2, 1.9, np.nan]))
+    assert box.viewRange()[1] == first  # inside: unchanged
+    curves.follow_y(curves.loss_plot, np.array([0.5, 2.0]))
+    assert box.viewRange()[1][0] == pytest.approx(0.35)  # left it: refitted
+    curves.follow_y(curves.loss_plot, np.array([1.0, 1.1]))
+    assert box.viewRange()[1][1] == pytest.approx(1.11)  # a quarter of the range or less: refitted
+    curves.end_run()
+    before = box.viewRange()[1]
+    curves.follow_y(curves.loss_plot, np.array([100.0]))
+    assert box.viewRange()[1] == before  # outside a run, autorange is in charge
+
+
+def test_confusion_matrix_cells_show_their_counts(qtbot):
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    from gui.results_view import ResultsView
+
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.show_result({"confusion_matrix": [[4, 1], [2, 3]], "class_names": ["neg", "pos"], "stop_reason": "completed"})
+    labels = [item for item in view.plot.getPlotItem().items if isinstance(item, QGraphicsSimpleTextItem)]
+    assert sorted((item.pos().y(), item.pos().x(), item.text()) for item in labels) == [
+        (0.5, 0.5, "4"), (0.5, 1.5, "1"), (1.5, 0.5, "2"), (1.5, 1.5, "3")
+    ]
+    assert view.kind == "confusion" and view.plot_pages.currentWidget() is view.plot
+    view.clear()
+    assert view.kind is None and view.plot_pages.currentWidget() is not view.plot
+
+
 def test_redraws_are_throttled(qtbot, panel, monkeypatch):
     give_data(panel)
     panel.controller._state = tc.RUNNING  # as if a run had begun
