@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -44,7 +45,11 @@ def training_throughput(quick: bool) -> dict:
     from core.training.data import prepare_fit_data
     from core.training.reporter import RecordingReporter
 
-    n, epochs, repeat = (800, 2, 2) if quick else (3000, 6, 5)  # short runs vary ±20% here: longer, best of 5
+    # One fit of the same model on the same data varies by ±20% or more on this 2-core machine
+    # (measured: 3.0-5.0 s for the same 3-epoch fit, without our code), far more than the 5% the
+    # goal resolves. Best-of-k converges on the undisturbed time as k grows, so many short
+    # alternating fits beat a few long ones: 12 of each side.
+    n, epochs, repeat = (800, 2, 2) if quick else (3000, 3, 12)
     data, spec = _throughput_data(n)
     config = TrainingConfig(epochs=epochs, batch_size=32, early_stopping=True, patience=50)
     _, keras = runner.import_tensorflow()
@@ -81,6 +86,7 @@ def training_throughput(quick: bool) -> dict:
     t_ours, t_plain = min(ours_times), min(plain_times)
     samples = prepared.n_train * epochs
     ratio = (samples / t_ours) / (samples / t_plain)
+    median_ratio = statistics.median(plain_times) / statistics.median(ours_times)
     return {
         "name": "training_throughput",
         "ours_s": t_ours,
@@ -89,7 +95,8 @@ def training_throughput(quick: bool) -> dict:
         "goal": "ours samples/s ≥ 0.95 × plain model.fit samples/s (ratio = ours/plain throughput)",
         "passed": ratio >= 0.95,
         "notes": f"{prepared.n_train} train samples × {epochs} epochs, LSTM(32) on (30, 8); "
-        f"ours {samples / t_ours:.0f} samples/s vs plain {samples / t_plain:.0f} (fit calls); best of {repeat}; "
+        f"ours {samples / t_ours:.0f} samples/s vs plain {samples / t_plain:.0f} (fit calls); best of {repeat} "
+        f"alternating (medians: {median_ratio:.2f}×); "
         f"run() end to end incl. set-up {min(end_to_end):.2f}s"
         + (" (quick)" if quick else ""),
     }
