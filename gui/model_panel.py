@@ -298,12 +298,19 @@ class ModelBuilderPanel(QWidget):
         self.sequence_classes.setRange(0, 100_000)
         self.sequence_classes.setSpecialValueText("numbers (no classes)")
         self.sequence_classes.setToolTip("Sequence output: classes per step (softmax), or numbers when 0.")
+        self.scale_targets = QCheckBox("learn in standardised units")
+        self.scale_targets.setToolTip(
+            "Regression: the output layer works on targets scaled to mean 0 and std 1 (from the training split), "
+            "and a Rescaling layer turns its output back into your units, so losses, metrics and predictions read "
+            "in your units. Off: the model must reach large target values from scratch, which can take very long."
+        )
         head_box = QGroupBox("Head")
         self.head_form = QFormLayout(head_box)
         self.head_form.addRow("Task", self.task)
         self.head_form.addRow("Outputs", self.n_outputs)
         self.head_form.addRow("Hidden units", self.hidden_units)
         self.head_form.addRow("Classes per step", self.sequence_classes)
+        self.head_form.addRow("Targets", self.scale_targets)
 
         self.reset_button = QPushButton("Reset to defaults from data")
         self.reset_button.setToolTip("A one-layer LSTM(32) with the input and head this data needs.")
@@ -375,6 +382,7 @@ class ModelBuilderPanel(QWidget):
             self.n_outputs.valueChanged,
             self.hidden_units.valueChanged,
             self.sequence_classes.valueChanged,
+            self.scale_targets.toggled,
         ):
             signal.connect(self._on_edited)
         self.add_layer_button.clicked.connect(self.add_layer)
@@ -472,6 +480,7 @@ class ModelBuilderPanel(QWidget):
         widgets = (
             self.input_kind, self.timesteps, self.features, self.mask_value, self.vocab_size,
             self.embedding_dim, self.mask_zero, self.task, self.n_outputs, self.hidden_units, self.sequence_classes,
+            self.scale_targets,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -489,6 +498,7 @@ class ModelBuilderPanel(QWidget):
             self.n_outputs.setValue(int(head.n_outputs))
             self.hidden_units.setValue(int(head.hidden_units))
             self.sequence_classes.setValue(int(head.sequence_classes or 0))
+            self.scale_targets.setChecked(bool(head.scale_targets))
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
@@ -544,6 +554,7 @@ class ModelBuilderPanel(QWidget):
             n_outputs=n_outputs,
             hidden_units=int(self.hidden_units.value()),
             sequence_classes=sequence_classes if task == "sequence" else None,
+            scale_targets=self.scale_targets.isChecked(),
         )
         return ModelSpec(input=inp, layers=tuple(editor.layer() for editor in self._layer_editors), head=head)
 
@@ -623,6 +634,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
         self.head_form.setRowVisible(self.n_outputs, task in ("multiclass", "regression") or (task == "sequence" and not self.sequence_classes.value()))
         self.head_form.setRowVisible(self.sequence_classes, task == "sequence")
+        self.head_form.setRowVisible(self.scale_targets, task == "regression")
         self.add_layer_button.setEnabled(len(self._layer_editors) < MAX_LAYERS)
 
     def _update_table(self, spec: ModelSpec) -> None:

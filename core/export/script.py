@@ -19,7 +19,7 @@ from typing import Any
 
 from core.errors import ShapeExplorerError
 from core.model.build import loss_and_metrics
-from core.model.shapes import output_activation, output_units, recurrent_layer_name
+from core.model.shapes import TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.shaping.windows import default_window
@@ -401,6 +401,16 @@ def _model_section(spec: ModelSpec) -> str:
     activation = output_activation(spec)
     act = "None" if activation == "linear" else repr(activation)
     lines.append(f'outputs = keras.layers.Dense({output_units(spec)}, activation={act}, name="output")(x)')
+    if spec.head.rescales_targets:
+        lines += [
+            "# The Dense above works in standardised units; this turns its output into target units with",
+            "# the TRAINING targets' mean and std, so the optimiser sees well-scaled targets while the loss,",
+            "# metrics and predictions stay in the targets' own units.",
+            'target_columns = y[train].astype("float64").reshape(len(train), -1)',
+            "target_mean, target_std = target_columns.mean(axis=0), target_columns.std(axis=0)",
+            "target_std[~(target_std > 1e-12)] = 1.0",
+            f'outputs = keras.layers.Rescaling(scale=target_std.tolist(), offset=target_mean.tolist(), name="{TARGET_UNITS_LAYER}")(outputs)',
+        ]
     lines.append('model = keras.Model(inputs, outputs, name="shape_explorer_model")')
     return "\n".join(lines) + "\n"
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ModelSpecError
-from core.model.shapes import output_activation, output_units, recurrent_layer_name
+from core.model.shapes import TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
+from core.shaping.standardize import TargetScaling
 
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD", "nadam": "Nadam"}
 
 
-def build_model(spec: ModelSpec) -> Any:
+def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None) -> Any:
     """Build the functional ``keras.Model`` the spec describes (not compiled).
 
+    A regression head with ``scale_targets`` ends in a ``Rescaling`` to target units with
+    ``target_scaling``'s mean and std (identity when it is not given, e.g. to count parameters).
     Raises :class:`ModelSpecError` for a spec that fails validation or that Keras rejects.
     """
     spec.validate()
@@ -65,6 +68,15 @@ def build_model(spec: ModelSpec) -> Any:
         outputs = keras.layers.Dense(
             output_units(spec), activation=None if activation == "linear" else activation, name="output"
         )(x)
+        if spec.head.rescales_targets:
+            units = output_units(spec)
+            scaling = target_scaling or TargetScaling((0.0,) * units, (1.0,) * units)
+            if len(scaling.mean) != units:
+                raise ModelSpecError(
+                    f"The model has {units} output{'s' if units != 1 else ''} but the data has {len(scaling.mean)} "
+                    f"target{'s' if len(scaling.mean) != 1 else ''}; set the head's outputs to {len(scaling.mean)}."
+                )
+            outputs = keras.layers.Rescaling(scale=list(scaling.std), offset=list(scaling.mean), name=TARGET_UNITS_LAYER)(outputs)
     except (ValueError, TypeError) as exc:
         raise ModelSpecError(f"Keras could not build this model: {exc}") from exc
     return keras.Model(inputs, outputs, name="shape_explorer_model")

@@ -87,6 +87,9 @@ def output_activation(spec: ModelSpec) -> str:
     return "linear"
 
 
+TARGET_UNITS_LAYER = "target_units"  # the Rescaling after a regression output (HeadSpec.scale_targets)
+
+
 def layer_table(spec: ModelSpec) -> list[LayerRow]:
     """The rows of ``model.summary()`` for ``build_model(spec)``: input, preprocessing, recurrent layers, head."""
     inp = spec.input
@@ -139,6 +142,8 @@ def layer_table(spec: ModelSpec) -> list[LayerRow]:
     out = output_units(spec)
     shape = (None, t, out) if per_step else (None, out)
     rows.append(LayerRow("output", "Dense", shape, dense_params(features, out), _output_note(spec, out)))
+    if spec.head.rescales_targets:
+        rows.append(LayerRow(TARGET_UNITS_LAYER, "Rescaling", shape, 0, "back to target units: × std + mean of the training targets"))
     return rows
 
 

@@ -64,12 +64,21 @@ class HeadSpec:
     ``regression`` (also forecasting): ``Dense(n_outputs)``; ``sequence``: every recurrent
     layer returns sequences and a ``Dense`` is applied at each step (softmax when
     ``n_classes`` is set, linear otherwise). ``hidden_units > 0`` adds a ReLU ``Dense`` first.
+    ``scale_targets`` (regression): the ``Dense`` works in standardised units and a final
+    ``Rescaling`` turns its output into target units with the training targets' mean and
+    standard deviation (:class:`core.shaping.standardize.TargetScaling`, fitted at train time).
     """
 
     task: Task = "binary"
     n_outputs: int = 1
     hidden_units: int = 0
     sequence_classes: int | None = None  # task="sequence" with class labels per step
+    scale_targets: bool = True
+
+    @property
+    def rescales_targets(self) -> bool:
+        """True when the model ends in the ``Rescaling`` to target units."""
+        return self.task == "regression" and bool(self.scale_targets)
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,31 @@ def _check_data(x: np.ndarray) -> None:
         raise ShapingError("Standardisation needs data with a feature axis, e.g. (samples, timesteps, features).")
     if x.dtype.kind not in "fiub":
         raise ShapingError(f"Standardisation needs numeric features, not {x.dtype} data.")
+
+
+@dataclass(frozen=True)
+class TargetScaling:
+    """Mean and standard deviation of each regression target, from the training split.
+
+    The model's output layer then works in standardised units and a final ``Rescaling`` layer
+    (``× std + mean``) turns its output back into the targets' units: the optimiser sees
+    well-scaled targets (raw accelerometer or GDP values would take thousands of epochs to
+    reach from a fresh ``Dense``), while losses, metrics and predictions stay in the units
+    people know. Both are plain lists of floats, one per output, so they serialise with the model.
+    """
+
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+
+    @classmethod
+    def fit(cls, y: np.ndarray) -> "TargetScaling":
+        """Per-column statistics of ``y`` (samples first; any further axes are outputs)."""
+        y = np.asarray(y, dtype=np.float64)
+        columns = y.reshape(y.shape[0], -1) if y.ndim > 1 else y.reshape(-1, 1)
+        finite = np.isfinite(columns)
+        if columns.shape[0] == 0 or not finite.all():
+            raise ShapingError("The regression targets hold missing or infinite values; fill or drop them before training.")
+        mean = columns.mean(axis=0)
+        std = columns.std(axis=0)
+        std[~(std > CONSTANT_STD)] = 1.0
+        return cls(tuple(float(v) for v in mean), tuple(float(v) for v in std))

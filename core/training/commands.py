@@ -62,6 +62,11 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--dropout", type=_fraction, help="input dropout of every recurrent layer (0 to <1)")
     model.add_argument("--embedding-dim", type=whole_number(1), help="token data: embedding size")
     model.add_argument("--head-hidden", type=whole_number(0), help="units of a ReLU layer before the output (0: none)")
+    model.add_argument(
+        "--no-target-scaling",
+        action="store_true",
+        help="regression: fit raw targets (default: the output works in standardised units, rescaled to target units)",
+    )
 
 
 def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
@@ -139,6 +144,8 @@ def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
         spec = replace(spec, input=replace(spec.input, embedding_dim=int(args.embedding_dim)))
     if getattr(args, "head_hidden", None) is not None:
         spec = replace(spec, head=replace(spec.head, hidden_units=int(args.head_hidden)))
+    if getattr(args, "no_target_scaling", False):
+        spec = replace(spec, head=replace(spec.head, scale_targets=False))
     return spec.validate()
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from core.budget import default_budget_bytes, format_bytes
 from core.errors import TrainingError
 from core.options import PaddingOptions, WindowOptions
-from core.shaping.standardize import Standardizer
+from core.shaping.standardize import Standardizer, TargetScaling
 
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 
@@ -155,6 +155,7 @@ class FitData:
     streaming: bool
     scaling: Standardizer | None
     val_indices: np.ndarray | None = None  # into the training data, when the split made validation
+    target_scaling: TargetScaling | None = None  # regression targets' training statistics (the model's last layer)
 
 
 def copy_bytes(shaped: Any) -> int:
@@ -195,6 +196,9 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
         scaling = Standardizer(mask_value=mask_value).fit(
             shaped.x, getattr(shaped, "mask", None), rows=train_idx, chunk_bytes=max(1 << 16, budget // 16)
         )
+    target_scaling = None
+    if spec is not None and spec.head.rescales_targets and y_all is not None and train_idx.size:
+        target_scaling = TargetScaling.fit(y_all[train_idx])
     batch = int(config.batch_size)
     steps = max(1, math.ceil(train_idx.size / batch))
     if streaming:
@@ -208,7 +212,8 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
             n_val = int(val_idx.size)
         else:
             val_ds, n_val = None, 0
-        return FitData(train_ds, None, val_ds, None, int(train_idx.size), n_val, steps, True, scaling, val_idx if validation is None else None)
+        return FitData(train_ds, None, val_ds, None, int(train_idx.size), n_val, steps, True, scaling,
+                       val_idx if validation is None else None, target_scaling)
 
     x_train = _inputs(shaped.x, train_idx, getattr(shaped, "mask", None), scaling, tokens)
     y_train = y_all[train_idx]
@@ -223,7 +228,7 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     else:
         x_val = y_val = val_indices = None
     n_val = 0 if x_val is None else int(x_val.shape[0])
-    return FitData(x_train, y_train, x_val, y_val, int(train_idx.size), n_val, steps, False, scaling, val_indices)
+    return FitData(x_train, y_train, x_val, y_val, int(train_idx.size), n_val, steps, False, scaling, val_indices, target_scaling)
 
 
 def prepare_inputs(shaped: Any, scaling: Standardizer | None) -> np.ndarray:

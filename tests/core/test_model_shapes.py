@@ -46,6 +46,7 @@ def random_spec(rng: random.Random) -> ModelSpec:
         n_outputs=1 if task == "binary" else n_outputs,
         hidden_units=rng.choice([0, 0, 4]),
         sequence_classes=rng.choice([None, 3]) if task == "sequence" else None,
+        scale_targets=rng.random() < 0.7,
     )
     return ModelSpec(input=inp, layers=layers, head=head).validate()
 

@@ -168,6 +168,20 @@ def test_head_and_input_rows_follow_the_choices(panel):
     assert table_rows(panel)[1][1] == "Embedding"
 
 
+def test_regression_targets_are_rescaled_to_their_units_unless_switched_off(panel):
+    form = panel.head_form
+    panel.task.setCurrentIndex(panel.task.findData("binary"))
+    assert not form.isRowVisible(panel.scale_targets)
+    panel.task.setCurrentIndex(panel.task.findData("regression"))
+    assert form.isRowVisible(panel.scale_targets) and panel.scale_targets.isChecked()
+    assert [row[:2] for row in table_rows(panel)[-2:]] == [["output", "Dense"], ["target_units", "Rescaling"]]
+    assert "target units" in table_rows(panel)[-1][4]
+    panel.scale_targets.setChecked(False)
+    assert panel.spec().head.scale_targets is False and table_rows(panel)[-1][0] == "output"
+    panel.set_spec(panel.spec())
+    assert not panel.scale_targets.isChecked()  # round trip
+
+
 def test_set_spec_round_trips_and_does_not_loop(panel, qtbot):
     spec = ModelSpec(
         input=InputSpec(kind="dense", timesteps=None, features=6),
