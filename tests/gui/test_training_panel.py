@@ -167,6 +167,13 @@ def test_follow_y_moves_only_when_values_leave_the_range_or_shrink_inside_it(pan
     assert box.viewRange()[1] == before  # outside a run, autorange is in charge
 
 
+def test_metric_plots_are_titled_in_words(panel):
+    panel.curves.set_metric_name("mae")
+    assert panel.curves.metric_plot.getPlotItem().titleLabel.text == "Mean absolute error (mae)"
+    panel.curves.set_metric_name("accuracy")
+    assert panel.curves.metric_plot.getPlotItem().titleLabel.text == "Accuracy"
+
+
 def test_confusion_matrix_cells_show_their_counts(qtbot):
     from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
