@@ -50,10 +50,9 @@ def render_script(
         from core.loaders import load
 
         dataset = load(path, load_options)
-    if spec.head.task == "sequence":
-        raise ExportError("Exporting a script for per-timestep labels is not supported yet; the model itself can be saved as .keras.")
     labels = dataset.labels
     series = dataset.kind == "series"  # its targets come from the windows, not from labels
+    per_step = labels is not None and labels.kind == "sequence"
     if labels is None and not series:
         raise ExportError(f"{Path(path).name} has no labels or targets, so there is nothing to train in a script.")
     options = dict(dataset.source.options)
@@ -62,9 +61,9 @@ def render_script(
         window = default_window(dataset.total_steps)
     parts = [
         _header(path, fmt, spec, config),
-        _reader(fmt, options, dataset, series),
+        _reader(fmt, options, dataset, series, per_step),
         _labels_section(labels, series),
-        _shaping_section(dataset, padding, window, series, spec),
+        _shaping_section(dataset, padding, window, series, spec, labels),
         _split_section(labels, series, config),
         _standardise_section(config, dataset, series),
         _model_section(spec),
@@ -103,9 +102,11 @@ def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str
         '''
 
 
-def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
+def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool) -> str:
+    if per_step and fmt not in ("csv-long", "npz", "json", "jsonl"):
+        raise ExportError(f"Exporting a script for per-timestep labels in {fmt} files is not supported yet; the model itself can be saved as .keras.")
     if fmt.startswith("csv"):
-        return _csv_reader(fmt, options, series)
+        return _csv_reader(fmt, options, series, per_step)
     if fmt in ("npy", "npz"):
         return _numpy_reader(fmt, options, dataset, series)
     if fmt == "text":
@@ -117,7 +118,7 @@ def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> st
     raise ExportError(f"Exporting a script for {fmt} files is not supported yet.")
 
 
-def _csv_reader(fmt: str, options: dict[str, Any], series: bool) -> str:
+def _csv_reader(fmt: str, options: dict[str, Any], series: bool, per_step: bool = False) -> str:
     sep = options.get("delimiter") or ","
     sep_arg = r'r"\s+"' if sep == " " else repr(sep)
     header = "0" if options.get("header", True) is not False else "None"
@@ -135,7 +136,7 @@ ids = frame[{id_col!r}].to_numpy()
 starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
 values = frame[FEATURES].to_numpy(dtype="float32")
 sequences = np.split(values, starts[1:])  # list of (length, features) arrays
-raw_labels = {f"frame[{label!r}].to_numpy()[starts]" if label else "None"}
+raw_labels = {_long_labels(label, per_step)}
 '''
     if fmt == "csv-wide":
         return read + f'''
@@ -149,6 +150,14 @@ raw_labels = {f"frame[{label!r}].to_numpy()" if label else "None"}
 # Single series: rows are time, columns are features.
 series = frame[FEATURES].to_numpy(dtype="float32")
 '''
+
+
+def _long_labels(label: str | None, per_step: bool) -> str:
+    if not label:
+        return "None"
+    if per_step:  # the label changes within sequences: one per row, split like the values
+        return f"np.split(frame[{label!r}].to_numpy(), starts[1:])  # one label per step"
+    return f"frame[{label!r}].to_numpy()[starts]  # one label per sequence"
 
 
 def _numpy_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
@@ -251,6 +260,8 @@ raw_labels = None if raw_labels is None else np.array(raw_labels, dtype=object)
 def _labels_section(labels: Any, series: bool) -> str:
     if series:
         return ""
+    if labels.kind == "sequence":
+        return _step_labels_section(labels)
     if labels.classes is not None:
         return f'''
 # Labels → class indices, in the order Shape Explorer used.
@@ -272,7 +283,30 @@ y = np.asarray(raw_labels, dtype="float32").reshape(len(raw_labels), -1)  # regr
 '''
 
 
-def _shaping_section(dataset: Any, padding: PaddingOptions, window: WindowOptions | None, series: bool, spec: ModelSpec) -> str:
+def _step_labels_section(labels: Any) -> str:
+    if labels.classes is None:
+        return '''
+# One number (or row of numbers) per time step, one array per sequence.
+label_sequences = [np.asarray(steps, dtype="float32") for steps in raw_labels]
+'''
+    return f'''
+# One label per time step → class indices, in the order Shape Explorer used; one array per sequence.
+CLASSES = {list(labels.classes)!r}
+
+
+def label_name(value):
+    """A label as text, with whole numbers written without a decimal point."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class_index = {{name: i for i, name in enumerate(CLASSES)}}
+label_sequences = [np.array([class_index[label_name(v)] for v in steps], dtype="int64") for steps in raw_labels]
+'''
+
+
+def _shaping_section(dataset: Any, padding: PaddingOptions, window: WindowOptions | None, series: bool, spec: ModelSpec, labels: Any = None) -> str:
     if series:
         assert window is not None
         names = list(dataset.feature_names)
@@ -298,6 +332,16 @@ print("x:", x.shape, "y:", y.shape)
     maxlen = padding.maxlen
     value = float(padding.value)
     value_text = repr(int(value)) if tokens else repr(value)
+    pad_labels = ""
+    if labels is not None and labels.kind == "sequence":
+        label_dtype = "int64" if labels.classes is not None else "float32"
+        pad_labels = (
+            "# Per-step labels are padded and truncated exactly like x, so step t of y belongs to step t of x;\n"
+            "# the padded steps are masked, so they do not count in the loss.\n"
+            f"y = keras.utils.pad_sequences(label_sequences, maxlen=MAXLEN, dtype={label_dtype!r}, padding=PADDING, truncating=TRUNCATING, value=0)\n"
+        )
+        if labels.classes is None:
+            pad_labels += "if y.ndim == 2:\n    y = y[:, :, None]  # one number per step: (samples, steps, 1), like the model's output\n"
     return f'''
 # Pad (and truncate) every sequence to MAXLEN steps. dtype must be given: pad_sequences
 # defaults to int32, which would silently truncate float features.
@@ -305,7 +349,7 @@ lengths = np.array([len(s) for s in sequences])
 MAXLEN = {maxlen if maxlen is not None else "int(lengths.max())"}
 PADDING, TRUNCATING, PAD_VALUE = {padding.padding!r}, {padding.truncating!r}, {value_text}
 x = keras.utils.pad_sequences(sequences, maxlen=MAXLEN, dtype={dtype!r}, padding=PADDING, truncating=TRUNCATING, value=PAD_VALUE)
-kept = np.minimum(lengths, MAXLEN)
+{pad_labels}kept = np.minimum(lengths, MAXLEN)
 steps = np.arange(MAXLEN)
 real = steps < kept[:, None] if PADDING == "post" else steps >= MAXLEN - kept[:, None]  # True = real step
 print("x:", x.shape, "y:", y.shape)
@@ -313,7 +357,7 @@ print("x:", x.shape, "y:", y.shape)
 
 
 def _split_section(labels: Any, series: bool, config: TrainingConfig) -> str:
-    stratify = "y" if (not series and labels.classes is not None) else "None"
+    stratify = "y" if (not series and labels.classes is not None and labels.kind != "sequence") else "None"
     return f'''
 def split_indices(n, fraction, seed, labels=None, in_order=False):
     """Seeded (train, validation) indices; each class split alike when every class has 2+ samples."""

@@ -253,6 +253,8 @@ def _training_targets(shaped: Any) -> np.ndarray:
         return y.astype(np.float32)
     if shaped.task == "multiclass" or (shaped.task == "sequence" and getattr(shaped, "n_classes", None)):
         return y.astype(np.int32)
+    if shaped.task == "sequence" and y.ndim == 2:
+        return y.astype(np.float32)[:, :, None]  # one number per step: (N, T, 1), like the model's output
     return y.astype(np.float32)
 
 

@@ -89,6 +89,55 @@ def test_exported_script_runs_and_matches_param_count(kind, tmp_path):
     assert "FINAL val_" in out
 
 
+def _per_step_label_file(kind, tmp_path):
+    """A file whose labels change within sequences: one label per time step."""
+    rng = np.random.default_rng(2)
+    if kind == "csv-long":
+        rows = ["id,t,a,b,phase"]
+        for i in range(24):
+            for t in range(3 + i % 4):
+                value = rng.normal()
+                rows.append(f"s{i},{t},{value:.4f},{rng.normal():.4f},{'rise' if value > 0 else 'fall'}")
+        path = tmp_path / "steps.csv"
+        path.write_text("\n".join(rows) + "\n")
+        return path, LoadOptions(layout="long", id_col="id", time_col="t", label_col="phase")
+    if kind == "jsonl":
+        path = tmp_path / "steps.jsonl"
+        lines = []
+        for i in range(24):
+            steps = rng.normal(size=(3 + i % 4, 2)).round(3)
+            lines.append(f'{{"x": {steps.tolist()}, "label": {[float(v) for v in (steps[:, 0] * 2).round(3)]}}}')
+        path.write_text("\n".join(lines) + "\n")
+        return path, LoadOptions()
+    x = rng.normal(size=(24, 5, 2)).astype(np.float32)
+    path = tmp_path / "steps.npz"
+    np.savez(path, X=x, y=(x[:, :, 0] > 0).astype(np.int64))
+    return path, LoadOptions()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["csv-long", "jsonl", "npz"])
+def test_per_step_labels_export_a_script_that_shapes_them_like_the_app(kind, tmp_path):
+    path, options = _per_step_label_file(kind, tmp_path)
+    text, spec = export(path, options)
+    assert spec.head.task == "sequence"
+    shaped = shape_dataset(load(path, options), PaddingOptions(), None)
+    saved = tmp_path / "script_y.npy"
+    out = run_script(text + f"\nnp.save({str(saved)!r}, y)\n", tmp_path)
+    assert int(re.search(r"^TOTAL_PARAMS=(\d+)$", out, re.M).group(1)) == total_params(spec)
+    assert "FINAL val_" in out
+    script_y = np.load(saved)
+    assert script_y.shape[:2] == shaped.y.shape[:2]
+    assert np.allclose(script_y.reshape(shaped.y.shape), shaped.y)  # same classes, same padding
+
+
+def test_per_step_labels_in_formats_without_a_script_reader_say_so(tmp_path):
+    from core.export.script import ExportError, _reader
+
+    with pytest.raises(ExportError, match="per-timestep labels in ts files"):
+        _reader("ts", {}, None, False, True)
+
+
 def _script_functions(section: str, **names):
     """Run a rendered script section's code with ``names`` (and numpy as ``np``) defined."""
     scope = {"np": np, **names}

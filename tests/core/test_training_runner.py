@@ -151,3 +151,13 @@ def test_validation_report_and_evaluate():
 def test_confusion_matrix_counts():
     matrix = runner.confusion_matrix(np.array([0, 1, 2, 2]), np.array([0, 2, 2, 1]), 3)
     assert matrix.tolist() == [[1, 0, 0], [0, 0, 1], [0, 1, 1]]
+
+
+def test_one_number_per_step_trains_against_the_per_step_output():
+    """Per-step numeric labels arrive as (N, T); the sequence head outputs (N, T, 1)."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(24, 5, 2)).astype(np.float32)
+    data = ArrayData(x, (x[:, :, 0] * 2.0).astype(np.float32), "sequence")
+    result = runner.run(tiny_spec(t=5, task="sequence"), data, TrainingConfig(epochs=2, early_stopping=False), RecordingReporter())
+    assert result.epochs_run == 2 and all(np.isfinite(result.history["loss"]))
+    assert runner.predict(result, x[:3]).shape == (3, 5, 1)
