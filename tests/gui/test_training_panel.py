@@ -169,7 +169,7 @@ def test_follow_y_moves_only_when_values_leave_the_range_or_shrink_inside_it(pan
 
 def test_metric_plots_are_titled_in_words(panel):
     panel.curves.set_metric_name("mae")
-    assert panel.curves.metric_plot.getPlotItem().titleLabel.text == "Mean absolute error (mae)"
+    assert panel.curves.metric_plot.getPlotItem().titleLabel.text == "Mean absolute error"
     panel.curves.set_metric_name("accuracy")
     assert panel.curves.metric_plot.getPlotItem().titleLabel.text == "Accuracy"
 
