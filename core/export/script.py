@@ -260,37 +260,24 @@ raw_labels = None if raw_labels is None else np.array(raw_labels, dtype=object)
 def _labels_section(labels: Any, series: bool) -> str:
     if series:
         return ""
-    if labels.kind == "sequence":
-        return _step_labels_section(labels)
-    if labels.classes is not None:
-        return f'''
-# Labels → class indices, in the order Shape Explorer used.
-CLASSES = {list(labels.classes)!r}
-
-
-def label_name(value):
-    """A label as text, with whole numbers written without a decimal point."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-class_index = {{name: i for i, name in enumerate(CLASSES)}}
-y = np.array([class_index[label_name(v)] for v in raw_labels], dtype="int64")
-'''
-    return '''
-y = np.asarray(raw_labels, dtype="float32").reshape(len(raw_labels), -1)  # regression targets
-'''
-
-
-def _step_labels_section(labels: Any) -> str:
+    per_step = labels.kind == "sequence"
     if labels.classes is None:
-        return '''
+        if per_step:
+            return '''
 # One number (or row of numbers) per time step, one array per sequence.
 label_sequences = [np.asarray(steps, dtype="float32") for steps in raw_labels]
 '''
+        return '''
+y = np.asarray(raw_labels, dtype="float32").reshape(len(raw_labels), -1)  # regression targets
+'''
+    if per_step:
+        what = "One label per time step → class indices, in the order Shape Explorer used; one array per sequence."
+        encode = 'label_sequences = [np.array([class_index[label_name(v)] for v in steps], dtype="int64") for steps in raw_labels]'
+    else:
+        what = "Labels → class indices, in the order Shape Explorer used."
+        encode = 'y = np.array([class_index[label_name(v)] for v in raw_labels], dtype="int64")'
     return f'''
-# One label per time step → class indices, in the order Shape Explorer used; one array per sequence.
+# {what}
 CLASSES = {list(labels.classes)!r}
 
 
@@ -302,7 +289,7 @@ def label_name(value):
 
 
 class_index = {{name: i for i, name in enumerate(CLASSES)}}
-label_sequences = [np.array([class_index[label_name(v)] for v in steps], dtype="int64") for steps in raw_labels]
+{encode}
 '''
 
 
