@@ -135,7 +135,7 @@ class CurvePlots(QWidget):
             # re-lay out the plot, and each re-layout cascades into several repaints mid-run.
             item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
             plot.setMinimumHeight(160)
-        self.batch_loss = self.loss_plot.plot(name="loss (batches)", pen=pg.mkPen(*SKY_BLUE, 140, width=1), connect="finite")
+        self.batch_loss = self.loss_plot.plot(name="loss (recent batches)", pen=pg.mkPen(*SKY_BLUE, 140, width=1), connect="finite")
         self.loss = self.loss_plot.plot(name="loss", pen=pg.mkPen(*BLUE, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*BLUE), connect="finite")
         self.val_loss = self.loss_plot.plot(name="val_loss", pen=pg.mkPen(*ORANGE, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*ORANGE), connect="finite")
         self.metric = self.metric_plot.plot(name="accuracy", pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
@@ -630,7 +630,8 @@ class TrainingPanel(QWidget):
         total = payload.get("total_batches") or self._progress[2] or 0
         elapsed = float(payload.get("elapsed") or 0.0)
         self._progress = (epoch, batch, int(total), self._progress[3], elapsed)
-        loss = (payload.get("logs") or {}).get("loss")
+        logs = payload.get("logs") or {}
+        loss = logs.get("recent_loss", logs.get("loss"))  # recent: Keras' own restarts every epoch
         if loss is not None and total:
             self._batch_loss.append(epoch - 1 + batch / total, float(loss))
         self._schedule_redraw()

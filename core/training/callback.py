@@ -5,7 +5,9 @@ Keras is imported inside :func:`make_callbacks` only. Two callbacks:
 * the reporter adapter: before every batch it asks ``should_stop`` (then sets
   ``model.stop_training``, which Keras 3 honours right after that batch) and
   ``wait_if_paused`` (blocks the training loop itself, not a helper thread); after a batch it
-  forwards the logs at most ``max_rate_hz`` times a second; after an epoch, all the logs.
+  forwards the logs at most ``max_rate_hz`` times a second, adding ``recent_loss`` (the mean
+  loss of the batches since the previous report, see :func:`recent_mean`); after an epoch,
+  all the logs.
   It declares ``async_safe`` so Keras keeps dispatching batch-end work off the training
   loop exactly as a plain ``model.fit`` does — reporting costs no throughput.
 * the NaN guard: like ``TerminateOnNaN`` but it keeps the last good weights. Weights are
@@ -58,6 +60,19 @@ def float_logs(logs: dict[str, Any] | None) -> dict[str, float]:
     return out
 
 
+def recent_mean(mean_now: float, batches_now: int, mean_then: float, batches_then: int) -> float:
+    """The mean loss of the batches between two reports, from Keras' running means of the epoch.
+
+    Keras logs the mean loss of the epoch *so far*, which restarts each epoch (plotted as it
+    is, it saw-tooths); the batches since the last report had ``n·m_n − k·m_k`` of loss in
+    all, over ``n − k`` batches (equal batch sizes assumed; only an epoch's last batch may be
+    smaller).
+    """
+    if batches_now <= batches_then:
+        return mean_now
+    return (batches_now * mean_now - batches_then * mean_then) / (batches_now - batches_then)
+
+
 def make_callbacks(
     reporter: Reporter,
     state: RunState,
@@ -77,10 +92,12 @@ def make_callbacks(
             super().__init__()
             self._epoch = 0
             self._last_report = 0.0
+            self._last_reported = (0, 0.0)
             self._lock = threading.Lock()
 
         def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
             self._epoch = epoch
+            self._last_reported = (0, 0.0)  # (batches, running mean) at the last report
 
         def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
             reporter.wait_if_paused()
@@ -92,14 +109,21 @@ def make_callbacks(
 
         def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
             now = time.monotonic()
+            seen = batch + 1
             with self._lock:
-                if now - self._last_report < min_interval and not (total_batches and batch + 1 >= total_batches):
-                    return
+                last = total_batches and seen >= total_batches
+                if (now - self._last_report < min_interval and not last) or seen <= self._last_reported[0]:
+                    return  # throttled, or a late call for an earlier batch (these may run on a pool)
                 self._last_report = now
-            clean = float_logs(logs)
+                clean = float_logs(logs)
+                since, mean_then = self._last_reported
+                if "loss" in clean:
+                    self._last_reported = (seen, clean["loss"])
             if not is_finite_loss(clean):
                 state.nan_loss = True
-            reporter.on_batch(self._epoch + 1, batch + 1, total_batches, clean)
+            elif "loss" in clean:
+                clean["recent_loss"] = recent_mean(clean["loss"], seen, mean_then, since)
+            reporter.on_batch(self._epoch + 1, seen, total_batches, clean)
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             clean = float_logs(logs)

@@ -42,6 +42,25 @@ def test_reports_every_epoch_with_all_logs_and_throttled_batches():
     assert result.best_epoch in (1, 2) and result.epochs_run == 2
 
 
+def test_batch_reports_carry_the_loss_of_the_batches_since_the_previous_report():
+    from core.training.callback import make_callbacks, recent_mean
+
+    # Keras' batch "loss" is the running mean of the epoch so far: after 2 batches 1.0, after 6
+    # batches 0.8, so batches 3-6 averaged (6*0.8 - 2*1.0) / 4 = 0.7.
+    assert recent_mean(0.8, 6, 1.0, 2) == pytest.approx(0.7)
+    assert recent_mean(0.9, 3, 0.0, 0) == pytest.approx(0.9)  # the first report of an epoch
+
+    reporter = RecordingReporter()
+    callback = [c for c in make_callbacks(reporter, runner.RunState(), total_batches=6, max_rate_hz=0) if hasattr(c, "_last_reported")][0]
+    callback.on_epoch_begin(0)
+    for batch, running_mean in enumerate([1.0, 1.0, 0.9, 0.8, 0.75, 0.7]):
+        callback.on_train_batch_end(batch, {"loss": running_mean})
+    recent = [logs["recent_loss"] for _, _, _, logs in reporter.batches]
+    assert recent == pytest.approx([1.0, 1.0, 0.7, 0.5, 0.55, 0.45])
+    callback.on_train_batch_end(2, {"loss": 0.9})  # a late call for an earlier batch is dropped
+    assert len(reporter.batches) == 6
+
+
 def test_stop_is_honoured_within_a_batch():
     reporter = RecordingReporter(stop_after_batches=3)
     result = runner.run(tiny_spec(), binary_data(), TrainingConfig(epochs=5, batch_size=8, early_stopping=False), reporter)
