@@ -10,9 +10,12 @@ disturb another (and the benchmark runner itself never imports it):
   ends. Goal: worst gap < 50 ms and p99 < 20 ms. Reference (context): the same measurement with
   Keras running in a plain ``QThread`` of the GUI process (TensorFlow imported beforehand, which
   favours the reference).
-* **training throughput** — samples per second of that same window-driven run (the fit as
-  timed in the child, and end to end from the Start click) against a plain ``model.fit`` of
-  the same model on the same data in a separate process. Goal: ≥ 0.9× the plain fit.
+* **training throughput** — samples per second of that same window-driven run from the end of
+  its first epoch to the end of its last (the first epoch's graph tracing varies more than the
+  training does; whole-fit and end-to-end rates are reported too) against a plain
+  ``model.fit`` of the same model on the same data in a separate process, timed the same way;
+  runs alternate, five of each, and the ratio of the two medians counts. Goal: ≥ 0.9× the
+  plain fit.
 * **live curve update** — ``setData`` of a 100k-point curve plus a synchronous repaint, with
   the panel's settings (peak downsampling, clip to view) against the same curve without them.
   Goal: < 5 ms.
@@ -41,7 +44,7 @@ TIMER_MS = 10
 # ---- shared set-up -----------------------------------------------------------------------------
 def _sizes(quick: bool) -> dict:
     # 2 LSTM layers on (N, 40, 8): a few seconds of fitting on a 2-core CPU.
-    return dict(n=1200 if quick else 2400, t=40, f=8, epochs=2 if quick else 4, batch=32, units=32)
+    return dict(n=1200 if quick else 2400, t=40, f=8, epochs=2 if quick else 5, batch=32, units=32)
 
 
 def _write_data(folder: Path, sizes: dict) -> Path:
@@ -69,6 +72,14 @@ def _config(sizes: dict):
     from core.training.config import TrainingConfig
 
     return TrainingConfig(epochs=sizes["epochs"], batch_size=sizes["batch"], validation_split=0.2, early_stopping=False, seed=0)
+
+
+def _steady_rate(epoch_ends: list[float], n_train: int) -> float | None:
+    """Samples per second from the end of epoch 1 to the end of the last: training itself,
+    without the first epoch's graph tracing, whose length varies more than the epochs do."""
+    if len(epoch_ends) < 2:
+        return None
+    return n_train * (len(epoch_ends) - 1) / (epoch_ends[-1] - epoch_ends[0])
 
 
 def _gap_stats(ticks: list[float]) -> dict:
@@ -149,6 +160,8 @@ def measure_window(data_path: str, quick: bool) -> dict:
     _run_until(app, lambda: panel.controller.child_state == "ready", 180)
     ready_at = time.perf_counter()
     outcome: dict = {}
+    epoch_ends: list[float] = []
+    panel.controller.epochEnded.connect(lambda epoch, logs: epoch_ends.append(time.perf_counter()))
     panel.runFinished.connect(lambda result: outcome.update(result=result, at=time.perf_counter()))
     panel.runFailed.connect(lambda message: outcome.update(error=message, at=time.perf_counter()))
     clicked = time.perf_counter()
@@ -169,6 +182,7 @@ def measure_window(data_path: str, quick: bool) -> dict:
         "warmup_seconds": ready_at - recorder.ticks[0],
         "samples": samples,
         "fit_samples_per_s": samples / result["seconds"],
+        "steady_samples_per_s": _steady_rate(epoch_ends, result["n_train"]),
         "end_to_end_samples_per_s": samples / (outcome["at"] - clicked),
     }
 
@@ -293,11 +307,14 @@ def measure_plain_fit(data_path: str, quick: bool) -> dict:
     model = compile_model(build_model(spec), spec, config.learning_rate, config.optimizer)
     n_val = int(round(len(x) * config.validation_split))
     x_train, y_train, x_val, y_val = x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:]
+    epoch_ends: list[float] = []
+    clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: epoch_ends.append(time.perf_counter()))
     start = time.perf_counter()
-    model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs, validation_data=(x_val, y_val), shuffle=True, verbose=0)
+    model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs, validation_data=(x_val, y_val),
+              shuffle=True, verbose=0, callbacks=[clock])
     seconds = time.perf_counter() - start
     samples = len(x_train) * config.epochs
-    return {"fit_seconds": seconds, "fit_samples_per_s": samples / seconds}
+    return {"fit_seconds": seconds, "fit_samples_per_s": samples / seconds, "steady_samples_per_s": _steady_rate(epoch_ends, len(x_train))}
 
 
 def measure_curve(quick: bool) -> dict:
@@ -388,16 +405,23 @@ def bench_window_training(quick: bool) -> list[dict]:
     sizes = _sizes(quick)
     with tempfile.TemporaryDirectory(prefix="bench-gui-training-") as folder:
         data = str(_write_data(Path(folder), sizes))
-        # One fit varies by ±20% on a busy 2-core machine: alternate plain and window runs and
-        # take the best of each for throughput, but the WORST window run for responsiveness.
-        rounds = 1 if quick else 3
+        # One fit varies by ±25% from run to run on this 2-core machine (measured: the window's
+        # fit 914-1476 samples/s in five runs of unchanged code, plain 1206-1676). So plain and
+        # window runs alternate, throughput compares the medians of each side, and
+        # responsiveness is the WORST window run.
+        rounds = 1 if quick else 5
         plains, windows = [], []
         for _ in range(rounds):
             plains.append(_subprocess("plain", quick, data))
             windows.append(_subprocess("window", quick, data))
         thread = _subprocess("qthread", quick, data)
-    plain_rate = max(run["fit_samples_per_s"] for run in plains)
-    window = max(windows, key=lambda run: run["fit_samples_per_s"])
+    # The runs of a pair are ~30 s apart in different processes and this machine's speed changes
+    # within seconds (adjacent one-epoch fits differ by 0.5-2x), so pairing removes no noise:
+    # the ratio of the two sides' medians is the estimate, and the pairs are reported beside it.
+    pair_ratios = [w["steady_samples_per_s"] / p["steady_samples_per_s"] for p, w in zip(plains, windows)]
+    plain_rate = statistics.median(run["steady_samples_per_s"] for run in plains)
+    window = sorted(windows, key=lambda run: run["steady_samples_per_s"])[len(windows) // 2]  # the median run
+    ratio = window["steady_samples_per_s"] / plain_rate
     gaps = {"worst": max(run["gaps"]["worst"] for run in windows), "p99": max(run["gaps"]["p99"] for run in windows),
             "ticks": sum(run["gaps"]["ticks"] for run in windows)}
     gaps_run = {key: max(run["gaps_run"][key] for run in windows) for key in ("worst", "p99")}
@@ -419,17 +443,20 @@ def bench_window_training(quick: bool) -> list[dict]:
             + (" [quick: fewer samples and epochs]" if quick else "")
         ),
     }
-    ours_rate = window["fit_samples_per_s"]
+    ours_rate = window["steady_samples_per_s"]
     throughput = {
         "name": "training throughput from the window vs plain model.fit",
-        "ours_s": window["fit_seconds"],
+        "ours_s": window["samples"] / ours_rate,  # seconds for the run's samples at the steady rates
         "reference_s": window["samples"] / plain_rate,
-        "ratio": ours_rate / plain_rate,
-        "goal": "ours samples/s ≥ 0.9× plain model.fit (ratio = ours / plain)",
-        "passed": ours_rate / plain_rate >= THROUGHPUT_GOAL,
+        "ratio": ratio,
+        "goal": "ours samples/s ≥ 0.9× plain model.fit (ratio = median of ours / median of plain over alternating runs)",
+        "passed": ratio >= THROUGHPUT_GOAL,
         "notes": (
-            f"fit in the window's child {ours_rate:,.0f} samples/s vs plain fit {plain_rate:,.0f} samples/s "
-            f"(best of {rounds} runs each, alternating); end to end from the Start click (load, shape, build, fit, "
+            f"training in the window's child {ours_rate:,.0f} samples/s vs plain fit {plain_rate:,.0f} samples/s "
+            f"(epochs 2 to {sizes['epochs']}, after the first epoch's tracing; medians of {rounds} runs each, "
+            f"alternating; pair ratios {', '.join(f'{r:.2f}' for r in pair_ratios)}); whole fit incl. tracing "
+            f"{window['fit_samples_per_s']:,.0f} vs {statistics.median(run['fit_samples_per_s'] for run in plains):,.0f} samples/s; "
+            f"end to end from the Start click (load, shape, build, fit, "
             f"score, save) {window['end_to_end_samples_per_s']:,.0f} samples/s; Keras in a QThread "
             f"{thread['fit_samples_per_s'] or 0:,.0f} samples/s. {shape}"
         ),
