@@ -22,6 +22,7 @@ from core.model.build import loss_and_metrics
 from core.model.shapes import TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.shaping.standardize import CONSTANT_STD, MASK_COLLISION_NUDGE
 from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
 
@@ -378,14 +379,14 @@ def _standardise_section(config: TrainingConfig, dataset: Any, series: bool) -> 
         return "x_train, x_val = x[train], x[val]  # token ids are not scaled\n"
     if not config.standardize:
         return "x_train, x_val = x[train].astype(\"float32\"), x[val].astype(\"float32\")\n"
-    nudge = "" if series else '''
+    nudge = "" if series else f'''
     collided = mask & (out == PAD_VALUE).all(axis=-1)  # a real step must not look like padding
-    out[collided] += 1e-6'''
+    out[collided] += {MASK_COLLISION_NUDGE!r}'''
     return f'''
 # Standardise each feature with the TRAINING split's real steps only; padding stays as it is.
 steps_seen = x[train][real[train]].astype("float64")
 mean, std = steps_seen.mean(axis=0), steps_seen.std(axis=0)
-std[~(std > 1e-12)] = 1.0
+std[~(std > {CONSTANT_STD!r})] = 1.0
 
 
 def standardise(data, mask):
@@ -439,7 +440,7 @@ def _model_section(spec: ModelSpec) -> str:
             "# metrics and predictions stay in the targets' own units.",
             'target_columns = y[train].astype("float64").reshape(len(train), -1)',
             "target_mean, target_std = target_columns.mean(axis=0), target_columns.std(axis=0)",
-            "target_std[~(target_std > 1e-12)] = 1.0",
+            f"target_std[~(target_std > {CONSTANT_STD!r})] = 1.0",
             f'outputs = keras.layers.Rescaling(scale=target_std.tolist(), offset=target_mean.tolist(), name="{TARGET_UNITS_LAYER}")(outputs)',
         ]
     lines.append('model = keras.Model(inputs, outputs, name="shape_explorer_model")')
