@@ -20,8 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from core.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK  # the same codes as the sub-commands
-
-SUBCOMMANDS = ("inspect", "train", "code")
+from core.cli.app import COMMAND_NAMES as SUBCOMMANDS
 SCREENSHOT_TIMEOUT_MS = 90_000
 
 
@@ -36,7 +35,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from core.cli import add_layout_options
+    from core.cli.arguments import add_layout_options
 
     parser = argparse.ArgumentParser(
         prog="shape-explorer",
@@ -95,7 +94,7 @@ def run_window(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    from core.cli import options_from_args
+    from core.cli.arguments import options_from_args
     from core.options import LoadOptions, PaddingOptions
     from gui.demos import list_demos
 

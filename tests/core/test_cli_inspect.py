@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from core.cli import main, options_from_args, build_parser, parse_size
+from core.cli import build_parser, main
+from core.cli.arguments import options_from_args, parse_size
 from core.options import PaddingOptions, WindowOptions
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core.cli import main
-from core.training.commands import parse_layers
+from core.cli.train_command import parse_layers
 
 
 def write_long_csv(path, n=40, seed=0, labels=("cat", "dog")):

@@ -1,28 +1,18 @@
-"""The headless command line: ``inspect``, ``train`` and ``code`` on a file, no window.
+"""The command line's shared arguments: argparse types, the one-line parser and the layout options.
 
-``shape-explorer inspect FILE`` prints the shape report (``--json``: one JSON object).
-``train`` and ``code`` live in :mod:`core.training.commands`, imported only when chosen, so
-``inspect`` never pays for TensorFlow. Bad input → one sentence on stderr, exit code 2;
-a bug → an "internal error" sentence, exit code 1 (the traceback only with ``--debug``).
+Every sub-command reads its file with the same layout options (:func:`add_layout_options`)
+and turns them into the engine's option records with :func:`options_from_args`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
-import os
-import sys
-import traceback
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from core.errors import LoadError, ShapeExplorerError
 from core.options import FORMATS, LoadOptions, PaddingOptions, WindowOptions
-
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2, "mib": 1024**2,
                "g": 1024**3, "gb": 1000**3, "gib": 1024**3, "t": 1024**4, "tb": 1000**4, "tib": 1024**4}
@@ -70,7 +60,7 @@ def whole_number(minimum: int) -> Callable[[str], int]:
 _finite_float = number(float, math.isfinite, "a finite number (NaN and infinity cannot be masked)")
 
 
-class _OneLineParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad option as one sentence instead of a usage block."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -152,114 +142,3 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
             target_cols=given["target_cols"],
         )
     return load, padding, window
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(
-        prog="shape-explorer",
-        description="From your sequence file to a correct (samples, timesteps, features) tensor.",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    inspect = commands.add_parser("inspect", help="print the shape report of FILE")
-    inspect.add_argument("file", metavar="FILE")
-    add_layout_options(inspect)
-    inspect.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    inspect.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-
-    train = commands.add_parser("train", help="train the default LSTM on FILE")
-    code = commands.add_parser("code", help="print a runnable Keras script for FILE")
-    for sub, adder in ((train, "add_train_arguments"), (code, "add_code_arguments")):
-        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        sub.set_defaults(_lazy_adder=adder)
-    return parser
-
-
-def _training_commands():
-    """core.training.commands, imported only for train/code (it pulls in Keras later)."""
-    try:
-        import core.training.commands as commands
-    except ImportError:
-        return None
-    return commands
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one sub-command; return the process exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    command = next((a for a in argv if not a.startswith("-")), None)
-    if command in ("train", "code"):
-        commands = _training_commands()
-        if commands is None:
-            print(f"The '{command}' command is not available in this installation of Shape Explorer.", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        sub = parser._subparsers._group_actions[0].choices[command]  # noqa: SLF001 - argparse has no public getter
-        getattr(commands, "add_train_arguments" if command == "train" else "add_code_arguments")(sub)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed its one-line usage error
-        return EXIT_OK if exc.code in (0, None) else EXIT_BAD_INPUT
-    debug = bool(getattr(args, "debug", False))
-    target = getattr(args, "file", None) or getattr(args, "path", None) or "the input"
-    try:
-        if args.command == "inspect":
-            return run_inspect(args)
-        commands = _training_commands()
-        return int(commands.run_train(args) if args.command == "train" else commands.run_code(args))
-    except ShapeExplorerError as exc:
-        print(_one_sentence(exc, target), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`shape-explorer inspect F | head`): that is not an error. Point
-        # stdout at /dev/null so the interpreter's final flush does not complain either.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    except Exception:  # noqa: BLE001 - the one place that turns bugs into a sentence
-        if debug:
-            traceback.print_exc()
-        print(
-            f"Shape Explorer hit an internal error while reading {target}; run again with --debug for details.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
-
-
-def _one_sentence(error: ShapeExplorerError, target: str) -> str:
-    """The error on one line, starting with the file's name when the message does not name it
-    (shaping and memory errors are about options, but the user still needs to know which file)."""
-    message = " ".join(str(error).split())
-    if not isinstance(error, LoadError) and target != "the input":
-        name = Path(target).name
-        if name and name not in message:
-            message = f"{name}: {message}"
-    return message
-
-
-def run_inspect(args: argparse.Namespace) -> int:
-    """``inspect FILE``: load, plan the shape (no big allocation) and print the report."""
-    from core.loaders import load
-    from core.report import build_report
-
-    load_options, padding, window = options_from_args(args)
-    dataset = load(args.file, load_options, budget_bytes=getattr(args, "memory_budget", None))
-    report = build_report(dataset, padding, window)
-    plan = report.plan
-    if plan.kind != "series":  # windows are views of the series; padded data is allocated whole
-        from core.budget import check_budget
-
-        check_budget(
-            f"Padding to {plan.n_samples} samples × {plan.timesteps} timesteps ({plan.memory_bytes:,} bytes with the mask)",
-            plan.memory_bytes,
-            getattr(args, "memory_budget", None),
-        )
-    if args.json:
-        print(json.dumps(report.to_dict(), allow_nan=False, ensure_ascii=False))
-    else:
-        print(report.to_text())
-    return EXIT_OK

@@ -1,6 +1,6 @@
-"""``shape-explorer train`` and ``shape-explorer code``: the app's training, without the window.
+"""``shape-explorer train FILE``: the app's training, without the window.
 
-Both read and shape FILE with the shared layout options, take the same default model
+``train`` and ``code`` (:mod:`core.cli.code_command`) read and shape FILE with the shared layout options, take the same default model
 (:func:`core.model.defaults.default_spec`) and the same :class:`TrainingConfig` defaults as
 the window, and accept overrides. ``train --json`` prints one JSON object per line (an
 ``epoch`` line per epoch, then ``done``) so scripts and CI can follow a run. Keras is only
@@ -17,11 +17,14 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from core.cli import number, whole_number
+from core.cli.arguments import add_layout_options, number, options_from_args, whole_number
 from core.errors import TrainingError
 from core.model.spec import ModelSpec, RecurrentLayerSpec
 from core.training.config import OPTIMIZER_NAMES, TrainingConfig
 from core.training.reporter import TrainingControl
+
+NAME = "train"
+HELP = "train the default LSTM on FILE"
 
 LAYER_KINDS = {"lstm": ("LSTM", False), "gru": ("GRU", False), "bilstm": ("LSTM", True), "bigru": ("GRU", True)}
 
@@ -84,27 +87,21 @@ def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
     fit.add_argument("--no-standardize", action="store_true", help="feed float features unscaled")
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    from core.cli import add_layout_options
-
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILE, the layout options and the model and fit options (``train`` and ``code``)."""
     parser.add_argument("file", metavar="FILE")
     add_layout_options(parser)
     add_model_arguments(parser)
     add_fit_arguments(parser)
 
 
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``shape-explorer train``."""
-    _add_common(parser)
+    add_common_arguments(parser)
     out = parser.add_argument_group("output")
     out.add_argument("--test", metavar="FILE", help="score the trained model on FILE (shaped like the training file)")
     out.add_argument("--save", metavar="PATH", help="save the trained model as a .keras file")
     out.add_argument("--json", action="store_true", help="one JSON object per line: an 'epoch' line per epoch, then 'done'")
-
-
-def add_code_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``shape-explorer code``."""
-    _add_common(parser)
 
 
 # ---- from arguments to records -------------------------------------------------------------
@@ -151,7 +148,6 @@ def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
 
 def job_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
     """``(job, shaped)``: the file read and shaped once, and the job that trains on it."""
-    from core.cli import options_from_args
     from core.model.defaults import default_spec
     from core.training.job import TrainingJob, shape_file
 
@@ -217,7 +213,7 @@ class PrintingReporter(TrainingControl):
         pass
 
 
-def run_train(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Train as the arguments say and print the epochs and a summary; returns the exit code."""
     from core.training.job import execute
 
@@ -246,14 +242,4 @@ def run_train(args: argparse.Namespace) -> int:
             print(f"Test ({job.test_path}): {_format_logs(payload['test'])}")
         if payload.get("saved_model"):
             print(f"Saved the model to {payload['saved_model']}")
-    return 0
-
-
-# ---- code ----------------------------------------------------------------------------------
-def run_code(args: argparse.Namespace) -> int:
-    """Print the runnable Keras script that reproduces this shaping, model and fit."""
-    from core.export.script import render_script
-
-    job, shaped = job_from_args(args)
-    print(render_script(job.path, job.load_options, job.padding, job.window, job.spec, job.config, dataset=shaped.dataset), end="")
     return 0
