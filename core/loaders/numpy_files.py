@@ -32,10 +32,10 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
+from core.loaders.labels import encode_labels
 from core.options import LoadOptions
 
 MEMORY_MAP_BYTES = 64 * 1024**2  # .npy arrays bigger than this stay on disk (mmap_mode="r")
-MAX_CLASSES = 50  # integer labels with at most this many distinct values are classes (as CSV)
 CHANNELS_FIRST_MAX_F = 64  # a middle axis this small, and much shorter than the last, looks like features
 SERIES_MAX_COLUMNS = 64  # a 2-D array with more columns is never read as one series
 SERIES_ROWS_PER_COLUMN = 10  # "rows >> columns": at least this many rows per column for a series
@@ -411,10 +411,10 @@ def _labels_for(path: Path, y: np.ndarray, n_samples: int, steps: int, name: str
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim == 1:
-        return labels_from_values(y, name, path, lambda i: f"label index {i}")
+        return encode_labels(y, name, path, lambda i: f"label index {i}", container="array")
     if y.ndim == 2 and y.shape[1] == steps and steps > 1:
         guesses.append(Guess("labels", "sequence", f"y has shape {y.shape}: one label per time step", "y_key"))
-        flat = labels_from_values(y.reshape(-1), name, path, lambda i: f"label index {divmod(i, steps)}")
+        flat = encode_labels(y.reshape(-1), name, path, lambda i: f"label index {divmod(i, steps)}", container="array")
         kind = "sequence"
         return Labels(flat.values, kind, flat.classes, name)
     if y.ndim == 2 and y.dtype.kind in "iuf":
@@ -424,47 +424,3 @@ def _labels_for(path: Path, y: np.ndarray, n_samples: int, steps: int, name: str
         return Labels(values, "regression", None, name)
     raise LoadError(path, f"y has shape {y.shape}, which is not one label per sample",
                     hint="Save y with shape (N,) for classes or (N, k) for k regression targets")
-
-
-def labels_from_values(raw: Any, name: str | None, path: Path, locate) -> Labels:
-    """Turn one label per sample (or per step) into :class:`Labels`.
-
-    Text, booleans and integral numbers with at most :data:`MAX_CLASSES` distinct values become
-    classes 0..C-1 (text sorted as strings; numbers sorted numerically, then written as
-    strings); other numbers become float32 regression targets. Text that is all numbers is
-    treated as numbers. ``locate(i)`` names entry ``i`` in error messages.
-    """
-    values = np.asarray(raw)
-    if values.dtype.kind == "S":  # bytes: decode leniently rather than fail on non-ASCII names
-        values = np.char.decode(values, "utf-8", errors="replace")
-    if values.dtype.kind == "U" or values.dtype == object:
-        text = values.astype(str)
-        numbers = _as_numbers(text)
-        if numbers is not None and np.isfinite(numbers).all():  # "nan"/"inf" as text stay class names
-            return labels_from_values(numbers, name, path, locate)
-        uniques, codes = np.unique(text, return_inverse=True)
-        return _class_labels(codes, tuple(str(u) for u in uniques), name)
-    if values.dtype == np.bool_:
-        uniques, codes = np.unique(values, return_inverse=True)
-        return _class_labels(codes, tuple(str(bool(u)) for u in uniques), name)
-    numbers = values.astype(np.float64)
-    finite = np.isfinite(numbers)
-    if not finite.all():
-        index = int(np.argmax(~finite))
-        raise LoadError(path, "has a missing (NaN) or infinite label", where=locate(index), hint="Give every sample a finite label")
-    uniques, codes = np.unique(numbers, return_inverse=True)
-    if bool(np.all(uniques == np.round(uniques))) and len(uniques) <= MAX_CLASSES:
-        return _class_labels(codes, tuple(str(int(u)) for u in uniques), name)
-    return Labels(numbers.astype(np.float32), "regression", None, name)
-
-
-def _as_numbers(text: np.ndarray) -> np.ndarray | None:
-    try:
-        return text.astype(np.float64)
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def _class_labels(codes: np.ndarray, classes: tuple[str, ...], name: str | None) -> Labels:
-    kind = "binary" if len(classes) <= 2 else "multiclass"
-    return Labels(np.asarray(codes, dtype=np.int64).reshape(-1), kind, classes, name)
