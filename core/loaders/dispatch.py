@@ -105,6 +105,8 @@ def _header_format(text: str) -> Guess | None:
         return None
     if any(tag in _TS_TAGS for tag in tags) or tags[0] in ("data", "missing", "equallength"):
         return Guess("format", "ts", "the text has @problemName/@data header lines (UEA/UCR .ts)", "format")
+    if tags[0] == "relation" or "attribute" in tags:
+        return Guess("format", "arff", "the text has @relation/@attribute header lines (ARFF)", "format")
     return None
 
 

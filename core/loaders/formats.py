@@ -88,6 +88,8 @@ REGISTRY: tuple[Format, ...] = (
            _TEXT_OPTIONS | {"label_col", "lowercase", "max_vocab"}, extension_decides=False),
     Format("ts", "UEA/UCR .ts time series", "UEA/UCR .ts", (".ts",), "core.loaders.ts_format:read",
            "UEA/UCR time series", _TEXT_OPTIONS),
+    Format("arff", "UEA/UCR .arff time series", "UEA/UCR .arff", (".arff",), "core.loaders.arff_format:read",
+           "ARFF time series (UEA/UCR)", _TEXT_OPTIONS),
 )
 
 _BY_KEY = {fmt.key: fmt for fmt in REGISTRY}
