@@ -85,6 +85,7 @@ def _head_text(head: bytes, encoding: str | None) -> str:
         return head.decode("cp1252", errors="replace")
 
 
+_TSF_TAGS = ("frequency", "horizon")
 _TS_TAGS = ("problemname", "timestamps", "univariate", "classlabel", "serieslength", "dimensions", "targetlabel")
 
 
@@ -105,6 +106,8 @@ def _header_format(text: str) -> Guess | None:
         return None
     if any(tag in _TS_TAGS for tag in tags) or tags[0] in ("data", "missing", "equallength"):
         return Guess("format", "ts", "the text has @problemName/@data header lines (UEA/UCR .ts)", "format")
+    if any(tag in _TSF_TAGS for tag in tags) or (tags[0] == "relation" and ("missing" in tags or "equallength" in tags)):
+        return Guess("format", "tsf", "the text has @frequency/@horizon header lines (Monash .tsf)", "format")
     if tags[0] == "relation" or "attribute" in tags:
         return Guess("format", "arff", "the text has @relation/@attribute header lines (ARFF)", "format")
     return None

@@ -90,6 +90,8 @@ REGISTRY: tuple[Format, ...] = (
            "UEA/UCR time series", _TEXT_OPTIONS),
     Format("arff", "UEA/UCR .arff time series", "UEA/UCR .arff", (".arff",), "core.loaders.arff_format:read",
            "ARFF time series (UEA/UCR)", _TEXT_OPTIONS),
+    Format("tsf", "Monash .tsf forecasting series", "Monash .tsf", (".tsf",), "core.loaders.tsf_format:read",
+           "Monash forecasting series", _TEXT_OPTIONS),
 )
 
 _BY_KEY = {fmt.key: fmt for fmt in REGISTRY}
