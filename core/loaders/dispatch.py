@@ -10,6 +10,8 @@ the others' imports.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +29,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     """The format of ``path``: a key of the format registry (``core.loaders.formats.keys()``)."""
     resolved = Path(path).expanduser()
     files.check_regular_file(resolved)
+    compression = files.compression_of(resolved, files.read_head(resolved, 8))
+    if compression is not None:  # the format of what is inside
+        return _detect(Path(files.inner_name(resolved)), files.decompressed_head(resolved, compression)).value
     return _detect(resolved, files.read_head(resolved)).value
 
 
@@ -138,13 +143,25 @@ def load(
     budget = default_budget_bytes() if budget_bytes is None else int(budget_bytes)
     files.check_cancelled(resolved, cancelled)
     files.report_progress(progress, 0.0)
+    if options.format is not None and options.format not in formats.keys():
+        raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(formats.keys())}")
 
+    compression = files.compression_of(resolved, files.read_head(resolved, 8))
+    if compression is None:
+        dataset = _load_plain(resolved, info, options, budget, progress, cancelled)
+    else:
+        dataset = _load_compressed(resolved, compression, options, budget, progress, cancelled)
+    files.report_progress(progress, 1.0)
+    return dataset.validate()
+
+
+def _load_plain(resolved: Path, info: os.stat_result, options: LoadOptions, budget: int, progress, cancelled,
+                shown: Path | None = None) -> SequenceDataset:
+    """Detect the format (unless given) and run its reader on an uncompressed file."""
     if options.format is not None:
-        if options.format not in formats.keys():
-            raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(formats.keys())}")
         fmt, guess = options.format, None
     else:
-        guess = _detect(resolved, files.read_head(resolved))
+        guess = _detect(shown or resolved, files.read_head(resolved))
         fmt = guess.value
 
     if fmt != "npy":  # a .npy over the budget is memory-mapped by its reader, not read into memory
@@ -158,6 +175,32 @@ def load(
     # than our look at the first bytes, so its own format guess wins.
     reader_decided = any(g.what == "format" for g in source.guesses)
     guesses = source.guesses if guess is None or reader_decided else (guess, *source.guesses)
-    dataset = replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
-    files.report_progress(progress, 1.0)
-    return dataset.validate()
+    return replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
+
+
+def _load_compressed(resolved: Path, compression: str, options: LoadOptions, budget: int, progress,
+                     cancelled) -> SequenceDataset:
+    """Decompress to a private temporary file (checked against the budget while streaming), read
+    that, and report the original file: its name in every message, ``compression`` in the options."""
+    inner = files.inner_name(resolved)
+    folder = Path(tempfile.mkdtemp(prefix="shape-explorer-"))
+    try:
+        target = folder / inner
+        files.decompress_to(resolved, compression, target, budget, cancelled)
+        head = files.read_head(target, 512)
+        if head[257:262] == b"ustar":
+            raise LoadError(resolved, f"is a {compression}-compressed tar archive, not one data file",
+                            hint="Extract the data file from it first (tar -xf FILE)")
+        if files.compression_of(Path(inner), head) is not None:
+            raise LoadError(resolved, f"is compressed twice ({compression}, then again inside)", hint="Decompress it yourself first")
+        try:
+            dataset = _load_plain(target, os.stat(target), options, budget, progress, cancelled, shown=Path(inner))
+        except LoadError as error:
+            raise LoadError(resolved, error.problem, error.where, error.hint) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # a memory-mapped .npy stays readable until unmapped
+    source = dataset.source
+    source_options = {**source.options, "compression": compression}
+    why = f"the file starts with the {compression} signature, so it was decompressed first"
+    guesses = (Guess("compression", compression, why, None), *source.guesses)
+    return replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
