@@ -96,6 +96,8 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
                       help="a .npy of labels for a .npy of inputs (large inputs stay on disk, memory-mapped)")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
+    read.add_argument("--merge-axes", choices=("samples", "timesteps", "features"),
+                      help="4-D arrays: merge axes 0+1 into samples, 1+2 into timesteps or 2+3 into features")
     shape = parser.add_argument_group("shaping")
     shape.add_argument("--maxlen", type=whole_number(1), help="timesteps after padding/truncation (default: longest)")
     shape.add_argument("--padding", choices=("pre", "post"), default="post", help="where padding goes (default post)")
@@ -124,6 +126,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         feature_cols=getattr(args, "feature_cols", None),
         channels_first=getattr(args, "channels_first", None),
         labels_file=getattr(args, "labels_file", None),
+        merge_axes=getattr(args, "merge_axes", None),
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),

@@ -173,6 +173,7 @@ raw_labels = {f"archive[{options['y_key']!r}]" if options.get("y_key") else "Non
 x = np.load(FILE, allow_pickle=False)  # never unpickle
 raw_labels = None
 '''
+    load += _array_fix(dataset)
     if series:
         return load + "series = x.reshape(len(x), -1).astype(\"float32\")  # one long (timesteps, features) series\n"
     transpose = "x = x.transpose(0, 2, 1)  # stored channels-first: (samples, features, timesteps)\n" if options.get("channels_first") else ""
@@ -181,6 +182,19 @@ if x.ndim == 2:
     x = x[:, :, None]  # (samples, timesteps) → one feature per step
 sequences = list(x.astype("float32"))  # equal-length sequences
 '''
+
+
+def _array_fix(dataset: Any) -> str:
+    """The squeeze or axis merge the reader applied to a 4-D (or larger) array, as code."""
+    for guess in getattr(getattr(dataset, "source", None), "guesses", ()):
+        if guess.what == "squeeze":
+            axes = tuple(int(a) for a in guess.value)
+            return f"x = x.squeeze(axis={axes[0] if len(axes) == 1 else axes})  # drop the size-1 axis\n"
+        if guess.what == "merge axes":
+            codes = {"samples": "x.reshape(-1, *x.shape[2:])", "timesteps": "x.reshape(x.shape[0], -1, x.shape[3])",
+                     "features": "x.reshape(*x.shape[:2], -1)"}
+            return f"x = {codes[guess.value]}  # merge two axes into {guess.value}\n"
+    return ""
 
 
 def _text_reader(options: dict[str, Any]) -> str:

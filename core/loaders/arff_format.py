@@ -34,7 +34,8 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.labels import check_float32_range, encode_labels
+from core.loaders.labels import encode_labels
+from core.loaders.numbers import check_float32_range
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # decoded text, the value strings and their joined copy

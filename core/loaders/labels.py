@@ -36,12 +36,14 @@ import numpy as np
 
 from core.dataset import Guess, Labels
 from core.errors import LoadError
+from core.loaders.numbers import FLOAT32_MAX, check_float32_range, number_text
+
+__all__ = ["MAX_CLASSES", "TASKS", "check_float32_range", "encode_labels"]
 
 MAX_CLASSES = 50  # whole-number labels with at most this many distinct values are classes
 TASKS = ("binary", "multiclass", "regression")
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def encode_labels(
@@ -109,7 +111,7 @@ def encode_labels(
     distinct = sorted(set(keys))
     position = {key: rank for rank, key in enumerate(distinct)}
     remap = np.fromiter((position[key] for key in keys), dtype=np.int64, count=len(keys))
-    names = [_number_name(value) if kind == 0 else word for kind, value, word in distinct]
+    names = [number_text(value) if kind == 0 else word for kind, value, word in distinct]
     return _finish(remap[codes], names, name, task, classes, path, locate, subject)
 
 
@@ -121,14 +123,14 @@ def _from_numbers(numbers: np.ndarray, name, path, locate, task, classes, guesse
         problem = f"{subject} is missing (NaN)" if np.isnan(numbers[index]) else f"{subject} is infinite"
         raise LoadError(path, problem, where=locate(index), hint="Give every sample a finite label, or remove the samples without one")
     if task == "regression" or (task is None and classes is None and not _could_be_classes(numbers, guesses, subject)):
-        too_big = np.abs(numbers) > _FLOAT32_MAX
+        too_big = np.abs(numbers) > FLOAT32_MAX
         if too_big.any():
             index = int(np.argmax(too_big))
-            raise LoadError(path, f"{subject} {_number_name(float(numbers[index]))} is too large for 32-bit floats",
+            raise LoadError(path, f"{subject} {number_text(float(numbers[index]))} is too large for 32-bit floats",
                             where=locate(index), hint="Rescale the targets")
         return Labels(numbers.astype(np.float32), "regression", None, name)
     uniques, codes = np.unique(numbers, return_inverse=True)
-    return _finish(codes.reshape(-1), [_number_name(float(u)) for u in uniques], name, task, classes, path, locate, subject)
+    return _finish(codes.reshape(-1), [number_text(float(u)) for u in uniques], name, task, classes, path, locate, subject)
 
 
 def _could_be_classes(numbers: np.ndarray, guesses: list[Guess] | None, subject: str) -> bool:
@@ -211,40 +213,8 @@ def _as_text(values: np.ndarray) -> np.ndarray:
     return np.array(out, dtype=str)
 
 
-def _number_name(value: float) -> str:
-    if value == int(value) and abs(value) < 2**63:
-        return str(int(value))
-    return repr(float(value))
-
-
 def _show(text: str) -> str:
     if len(text) > 1000:
         return f"a huge value of {len(text):,} characters"
     shown = text if len(text) <= 40 else text[:39] + "…"
     return f"the value '{shown}'"
-
-
-_CHUNK = 1 << 20  # elements per block, so a memory-mapped array is never copied whole
-
-
-def check_float32_range(values: np.ndarray, path: Path, locate: Callable[[int], str], what: str = "a value") -> None:
-    """Refuse finite values beyond float32's range (casting would make them ``inf``), naming the first.
-
-    The one rule for every reader. ``values`` is any numeric array (a memory map is read in
-    blocks, never copied whole); ``locate(i)`` names flat index ``i`` in C order. NaN and
-    infinities are left to each reader's missing-value rule.
-    """
-    array = np.asarray(values)
-    if array.dtype.kind != "f" or array.dtype.itemsize <= 4 or array.size == 0:
-        return
-    flat = array.reshape(-1)
-    for start in range(0, flat.shape[0], _CHUNK):
-        block = flat[start:start + _CHUNK]
-        with np.errstate(invalid="ignore"):
-            beyond = np.abs(block) > _FLOAT32_MAX
-            beyond &= np.isfinite(block)
-        if beyond.any():
-            index = start + int(np.argmax(beyond))
-            raise LoadError(path, f"has {what} too large for 32-bit floats ({_number_name(float(flat[index]))})",
-                            where=locate(index),
-                            hint="Rescale the data (for example divide by a power of ten) so it fits float32, Keras' float type")

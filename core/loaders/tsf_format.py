@@ -30,7 +30,7 @@ from core.budget import check_budget
 from core.dataset import Guess, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.labels import check_float32_range
+from core.loaders.numbers import check_float32_range
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3

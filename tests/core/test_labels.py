@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from core.errors import LoadError
 from core.loaders import load
-from core.loaders.labels import MAX_CLASSES, check_float32_range, encode_labels
+from core.loaders.labels import MAX_CLASSES, encode_labels
+from core.loaders.numbers import check_float32_range
 
 PATH = Path("labels.csv")
 

@@ -1,0 +1,48 @@
+"""Rules about numbers that every reader shares (one home, so formats cannot drift apart).
+
+:func:`check_float32_range`: values beyond float32's range are refused with their location.
+Keras computes in float32, so such a value would silently become ``inf``; CSV, JSON, NumPy,
+``.ts``, ARFF and ``.tsf`` readers all call this one function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import LoadError
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+_CHUNK = 1 << 20  # elements per block, so a memory-mapped array is never copied whole
+
+
+def number_text(value: float) -> str:
+    """``3.0`` → ``'3'``, ``1e39`` → ``'1e+39'``: a number as a person would write it."""
+    if np.isfinite(value) and value == int(value) and abs(value) < 2**63:
+        return str(int(value))
+    return repr(float(value))
+
+
+def check_float32_range(values: np.ndarray, path: Path, locate: Callable[[int], str], what: str = "a value") -> None:
+    """Refuse finite values beyond float32's range (casting would make them ``inf``), naming the first.
+
+    The one rule for every reader. ``values`` is any numeric array (a memory map is read in
+    blocks, never copied whole); ``locate(i)`` names flat index ``i`` in C order. NaN and
+    infinities are left to each reader's missing-value rule.
+    """
+    array = np.asarray(values)
+    if array.dtype.kind != "f" or array.dtype.itemsize <= 4 or array.size == 0:
+        return
+    flat = array.reshape(-1)
+    for start in range(0, flat.shape[0], _CHUNK):
+        block = flat[start:start + _CHUNK]
+        with np.errstate(invalid="ignore"):
+            beyond = np.abs(block) > FLOAT32_MAX
+            beyond &= np.isfinite(block)
+        if beyond.any():
+            index = start + int(np.argmax(beyond))
+            raise LoadError(path, f"has {what} too large for 32-bit floats ({number_text(float(flat[index]))})",
+                            where=locate(index),
+                            hint="Rescale the data (for example divide by a power of ten) so it fits float32, Keras' float type")
