@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 from core.budget import default_budget_bytes
@@ -164,6 +164,7 @@ def _load_plain(resolved: Path, info: os.stat_result, options: LoadOptions, budg
         guess = _detect(shown or resolved, files.read_head(resolved))
         fmt = guess.value
 
+    _check_options_apply(shown or resolved, formats.get(fmt), options)
     if fmt != "npy":  # a .npy over the budget is memory-mapped by its reader, not read into memory
         files.check_size(resolved, info.st_size, budget)
     reader = formats.get(fmt).load_reader()
@@ -176,6 +177,18 @@ def _load_plain(resolved: Path, info: os.stat_result, options: LoadOptions, budg
     reader_decided = any(g.what == "format" for g in source.guesses)
     guesses = source.guesses if guess is None or reader_decided else (guess, *source.guesses)
     return replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
+
+
+def _check_options_apply(path: Path, fmt: formats.Format, options: LoadOptions) -> None:
+    """An option given for another format is a sentence, not silently ignored (the registry says
+    which options each format reads). Options with a non-None default (lowercase) are not checked."""
+    given = [f.name for f in fields(options) if f.default is None and getattr(options, f.name) is not None]
+    stray = [name for name in given if name not in fmt.options]
+    if stray:
+        listed = ", ".join(name.replace("_", " ") for name in stray)
+        verb = "does" if len(stray) == 1 else "do"
+        raise LoadError(path, f"the option{'s' if len(stray) > 1 else ''} {listed} {verb} not apply to {fmt.title} files",
+                        hint="Leave it out, or choose the format it belongs to")
 
 
 def _load_compressed(resolved: Path, compression: str, options: LoadOptions, budget: int, progress,
