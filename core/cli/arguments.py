@@ -51,9 +51,19 @@ def number(kind: type, allowed: Callable[[Any], bool], wanted: str) -> Callable[
     return parse
 
 
+#: Larger counts (steps, units, epochs) cannot be meant, and would overflow 64-bit arithmetic.
+MAX_WHOLE_NUMBER = 10**15
+
+
 def whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number no smaller than ``minimum`` (0 or 1 here)."""
-    return number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
+    """An argparse type: a whole number from ``minimum`` (0 or 1 here) to :data:`MAX_WHOLE_NUMBER`."""
+    low = number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
+    high = number(int, lambda value: value <= MAX_WHOLE_NUMBER, f"at most {MAX_WHOLE_NUMBER:,}")
+
+    def parse(text: str) -> int:
+        return high(str(low(text)))
+
+    return parse
 
 
 # A pad value: NaN never equals itself (so it can never be masked) and inf is not a value.

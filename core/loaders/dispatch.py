@@ -165,6 +165,7 @@ def _load_plain(resolved: Path, info: os.stat_result, options: LoadOptions, budg
         fmt = guess.value
 
     _check_options_apply(shown or resolved, formats.get(fmt), options)
+    _check_roles(shown or resolved, options)
     if fmt != "npy":  # a .npy over the budget is memory-mapped by its reader, not read into memory
         files.check_size(resolved, info.st_size, budget)
     reader = formats.get(fmt).load_reader()
@@ -189,6 +190,27 @@ def _check_options_apply(path: Path, fmt: formats.Format, options: LoadOptions) 
         verb = "does" if len(stray) == 1 else "do"
         raise LoadError(path, f"the option{'s' if len(stray) > 1 else ''} {listed} {verb} not apply to {fmt.title} files",
                         hint="Leave it out, or choose the format it belongs to")
+
+
+_ROLES = (("id_col", "the id column"), ("time_col", "the time column"), ("label_col", "the label column"),
+          ("sequence_field", "the sequence field"))
+
+
+def _check_roles(path: Path, options: LoadOptions) -> None:
+    """One column (or field) given two roles is a contradiction, not a choice to make silently."""
+    taken: dict[str, str] = {}
+    for option, role in _ROLES:
+        name = getattr(options, option)
+        if name is None:
+            continue
+        if name in taken:
+            raise LoadError(path, f"the column '{name}' is given as both {taken[name]} and {role}",
+                            hint="Give each role its own column")
+        taken[name] = role
+    clash = [name for name in (options.feature_cols or ()) if name in taken]
+    if clash:
+        raise LoadError(path, f"the column '{clash[0]}' is given as both {taken[clash[0]]} and a feature column",
+                        hint="Leave it out of the feature columns")
 
 
 def _load_compressed(resolved: Path, compression: str, options: LoadOptions, budget: int, progress,

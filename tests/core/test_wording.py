@@ -18,3 +18,12 @@ def test_reports_never_say_s_in_parentheses(resources_dir):
     for name in ("vowels_long.csv", "us_change_quarterly.csv", "sentiment_reviews.txt"):
         text = build_report(load(resources_dir / "demos" / name)).to_text()
         assert "(s)" not in text, name
+
+
+def test_printable_shows_terminal_escapes_and_surrogates_as_text():
+    from core.wording import printable  # noqa: PLC0415
+
+    assert printable("a\x1b[2Jb\tc\nd") == "a\\x1b[2Jb\tc\nd"
+    assert printable("x\ud800y") == "x\\ud800y"
+    assert printable("\x9b\x7f") == "\\x9b\\x7f"
+    assert printable("café 日本") == "café 日本"
