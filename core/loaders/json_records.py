@@ -277,7 +277,12 @@ def _fields(path: Path, records: list[Any], container: dict[str, Any], options: 
             raw_ids = [record.get(id_field) for record in records]
             ids = tuple(map(str, raw_ids)) if all(v is not None for v in raw_ids) else None
     else:
-        index = next(i for i, record in enumerate(records) if type(record) not in (list, dict))
+        index = next((i for i, record in enumerate(records) if type(record) not in (list, dict)), None)
+        if index is None:  # lists and objects mixed: name the first record unlike the first one
+            index = next(i for i, record in enumerate(records) if type(record) is not type(records[0]))
+            raise LoadError(path, f"this record is {_describe(records[index])}, but the first record is "
+                            f"{_describe(records[0])}", where=locate(index),
+                            hint="Write every record the same way: all lists of steps, or all objects")
         bad = records[index]
         if isinstance(records[0], (list, dict)):
             raise LoadError(path, f"this record is {_describe(bad)}, not a list of steps or an object", where=locate(index),
