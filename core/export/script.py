@@ -114,6 +114,10 @@ def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_s
         return _text_reader(options)
     if fmt == "ts":
         return _ts_reader()
+    if fmt == "arff":
+        return _arff_reader()
+    if fmt == "tsf" and series:
+        return _tsf_reader()
     if fmt in ("json", "jsonl"):
         return _json_reader(fmt, options)
     raise ExportError(f"Exporting a script for {fmt} files is not supported yet.")
@@ -248,6 +252,50 @@ def read_ts(path):
 
 
 sequences, raw_labels = read_ts(FILE)
+'''
+
+
+def _arff_reader() -> str:
+    return '''
+def read_arff(path):
+    """Cases of a UEA/UCR ARFF file: the values, then the class. A multivariate (relational) case is
+    quoted, its dimensions separated by the two characters \\n; trailing '?' end a shorter case."""
+    sequences, labels = [], []
+    with open(path, encoding="utf-8") as handle:
+        in_data = False
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith("%"):
+                continue
+            if not in_data:
+                in_data = line.lower().startswith("@data")
+                continue
+            body, _, label = line.rpartition(",")
+            dims = body.strip().strip("'\\"").split("\\\\n")
+            x = np.array([[np.nan if v.strip() == "?" else float(v) for v in d.split(",")] for d in dims], dtype="float32").T
+            present = np.flatnonzero(~np.isnan(x).all(axis=1))
+            sequences.append(x[: present[-1] + 1])  # (length, dimensions)
+            labels.append(label.strip().strip("'\\""))
+    return sequences, np.array(labels, dtype=object)
+
+
+sequences, raw_labels = read_arff(FILE)
+'''
+
+
+def _tsf_reader() -> str:
+    return '''
+def read_tsf(path):
+    """The one series of a Monash .tsf file: after @data, 'name:...:v1,v2,...' ('?' is missing)."""
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    start = next(i for i, line in enumerate(lines) if line.lower().startswith("@data"))
+    fields = sum(1 for line in lines[:start] if line.lower().startswith("@attribute"))
+    values = lines[start + 1].split(":", fields)[-1].split(",")
+    return np.array([np.nan if v == "?" else float(v) for v in values], dtype="float32").reshape(-1, 1)
+
+
+series = read_tsf(FILE)  # one long (timesteps, 1) series
 '''
 
 
