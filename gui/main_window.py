@@ -445,8 +445,7 @@ class MainWindow(QMainWindow):
 
     def open_demo(self, name: str) -> bool:
         """Load the bundled demo ``name`` with its options (no wizard). False if there is no such demo."""
-        demo = find_demo(name) if not self._demos else next(
-            (d for d in self._demos if name.lower() in (d.name.lower(), d.path.name.lower())), None)
+        demo = find_demo(name, demos=self._demos or None)
         if demo is None:
             self.show_error("No such demo", f"There is no bundled demo called '{name}'. "
                             f"Pick one from File ▸ Demos.")
