@@ -14,10 +14,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.loaders import formats
 from core.options import LoadOptions, WindowOptions
 
 DEMOS_DIR_ENV = "SHAPE_EXPLORER_DEMOS_DIR"
-_DATA_SUFFIXES = {".csv", ".tsv", ".ts", ".npy", ".npz", ".json", ".jsonl", ".txt"}
+_DATA_SUFFIXES = formats.data_suffixes()
 log = logging.getLogger(__name__)
 
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
 from gui.demos import Demo, find_demo, list_demos
@@ -49,11 +50,7 @@ from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = (
-    "Sequence data (*.csv *.tsv *.tab *.txt *.npy *.npz *.json *.jsonl *.ndjson *.ts);;"
-    "CSV/TSV tables (*.csv *.tsv *.tab);;NumPy arrays (*.npy *.npz);;JSON (*.json *.jsonl *.ndjson);;"
-    "Text, one sentence per line (*.txt);;UEA/UCR time series (*.ts);;All files (*)"
-)
+FILE_FILTER = formats.dialog_filter()
 VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows")
 
 
@@ -73,7 +70,7 @@ class DatasetDetails(QTextBrowser):
             return
         data = report.to_dict()
         rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
-                ("Read as", _FORMAT_WORDS.get(str(data.get("format")), str(data.get("format"))))]
+                ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
             rows.append(("Series", f"{data.get('series_length'):,} rows × {data['features']} features"))
@@ -139,6 +136,16 @@ _FORMAT_WORDS = {
     "csv-series": "CSV, one long series", "npy": "NumPy array", "npz": "NumPy archive", "json": "JSON records",
     "jsonl": "JSON Lines records", "text": "text, a sentence per line", "ts": "UEA/UCR .ts time series",
 }
+
+
+def _format_words(fmt: str) -> str:
+    """How the details panel names the format: the layout words above, else the registry's title."""
+    if fmt in _FORMAT_WORDS:
+        return _FORMAT_WORDS[fmt]
+    try:
+        return formats.get(formats.base_key(fmt)).title
+    except KeyError:
+        return fmt
 
 
 def _escape(text: str) -> str:
