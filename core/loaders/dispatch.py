@@ -65,7 +65,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     if header_format is not None:
         return header_format
 
-    from core.loaders.csv_table import looks_like_numeric_table  # noqa: PLC0415 (lazy: pandas)
+    from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
     if looks_like_numeric_table(text):
