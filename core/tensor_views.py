@@ -578,3 +578,77 @@ def token_strip(x: np.ndarray, mask: np.ndarray | None, i: int, vocabulary: Sequ
     )
     classes = np.where(real, np.where(ids == unknown_id, TOKEN_UNKNOWN, TOKEN_WORD), TOKEN_PAD).astype(np.int8)
     return TokenStrip(ids, words, classes)
+
+
+# ---- the numbers themselves -------------------------------------------------------------------
+@dataclass(frozen=True)
+class StepTable:
+    """One sample of the tensor as a table: what the model receives, step by step.
+
+    ``values`` is the ``(T, F)`` slice exactly as it is in the tensor (padded steps hold the pad
+    value); ``real`` (T,) is True for real steps; ``origin`` (T,) is where each real step came from
+    in the file (its position in the original sequence, or the series row for a window) and ``-1``
+    for padding; ``sample_id`` is the file's own id of the sequence, when it has one.
+    """
+
+    values: np.ndarray
+    real: np.ndarray
+    origin: np.ndarray
+    sample_id: str | None
+    origin_name: str  # "step" (position in the original sequence) or "row" (series row)
+    label: str | None = None  # the sample's label or target in words (class name, value), if any
+    label_word: str = "label"  # "label" for a class, "target" for values
+
+
+def step_table(shaped, i: int) -> StepTable:
+    """Sample ``i`` of ``shaped`` (a :class:`~core.shaping.tensorize.ShapedData`) as a :class:`StepTable`.
+
+    For padded sequences, real step ``r`` of the tensor is step ``first + (r - start)`` of the
+    original sequence, where ``start`` is where the real steps begin (``T - kept`` with
+    ``padding="pre"``) and ``first`` the first original step kept (``length - kept`` with
+    ``truncating="pre"``). For windows, step ``r`` of window ``i`` is series row ``i*stride + r``.
+    """
+    i = int(i)
+    x3 = as_three_d(shaped.x)
+    values = np.asarray(x3[i])
+    timesteps = values.shape[0]
+    real = np.ones(timesteps, dtype=bool) if shaped.mask is None else np.asarray(shaped.mask[i], dtype=bool)
+    ids = getattr(shaped.dataset, "sample_ids", None)
+    label, label_word = _label_text(shaped, i)
+    if shaped.window is not None:
+        origin = i * int(shaped.window.stride) + np.arange(timesteps, dtype=np.int64)
+        return StepTable(values, real, origin, None, "row", label, label_word)
+    kept = int(real.sum())
+    length = int(shaped.original_lengths[i]) if len(shaped.original_lengths) > i else kept
+    start = timesteps - kept if shaped.padding.padding == "pre" else 0
+    first = length - kept if shaped.padding.truncating == "pre" else 0
+    origin = np.full(timesteps, -1, dtype=np.int64)
+    origin[start:start + kept] = first + np.arange(kept, dtype=np.int64)
+    sample_id = str(ids[i]) if ids is not None and i < len(ids) else None
+    return StepTable(values, real, origin, sample_id, "step", label, label_word)
+
+
+def _label_text(shaped, i: int) -> tuple[str | None, str]:
+    """Sample ``i``'s target in words and what to call it: ``("speaker_3", "label")``,
+    ``("151, 1009", "target")``; ``(None, "label")`` without one target per sample."""
+    y = getattr(shaped, "y", None)
+    labels = getattr(shaped.dataset, "labels", None)
+    if y is None or i >= len(y) or (labels is not None and labels.kind == "sequence"):
+        return None, "label"
+    target = np.asarray(y[i]).reshape(-1)
+    classes = labels.classes if labels is not None else None
+    if classes and target.size == 1 and 0 <= int(target[0]) < len(classes):
+        return str(classes[int(target[0])]), "label"
+    if classes and target.size == len(classes):  # one-hot
+        return str(classes[int(np.argmax(target))]), "label"
+    return ", ".join(f"{float(v):.6g}" for v in target[:8]) + (" …" if target.size > 8 else ""), "target"
+
+
+def format_cell(value: float | int, is_integer: bool) -> str:
+    """A tensor value as a table shows it: integers plainly, floats with up to 6 significant digits."""
+    if is_integer:
+        return str(int(value))
+    number = float(value)
+    if not np.isfinite(number):
+        return str(number)
+    return f"{number:.6g}"

@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
                         help="window size for --screenshot (default 1400x900)")
     parser.add_argument("--view", metavar="NAME", type=str.lower,
-                        help="tab to show once the data is loaded: tensor, sample, padding, windows, model or training")
+                        help="tab to show once the data is loaded: tensor, sample, padding, windows, values, model or training")
     parser.add_argument("--autoplay", action="store_true",
                         help="train the default model on the data right away (with --screenshot: save when done, exit)")
     add_layout_options(parser)
@@ -152,7 +152,7 @@ def run_window(args: argparse.Namespace) -> int:
 
     if args.view:
         if _tab_index(window, args.view) is None:
-            names = "tensor, sample, padding, windows, model, training"
+            names = "tensor, sample, padding, windows, values, model, training"
             print(f"shape-explorer: there is no view called '{args.view}'; choose one of: {names}.", file=sys.stderr)
             return EXIT_BAD_INPUT
         window.fileLoaded.connect(_view_switcher(window, args.view))

@@ -51,7 +51,7 @@ from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
 log = logging.getLogger(__name__)
 
 FILE_FILTER = formats.dialog_filter()
-VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows")
+VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows", "Values")
 
 
 class DatasetDetails(QTextBrowser):
@@ -248,7 +248,8 @@ class MainWindow(QMainWindow):
         tips = ("The whole tensor: samples × timesteps × features",
                 "One sample's features over time, with its padding",
                 "Padding and truncation: lengths, maxlen, mask",
-                "Sliding windows over a single series")
+                "Sliding windows over a single series",
+                "The numbers themselves: the padded tensor as a table")
         for index, (title, tip) in enumerate(zip(VIEW_TITLES, tips)):
             action = self._action(title, self._on_view_action, f"Ctrl+{index + 1}", tip)
             action.setData(index)
@@ -258,6 +259,7 @@ class MainWindow(QMainWindow):
         from gui.views.padding_preview import PaddingPreview
         from gui.views.sample_view import SampleView
         from gui.views.tensor_view_3d import TensorView3D
+        from gui.views.values_view import ValuesView
         from gui.views.window_designer import WindowDesigner
 
         self.welcome = WelcomeScreen(self._demos)
@@ -269,7 +271,10 @@ class MainWindow(QMainWindow):
         self.sample_view = SampleView()
         self.padding_view = PaddingPreview()
         self.window_view = WindowDesigner()
+        self.values_view = ValuesView()
         self.tensor_view.selectionChanged.connect(self._on_selection_changed)
+        self.sample_view.sampleChanged.connect(self._on_sample_picked)
+        self.values_view.sampleChanged.connect(self._on_sample_picked)
         self.padding_view.optionsChanged.connect(self._on_padding_options)
         self.padding_view.maxlenChanged.connect(self._on_maxlen)
         self.window_view.optionsChanged.connect(self._on_window_options)
@@ -282,8 +287,10 @@ class MainWindow(QMainWindow):
             "One sample (one sequence) drawn over time, feature by feature. (Ctrl+2)",
             "How padding and truncation make every sequence the same length. (Ctrl+3)",
             "How a single long series is cut into windows, each one sample. (Ctrl+4)",
+            "The numbers the model receives: one sample (steps × features) or one feature for every sample. (Ctrl+5)",
         )
-        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view))
+        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view),
+                 self.values_view)
         for view, title, tip in zip(pages, VIEW_TITLES, tips):
             index = self.tabs.addTab(view, title)
             self.tabs.setTabToolTip(index, tip)
@@ -623,6 +630,7 @@ class MainWindow(QMainWindow):
             self.details.set_report(report)
             self.tensor_view.set_data(shaped)
             self.sample_view.set_data(shaped)
+            self.values_view.set_data(shaped)
             is_series = dataset.kind == "series"
             if is_series:
                 self.window_view.set_series(dataset.values, dataset.feature_names)
@@ -703,12 +711,21 @@ class MainWindow(QMainWindow):
         self.reimport_action.setEnabled(has_data and bool(self.state.path))
         self.copy_input_action.setEnabled(has_data)
         for action in self.view_actions:
-            action.setEnabled(has_data)
+            # A view whose tab is off for this data (Padding for a series, Windows otherwise) is off here too.
+            action.setEnabled(has_data and self.tabs.isTabEnabled(int(action.data())))
 
     # ---- view → state -----------------------------------------------------------------------------------
     @Slot(int, int, int)
     def _on_selection_changed(self, sample: int, _timestep: int, _feature: int) -> None:
         self.sample_view.set_sample(sample)
+        self.values_view.set_sample(sample)
+
+    @Slot(int)
+    def _on_sample_picked(self, sample: int) -> None:
+        """A view's sample box changed: every view follows (the 3-D view highlights it)."""
+        self.tensor_view.set_selection(sample=sample)
+        self.sample_view.set_sample(sample)
+        self.values_view.set_sample(sample)
 
     @Slot(object)
     def _on_padding_options(self, options: PaddingOptions) -> None:
