@@ -652,3 +652,45 @@ def format_cell(value: float | int, is_integer: bool) -> str:
     if not np.isfinite(number):
         return str(number)
     return f"{number:.6g}"
+
+
+def feature_levels(x: np.ndarray, mask: np.ndarray | None, max_rows: int = 256) -> np.ndarray:
+    """``(F, 2)`` robust colour limits per feature, for colouring features of different units.
+
+    A humidity column (0–100) next to a temperature column (−10–35) on one colour scale comes
+    out all one colour each; scaled per feature, both show their own ups and downs.
+    """
+    x3 = as_three_d(x)
+    rows = _even_rows(x3.shape[0], max_rows)
+    values = x3[rows].astype(np.float64)
+    if mask is not None:
+        values[~mask[rows].astype(bool)] = np.nan
+    per_feature = values.reshape(-1, values.shape[2])
+    return np.array([robust_levels(per_feature[:, f]) for f in range(per_feature.shape[1])], dtype=np.float64)
+
+
+def scale_per_feature(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """``(T, F)`` values mapped to 0–1 of each feature's ``levels`` row (NaN stays NaN)."""
+    lo, hi = levels[:, 0], levels[:, 1]
+    return ((np.asarray(values, dtype=np.float64) - lo) / (hi - lo)).astype(np.float32)
+
+
+def value_at(x: np.ndarray, mask: np.ndarray | None, i: int, t: float, f: float) -> tuple[int, int, float, bool] | None:
+    """The cell under a pointer at (step ``t``, feature ``f``) of sample ``i``: ``(t, f, value, real)``,
+    or None off the tensor. Steps are centred on whole numbers (step 3 covers 2.5–3.5)."""
+    x3 = as_three_d(x)
+    step, feature = int(np.floor(t + 0.5)), int(np.floor(f))
+    if not (0 <= int(i) < x3.shape[0] and 0 <= step < x3.shape[1] and 0 <= feature < x3.shape[2]):
+        return None
+    real = True if mask is None else bool(mask[int(i), step])
+    return step, feature, float(x3[int(i), step, feature]), real
+
+
+def colour_by_feature_suggested(levels: np.ndarray) -> bool:
+    """True when features are on such different scales that one colour scale would flatten some:
+    the narrowest feature's range is under a tenth of the widest's."""
+    levels = np.asarray(levels, dtype=np.float64)
+    if levels.shape[0] < 2:
+        return False
+    spans = levels[:, 1] - levels[:, 0]
+    return bool(spans.min() < 0.1 * spans.max())

@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         self.values_view = ValuesView()
         self.tensor_view.selectionChanged.connect(self._on_selection_changed)
         self.sample_view.sampleChanged.connect(self._on_sample_picked)
+        self.sample_view.valueHovered.connect(self._show_hovered_value)
         self.values_view.sampleChanged.connect(self._on_sample_picked)
         self.padding_view.optionsChanged.connect(self._on_padding_options)
         self.padding_view.maxlenChanged.connect(self._on_maxlen)
@@ -719,6 +720,14 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self, sample: int, _timestep: int, _feature: int) -> None:
         self.sample_view.set_sample(sample)
         self.values_view.set_sample(sample)
+
+    @Slot(str)
+    def _show_hovered_value(self, text: str) -> None:
+        """The value under the pointer in the status bar (as napari does); nothing when it leaves the data."""
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     @Slot(int)
     def _on_sample_picked(self, sample: int) -> None:
