@@ -694,3 +694,57 @@ def colour_by_feature_suggested(levels: np.ndarray) -> bool:
         return False
     spans = levels[:, 1] - levels[:, 0]
     return bool(spans.min() < 0.1 * spans.max())
+
+
+# ---- picking in the 3-D view ----------------------------------------------------------------
+def pick_cell(near: Sequence[float], far: Sequence[float], grid: BlockGrid) -> tuple[int, int, int] | None:
+    """The cell a click lands on: the first block the ray from ``near`` to ``far`` enters.
+
+    The block grid is drawn as the box ``[0, blocks]`` on each axis, block ``(i, j, k)`` the unit
+    cube at ``(i, j, k)``. Returns the ``(sample, timestep, feature)`` of that block's first cell
+    (the exact cell when blocks are single cells), or None when the ray misses the tensor.
+    """
+    origin = np.asarray(near, dtype=np.float64)
+    direction = np.asarray(far, dtype=np.float64) - origin
+    upper = np.asarray(grid.blocks, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t0 = (0.0 - origin) / direction
+        t1 = (upper - origin) / direction
+    parallel = direction == 0
+    inside = (origin >= 0) & (origin <= upper)
+    if (parallel & ~inside).any():
+        return None
+    t_low = np.where(parallel, -np.inf, np.minimum(t0, t1))
+    t_high = np.where(parallel, np.inf, np.maximum(t0, t1))
+    enter, leave = float(t_low.max()), float(t_high.min())
+    if enter > leave or leave < 0:
+        return None
+    # A hair past the entry point, so the point is inside the entered block, not on its face.
+    point = origin + direction * (max(enter, 0.0) + 1e-6 * max(leave - enter, 1e-9))
+    blocks = np.clip(np.floor(point).astype(np.int64), 0, upper.astype(np.int64) - 1)
+    return tuple(int(edges[b]) for edges, b in zip(grid.edges, blocks))  # type: ignore[return-value]
+
+
+def label_anchor_edges(blocks: Sequence[float]) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """For each axis, the four box edges parallel to it as ``(midpoint, outward direction)``.
+
+    The 3-D view labels an axis at whichever of its edges is drawn lowest on screen (as
+    matplotlib's 3-D axes do), pushed away from the box, so after any rotation a label sits beside
+    the box instead of floating over a face.
+    """
+    dims = np.asarray(blocks, dtype=np.float64)
+    out = []
+    for axis in range(3):
+        others = [a for a in range(3) if a != axis]
+        edges = []
+        for corner_a in (0.0, 1.0):
+            for corner_b in (0.0, 1.0):
+                mid = dims / 2
+                outward = np.zeros(3)
+                mid[others[0]] = corner_a * dims[others[0]]
+                mid[others[1]] = corner_b * dims[others[1]]
+                outward[others[0]] = corner_a * 2 - 1
+                outward[others[1]] = corner_b * 2 - 1
+                edges.append((mid, outward / np.sqrt(2)))
+        out.append(edges)
+    return out

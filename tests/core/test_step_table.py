@@ -66,3 +66,35 @@ def test_format_cell():
     assert tv.format_cell(np.float32(0.1234567891), False) == "0.123457"
     assert tv.format_cell(1e-12, False) == "1e-12"
     assert tv.format_cell(float("nan"), False) == "nan"
+
+
+def test_pick_cell_finds_the_first_block_a_ray_enters():
+    x = np.zeros((4, 6, 3), dtype=np.float32)
+    grid = tv.block_summary(x, None)
+    assert grid.blocks == (4, 6, 3)
+    # Straight down onto the top face above cell (2, 3): the top feature is hit first.
+    assert tv.pick_cell((2.5, 3.5, 10.0), (2.5, 3.5, -10.0), grid) == (2, 3, 2)
+    # From below, the bottom feature.
+    assert tv.pick_cell((2.5, 3.5, -10.0), (2.5, 3.5, 10.0), grid) == (2, 3, 0)
+    # Along the sample axis from in front: sample 0.
+    assert tv.pick_cell((-5.0, 1.2, 1.5), (50.0, 1.2, 1.5), grid) == (0, 1, 1)
+    # A ray that passes beside the box, or points away from it.
+    assert tv.pick_cell((10.0, 10.0, 10.0), (20.0, 10.0, 10.0), grid) is None
+    assert tv.pick_cell((2.5, 3.5, 10.0), (2.5, 3.5, 20.0), grid) is None
+
+
+def test_pick_cell_maps_blocks_back_to_cells():
+    x = np.zeros((1000, 6, 3), dtype=np.float32)
+    grid = tv.block_summary(x, None)
+    assert grid.blocks[0] < 1000
+    sample, _, _ = tv.pick_cell((grid.blocks[0] - 0.5, 0.5, 10.0), (grid.blocks[0] - 0.5, 0.5, -10.0), grid)
+    assert sample == int(grid.sample_edges[-2])  # the last block's first sample
+
+
+def test_label_anchor_edges_run_along_their_axis():
+    edges = tv.label_anchor_edges((4.0, 6.0, 3.0))
+    for axis, candidates in enumerate(edges):
+        assert len(candidates) == 4
+        for mid, outward in candidates:
+            assert mid[axis] == (4.0, 6.0, 3.0)[axis] / 2  # the middle of an edge along this axis
+            assert outward[axis] == 0 and np.isclose(np.linalg.norm(outward), 1.0)
