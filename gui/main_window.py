@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -190,6 +190,14 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
+        # Undo/redo of shaping options, import settings and the model (gui/undo.py); the stack
+        # belongs to one file and starts afresh when another file is opened.
+        self.undo_stack = QUndoStack(self)
+        self._undo_path: str | None = None
+        self._keep_undo_on_load = False  # the next load re-reads the same file (undo/redo, re-import)
+        self._setting_spec = False  # the model panel is being set (undo/redo, new data), not edited
+        self._model_panel = None
+        self._last_spec = None
 
         self.state = TensorState(self, loader=loader, budget_bytes=budget_bytes)
         self.state.changed.connect(self._on_state_changed)
@@ -340,6 +348,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.copy_input_action)
 
         self.view_menu = bar.addMenu("&View")
@@ -539,6 +554,12 @@ class MainWindow(QMainWindow):
             window = wizard.window_options()
             dataset = wizard.loaded_dataset()
             self._review_after_load = False
+            snapshot = self.state.snapshot
+            if snapshot is not None and snapshot.path == wizard.path:  # the same file read another way
+                self._push_change("Change the import settings", self._apply_import,
+                                  (snapshot.path, snapshot.load_options, snapshot.window),
+                                  (wizard.path, options, window), applied=True)
+                self._keep_undo_on_load = True
             if dataset is not None:
                 self.state.set_dataset(dataset, options, None, window)
             else:
@@ -620,6 +641,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_state_changed(self) -> None:
+        # Until _on_data_update_done: the model builder follows the new data, which is not an edit to undo.
+        self._setting_spec = True
         snapshot = self.state.snapshot
         if snapshot is None:
             return
@@ -661,6 +684,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
         self._loading_path = None
+        if not self._keep_undo_on_load and path != self._undo_path:
+            self.undo_stack.clear()  # undo belongs to one file
+        self._undo_path, self._keep_undo_on_load = path, False
         snapshot = self.state.snapshot
         if path and Path(path).is_file() and not self._loading_demo:
             self.settings.add_recent_file(path)
@@ -680,6 +706,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
         self._loading_path = None
+        self._keep_undo_on_load = False
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
@@ -738,18 +765,66 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_padding_options(self, options: PaddingOptions) -> None:
-        if not self._syncing_views:
-            self.state.set_padding(options)
+        if not self._syncing_views and options != self.state.padding:
+            self._push_change("Change padding", self._apply_padding, self.state.padding, options)
 
     @Slot(int)
     def _on_maxlen(self, maxlen: int) -> None:
-        if not self._syncing_views and self.state.padding is not None:
-            self.state.set_padding(replace(self.state.padding, maxlen=int(maxlen)))
+        if not self._syncing_views and self.state.padding is not None and self.state.padding.maxlen != int(maxlen):
+            self._push_change("Change maxlen", self._apply_padding, self.state.padding,
+                              replace(self.state.padding, maxlen=int(maxlen)), merge="maxlen")
 
     @Slot(object)
     def _on_window_options(self, options: WindowOptions) -> None:
-        if not self._syncing_views:
+        if not self._syncing_views and options != self.state.window:
+            self._push_change("Change windows", self._apply_window, self.state.window, options, merge="window")
+
+    # ---- undo/redo ----------------------------------------------------------------------------------------
+    def _push_change(self, text: str, apply, old, new, *, merge: str | None = None, applied: bool = False) -> None:
+        from gui.undo import ValueChange
+
+        self.undo_stack.push(ValueChange(text, apply, old, new, merge=merge, applied=applied))
+
+    def _apply_padding(self, options: PaddingOptions) -> None:
+        self.state.set_padding(options)
+
+    def _apply_window(self, options: WindowOptions | None) -> None:
+        if options is not None:
             self.state.set_window(options)
+
+    def _apply_import(self, value: tuple) -> None:
+        path, load_options, window = value
+        self._keep_undo_on_load = True  # a re-read of the same file keeps the stack
+        self.state.open(path, load_options, None, window)
+
+    def track_model_spec(self, panel) -> None:
+        """Make ``panel``'s model edits undoable: ``panel.specChanged(spec)`` after each edit,
+        ``panel.spec()`` the current spec and ``panel.set_spec(spec)`` to show another."""
+        self._model_panel = panel
+        self._last_spec = panel.spec()
+        panel.specChanged.connect(self._on_spec_edited)
+        # Connected after the panel's own data slot, so it runs once the panel has followed the data.
+        self.state.changed.connect(self._on_data_update_done)
+
+    @Slot()
+    def _on_data_update_done(self) -> None:
+        self._setting_spec = False
+        self._last_spec = self._model_panel.spec()
+
+    @Slot(object)
+    def _on_spec_edited(self, spec) -> None:
+        old, self._last_spec = self._last_spec, spec
+        if self._setting_spec or old is None or old == spec:
+            return
+        self._push_change("Change the model", self._apply_spec, old, spec, merge="model", applied=True)
+
+    def _apply_spec(self, spec) -> None:
+        self._setting_spec = True
+        try:
+            self._model_panel.set_spec(spec)
+            self._last_spec = spec
+        finally:
+            self._setting_spec = False
 
     def _on_view_action(self) -> None:
         action = self.sender()
