@@ -524,7 +524,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
-            QMessageBox.critical(self, title, message)
+            from gui.app import breakable
+
+            QMessageBox.critical(self, title, breakable(message))
         else:
             print(f"shape-explorer: {message}", file=sys.stderr)
 
@@ -565,7 +567,12 @@ class MainWindow(QMainWindow):
             else:
                 self.state.open(wizard.path, options, None, window)
         else:
-            self.statusBar().showMessage(f"Did not open {Path(wizard.path).name}.", 5000)
+            snapshot = self.state.snapshot
+            name = Path(wizard.path).name
+            if snapshot is not None and snapshot.path == wizard.path:  # a review or re-import of the open file
+                self.statusBar().showMessage(f"Kept {name} as it was read.", 5000)
+            else:
+                self.statusBar().showMessage(f"Did not open {name}.", 5000)
         wizard.deleteLater()
 
     def _open_recent_path(self, path: str) -> None:
@@ -707,6 +714,8 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, path: str, message: str) -> None:
         self._loading_path = None
         self._keep_undo_on_load = False
+        self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
+        self.cancel_button.setVisible(False)
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
