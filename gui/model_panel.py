@@ -42,6 +42,7 @@ from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
 from core.model.shapes import layer_table, recurrent_layer_name, total_params
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+from gui.views.theme import status_style
 
 INPUT_KINDS = (("masking", "Masking (padded floats)"), ("dense", "Plain (equal-length floats)"), ("embedding", "Embedding (token ids)"))
 TASKS = (("binary", "Binary classification"), ("multiclass", "Multi-class classification"), ("regression", "Regression / forecasting"), ("sequence", "Sequence output (one per step)"))
@@ -51,7 +52,6 @@ GOOD_STYLE = "QLabel { background: #d7f0e3; color: #0b5c3c; border-radius: 4px; 
 AMBER_STYLE = "QLabel { background: #fbe7c2; color: #7a4a00; border-radius: 4px; padding: 1px 6px; }"
 WARNING_STYLE = "QLabel { background: #fff4dc; color: #6b4000; border: 1px solid #e6b34d; border-radius: 4px; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fde3de; color: #8a1c0b; border: 1px solid #d9826f; border-radius: 4px; padding: 6px; }"
-OK_STYLE = "QLabel { color: #0b5c3c; padding: 6px; }"
 
 
 def _format_shape(shape: tuple) -> str:
@@ -682,6 +682,11 @@ class ModelBuilderPanel(QWidget):
             editor.set_verdict(verdicts[index] if index < len(verdicts) else None)
         self._fit_editor_width()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_warnings()  # the status colour follows light/dark
+        super().changeEvent(event)
+
     def _show_warnings(self) -> None:
         if self._error:
             self.warnings.setStyleSheet(ERROR_STYLE)
@@ -691,7 +696,7 @@ class ModelBuilderPanel(QWidget):
             items = "".join(f"<li>{_escape(p)}</li>" for p in self._problems)
             self.warnings.setText(f"<b>This model does not fit the data:</b><ul style='margin:0'>{items}</ul>")
         elif self._shaped is not None:
-            self.warnings.setStyleSheet(OK_STYLE)
+            self.warnings.setStyleSheet(status_style("ok", self, padding="6px"))
             self.warnings.setText("✓ The model fits the data.")
         else:
             self.warnings.setStyleSheet("")
