@@ -69,7 +69,10 @@ class DatasetDetails(QTextBrowser):
             self.setHtml("<p>No data loaded.</p>")
             return
         data = report.to_dict()
-        rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
+        from gui.app import breakable
+
+        # File names break at _ . - (never mid-word) when the dock is narrow.
+        rows = [("File", breakable(Path(data["file"]).name, longest=12) if data.get("file") else "(in memory)"),
                 ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
