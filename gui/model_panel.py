@@ -548,6 +548,32 @@ class ModelBuilderPanel(QWidget):
         self._scroll.updateGeometry()
         if self._scroll.width() < self._scroll.minimumSizeHint().width():
             self._splitter.refresh()  # the splitter does not re-read minimum sizes by itself
+        self._choose_orientation()
+
+    #: Room the "Why this shape" column needs to be read (its header and a few words per line).
+    WHY_COLUMN_WIDTH = 220
+
+    def _table_width_needed(self) -> int:
+        header = self.table.horizontalHeader()
+        return sum(header.sectionSizeHint(c) for c in range(4)) + self.WHY_COLUMN_WIDTH + 24
+
+    def _choose_orientation(self) -> None:
+        """Editors beside the table when both fit; above it when the window is narrow, so the
+        table never hides Params or "Why this shape" behind a scroll bar."""
+        needed = self._scroll.minimumSizeHint().width() + self._table_width_needed() + 16
+        wanted = Qt.Orientation.Horizontal if self.width() >= needed else Qt.Orientation.Vertical
+        if self._splitter.orientation() != wanted:
+            self._splitter.setOrientation(wanted)
+            if wanted == Qt.Orientation.Vertical:  # half for the editors, half for the table
+                half = max(self.height() // 2, 1)
+                self._splitter.setSizes([half, half])
+            self._scroll.setHorizontalScrollBarPolicy(
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOff if wanted == Qt.Orientation.Horizontal
+                else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._choose_orientation()
 
     def _spec_from_editors(self) -> ModelSpec:
         kind = self.input_kind.currentData()
