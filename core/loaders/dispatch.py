@@ -70,7 +70,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     if header_format is not None:
         return header_format
 
-    from core.loaders.csv_table import looks_like_numeric_table  # noqa: PLC0415 (lazy: pandas)
+    from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
     if looks_like_numeric_table(text):
@@ -226,9 +226,10 @@ def _load_compressed(resolved: Path, compression: str, options: LoadOptions, bud
         if head[257:262] == b"ustar":
             raise LoadError(resolved, f"is a {compression}-compressed tar archive, not one data file",
                             hint="Extract the data file from it first (tar -xf FILE)")
-        if files.compression_of(Path(inner), head) is not None:
-            raise LoadError(resolved, f"is compressed twice ({compression}, then again inside)", hint="Decompress it yourself first")
         try:
+            if files.compression_of(Path(inner), head) is not None:
+                raise LoadError(resolved, f"is compressed twice ({compression}, then again inside)",
+                                hint="Decompress it yourself first")
             dataset = _load_plain(target, os.stat(target), options, budget, progress, cancelled, shown=Path(inner))
         except LoadError as error:
             raise LoadError(resolved, error.problem, error.where, error.hint) from None
