@@ -16,15 +16,15 @@ in (``{Standing,Running,...}``), so codes match the ``.ts`` file's ``@classLabel
 ``numeric`` last attribute named like a target (``target``, ``class``, ``label``, ``y``) is a
 regression target. Features are called ``dim_0 … dim_{D-1}``, as in the ``.ts`` reader.
 
-Speed: the values of every case are parsed by one ``np.fromstring`` call over the joined
-data text and reshaped; per-line Python work is only the split of the label from the values.
+Speed: the values of every case are parsed by one call of pandas' C parser over the joined
+data text (:func:`core.loaders.numbers.parse_floats`) and reshaped; per-line Python work is only the split of the label from the values.
 (``scipy.io.arff`` cannot read relational attributes, and liac-arff parses value by value.)
 """
 
 from __future__ import annotations
 
+import math
 import re
-import warnings as _warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.labels import encode_labels
-from core.loaders.numbers import check_float32_range
+from core.loaders.numbers import check_float32_range, parse_floats
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # decoded text, the value strings and their joined copy
@@ -45,6 +45,8 @@ _ATTRIBUTE = re.compile(r"@attribute\s+('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\
 _NOMINAL_ITEM = re.compile(r"\s*('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,]*)\s*(?:,|$)")
 _NUMERIC_TYPES = ("numeric", "real", "integer")
 _TARGET_NAMES = ("target", "class", "label", "y", "value")
+
+_DIGITS = re.compile(r"\d")
 
 
 @dataclass
@@ -299,17 +301,8 @@ def _parse_values(path: Path, bodies: list[str], steps: int, n_dims: int, number
                     else f"the header declares {steps} numeric attributes")
         raise LoadError(path, f"this case has {int(counts[index])} values but {declared}", where=where,
                         hint="Write one value per declared time step ('?' for a missing one)")
-    joined = ",".join(bodies)
-    if "?" in joined:
-        joined = joined.replace("?", "nan")
-    flat = None
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("error")
-        try:
-            flat = np.fromstring(joined, dtype=np.float64, sep=",")
-        except (ValueError, DeprecationWarning):
-            flat = None
-    if flat is None or flat.shape[0] != len(bodies) * steps:
+    flat = parse_floats(",".join(bodies), len(bodies) * steps)
+    if flat is None:
         _raise_bad_value(path, bodies, n_dims, numbers, layout)
         raise LoadError(path, "has values that cannot be read as numbers", hint="Use numbers separated by ',' ('?' for missing)")
     return flat
@@ -323,7 +316,8 @@ def _raise_bad_value(path: Path, bodies: list[str], n_dims: int, numbers: list[i
             if text == "?":
                 continue
             try:
-                float(text)
+                if not math.isfinite(float(text)) and not _DIGITS.search(text):
+                    raise ValueError(text)  # 'nan', 'inf': not ARFF/TSF numbers ('?' is the missing value)
             except ValueError:
                 case, dim = divmod(index, n_dims)
                 shown = text if len(text) <= 20 else text[:17] + "..."

@@ -15,12 +15,13 @@ guesses. Header flags are checked against the data: ``?`` under ``@missing false
 lengths under ``@equallength true`` name the line, as do values that are not numbers or that
 float32 cannot hold.
 
-Speed: all values are parsed by one ``np.fromstring`` call over the joined text.
+Speed: all values are parsed by one call of :func:`core.loaders.numbers.parse_floats`.
 """
 
 from __future__ import annotations
 
-import warnings as _warnings
+import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,13 +31,15 @@ from core.budget import check_budget
 from core.dataset import Guess, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numbers import check_float32_range
+from core.loaders.numbers import check_float32_range, parse_floats
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3
 BYTES_PER_VALUE = 16  # float64 parse + float32 copy
 _ATTRIBUTE_TYPES = ("string", "numeric", "date")
 _BOOLEAN_TAGS = ("missing", "equallength")
+
+_DIGITS = re.compile(r"\d")
 
 
 @dataclass
@@ -147,7 +150,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         index = next(i for i, body in enumerate(bodies) if "?" in body)
         raise LoadError(path, f"this series has a missing value '?' but the header says {header.flag('missing')}",
                         where=f"line {numbers[index]}", hint="Set @missing true, or fill in the missing values")
-    flat = _parse(joined.replace("?", "nan") if missing else joined, total)
+    flat = parse_floats(joined, total)
     if flat is None:
         _raise_bad_value(path, bodies, numbers)
         raise LoadError(path, "has values that cannot be read as numbers", hint="Use numbers separated by ',' ('?' for missing)")
@@ -163,11 +166,6 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         raise LoadError(path, "has an infinite value", where=locate(int(np.argmax(infinite))),
                         hint="Use finite numbers ('?' for a missing one)")
     nan_count = int(np.count_nonzero(np.isnan(flat)))
-    if nan_count > missing:  # a literal 'nan' under @missing false is a missing value too
-        index = int(np.argmax(np.isnan(flat)))
-        if header.values.get("missing") is False:
-            raise LoadError(path, f"has a NaN value but the header says {header.flag('missing')}", where=locate(index),
-                            hint="Set @missing true, or fill in the missing values")
     if nan_count:
         notes.append(f"{nan_count:,} missing value{'s' if nan_count > 1 else ''} ('?') became NaN; fill them before training")
     files.report_progress(progress, 0.7)
@@ -190,16 +188,6 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     return SequenceDataset(values, lengths, ("value",), source, None, "sequences", sample_ids=tuple(names)).validate()
 
 
-def _parse(joined: str, expected: int) -> np.ndarray | None:
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("error")
-        try:
-            flat = np.fromstring(joined, dtype=np.float64, sep=",")
-        except (ValueError, DeprecationWarning):
-            return None
-    return flat if flat.shape[0] == expected else None
-
-
 def _raise_bad_value(path: Path, bodies: list[str], numbers: list[int]) -> None:
     for body, number in zip(bodies, numbers):
         for step, token in enumerate(body.split(",")):
@@ -207,7 +195,8 @@ def _raise_bad_value(path: Path, bodies: list[str], numbers: list[int]) -> None:
             if text == "?":
                 continue
             try:
-                float(text)
+                if not math.isfinite(float(text)) and not _DIGITS.search(text):
+                    raise ValueError(text)  # 'nan', 'inf': not ARFF/TSF numbers ('?' is the missing value)
             except ValueError:
                 shown = text if len(text) <= 20 else text[:17] + "..."
                 problem = "a value is empty" if not text else f"{shown!r} is not a number"

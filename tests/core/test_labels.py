@@ -140,3 +140,14 @@ def test_the_same_labels_mean_the_same_in_csv_json_and_npz(tmp_path):
     for labels in results:
         assert labels.classes == ("1", "2", "3", "x")
         assert labels.values.tolist() == [0, 1, 3, 2]
+
+
+def test_parse_floats_reads_exactly_the_numbers_or_says_none():
+    from core.loaders.numbers import parse_floats  # noqa: PLC0415
+
+    values = parse_floats("1,2.5, -3e2,?,1e39", 5)
+    assert values[:3].tolist() == [1.0, 2.5, -300.0] and np.isnan(values[3]) and values[4] == 1e39
+    assert parse_floats("1,,3", 3) is None  # an empty value
+    assert parse_floats("1,x,3", 3) is None
+    assert parse_floats("1,2", 3) is None  # not the count expected
+    assert parse_floats("", 0).shape == (0,)

@@ -95,7 +95,7 @@ NO_MISSING = "@relation r\n@attribute series_name string\n@missing false\n@equal
 
 @pytest.mark.parametrize(("body", "header", "message"), [
     ("A:1,?,3\nB:1,2,3\n", NO_MISSING, r"line 6: this series has a missing value '\?' but the header says @missing false \(line 3\)"),
-    ("A:1,nan,3\nB:1,2,3\n", NO_MISSING, r"line 6, value 2: has a NaN value but the header says @missing false"),
+    ("A:1,nan,3\nB:1,2,3\n", NO_MISSING, r"line 6, value 2: 'nan' is not a number"),
     ("A:1,2,3\nB:1,2\n", NO_MISSING, r"line 7: this series has 2 values, the first has 3, but the header says @equallength true"),
     ("A:1,x,3\n", None, r"line 8, value 2: 'x' is not a number"),
     ("A:1,,3\n", None, r"line 8, value 2: a value is empty"),
