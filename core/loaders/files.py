@@ -342,3 +342,12 @@ def decompress_to(path: Path, kind: str, target: Path, budget_bytes: int, cancel
     if written == 0:
         raise LoadError(path, f"is an empty {kind} file: it decompresses to nothing")
     return written
+
+
+def content_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes of what the file holds: decompressed for gzip/bz2/xz files (for
+    previews; raises :class:`LoadError` for what cannot be read)."""
+    path = Path(path)
+    check_regular_file(path)
+    kind = compression_of(path, read_head(path, 8))
+    return read_head(path, size) if kind is None else decompressed_head(path, kind, size)

@@ -155,3 +155,15 @@ def test_no_temporary_file_is_left_behind(tmp_path, monkeypatch):
     with pytest.raises(LoadError):
         load(_packed(tmp_path, "y.json", b"[{", "bz2"))
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_content_head_is_the_decompressed_start(tmp_path):
+    from core.loaders.files import content_head  # noqa: PLC0415
+
+    text = b"id,step,v\n" + b"1,0,0.5\n" * 2000
+    plain = tmp_path / "a.csv"
+    plain.write_bytes(text)
+    packed = _packed(tmp_path, "a.csv", text, "bz2")
+    assert content_head(packed, 100) == content_head(plain, 100) == text[:100]
+    with pytest.raises(LoadError, match="is a folder"):
+        content_head(tmp_path)
