@@ -48,6 +48,7 @@ def _detect(path: Path, head: bytes) -> Guess:
             raise LoadError(path, f"is a zip archive, not a {suffix} file", hint="Unzip it first, or rename a NumPy archive to .npz")
         return Guess("format", "npz", "the file is a zip archive, as NumPy .npz files are", "format")
 
+    files.refuse_other_file(path, head)
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
         line = files.first_nul_line(head)

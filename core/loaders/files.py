@@ -351,3 +351,29 @@ def content_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     check_regular_file(path)
     kind = compression_of(path, read_head(path, 8))
     return read_head(path, size) if kind is None else decompressed_head(path, kind, size)
+
+
+#: Files people pick by mistake, recognised by their first bytes to say what they are.
+_OTHER_FILES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "Pick the data file instead"),
+    (b"\xff\xd8\xff", "a JPEG image", "Pick the data file instead"),
+    (b"GIF8", "a GIF image", "Pick the data file instead"),
+    (b"%PDF-", "a PDF document", "Export the table from it as CSV first"),
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (e.g. Keras .h5 or pandas HDFStore)",
+     "Save the arrays with numpy.save/numpy.savez or the table as CSV"),
+    (b"SQLite format 3\x00", "an SQLite database", "Export the table as CSV first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.xls or .doc)", "Save it as .xlsx or CSV"),
+    (b"MATLAB 5.0 MAT-file", "a MATLAB .mat file", "Save the arrays with numpy.savez (scipy.io.loadmat reads .mat)"),
+    (b"\x7fELF", "a program (ELF executable)", "Pick a data file"),
+)
+
+
+def refuse_other_file(path: Path, head: bytes) -> None:
+    """Refuse, saying what it is, a file whose signature is a known format that is not data here
+    (images, PDFs, HDF5, SQLite, old Office, MATLAB, pickles, programs)."""
+    for magic, what, hint in _OTHER_FILES:
+        if head.startswith(magic):
+            raise LoadError(path, f"is {what}, not sequence data", hint=hint)
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        raise LoadError(path, "is a Python pickle, and Shape Explorer never unpickles files (that could run code)",
+                        hint="Save the arrays with numpy.save or the table as CSV")

@@ -290,6 +290,13 @@ def _cases() -> list[tuple]:
         ("gzip-truncated", "compressed", "cut.csv.gz", gzip.compress(long_rows.encode() * 50)[:100], refused("truncated"), {}),
         ("gzip-fake", "compressed", "fake.csv.gz", LONG_OK.encode(), refused("not gzip-compressed"), {}),
         ("zstd", "compressed", "data.csv.zst", b"\x28\xb5\x2f\xfd" + bytes(40), refused("zstd"), {}),
+        # ---- files that are something else: said what they are
+        ("other-png", "other", "plot.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), refused("PNG image"), {}),
+        ("other-pdf", "other", "report.csv", b"%PDF-1.7\n" + bytes(64), refused("PDF document"), {}),
+        ("other-hdf5", "other", "model.h5", b"\x89HDF\r\n\x1a\n" + bytes(64), refused("HDF5"), {}),
+        ("other-sqlite", "other", "data.db", b"SQLite format 3\x00" + bytes(64), refused("SQLite"), {}),
+        ("other-pickle", "other", "data.pkl", b"\x80\x04\x95" + bytes(64), refused("pickle", "never unpickles"), {}),
+        ("other-old-excel", "other", "sheet.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), refused(".xls"), {}),
         # ---- paths
         ("path-non-ascii", "paths", "données_é😀.csv", b"a,b,c\n1,2,3\n4,5,6,7\n", refused("line 3"), {}),
         ("path-directory", "paths", "folder.csv", "DIR", refused("folder"), {}),

@@ -216,4 +216,4 @@ def test_every_family_is_covered():
 
     families = {entry[1] for entry in _cases()}
     assert {"csv", "spreadsheet", "detection", "numpy", "partial", "json", "ts", "arff", "tsf", "compressed", "paths",
-            "options", "printing", "budget"} <= families
+            "options", "printing", "budget", "other"} <= families
