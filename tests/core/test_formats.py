@@ -119,3 +119,36 @@ def test_one_column_in_two_roles_is_refused(tmp_path, options, message):
     path.write_text("id,t,v\n1,0,1\n1,1,2\n2,0,3\n")
     with pytest.raises(LoadError, match=message):
         load(path, options)
+
+
+RELOAD_FILES = ["resources/demos/vowels_long.csv", "resources/demos/JapaneseVowels_TRAIN.ts",
+                "resources/demos/sentiment_reviews.txt", "resources/demos/daphnet_gait_sensors.csv",
+                "tests/data/real/aeon/BasicMotions_TRAIN.arff", "tests/data/real/aeon/m1_yearly_dataset.tsf",
+                "tests/data/real/tslearn/Trace.npz"]
+
+
+@pytest.mark.parametrize("relative", RELOAD_FILES)
+def test_the_options_a_reader_reports_read_the_file_again(relative):
+    """Sessions and the window reload with ``source.options``: they must pass the option checks."""
+    from core.loaders import load  # noqa: PLC0415
+
+    first = load(ROOT / relative)
+    again = load(ROOT / relative, LoadOptions.from_dict(dict(first.source.options)))
+    assert again.values.shape == first.values.shape
+    assert again.source.format == first.source.format
+
+
+def test_the_options_of_json_and_npy_read_the_file_again(tmp_path):
+    import json  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+
+    from core.loaders import load  # noqa: PLC0415
+
+    records = tmp_path / "r.json"
+    records.write_text(json.dumps([{"steps": [1, 2, 3], "y": "a"}, {"steps": [4, 5], "y": "b"}]))
+    array = tmp_path / "x.npy"
+    np.save(array, np.zeros((4, 100)))
+    for path in (records, array):
+        first = load(path)
+        assert load(path, LoadOptions.from_dict(dict(first.source.options))).values.shape == first.values.shape
