@@ -44,3 +44,28 @@ def test_exported_tsf_reader_reads_the_one_series(tmp_path):
     data = load(path)
     assert data.kind == "series"
     np.testing.assert_array_equal(namespace["series"], data.values)
+
+
+def test_a_compressed_csv_exports_a_script_pandas_reads_and_other_compressed_files_are_refused(tmp_path):
+    import gzip  # noqa: PLC0415
+
+    from core.errors import ShapeExplorerError  # noqa: PLC0415
+    from core.export.script import render_script  # noqa: PLC0415
+    from core.model.defaults import default_spec  # noqa: PLC0415
+    from core.options import PaddingOptions  # noqa: PLC0415
+    from core.shaping.tensorize import shape_dataset  # noqa: PLC0415
+
+    def generate_script(path):
+        dataset = load(path)
+        spec = default_spec(shape_dataset(dataset, PaddingOptions(), None))
+        return render_script(str(path), None, None, None, spec, None, dataset=dataset)
+
+    demos = Path(__file__).resolve().parents[2] / "resources" / "demos"
+    csv = tmp_path / "vowels_long.csv.gz"
+    csv.write_bytes(gzip.compress((demos / "vowels_long.csv").read_bytes()))
+    script = generate_script(csv)
+    assert "pd.read_csv(FILE" in script and "vowels_long.csv.gz" in script
+    arff = tmp_path / "GunPoint_TRAIN.arff.gz"
+    arff.write_bytes(gzip.compress((REAL / "aeon" / "GunPoint_TRAIN.arff").read_bytes()))
+    with pytest.raises(ShapeExplorerError, match=r"GunPoint_TRAIN\.arff\.gz is gzip-compressed.*Decompress it first"):
+        generate_script(arff)
