@@ -20,6 +20,7 @@ from pathlib import Path
 from core.budget import check_budget
 from core.dataset import Guess
 from core.errors import LoadCancelled, LoadError
+from core.loaders.formats import COMPRESSION_SUFFIXES
 
 HEAD_BYTES = 64 * 1024
 
@@ -234,7 +235,6 @@ def utf8_bytes(data: bytes, path: Path, encoding: str | None = None, kind: str =
 # ---- compressed files ------------------------------------------------------------------------
 #: Signatures of the compressions read transparently, and the module that opens each.
 COMPRESSIONS = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
-_COMPRESSION_SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz"}
 #: Signatures of compressions and archives that are recognised only to be refused precisely.
 _OTHER_PACKINGS = (
     (b"\x28\xb5\x2f\xfd", "zstd-compressed", "Decompress it first (zstd -d FILE)"),
@@ -257,7 +257,7 @@ def compression_of(path: Path, head: bytes) -> str | None:
     for magic, what, hint in _OTHER_PACKINGS:
         if head.startswith(magic):
             raise LoadError(path, f"is {what}, which cannot be read directly", hint=hint)
-    named = _COMPRESSION_SUFFIXES.get(path.suffix.lower())
+    named = COMPRESSION_SUFFIXES.get(path.suffix.lower())
     if named is not None:
         raise LoadError(path, f"is named {path.suffix} but is not {named}-compressed (its first bytes are not {named}'s)",
                         hint=f"Rename it without {path.suffix}, or compress it again")
@@ -266,7 +266,7 @@ def compression_of(path: Path, head: bytes) -> str | None:
 
 def inner_name(path: Path) -> str:
     """``data.csv.gz`` → ``data.csv``: the name of the file inside a compressed one."""
-    if path.suffix.lower() in _COMPRESSION_SUFFIXES:
+    if path.suffix.lower() in COMPRESSION_SUFFIXES:
         return path.stem or "data"
     return path.name + ".data"  # no compression suffix: the inner format is sniffed from content
 

@@ -38,8 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-#: Suffixes of compressed files, read transparently (the format is the suffix before it).
-COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+#: Suffixes of compressed files, read transparently (the format is the suffix before it); the
+#: compressions themselves are recognised by their signature in :mod:`core.loaders.files`.
+COMPRESSION_SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
 _TEXT_OPTIONS = frozenset({"format", "encoding"})
 _TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols"}
@@ -132,11 +133,6 @@ def by_magic(head: bytes) -> Format | None:
 def data_suffixes() -> frozenset[str]:
     """Every extension of a readable file (what the demo list and drop target accept)."""
     return frozenset(suffix for fmt in REGISTRY for suffix in fmt.extensions)
-
-
-def compressed_patterns(fmt: Format) -> str:
-    """``"*.csv.gz *.csv.bz2 ..."``: the compressed variants of a format's extensions."""
-    return " ".join(f"*{suffix}{packed}" for suffix in fmt.extensions for packed in COMPRESSION_SUFFIXES)
 
 
 def dialog_filter() -> str:
