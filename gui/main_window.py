@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
+from core.wording import escape_html
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
@@ -110,17 +111,17 @@ class DatasetDetails(QTextBrowser):
         if names and data.get("kind") != "tokens":
             rows.append(("Features", ", ".join(names[:16]) + ("…" if len(names) > 16 else "")))
         html = ["<table cellspacing='2' cellpadding='2'>"]
-        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{_escape(v)}</td></tr>" for k, v in rows]
+        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{escape_html(v)}</td></tr>" for k, v in rows]
         html.append("</table>")
         guesses = data.get("guesses") or []
         if guesses:
             html.append("<p><b>Guessed while reading</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(g['what'])}: {_escape(str(g['value']))} — {_escape(g['why'])}</li>" for g in guesses]
+            html += [f"<li>{escape_html(g['what'])}: {escape_html(str(g['value']))} — {escape_html(g['why'])}</li>" for g in guesses]
             html.append("</ul>")
         warnings = data.get("warnings") or []
         if warnings:
             html.append("<p><b>Warnings</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(w)}</li>" for w in warnings]
+            html += [f"<li>{escape_html(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
 
@@ -149,10 +150,6 @@ def _format_words(fmt: str) -> str:
         return formats.get(formats.base_key(fmt)).title
     except KeyError:
         return fmt
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
