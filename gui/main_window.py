@@ -181,12 +181,10 @@ class MainWindow(QMainWindow):
         self.autoplay = False  # set by `shape-explorer --autoplay`; the training panel may honour it
         self._loader = loader
         self._demos = list_demos() if demos is None else list(demos)
-        self._loading_path: str | None = None
         self._loading_demo = False
         self._review_after_load = False
         self._syncing_views = False
         self.current_wizard: ImportWizard | None = None
-        self.last_error: tuple[str, str] | None = None
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
@@ -533,7 +531,6 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user what went wrong in one sentence (never a traceback)."""
-        self.last_error = (title, message)
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
@@ -656,7 +653,6 @@ class MainWindow(QMainWindow):
     # ---- state → views -----------------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self._loading_path = path
         self.statusBar().showMessage(f"Reading {Path(path).name}…")
 
     @Slot()
@@ -703,7 +699,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
-        self._loading_path = None
         if not self._keep_undo_on_load and path != self._undo_path:
             self.undo_stack.clear()  # undo belongs to one file
         self._undo_path, self._keep_undo_on_load = path, False
@@ -725,7 +720,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
-        self._loading_path = None
         self._keep_undo_on_load = False
         self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
         self.cancel_button.setVisible(False)
@@ -736,7 +730,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_cancelled(self, path: str) -> None:
-        self._loading_path = None
         self.statusBar().showMessage(f"Stopped reading {Path(path).name}.", 8000)
 
     @Slot(str)
