@@ -54,6 +54,7 @@ class LoadOptions(_Record):
     lowercase: bool = True  # text: tokenisation
     max_vocab: int | None = None  # text: keep the most frequent tokens (plus padding and OOV)
     encoding: str | None = None  # text files; detected (UTF-8/UTF-8-BOM/UTF-16/cp1252) when None
+    merge_axes: str | None = None  # 4-D arrays: "samples", "timesteps" or "features" (which two axes become one)
 
 
 @dataclass(frozen=True)

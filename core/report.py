@@ -194,6 +194,8 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
     if lengths.size == 0:
         return {"edges": [], "counts": []}
     low, high = int(lengths.min()), int(lengths.max())
+    if low == high:  # windows of a series: no per-sequence array needed
+        return {"edges": [low, low + 1], "counts": [int(lengths.size)]}
     width = max(1, math.ceil((high - low + 1) / 30))
     counts = np.bincount((lengths - low) // width)
     edges = low + width * np.arange(counts.size + 1)

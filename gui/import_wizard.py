@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.dataset import Guess, SequenceDataset
+from core.errors import LoadError
+from core.loaders.files import content_head
 from core.options import LoadOptions, WindowOptions
 from gui.tensor_state import default_window
 from gui.workers import BackgroundRunner, TaskFailure
@@ -704,10 +706,9 @@ class ImportWizard(QDialog):
 
     def _show_raw_head(self) -> None:
         try:
-            with open(self.path, "rb") as handle:
-                head = handle.read(_HEAD_BYTES)
-        except OSError as error:
-            self.raw_text.setPlainText(f"(cannot read the file: {error.strerror})")
+            head = content_head(Path(self.path), _HEAD_BYTES)  # decompressed for .gz/.bz2/.xz files
+        except LoadError as error:
+            self.raw_text.setPlainText(f"(cannot read the file: {error.problem})")
             return
         if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             self.raw_text.setPlainText("(binary file: nothing to show as text)")

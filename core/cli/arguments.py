@@ -51,9 +51,19 @@ def number(kind: type, allowed: Callable[[Any], bool], wanted: str) -> Callable[
     return parse
 
 
+#: Larger counts (steps, units, epochs) cannot be meant, and would overflow 64-bit arithmetic.
+MAX_WHOLE_NUMBER = 10**15
+
+
 def whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number no smaller than ``minimum`` (0 or 1 here)."""
-    return number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
+    """An argparse type: a whole number from ``minimum`` (0 or 1 here) to :data:`MAX_WHOLE_NUMBER`."""
+    low = number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
+    high = number(int, lambda value: value <= MAX_WHOLE_NUMBER, f"at most {MAX_WHOLE_NUMBER:,}")
+
+    def parse(text: str) -> int:
+        return high(str(low(text)))
+
+    return parse
 
 
 # A pad value: NaN never equals itself (so it can never be masked) and inf is not a value.
@@ -96,6 +106,8 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
                       help="a .npy of labels for a .npy of inputs (large inputs stay on disk, memory-mapped)")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
+    read.add_argument("--merge-axes", choices=("samples", "timesteps", "features"),
+                      help="4-D arrays: merge axes 0+1 into samples, 1+2 into timesteps or 2+3 into features")
     shape = parser.add_argument_group("shaping")
     shape.add_argument("--maxlen", type=whole_number(1), help="timesteps after padding/truncation (default: longest)")
     shape.add_argument("--padding", choices=("pre", "post"), default="post", help="where padding goes (default post)")
@@ -124,6 +136,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         feature_cols=getattr(args, "feature_cols", None),
         channels_first=getattr(args, "channels_first", None),
         labels_file=getattr(args, "labels_file", None),
+        merge_axes=getattr(args, "merge_axes", None),
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),

@@ -114,6 +114,10 @@ def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_s
         return _text_reader(options)
     if fmt == "ts":
         return _ts_reader()
+    if fmt == "arff":
+        return _arff_reader()
+    if fmt == "tsf" and series:
+        return _tsf_reader()
     if fmt in ("json", "jsonl"):
         return _json_reader(fmt, options)
     raise ExportError(f"Exporting a script for {fmt} files is not supported yet.")
@@ -173,6 +177,7 @@ raw_labels = {f"archive[{options['y_key']!r}]" if options.get("y_key") else "Non
 x = np.load(FILE, allow_pickle=False)  # never unpickle
 raw_labels = None
 '''
+    load += _array_fix(dataset)
     if series:
         return load + "series = x.reshape(len(x), -1).astype(\"float32\")  # one long (timesteps, features) series\n"
     transpose = "x = x.transpose(0, 2, 1)  # stored channels-first: (samples, features, timesteps)\n" if options.get("channels_first") else ""
@@ -181,6 +186,19 @@ if x.ndim == 2:
     x = x[:, :, None]  # (samples, timesteps) → one feature per step
 sequences = list(x.astype("float32"))  # equal-length sequences
 '''
+
+
+def _array_fix(dataset: Any) -> str:
+    """The squeeze or axis merge the reader applied to a 4-D (or larger) array, as code."""
+    for guess in getattr(getattr(dataset, "source", None), "guesses", ()):
+        if guess.what == "squeeze":
+            axes = tuple(int(a) for a in guess.value)
+            return f"x = x.squeeze(axis={axes[0] if len(axes) == 1 else axes})  # drop the size-1 axis\n"
+        if guess.what == "merge axes":
+            codes = {"samples": "x.reshape(-1, *x.shape[2:])", "timesteps": "x.reshape(x.shape[0], -1, x.shape[3])",
+                     "features": "x.reshape(*x.shape[:2], -1)"}
+            return f"x = {codes[guess.value]}  # merge two axes into {guess.value}\n"
+    return ""
 
 
 def _text_reader(options: dict[str, Any]) -> str:
@@ -234,6 +252,50 @@ def read_ts(path):
 
 
 sequences, raw_labels = read_ts(FILE)
+'''
+
+
+def _arff_reader() -> str:
+    return '''
+def read_arff(path):
+    """Cases of a UEA/UCR ARFF file: the values, then the class. A multivariate (relational) case is
+    quoted, its dimensions separated by the two characters \\n; trailing '?' end a shorter case."""
+    sequences, labels = [], []
+    with open(path, encoding="utf-8") as handle:
+        in_data = False
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith("%"):
+                continue
+            if not in_data:
+                in_data = line.lower().startswith("@data")
+                continue
+            body, _, label = line.rpartition(",")
+            dims = body.strip().strip("'\\"").split("\\\\n")
+            x = np.array([[np.nan if v.strip() == "?" else float(v) for v in d.split(",")] for d in dims], dtype="float32").T
+            present = np.flatnonzero(~np.isnan(x).all(axis=1))
+            sequences.append(x[: present[-1] + 1])  # (length, dimensions)
+            labels.append(label.strip().strip("'\\""))
+    return sequences, np.array(labels, dtype=object)
+
+
+sequences, raw_labels = read_arff(FILE)
+'''
+
+
+def _tsf_reader() -> str:
+    return '''
+def read_tsf(path):
+    """The one series of a Monash .tsf file: after @data, 'name:...:v1,v2,...' ('?' is missing)."""
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    start = next(i for i, line in enumerate(lines) if line.lower().startswith("@data"))
+    fields = sum(1 for line in lines[:start] if line.lower().startswith("@attribute"))
+    values = lines[start + 1].split(":", fields)[-1].split(",")
+    return np.array([np.nan if v == "?" else float(v) for v in values], dtype="float32").reshape(-1, 1)
+
+
+series = read_tsf(FILE)  # one long (timesteps, 1) series
 '''
 
 

@@ -43,7 +43,7 @@ COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
 _TEXT_OPTIONS = frozenset({"format", "encoding"})
 _TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols"}
-_ARRAY_OPTIONS = frozenset({"format", "channels_first"})
+_ARRAY_OPTIONS = frozenset({"format", "channels_first", "layout", "merge_axes"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,10 @@ REGISTRY: tuple[Format, ...] = (
            _TEXT_OPTIONS | {"label_col", "lowercase", "max_vocab"}, extension_decides=False),
     Format("ts", "UEA/UCR .ts time series", "UEA/UCR .ts", (".ts",), "core.loaders.ts_format:read",
            "UEA/UCR time series", _TEXT_OPTIONS),
+    Format("arff", "UEA/UCR .arff time series", "UEA/UCR .arff", (".arff",), "core.loaders.arff_format:read",
+           "ARFF time series (UEA/UCR)", _TEXT_OPTIONS),
+    Format("tsf", "Monash .tsf forecasting series", "Monash .tsf", (".tsf",), "core.loaders.tsf_format:read",
+           "Monash forecasting series", _TEXT_OPTIONS),
 )
 
 _BY_KEY = {fmt.key: fmt for fmt in REGISTRY}

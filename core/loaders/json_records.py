@@ -32,7 +32,7 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numpy_files import labels_from_values
+from core.loaders.labels import encode_labels as labels_from_values
 from core.options import LoadOptions
 
 PARSE_BYTES_PER_FILE_BYTE = 8  # Python objects from json.loads take up to ~8x the text's size
@@ -277,7 +277,12 @@ def _fields(path: Path, records: list[Any], container: dict[str, Any], options: 
             raw_ids = [record.get(id_field) for record in records]
             ids = tuple(map(str, raw_ids)) if all(v is not None for v in raw_ids) else None
     else:
-        index = next(i for i, record in enumerate(records) if type(record) not in (list, dict))
+        index = next((i for i, record in enumerate(records) if type(record) not in (list, dict)), None)
+        if index is None:  # lists and objects mixed: name the first record unlike the first one
+            index = next(i for i, record in enumerate(records) if type(record) is not type(records[0]))
+            raise LoadError(path, f"this record is {_describe(records[index])}, but the first record is "
+                            f"{_describe(records[0])}", where=locate(index),
+                            hint="Write every record the same way: all lists of steps, or all objects")
         bad = records[index]
         if isinstance(records[0], (list, dict)):
             raise LoadError(path, f"this record is {_describe(bad)}, not a list of steps or an object", where=locate(index),

@@ -20,12 +20,13 @@ import numpy as np
 
 from core.dataset import Guess, Labels
 from core.errors import LoadError
+from core.loaders import labels as _labels
 from core.loaders.csv_dialect import RowLines
 
 if TYPE_CHECKING:
     from core.loaders.table_layout import Plan
 
-MAX_CLASSES = 50  # integer labels with at most this many distinct values are classes
+MAX_CLASSES = _labels.MAX_CLASSES  # integer labels with at most this many distinct values are classes
 _FLOAT32_EXACT = 2.0**24
 
 
@@ -131,54 +132,8 @@ def _raise_at(table: Table, path: Path, bad: np.ndarray, columns: list[str], pro
 
 # ---- labels ----------------------------------------------------------------------------------
 def encode_labels(raw, name: str | None, path: Path, locate: Callable[[int], str]) -> Labels:
-    """Turn a label column into :class:`Labels`, one entry per row.
-
-    Text, booleans and integers with at most ``MAX_CLASSES`` distinct values become classes
-    0..C-1 (names sorted as strings; integers sorted numerically, then written as strings).
-    Other numbers become float32 regression targets. ``locate(row)`` names a row for errors.
-    """
-    import pandas as pd  # noqa: PLC0415
-
-    series = raw if isinstance(raw, pd.Series) else pd.Series(raw)
-    missing = series.isna().to_numpy()
-    if missing.any():
-        raise LoadError(path, f"the label{f' column {name!r}' if name else ''} is empty", where=locate(int(np.argmax(missing))),
-                        hint="Give every row a label, or choose another label column")
-    if pd.api.types.is_bool_dtype(series.dtype):
-        series = series.astype(str)
-    if not pd.api.types.is_numeric_dtype(series.dtype):
-        text = series.astype(str).str.strip()
-        numbers = pd.to_numeric(text, errors="coerce")
-        parsed = numbers.notna().to_numpy()
-        if parsed.all():
-            return encode_labels(numbers, name, path, locate)
-        if parsed.mean() >= 0.5:
-            row = int(np.argmin(parsed))
-            raise LoadError(path, f"{show_value(text.iloc[row])} is not a number like the other labels{f' in {name!r}' if name else ''}",
-                            where=locate(row), hint="Fix that label")
-        codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-        names = [str(u) for u in uniques]
-        order = sorted(range(len(names)), key=names.__getitem__)
-        return _classes(codes, [names[i] for i in order], order, name)
-    values = series.to_numpy(dtype=np.float64)
-    if not np.isfinite(values).all():
-        row = int(np.argmax(~np.isfinite(values)))
-        raise LoadError(path, "has an infinite label", where=locate(row), hint="Use finite label values")
-    codes, uniques = pd.factorize(values, sort=True)
-    integral = bool(np.all(uniques == np.round(uniques)))
-    if integral and len(uniques) <= MAX_CLASSES:
-        names = [str(int(u)) for u in uniques]
-        return _classes(codes, names, list(range(len(names))), name)
-    return Labels(values.astype(np.float32), "regression", None, name)
-
-
-def _classes(codes: np.ndarray, names: list[str], order: list[int], name: str | None) -> Labels:
-    remap = np.empty(len(order), dtype=np.int64)
-    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
-    values = remap[np.asarray(codes, dtype=np.int64)]
-    kind = "binary" if len(names) <= 2 else "multiclass"
-    return Labels(values, kind, tuple(names), name)
-
+    """A label column as :class:`Labels`: the one rule of :func:`core.loaders.labels.encode_labels`."""
+    return _labels.encode_labels(raw, name, path, locate, container="column")
 
 
 def is_integral(series) -> bool:

@@ -29,7 +29,7 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numpy_files import labels_from_values
+from core.loaders.labels import encode_labels as labels_from_values
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # the decoded text, the per-case strings and their joined copy
