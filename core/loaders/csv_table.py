@@ -42,9 +42,9 @@ from core.loaders.table_build import (
     MAX_CLASSES,
     Table,
     build_long,
+    build_series,
     build_wide,
     encode_labels,
-    feature_block,
     numeric_kind,
     short,
 )
@@ -169,10 +169,9 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         names = ("value",)
         kind = "sequences"
     else:
-        block = feature_block(table, path, plan.feature_cols, notes=notes)
-        values = block.astype(np.float32)
-        lengths = np.array([len(values)], dtype=np.int64)
-        labels, sample_ids, names, kind = None, None, tuple(plan.feature_cols), "series"
+        values, lengths, labels = build_series(table, path, plan, notes, guesses)
+        sample_ids, names = None, tuple(plan.feature_cols)
+        kind = "series" if labels is None else "sequences"  # labelled at every step: one labelled sequence
     if labels is not None and labels.classes is not None and len(labels.classes) == 1:
         notes.append(f"the label column '{plan.label_col}' has a single class ('{labels.classes[0]}')")
     files.report_progress(progress, 0.95)
@@ -183,5 +182,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         id_col=plan.id_col, time_col=plan.time_col, label_col=plan.label_col,
         feature_cols=tuple(plan.feature_cols), encoding=options.encoding or encoding,
     )
-    source = SourceInfo(str(path), f"csv-{plan.layout}", effective.to_dict(), tuple(guesses), tuple(notes))
+    recorded = effective.to_dict()
+    recorded["index_cols"] = list(plan.index_cols)
+    source = SourceInfo(str(path), f"csv-{plan.layout}", recorded, tuple(guesses), tuple(notes))
     return SequenceDataset(values, lengths, names, source, labels, kind, None, sample_ids).validate()

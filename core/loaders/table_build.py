@@ -363,3 +363,57 @@ def build_wide(table: Table, path: Path, plan: Plan, warnings_out: list[str]):
     if plan.sample_id_col is not None:
         sample_ids = tuple(str(v) for v in table.frame[plan.sample_id_col].tolist())
     return values, lengths, labels, sample_ids
+
+
+
+def build_series(table: Table, path: Path, plan: Plan, warnings_out: list[str], guesses: list[Guess]):
+    """One series: rows are time steps, sorted by the time index when it is out of order; a
+    per-step label column makes it one sequence labelled at every step (kind ``"sequence"``)."""
+    block = feature_block(table, path, plan.feature_cols, notes=warnings_out)
+    order = _index_order(table, plan.index_cols, guesses)
+    values = block.astype(np.float32) if order is None else np.take(block.astype(np.float32), order, axis=0)
+    lengths = np.array([len(values)], dtype=np.int64)
+    labels = None
+    if plan.label_col is not None:
+        per_row = encode_labels(table.frame[plan.label_col], plan.label_col, path, table.lines.where)
+        row_values = per_row.values if order is None else np.take(per_row.values, order)
+        labels = replace(per_row, values=row_values, kind="sequence")
+    return values, lengths, labels
+
+
+def _index_order(table: Table, index_cols: tuple[str, ...], guesses: list[Guess]) -> np.ndarray | None:
+    """The row order the time index gives, or None when the rows are already in order (or the
+    index is text that is not dates, which cannot be sorted meaningfully)."""
+    import pandas as pd  # noqa: PLC0415
+
+    keys = []
+    for column in index_cols:
+        series = table.frame[column]
+        if numeric_kind(series) == "text":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(series, errors="coerce", format="mixed", utc=True)
+            if parsed.isna().any():
+                break  # text that is not dates: keep the file's order from here on
+            keys.append(parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64))
+        else:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            if np.isnan(values).any():
+                break
+            keys.append(values)
+    if not keys:
+        return None
+    stacked = np.stack(keys)
+    steps = np.diff(stacked, axis=1)
+    # Lexicographically non-decreasing: the first key that changes between two rows goes up.
+    changed = steps != 0
+    first_change = np.argmax(changed, axis=0)
+    any_change = changed.any(axis=0)
+    direction = np.take_along_axis(steps, first_change[None, :], axis=0)[0]
+    if not np.any(any_change & (direction < 0)):
+        return None
+    order = np.lexsort(tuple(reversed(keys)))
+    names = ", ".join(f"'{c}'" for c in index_cols[: len(keys)])
+    guesses.append(Guess("row order", "sorted", f"the rows are not in the order of {names}, so they were sorted by it",
+                         "time_col"))
+    return order
