@@ -12,7 +12,8 @@ from typing import Any, Literal
 Layout = Literal["long", "wide", "series"]
 Padding = Literal["pre", "post"]
 
-FORMATS = ("csv", "npy", "npz", "json", "jsonl", "text", "ts")
+FORMATS = ("csv", "npy", "npz", "json", "jsonl", "text", "ts", "xlsx", "parquet", "feather")
+TASKS = ("binary", "multiclass", "regression")
 
 
 class _Record:
@@ -46,6 +47,8 @@ class LoadOptions(_Record):
     lowercase: bool = True  # text: tokenisation
     max_vocab: int | None = None  # text: keep the most frequent tokens (plus padding and OOV)
     encoding: str | None = None  # text files; detected (UTF-8/UTF-8-BOM/UTF-16/cp1252) when None
+    task: str | None = None  # "binary", "multiclass" or "regression": how labels are read (detected when None)
+    sheet: str | None = None  # Excel workbooks: the sheet to read (the first when None)
 
 
 @dataclass(frozen=True)

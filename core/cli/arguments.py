@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from core.options import FORMATS, LoadOptions, PaddingOptions, WindowOptions
+from core.options import FORMATS, TASKS, LoadOptions, PaddingOptions, WindowOptions
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2, "mib": 1024**2,
                "g": 1024**3, "gb": 1000**3, "gib": 1024**3, "t": 1024**4, "tb": 1000**4, "tib": 1024**4}
@@ -94,6 +94,10 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
                       help="the CSV's first line is (or with --no-header, is not) a header")
     read.add_argument("--labels", dest="labels_file", metavar="FILE",
                       help="a .npy of labels for a .npy of inputs (large inputs stay on disk, memory-mapped)")
+    read.add_argument("--task", choices=TASKS,
+                      help="treat the labels as two classes, several classes or numbers to predict (detected when "
+                           "omitted: whole numbers with more than 50 values are numbers)")
+    read.add_argument("--sheet", metavar="NAME", help="Excel workbook: the sheet to read (default: the first)")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
     shape = parser.add_argument_group("shaping")
@@ -124,6 +128,8 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         feature_cols=getattr(args, "feature_cols", None),
         channels_first=getattr(args, "channels_first", None),
         labels_file=getattr(args, "labels_file", None),
+        task=getattr(args, "task", None),
+        sheet=getattr(args, "sheet", None),
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),

@@ -18,6 +18,7 @@ from core.budget import default_budget_bytes
 from core.dataset import Guess, SequenceDataset
 from core.errors import LoadError
 from core.loaders import files
+from core.loaders.task import apply_task
 from core.options import FORMATS, LoadOptions
 
 _EXTENSIONS = {
@@ -95,7 +96,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
-    if looks_like_numeric_table(text):
+    if looks_like_numeric_table(text, complete=len(head) < files.HEAD_BYTES):
         return Guess("format", "csv", f"{where} and its lines are delimited numbers", "format")
     return Guess("format", "text", f"{where} and its lines are not numeric rows, so one sentence per line", "format")
 
@@ -160,9 +161,14 @@ def load(
         files.check_size(resolved, info.st_size, budget)
     reader = importlib.import_module(_READERS[fmt])
     dataset = reader.read(resolved, options, budget, progress, cancelled)
+    labels, task_guess = apply_task(dataset.labels, options.task, resolved)
     source = dataset.source
+    if task_guess is not None:
+        source = replace(source, guesses=(*source.guesses, task_guess))
+    dataset = replace(dataset, labels=labels, source=source)
     source_options = dict(source.options)
     source_options["format"] = source_options.get("format") or fmt
+    source_options["task"] = options.task
     # A reader that read the whole content (e.g. JSON Lines inside a .json file) knows better
     # than our look at the first bytes, so its own format guess wins.
     reader_decided = any(g.what == "format" for g in source.guesses)

@@ -10,6 +10,7 @@ float type); columns whose magnitude exceeds 2**24 get a note.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -195,14 +196,38 @@ def is_integral(series) -> bool:
 
 
 # ---- building --------------------------------------------------------------------------------
-def time_values(table: Table, path: Path, column: str) -> np.ndarray:
+_ZONE = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)\s*$", re.IGNORECASE)
+
+
+def parse_times(series, path: Path, lines: RowLines, column: str):
+    """Text times as pandas datetimes (NaT where a cell is not a time). Times that all carry a
+    zone are converted to UTC; a column mixing times with and without a zone is refused at the
+    first cell that differs from the first time, since no rule can place the naive ones."""
     import pandas as pd  # noqa: PLC0415
 
-    series = table.frame[column]
-    if numeric_kind(series) == "text":
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(series, errors="coerce", format="mixed")
+            return pd.to_datetime(series, errors="coerce", format="mixed")
+    except (ValueError, TypeError):
+        pass
+    text = series.astype(str).str.strip()
+    zoned = text.str.contains(_ZONE).to_numpy() & series.notna().to_numpy()
+    if zoned.all() or not zoned.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.to_datetime(series, errors="coerce", format="mixed", utc=True)
+    row = int(np.argmax(zoned != zoned[0]))
+    first = "with" if zoned[0] else "without"
+    raise LoadError(path, f"the time column '{column}' mixes times {first} a time zone ('{short(text.iloc[0], 30)}' on "
+                    f"{lines.where(0)}) and {'without' if zoned[0] else 'with'} one ('{short(text.iloc[row], 30)}')",
+                    where=lines.where(row, column), hint="Give every time the same time zone, or none")
+
+
+def time_values(table: Table, path: Path, column: str) -> np.ndarray:
+    series = table.frame[column]
+    if numeric_kind(series) == "text":
+        parsed = parse_times(series, path, table.lines, column)
         bad = parsed.isna().to_numpy() & series.notna().to_numpy()
         if bad.any():
             row = int(np.argmax(bad))
@@ -370,7 +395,7 @@ def build_series(table: Table, path: Path, plan: Plan, warnings_out: list[str], 
     """One series: rows are time steps, sorted by the time index when it is out of order; a
     per-step label column makes it one sequence labelled at every step (kind ``"sequence"``)."""
     block = feature_block(table, path, plan.feature_cols, notes=warnings_out)
-    order = _index_order(table, plan.index_cols, guesses)
+    order = _index_order(table, path, plan.index_cols, guesses)
     values = block.astype(np.float32) if order is None else np.take(block.astype(np.float32), order, axis=0)
     lengths = np.array([len(values)], dtype=np.int64)
     labels = None
@@ -381,7 +406,7 @@ def build_series(table: Table, path: Path, plan: Plan, warnings_out: list[str], 
     return values, lengths, labels
 
 
-def _index_order(table: Table, index_cols: tuple[str, ...], guesses: list[Guess]) -> np.ndarray | None:
+def _index_order(table: Table, path: Path, index_cols: tuple[str, ...], guesses: list[Guess]) -> np.ndarray | None:
     """The row order the time index gives, or None when the rows are already in order (or the
     index is text that is not dates, which cannot be sorted meaningfully)."""
     import pandas as pd  # noqa: PLC0415
@@ -390,9 +415,7 @@ def _index_order(table: Table, index_cols: tuple[str, ...], guesses: list[Guess]
     for column in index_cols:
         series = table.frame[column]
         if numeric_kind(series) == "text":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(series, errors="coerce", format="mixed", utc=True)
+            parsed = parse_times(series, path, table.lines, column)
             if parsed.isna().any():
                 break  # text that is not dates: keep the file's order from here on
             keys.append(parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64))

@@ -295,7 +295,10 @@ def _parses_as_dates(series) -> bool:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+        try:
+            parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+        except (ValueError, TypeError):  # mixed time zones: still dates (the reader names the cell)
+            parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)
     return bool(parsed.notna().all())
 
 

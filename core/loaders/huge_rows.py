@@ -1,0 +1,134 @@
+"""Headerless numeric tables whose rows are huge (one row of a million numbers, a 200 MB line).
+
+pandas builds one column per field, so a row of 10^6 numbers would become a frame of 10^6
+columns (minutes and gigabytes before it even fails). These files are always the wide layout
+(one sample per row), so they are read without a frame: every delimiter becomes a line end,
+pyarrow parses the single column of numbers (multi-threaded), and the fields per line (counted
+with numpy over the bytes) cut it back into rows. Rows may be ragged and padded with empty or
+NaN cells at either end (variable-length UCR files); a gap inside a row is refused at its line
+and column.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from core.dataset import Guess, Labels
+from core.errors import LoadError
+from core.loaders.csv_dialect import Dialect
+from core.options import LoadOptions
+
+HUGE_LINE_BYTES = 1 << 20  # a line longer than this is read without pandas
+_WHITESPACE_RUN = re.compile(rb"[ \t]+")
+
+
+def _line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [raw.size]))
+    return starts, ends
+
+
+def read_if_huge(data: bytes, path: Path, dialect: Dialect, options: LoadOptions, first_line: int,
+                 guesses: list[Guess]):
+    """``(values, lengths, labels, notes)`` for a headerless numeric table with a line longer than
+    :data:`HUGE_LINE_BYTES`, or None when the file is an ordinary table for pandas."""
+    if dialect.header or options.layout not in (None, "wide") or options.id_col or options.time_col:
+        return None
+    if options.feature_cols or (options.label_col not in (None, "0", "col0")):
+        return None
+    starts, ends = _line_bounds(data)
+    if not (ends - starts).size or int((ends - starts).max()) <= HUGE_LINE_BYTES:
+        return None
+    keep = (ends - starts) > 0
+    lines = np.flatnonzero(keep) + 1 + first_line  # the file's line number of every non-empty line
+    starts, ends = starts[keep], ends[keep]
+    flat, counts = _cells(data, dialect.delimiter, starts, ends, path, lines)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    guesses.append(Guess("layout", "wide", f"there is no header and a line of {int(counts.max()):,} fields, so one "
+                         "sample per row", "layout"))
+    labels = None
+    first = flat[offsets[:-1]] if counts.min() > 0 else None
+    if first is not None and (options.label_col is not None or _label_like(first, flat, offsets)):
+        codes, uniques = np.unique(first, return_inverse=True)
+        names = tuple(str(int(u)) for u in uniques)
+        labels = Labels(codes.astype(np.int64), "binary" if len(names) <= 2 else "multiclass", names, "col0")
+        guesses.append(Guess("label column", "col0", "the first column holds a few whole numbers while the others are "
+                             "measurements (as in UCR files)", "label_col"))
+        skip = 1
+    else:
+        skip = 0
+    pieces, lengths = [], np.empty(len(counts), dtype=np.int64)
+    for row in range(len(counts)):  # one pass per row; these files have few (huge) rows
+        cells = flat[offsets[row] + skip: offsets[row + 1]]
+        present = ~np.isnan(cells)
+        if not present.any():
+            raise LoadError(path, "has a row without any values", where=f"line {lines[row]}", hint="Remove the empty row")
+        lo = int(np.argmax(present))
+        hi = cells.size - int(np.argmax(present[::-1]))
+        gap = ~present[lo:hi]
+        if gap.any():
+            column = lo + int(np.argmax(gap)) + skip
+            raise LoadError(path, "has an empty cell or NaN inside a sequence", where=f"line {lines[row]}, column {column + 1}",
+                            hint="Only the cells at the start or end of a row may be empty (a shorter sequence)")
+        pieces.append(cells[lo:hi].astype(np.float32))
+        lengths[row] = hi - lo
+    values = np.concatenate(pieces)[:, None]
+    if np.isinf(values).any():
+        raise LoadError(path, "has an infinite value (inf, or a number too large for 32-bit floats)",
+                        hint="Replace it with a finite number")
+    return values, lengths, labels, []
+
+
+def _label_like(first: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> bool:
+    if first.size < 2 or not np.all(np.isfinite(first)) or not np.all(first == np.round(first)):
+        return False
+    second = flat[offsets[:-1] + 1] if np.all(np.diff(offsets) > 1) else None
+    rest_integral = second is not None and bool(np.all(second[np.isfinite(second)] == np.round(second[np.isfinite(second)])))
+    return np.unique(first).size < first.size and not rest_integral
+
+
+def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, path: Path,
+           lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell as float64 (empty → NaN) and the number of cells per line."""
+    import pyarrow as pa  # noqa: PLC0415
+    from pyarrow import csv as pacsv  # noqa: PLC0415
+
+    if delimiter == " ":
+        stripped = b"\n".join(data[s:e].strip() for s, e in zip(starts.tolist(), ends.tolist()))
+        joined = _WHITESPACE_RUN.sub(b"\n", stripped)
+        counts = np.array([len(data[s:e].split()) for s, e in zip(starts.tolist(), ends.tolist())], dtype=np.int64)
+    else:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        delims = np.flatnonzero(raw == ord(delimiter))
+        counts = (np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1).astype(np.int64)
+        joined = b"\n".join(data[s:e].rstrip(b"\r") for s, e in zip(starts.tolist(), ends.tolist()))
+        joined = joined.replace(delimiter.encode(), b"\n")
+    read = pacsv.ReadOptions(column_names=["v"], block_size=1 << 24)
+    parse = pacsv.ParseOptions(delimiter="\x01", quote_char=False, ignore_empty_lines=False)
+    try:
+        table = pacsv.read_csv(pa.BufferReader(joined), read_options=read, parse_options=parse,
+                               convert_options=pacsv.ConvertOptions(column_types={"v": pa.float64()},
+                                                                    null_values=["", "nan", "NaN", "NA"]))
+        flat = table.column("v").to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        table = pacsv.read_csv(pa.BufferReader(joined), read_options=read, parse_options=parse,
+                               convert_options=pacsv.ConvertOptions(column_types={"v": pa.string()}))
+        text = table.column("v").to_numpy(zero_copy_only=False)
+        import pandas as pd  # noqa: PLC0415
+
+        numbers = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy()
+        bad = np.isnan(numbers) & ~pd.Series(text).fillna("").str.strip().str.lower().isin(["", "nan", "na"]).to_numpy()
+        index = int(np.argmax(bad))
+        row = int(np.searchsorted(np.cumsum(counts), index, side="right"))
+        column = index - int(np.concatenate(([0], np.cumsum(counts)))[row]) + 1
+        raise LoadError(path, f"the value '{str(text[index])[:40]}' is not a number", where=f"line {lines[row]}, column {column}",
+                        hint="Fix that cell") from None
+    if flat.size != int(counts.sum()):
+        raise LoadError(path, "has quoted or irregular cells in its long lines", where=f"line {lines[0]}",
+                        hint="Check the delimiter and quoting")
+    return flat.astype(np.float64, copy=False), counts
