@@ -54,7 +54,7 @@ def read_if_huge(data: bytes, path: Path, dialect: Dialect, options: LoadOptions
     labels = None
     first = flat[offsets[:-1]] if counts.min() > 0 else None
     if first is not None and (options.label_col is not None or _label_like(first, flat, offsets)):
-        codes, uniques = np.unique(first, return_inverse=True)
+        uniques, codes = np.unique(first, return_inverse=True)
         names = tuple(str(int(u)) for u in uniques)
         labels = Labels(codes.astype(np.int64), "binary" if len(names) <= 2 else "multiclass", names, "col0")
         guesses.append(Guess("label column", "col0", "the first column holds a few whole numbers while the others are "

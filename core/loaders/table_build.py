@@ -370,12 +370,22 @@ def build_wide(table: Table, path: Path, plan: Plan, warnings_out: list[str]):
     present = ~np.isnan(block)
     width = block.shape[1]
     any_present = present.any(axis=1)
-    lengths = np.where(any_present, width - np.argmax(present[:, ::-1], axis=1), 0).astype(np.int64)
-    interior = ~present & (np.arange(width)[None, :] < lengths[:, None])
+    # Empty or NaN cells at either end of a row pad a shorter sequence (variable-length UCR
+    # files pad the end with NaN; some writers pad the start): the sequence is the run between.
+    starts = np.where(any_present, np.argmax(present, axis=1), 0)
+    ends = np.where(any_present, width - np.argmax(present[:, ::-1], axis=1), 0)
+    lengths = (ends - starts).astype(np.int64)
+    columns = np.arange(width)[None, :]
+    interior = ~present & (columns >= starts[:, None]) & (columns < ends[:, None])
     if interior.any():
         row, col = divmod(int(np.argmax(interior)), width)
         raise LoadError(path, "has an empty cell or NaN inside a sequence", where=table.lines.where(row, plan.feature_cols[col]),
-                        hint="Only trailing cells may be empty (a shorter sequence); fill the gap or drop the row")
+                        hint="Only the cells at the start or end of a row may be empty (a shorter sequence); fill the gap "
+                             "or drop the row")
+    if any_present.all() and (starts > 0).any():
+        count = int(np.count_nonzero(starts > 0))
+        warnings_out.append(f"{count} row{'s' if count != 1 else ''} start with empty cells (first: "
+                            f"{table.lines.where(int(np.argmax(starts > 0)))}); those sequences start later and are shorter")
     if not any_present.all():
         row = int(np.argmin(any_present))
         raise LoadError(path, "has a row without any values", where=table.lines.where(row),

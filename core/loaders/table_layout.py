@@ -212,6 +212,8 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
             index_cols = [columns[0]]
         if given_time is not None:
             index_cols = [given_time, *(c for c in index_cols if c != given_time)]
+        if given_features is not None:  # an index column asked for as a feature is a feature
+            index_cols = [c for c in index_cols if c not in given_features]
         for column in index_cols:
             if column != given_time:
                 guesses.append(Guess("time index", column, _index_reason(column, frame[column]), "time_col"))
