@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
 from gui.demos import Demo, find_demo, list_demos
@@ -49,12 +50,8 @@ from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = (
-    "Sequence data (*.csv *.tsv *.tab *.txt *.npy *.npz *.json *.jsonl *.ndjson *.ts);;"
-    "CSV/TSV tables (*.csv *.tsv *.tab);;NumPy arrays (*.npy *.npz);;JSON (*.json *.jsonl *.ndjson);;"
-    "Text, one sentence per line (*.txt);;UEA/UCR time series (*.ts);;All files (*)"
-)
-VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows")
+FILE_FILTER = formats.dialog_filter()
+VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows", "Values")
 
 
 class DatasetDetails(QTextBrowser):
@@ -73,7 +70,7 @@ class DatasetDetails(QTextBrowser):
             return
         data = report.to_dict()
         rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
-                ("Read as", _FORMAT_WORDS.get(str(data.get("format")), str(data.get("format"))))]
+                ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
             rows.append(("Series", f"{data.get('series_length'):,} rows × {data['features']} features"))
@@ -139,6 +136,16 @@ _FORMAT_WORDS = {
     "csv-series": "CSV, one long series", "npy": "NumPy array", "npz": "NumPy archive", "json": "JSON records",
     "jsonl": "JSON Lines records", "text": "text, a sentence per line", "ts": "UEA/UCR .ts time series",
 }
+
+
+def _format_words(fmt: str) -> str:
+    """How the details panel names the format: the layout words above, else the registry's title."""
+    if fmt in _FORMAT_WORDS:
+        return _FORMAT_WORDS[fmt]
+    try:
+        return formats.get(formats.base_key(fmt)).title
+    except KeyError:
+        return fmt
 
 
 def _escape(text: str) -> str:
@@ -241,7 +248,8 @@ class MainWindow(QMainWindow):
         tips = ("The whole tensor: samples × timesteps × features",
                 "One sample's features over time, with its padding",
                 "Padding and truncation: lengths, maxlen, mask",
-                "Sliding windows over a single series")
+                "Sliding windows over a single series",
+                "The numbers themselves: the padded tensor as a table")
         for index, (title, tip) in enumerate(zip(VIEW_TITLES, tips)):
             action = self._action(title, self._on_view_action, f"Ctrl+{index + 1}", tip)
             action.setData(index)
@@ -251,6 +259,7 @@ class MainWindow(QMainWindow):
         from gui.views.padding_preview import PaddingPreview
         from gui.views.sample_view import SampleView
         from gui.views.tensor_view_3d import TensorView3D
+        from gui.views.values_view import ValuesView
         from gui.views.window_designer import WindowDesigner
 
         self.welcome = WelcomeScreen(self._demos)
@@ -262,7 +271,11 @@ class MainWindow(QMainWindow):
         self.sample_view = SampleView()
         self.padding_view = PaddingPreview()
         self.window_view = WindowDesigner()
+        self.values_view = ValuesView()
         self.tensor_view.selectionChanged.connect(self._on_selection_changed)
+        self.sample_view.sampleChanged.connect(self._on_sample_picked)
+        self.sample_view.valueHovered.connect(self._show_hovered_value)
+        self.values_view.sampleChanged.connect(self._on_sample_picked)
         self.padding_view.optionsChanged.connect(self._on_padding_options)
         self.padding_view.maxlenChanged.connect(self._on_maxlen)
         self.window_view.optionsChanged.connect(self._on_window_options)
@@ -275,8 +288,10 @@ class MainWindow(QMainWindow):
             "One sample (one sequence) drawn over time, feature by feature. (Ctrl+2)",
             "How padding and truncation make every sequence the same length. (Ctrl+3)",
             "How a single long series is cut into windows, each one sample. (Ctrl+4)",
+            "The numbers the model receives: one sample (steps × features) or one feature for every sample. (Ctrl+5)",
         )
-        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view))
+        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view),
+                 self.values_view)
         for view, title, tip in zip(pages, VIEW_TITLES, tips):
             index = self.tabs.addTab(view, title)
             self.tabs.setTabToolTip(index, tip)
@@ -445,8 +460,7 @@ class MainWindow(QMainWindow):
 
     def open_demo(self, name: str) -> bool:
         """Load the bundled demo ``name`` with its options (no wizard). False if there is no such demo."""
-        demo = find_demo(name) if not self._demos else next(
-            (d for d in self._demos if name.lower() in (d.name.lower(), d.path.name.lower())), None)
+        demo = find_demo(name, demos=self._demos or None)
         if demo is None:
             self.show_error("No such demo", f"There is no bundled demo called '{name}'. "
                             f"Pick one from File ▸ Demos.")
@@ -617,6 +631,7 @@ class MainWindow(QMainWindow):
             self.details.set_report(report)
             self.tensor_view.set_data(shaped)
             self.sample_view.set_data(shaped)
+            self.values_view.set_data(shaped)
             is_series = dataset.kind == "series"
             if is_series:
                 self.window_view.set_series(dataset.values, dataset.feature_names)
@@ -697,12 +712,29 @@ class MainWindow(QMainWindow):
         self.reimport_action.setEnabled(has_data and bool(self.state.path))
         self.copy_input_action.setEnabled(has_data)
         for action in self.view_actions:
-            action.setEnabled(has_data)
+            # A view whose tab is off for this data (Padding for a series, Windows otherwise) is off here too.
+            action.setEnabled(has_data and self.tabs.isTabEnabled(int(action.data())))
 
     # ---- view → state -----------------------------------------------------------------------------------
     @Slot(int, int, int)
     def _on_selection_changed(self, sample: int, _timestep: int, _feature: int) -> None:
         self.sample_view.set_sample(sample)
+        self.values_view.set_sample(sample)
+
+    @Slot(str)
+    def _show_hovered_value(self, text: str) -> None:
+        """The value under the pointer in the status bar (as napari does); nothing when it leaves the data."""
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(int)
+    def _on_sample_picked(self, sample: int) -> None:
+        """A view's sample box changed: every view follows (the 3-D view highlights it)."""
+        self.tensor_view.set_selection(sample=sample)
+        self.sample_view.set_sample(sample)
+        self.values_view.set_sample(sample)
 
     @Slot(object)
     def _on_padding_options(self, options: PaddingOptions) -> None:
