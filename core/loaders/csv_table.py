@@ -23,35 +23,24 @@ import codecs
 import io
 import re
 import warnings
-from dataclasses import replace
 from pathlib import Path
 
-
-from core.dataset import Guess, SequenceDataset, SourceInfo
+from core.dataset import Guess, SequenceDataset
 from core.errors import LoadError
-from core.loaders import files
+from core.loaders import files, huge_rows
 from core.loaders.csv_dialect import (
+    SNIFF_BYTES,
     Dialect,
     RowLines,
     field_counts,
     is_number,
-    SNIFF_BYTES,
     looks_like_numeric_table,
     preamble,
     sniff_dialect,
 )
-from core.loaders.table_build import (
-    MAX_CLASSES,
-    Table,
-    build_long,
-    build_series,
-    build_wide,
-    encode_labels,
-    numeric_kind,
-    short,
-)
-from core.loaders import huge_rows
-from core.loaders.table_layout import Plan, plan_layout
+from core.loaders.table_build import MAX_CLASSES, Table, encode_labels, short
+from core.loaders.table_layout import Plan
+from core.loaders.table_read import Shaped, shape_table, table_dataset
 from core.options import LoadOptions
 
 __all__ = ["MAX_CLASSES", "encode_labels", "is_number", "looks_like_numeric_table", "read", "sniff_dialect"]
@@ -184,41 +173,17 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     huge = huge_rows.read_if_huge(data, path, dialect, options, skipped, guesses)
     if huge is not None:
         values, lengths, labels, notes = huge
-        return _dataset(path, options, encoding, dialect, guesses, notes, values, lengths, labels, None,
-                        ("value",), "sequences", Plan("wide", label_col="col0" if labels is not None else None,
-                                                      feature_cols=[]), skipped, comments)
+        plan = Plan("wide", label_col="col0" if labels is not None else None, feature_cols=[])
+        shaped = Shaped(values, lengths, labels, None, ("value",), "sequences", plan)
+        return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
 
     notes: list[str] = []
     table = _parse(data, path, dialect, skipped, guesses, notes)
     files.report_progress(progress, 0.6)
     files.check_cancelled(path, cancelled)
 
-    if len(table.columns) == 1 and options.layout is None and numeric_kind(table.frame[table.columns[0]]) == "text":
-        raise LoadError(path, "has a single column that is not numeric",
-                        hint="For sentences use a .txt file (one per line); for numbers check the delimiter")
-    plan = plan_layout(table, path, options, guesses, dialect.header)
-    files.report_progress(progress, 0.7)
-    files.check_cancelled(path, cancelled)
-
-    if plan.layout == "long":
-        values, lengths, labels, sample_ids = build_long(table, path, plan, notes, guesses)
-        names = tuple(plan.feature_cols)
-        kind = "sequences"
-    elif plan.layout == "wide":
-        values, lengths, labels, sample_ids = build_wide(table, path, plan, notes)
-        names = ("value",)
-        kind = "sequences"
-    else:
-        values, lengths, labels = build_series(table, path, plan, notes, guesses)
-        sample_ids, names = None, tuple(plan.feature_cols)
-        kind = "series" if labels is None else "sequences"  # labelled at every step: one labelled sequence
-    if labels is not None and labels.classes is not None and len(labels.classes) == 1:
-        notes.append(f"the label column '{plan.label_col}' has a single class ('{labels.classes[0]}')")
-    files.report_progress(progress, 0.95)
-    files.check_cancelled(path, cancelled)
-
-    return _dataset(path, options, encoding, dialect, guesses, notes, values, lengths, labels, sample_ids, names, kind,
-                    plan, skipped, comments)
+    shaped = shape_table(table, path, options, guesses, dialect.header, notes, progress, cancelled)
+    return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
 
 
 def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -264,21 +229,13 @@ def _head(data: bytes) -> str:
 
 
 def _dataset(path: Path, options: LoadOptions, encoding: str, dialect: Dialect, guesses: list[Guess], notes: list[str],
-             values, lengths, labels, sample_ids, names, kind, plan: Plan, skipped: int, comments: bool) -> SequenceDataset:
-    effective = replace(
-        options, format="csv", layout=plan.layout, delimiter=dialect.delimiter, header=dialect.header,
-        id_col=plan.id_col, time_col=plan.time_col, label_col=plan.label_col,
-        feature_cols=tuple(plan.feature_cols), encoding=options.encoding or encoding,
-    )
-    recorded = effective.to_dict()
-    excluded = [g.value for g in guesses if g.what == "excluded column"]
-    recorded.update({
-        "index_cols": list(plan.index_cols), "decimal": dialect.decimal, "thousands": dialect.thousands,
-        "skip_rows": skipped, "comment": "#" if comments else None, "excluded_columns": excluded,
-        "label_position": _label_position(plan, dialect),
-    })
-    source = SourceInfo(str(path), f"csv-{plan.layout}", recorded, tuple(guesses), tuple(notes))
-    return SequenceDataset(values, lengths, names, source, labels, kind, None, sample_ids).validate()
+             shaped: Shaped, skipped: int, comments: bool) -> SequenceDataset:
+    recorded = {
+        "delimiter": dialect.delimiter, "header": dialect.header, "encoding": options.encoding or encoding,
+        "decimal": dialect.decimal, "thousands": dialect.thousands, "skip_rows": skipped,
+        "comment": "#" if comments else None, "label_position": _label_position(shaped.plan, dialect),
+    }
+    return table_dataset(path, "csv", shaped, options, guesses, notes, recorded)
 
 
 def _label_position(plan: Plan, dialect: Dialect) -> str | None:

@@ -39,10 +39,24 @@ def _detect(path: Path, head: bytes) -> Guess:
     if head.startswith(_NUMPY_MAGIC):
         why = "the file starts with the NumPy .npy signature"
         return Guess("format", "npy", why, "format")
+    if head.startswith(_ZIP_MAGIC) and by_extension != "npz":
+        from core.loaders.sheet_tables import is_workbook  # noqa: PLC0415
+
+        if is_workbook(path):
+            named = "" if by_extension == "xlsx" else f" even though its name ends in {suffix or 'nothing'}"
+            return Guess("format", "xlsx", f"the file is an Excel workbook (a zip holding xl/workbook.xml){named}",
+                         "format")
     if head.startswith(_ZIP_MAGIC):
         if by_extension not in (None, "npz") and suffix not in (".zip",):
             raise LoadError(path, f"is a zip archive, not a {suffix} file", hint="Unzip it first, or rename a NumPy archive to .npz")
         return Guess("format", "npz", "the file is a zip archive, as NumPy .npz files are", "format")
+
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise LoadError(path, "is an old-style Excel (.xls) or other Office file, which cannot be read",
+                        hint="Save it from Excel as .xlsx or as CSV")
+    signed = formats.by_magic(head)
+    if signed is not None and signed.key not in ("npy", "npz"):
+        return Guess("format", signed.key, f"the file starts with the {signed.short} signature", "format")
 
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
