@@ -58,6 +58,7 @@ class LoadOptions(_Record):
     encoding: str | None = None  # text files; detected (UTF-8/UTF-8-BOM/UTF-16/cp1252) when None
     task: str | None = None  # "binary", "multiclass" or "regression": how labels are read (detected when None)
     sheet: str | None = None  # Excel workbooks: the sheet to read (the first when None)
+    skip_cols: tuple[str, ...] | None = None  # tables: columns to leave out of every role
 
 
 @dataclass(frozen=True)

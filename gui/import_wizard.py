@@ -44,12 +44,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.dataset import Guess, SequenceDataset
-from core.options import LoadOptions, WindowOptions
+from core.loaders.table_preview import TABLE_FORMATS, RawTable, raw_preview
+from core.options import TASKS, LoadOptions, WindowOptions
 from gui.tensor_state import default_window
 from gui.workers import BackgroundRunner, TaskFailure
 
 #: Formats whose reading involves guesses worth showing before loading.
-WIZARD_FORMATS = frozenset({"csv", "json", "jsonl", "text"})
+WIZARD_FORMATS = frozenset({"csv", "json", "jsonl", "text"}) | TABLE_FORMATS
 _PREVIEW_ROWS = 40
 _HEAD_BYTES = 4096
 _DEBOUNCE_MS = 200
@@ -58,7 +59,29 @@ _AUTO = "Auto"
 _FORMAT_NAMES = {
     "csv": "CSV / TSV table", "json": "JSON", "jsonl": "JSON Lines", "text": "Text, one sentence per line",
     "npy": "NumPy .npy", "npz": "NumPy .npz", "ts": "UEA/UCR .ts",
+    "xlsx": "Excel workbook", "parquet": "Parquet table", "feather": "Feather table",
 }
+_TASK_NAMES = {"binary": "two classes (binary)", "multiclass": "several classes (multiclass)",
+               "regression": "numbers to predict (regression)"}
+#: The column roles offered in the column table, and the form field each one sets.
+ROLES = (("auto", "Auto"), ("feature", "Feature"), ("id", "Sequence id"), ("time", "Order (time)"),
+         ("label", "Label"), ("skip", "Skip"))
+#: Command-line flags in messages from the reader, and what the same thing is called in this window.
+_FIELD_WORDS = (
+    ("--id-col", "the Sequence id column"), ("--time-col", "the Order column"), ("--label-col", "the Label column"),
+    ("--feature-cols", "the Feature columns"), ("--skip-cols", "the Skip role in the column table"), ("--target-cols", "the Targets field"), ("--layout", "the Layout"),
+    ("--delimiter", "the Delimiter"), ("--no-header", "the Header choice"), ("--header", "the Header choice"),
+    ("--format", "the Format"), ("--task", "the Task"), ("--sheet", "the Sheet"), ("--labels", "a separate labels file"),
+    ("--channels-first", "Channels first"), ("--window", "the Window"), ("--horizon", "the Horizon"),
+    ("--stride", "the Stride"), ("--encoding", "the file's encoding"),
+)
+
+
+def in_window_terms(message: str) -> str:
+    """A reader's message with its command-line flags named as this window's fields."""
+    for flag, words in _FIELD_WORDS:
+        message = message.replace(f"with {flag}", f"in {words}").replace(flag, words)
+    return message
 _LAYOUT_NAMES = {
     "long": "long: one row per time step, an id column groups rows into sequences",
     "wide": "wide: one row per sample, one column per time step",
@@ -97,6 +120,16 @@ class Preview:
     window: WindowOptions | None
     dataset: SequenceDataset
     report: Any
+    raw: RawTable | None = None
+
+
+@dataclass(frozen=True)
+class FailedPreview:
+    """A read that failed with a user-facing message; the raw rows still show the columns."""
+
+    options: LoadOptions
+    error: str
+    raw: RawTable | None
 
 
 class _PreviewTask:
@@ -105,15 +138,22 @@ class _PreviewTask:
     def __init__(self, path: str, options: LoadOptions, window: WindowOptions | None, loader) -> None:
         self.path, self.options, self.window, self.loader = path, options, window, loader
 
-    def __call__(self, progress, cancelled) -> Preview:
+    def __call__(self, progress, cancelled) -> Preview | FailedPreview:
+        from core.errors import LoadCancelled, ShapeExplorerError
         from core.report import build_report
 
         loader = self.loader
         if loader is None:
             from core.loaders import load as loader
-        dataset = loader(self.path, self.options, progress=progress, cancelled=cancelled)
+        raw = raw_preview(self.path, self.options)
+        try:
+            dataset = loader(self.path, self.options, progress=progress, cancelled=cancelled)
+        except LoadCancelled:
+            raise
+        except ShapeExplorerError as error:
+            return FailedPreview(self.options, str(error), raw)
         window = (self.window or default_window(dataset)) if dataset.kind == "series" else None
-        return Preview(self.options, window, dataset, build_report(dataset, None, window))
+        return Preview(self.options, window, dataset, build_report(dataset, None, window), raw)
 
 
 def _reason_label() -> QLabel:
@@ -145,6 +185,9 @@ class ImportWizard(QDialog):
         self._preview: Preview | None = None
         self._error: str | None = None
         self._columns: list[str] = []
+        self._raw: RawTable | None = None
+        self._last_features: tuple[str, ...] = ()
+        self._detected_roles: dict[str, str] = {}
         self._features_explicit = options is not None and options.feature_cols is not None
         self._updating = False
         self.setWindowTitle(f"Open {Path(self.path).name}")
@@ -184,6 +227,8 @@ class ImportWizard(QDialog):
         self._buttons.rejected.connect(self.reject)
         layout.addWidget(self._buttons)
 
+        self._options_sheet = (options or LoadOptions()).sheet
+        self._roles: dict[str, str] = {name: "skip" for name in ((options.skip_cols or ()) if options else ())}
         self._apply_options(options or LoadOptions(), window)
         self._show_raw_head()
         if dataset is not None:
@@ -256,6 +301,14 @@ class ImportWizard(QDialog):
         add("label_col", "Label column", self.label_combo,
             "The value the model should predict (a class or a number). Not used as a feature.")
 
+        self.task_combo = QComboBox()
+        self.task_combo.addItem(_AUTO, None)
+        for key in TASKS:
+            self.task_combo.addItem(_TASK_NAMES[key], key)
+        add("task", "Task", self.task_combo,
+            "What the labels mean: two classes, several classes, or numbers to predict. Auto: text and whole numbers "
+            "with at most 50 values are classes, other numbers are predicted as numbers.")
+
         self.feature_list = QListWidget()
         self.feature_list.setObjectName("featureList")
         self.feature_list.setMaximumHeight(130)
@@ -287,8 +340,21 @@ class ImportWizard(QDialog):
         window_form.addRow("Horizon", self.horizon_spin)
         window_form.addRow("Targets", self.targets_edit)
 
+        self.roles_group = QGroupBox("Columns and their roles")
+        self.roles_group.setToolTip("Every column of the table as it is in the file. Give a column a role here: "
+                                    "Auto keeps the detected one.")
+        roles_layout = QVBoxLayout(self.roles_group)
+        self.roles_table = QTableWidget(0, 4)
+        self.roles_table.setObjectName("columnRoles")
+        self.roles_table.setHorizontalHeaderLabels(["Column", "Kind", "Role", "First values"])
+        self.roles_table.verticalHeader().setVisible(False)
+        self.roles_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.roles_table.horizontalHeader().setStretchLastSection(True)
+        self.roles_table.setMinimumHeight(160)
+        roles_layout.addWidget(self.roles_table)
+
         for combo in (self.format_combo, self.layout_combo, self.delimiter_combo, self.header_combo,
-                      self.channels_combo):
+                      self.channels_combo, self.task_combo):
             combo.currentIndexChanged.connect(self._schedule)
         for combo in (self.id_combo, self.time_combo, self.label_combo):
             combo.currentIndexChanged.connect(self._schedule)
@@ -298,6 +364,7 @@ class ImportWizard(QDialog):
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 4, 0)
         column.addWidget(box)
+        column.addWidget(self.roles_group)
         column.addWidget(self.window_group)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -392,6 +459,7 @@ class ImportWizard(QDialog):
             self._set_combo(self.delimiter_combo, options.delimiter)
             self._set_combo(self.header_combo, options.header)
             self._set_combo(self.channels_combo, options.channels_first)
+            self._set_combo(self.task_combo, options.task)
             for combo, value in ((self.id_combo, options.id_col), (self.time_combo, options.time_col),
                                  (self.label_combo, options.label_col)):
                 self._set_column(combo, value)
@@ -436,9 +504,11 @@ class ImportWizard(QDialog):
     def load_options(self) -> LoadOptions:
         """The options chosen in the form (``None`` for everything left on Auto)."""
         features = None
+        roles = {self._column_value(c) for c in (self.id_combo, self.time_combo, self.label_combo)} - {None}
         if self._features_explicit:
             features = tuple(self.feature_list.item(i).text() for i in range(self.feature_list.count())
-                             if self.feature_list.item(i).checkState() == Qt.CheckState.Checked)
+                             if self.feature_list.item(i).checkState() == Qt.CheckState.Checked
+                             and self.feature_list.item(i).text() not in roles)
         return LoadOptions(
             format=self.format_combo.currentData(),
             layout=self.layout_combo.currentData(),
@@ -449,6 +519,9 @@ class ImportWizard(QDialog):
             label_col=self._column_value(self.label_combo),
             feature_cols=features or None,
             channels_first=self.channels_combo.currentData(),
+            task=self.task_combo.currentData(),
+            sheet=self._options_sheet,
+            skip_cols=tuple(name for name, role in self._roles.items() if role == "skip") or None,
         )
 
     def window_options(self) -> WindowOptions | None:
@@ -503,9 +576,14 @@ class ImportWizard(QDialog):
         self._update_ok()
 
     @Slot(object)
-    def _on_preview(self, preview: Preview) -> None:
+    def _on_preview(self, preview: Preview | FailedPreview) -> None:
+        if isinstance(preview, FailedPreview):
+            self._show_failure(in_window_terms(preview.error), preview.raw)
+            return
         self._preview = preview
         self._error = None
+        if preview.raw is not None:
+            self._raw = preview.raw
         report = preview.report
         shape = tuple(report.shape)
         input_shape = tuple(report.input_shape)
@@ -518,6 +596,7 @@ class ImportWizard(QDialog):
         self._update_form_from(preview)
         self._fill_table(preview.dataset)
         self._fill_guesses(preview.dataset)
+        self._fill_roles()
         self._update_ok()
         self.previewUpdated.emit()
 
@@ -527,20 +606,153 @@ class ImportWizard(QDialog):
 
         error = failure.error
         if isinstance(error, ShapeExplorerError):
-            self._error = str(error)
+            message = in_window_terms(str(error))
         else:
             import logging
 
             logging.getLogger(__name__).error("preview of %s failed:\n%s", self.path, failure.traceback_text)
-            self._error = f"{Path(self.path).name} could not be read with these settings ({type(error).__name__}: {error})."
+            message = f"{Path(self.path).name} could not be read with these settings ({type(error).__name__}: {error})."
+        self._show_failure(message, None)
+
+    def _show_failure(self, message: str, raw: RawTable | None) -> None:
+        """The read failed: say why, and keep the columns on screen (from the raw rows) so the
+        user can give them roles; the preview shows the file's rows as they are."""
+        self._error = message
+        self._preview = None
+        if raw is not None:
+            self._raw = raw
         self.shape_label.setText("—")
         self.headline_label.setText("")
-        self.status_label.setText(f"✖ {self._error} Change the settings on the left.")
-        self.table.clear()
-        self.table.setRowCount(0)
-        self.table.setColumnCount(0)
+        self.status_label.setText(f"✖ {self._error} Change the settings on the left, or give the columns their "
+                                  "roles in the column table.")
+        if self._raw is not None:
+            for name in self._raw.columns:
+                if name not in self._columns:
+                    self._columns.append(name)
+            self._updating = True
+            try:
+                for combo in (self.id_combo, self.time_combo, self.label_combo):
+                    for name in self._columns:
+                        if combo.findData(name) < 0:
+                            combo.addItem(name, name)
+                if not self._features_explicit:  # shown (all the columns), but still detected
+                    checked = [self.feature_list.item(i).text() for i in range(self.feature_list.count())
+                               if self.feature_list.item(i).checkState() == Qt.CheckState.Checked]
+                    self._set_features(self._columns, checked or [c for c, k in zip(self._raw.columns, self._raw.kinds)
+                                                                  if k == "number"])
+                for name in ("id_col", "time_col", "label_col", "feature_cols"):
+                    self._set_row_visible(name, True)
+                self._set_row_visible("channels_first", False)
+                self.window_group.setVisible(False)
+            finally:
+                self._updating = False
+            self._fill_raw_rows(self._raw)
+        else:
+            self.table.clear()
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+        self._fill_roles()
         self._update_ok()
         self.previewUpdated.emit()
+
+    def _fill_raw_rows(self, raw: RawTable) -> None:
+        """The file's first rows as they are (no layout applied), when reading with the settings failed."""
+        self.tabs.setTabText(0, "Preview: the file's first rows (not read yet)")
+        self.table.clear()
+        self.table.setColumnCount(len(raw.columns))
+        self.table.setHorizontalHeaderLabels(list(raw.columns))
+        self.table.setRowCount(len(raw.rows))
+        for r, row in enumerate(raw.rows):
+            for c, text in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    # ---- the column-role table ------------------------------------------------------------------
+    def column_roles(self) -> dict[str, str]:
+        """Each column's role as chosen in the form: feature, id, time, label, skip (or auto)."""
+        roles = {name: "auto" for name in self._columns}
+        if self._features_explicit:
+            for i in range(self.feature_list.count()):
+                item = self.feature_list.item(i)
+                if item.checkState() == Qt.CheckState.Checked:
+                    roles[item.text()] = "feature"
+        roles.update(self._roles)
+        for combo, role in ((self.id_combo, "id"), (self.time_combo, "time"), (self.label_combo, "label")):
+            value = self._column_value(combo)
+            if value is not None:
+                roles[value] = role
+        return roles
+
+    def set_column_role(self, column: str, role: str) -> None:
+        """Give ``column`` a role (one of :data:`ROLES`' keys) and re-read the file."""
+        combos = {"id": self.id_combo, "time": self.time_combo, "label": self.label_combo}
+        self._updating = True
+        try:
+            for key, combo in combos.items():
+                if self._column_value(combo) == column and key != role:
+                    combo.setCurrentIndex(0)
+            self._roles.pop(column, None)
+            if role in combos:
+                self._set_column(combos[role], column)
+            elif role == "skip":
+                self._roles[column] = "skip"
+            if role == "feature" and not self._features_explicit:
+                # Feature chosen by hand: from now on the ticked list is the feature set, starting
+                # from what was detected (or, after a failed read, the numeric columns).
+                base = list(self._last_features) or [c for c, k in zip(self._raw.columns, self._raw.kinds)
+                                                     if k == "number"] if self._raw is not None else list(self._last_features)
+                taken = {self._column_value(c) for c in combos.values()} | {c for c, r in self._roles.items() if r == "skip"}
+                names = list(dict.fromkeys([*self._columns, column]))
+                self._set_features(names, [c for c in [*base, column] if c not in taken])
+                self._features_explicit = True
+            if self._features_explicit:
+                for i in range(self.feature_list.count()):
+                    item = self.feature_list.item(i)
+                    if item.text() == column:
+                        self.feature_list.blockSignals(True)
+                        item.setCheckState(Qt.CheckState.Checked if role == "feature" else Qt.CheckState.Unchecked)
+                        self.feature_list.blockSignals(False)
+        finally:
+            self._updating = False
+        self._fill_roles()
+        self._schedule()
+
+    def _fill_roles(self) -> None:
+        columns = list(self._raw.columns) if self._raw is not None else list(self._columns)
+        for name in self._columns:
+            if name not in columns:
+                columns.append(name)
+        self.roles_group.setVisible(bool(columns))
+        chosen = self.column_roles()
+        detected = self._detected_roles
+        kinds = dict(zip(self._raw.columns, self._raw.kinds)) if self._raw is not None else {}
+        samples: dict[str, str] = {}
+        if self._raw is not None:
+            for j, name in enumerate(self._raw.columns):
+                samples[name] = ", ".join(r[j] for r in self._raw.rows[:4] if j < len(r))
+        self.roles_table.setRowCount(len(columns))
+        for r, name in enumerate(columns):
+            self.roles_table.setItem(r, 0, QTableWidgetItem(name))
+            self.roles_table.setItem(r, 1, QTableWidgetItem(kinds.get(name, "")))
+            combo = QComboBox()
+            combo.setObjectName(f"role:{name}")
+            for key, text in ROLES:
+                shown = f"{text} ({detected[name]})" if key == "auto" and name in detected else text
+                combo.addItem(shown, key)
+            role = chosen.get(name, "auto")
+            combo.setCurrentIndex(max(0, combo.findData(role)))
+            combo.currentIndexChanged.connect(lambda _i, c=combo, n=name: self.set_column_role(n, c.currentData()))
+            self.roles_table.setCellWidget(r, 2, combo)
+            self.roles_table.setItem(r, 3, QTableWidgetItem(samples.get(name, "")))
+        self.roles_table.resizeColumnsToContents()
+
+    def role_combo(self, column: str) -> QComboBox | None:
+        """The role chooser of ``column`` in the column table (for tests and keyboard users)."""
+        for r in range(self.roles_table.rowCount()):
+            item = self.roles_table.item(r, 0)
+            if item is not None and item.text() == column:
+                return self.roles_table.cellWidget(r, 2)
+        return None
 
     def _update_ok(self) -> None:
         ok = self._buttons.button(QDialogButtonBox.StandardButton.Open)
@@ -555,6 +767,17 @@ class ImportWizard(QDialog):
         for guess in source.guesses:
             guesses.setdefault(guess.option or guess.what, []).append(guess)
 
+        detected = {name: "feature" for name in (effective.get("feature_cols") or ())}
+        for key, role in (("id_col", "sequence id"), ("time_col", "order"), ("label_col", "label")):
+            if effective.get(key):
+                detected[str(effective[key])] = role
+        for name in effective.get("index_cols") or ():
+            detected[str(name)] = "order"
+        for guess in source.guesses:
+            if guess.what == "excluded column":
+                detected.setdefault(str(guess.value), "skipped")
+        self._detected_roles = detected
+        self._last_features = tuple(str(c) for c in (effective.get("feature_cols") or ()))
         columns = [effective.get(k) for k in ("id_col", "time_col", "label_col")]
         columns += list(effective.get("feature_cols") or ())
         columns += [str(g.value) for g in source.guesses if g.what == "excluded column"]
@@ -573,6 +796,8 @@ class ImportWizard(QDialog):
             self._auto_text(self.delimiter_combo, names.get(delimiter, delimiter))
             header = effective.get("header")
             self._auto_text(self.header_combo, None if header is None else ("yes" if header else "no"))
+            task = effective.get("task") or (dataset.labels.kind if dataset.labels is not None else None)
+            self._auto_text(self.task_combo, "per-step labels" if task == "sequence" else task)
             channels = effective.get("channels_first")
             self._auto_text(self.channels_combo, None if channels is None else ("yes" if channels else "no"))
             for combo, key in ((self.id_combo, "id_col"), (self.time_combo, "time_col"), (self.label_combo, "label_col")):
@@ -580,13 +805,14 @@ class ImportWizard(QDialog):
                     if combo.findData(name) < 0:
                         combo.addItem(name, name)
                 self._auto_text(combo, effective.get(key))
-            is_table = fmt == "csv"
+            is_table = fmt in TABLE_FORMATS
             layout_guessed = any(g.option == "layout" for g in source.guesses)
             for widget_name, visible in (("layout", is_table or layout_guessed), ("delimiter", is_table), ("header", is_table),
                                          ("id_col", is_table and layout == "long"),
                                          ("time_col", is_table and layout == "long"),
-                                         ("label_col", is_table and layout != "series" or fmt in ("json", "jsonl", "text")),
+                                         ("label_col", is_table or fmt in ("json", "jsonl", "text")),
                                          ("feature_cols", is_table and layout != "wide"),
+                                         ("task", dataset.labels is not None or effective.get("task") is not None),
                                          ("channels_first", fmt in ("npy", "npz", "json", "jsonl", "ts"))):
                 self._set_row_visible(widget_name, visible)
             if not self._features_explicit:
@@ -639,6 +865,7 @@ class ImportWizard(QDialog):
 
     def _fill_table(self, dataset: SequenceDataset) -> None:
         """The first steps as read: sample, step, features (or token), label. Display only."""
+        self.tabs.setTabText(0, "Preview: first steps as read")
         lengths = dataset.lengths
         tokens = dataset.kind == "tokens"
         names = ["token"] if tokens else list(dataset.feature_names)
@@ -695,7 +922,8 @@ class ImportWizard(QDialog):
     def _fill_guesses(self, dataset: SequenceDataset) -> None:
         parts = ["<b>What was guessed, and why</b><ul>"]
         for guess in dataset.source.guesses:
-            option = f" <i>(override: --{guess.option.replace('_', '-')})</i>" if guess.option else ""
+            field = in_window_terms(f"--{guess.option.replace('_', '-')}") if guess.option else ""
+            option = f" <i>(change it in {field})</i>" if guess.option and not field.startswith("--") else ""
             parts.append(f"<li><b>{guess.what}</b>: {self._plain(guess.value)} — {guess.why}{option}</li>")
         parts.append("</ul>")
         if dataset.source.warnings:

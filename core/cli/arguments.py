@@ -89,6 +89,8 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
     read.add_argument("--time-col", help="long layout: the column giving the order of steps")
     read.add_argument("--label-col", help="the label/target column (CSV) or field (JSON)")
     read.add_argument("--feature-cols", type=_column_list, metavar="A,B,...", help="feature columns to use")
+    read.add_argument("--skip-cols", type=_column_list, metavar="A,B,...",
+                      help="table columns to leave out of every role (neither id, time, label nor feature)")
     read.add_argument("--delimiter", type=_delimiter, help="CSV delimiter (e.g. ';' or 'tab')")
     read.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                       help="the CSV's first line is (or with --no-header, is not) a header")
@@ -130,6 +132,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         labels_file=getattr(args, "labels_file", None),
         task=getattr(args, "task", None),
         sheet=getattr(args, "sheet", None),
+        skip_cols=getattr(args, "skip_cols", None),
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),

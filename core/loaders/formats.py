@@ -43,7 +43,7 @@ COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
 _TEXT_OPTIONS = frozenset({"format", "encoding"})
 _TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols",
-                                  "task"}
+                                  "task", "skip_cols"}
 _ARRAY_OPTIONS = frozenset({"format", "channels_first"})
 
 

@@ -118,7 +118,14 @@ def _label_like(series) -> bool:
 
 
 def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Guess], header: bool) -> Plan:
-    frame, columns = table.frame, table.columns
+    frame, columns = table.frame, list(table.columns)
+    if options.skip_cols:
+        skipped = [_resolve(path, columns, c, "--skip-cols") for c in options.skip_cols]
+        columns = [c for c in columns if c not in skipped]
+        for column in skipped:
+            guesses.append(Guess("excluded column", column, "you chose to skip it", "skip_cols"))
+        if not columns:
+            raise LoadError(path, "every column is skipped", hint="Skip fewer columns with --skip-cols")
     n_rows = len(frame)
     given_id = _resolve(path, columns, options.id_col, "--id-col") if options.id_col else None
     given_time = _resolve(path, columns, options.time_col, "--time-col") if options.time_col else None

@@ -328,3 +328,22 @@ def test_a_labels_file_does_not_go_with_a_csv(tmp_path, capsys):
     assert cli_main(["inspect", str(path), "--labels", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--labels" in err and "--label-col" in err
+
+
+def test_skipped_columns_take_no_role(tmp_path, capsys):
+    path = _write(tmp_path, "who,step,value,note\na,0,1,2\na,1,2,oops\nb,0,3,4\nb,1,4,5\n")
+    dataset = load(path, LoadOptions(id_col="who", skip_cols=("note",)))
+    assert dataset.feature_names == ("value",) and dataset.sample_ids == ("a", "b")
+    assert "note" in dataset.source.options["excluded_columns"]
+    assert cli_main(["inspect", str(path), "--id-col", "who", "--skip-cols", "note"]) == 0
+    capsys.readouterr()
+
+
+def test_raw_preview_shows_a_table_that_cannot_be_read(tmp_path):
+    from core.loaders.table_preview import raw_preview
+
+    path = _write(tmp_path, "sep=;\nwho;value;note\na;1,5;x\nb;2,5;y\n")
+    raw = raw_preview(path)
+    assert raw.columns == ("who", "value", "note") and raw.header
+    assert raw.rows[0] == ("a", "1,5", "x") and raw.kinds == ("text", "number", "text")
+    assert raw_preview(_write(tmp_path, "just some words\nand more\n", "words.txt")) is None
