@@ -42,7 +42,7 @@ from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
-from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
+from gui.import_wizard import WIZARD_FORMATS, ImportWizard, in_window_terms, uncertain_guesses
 from gui.settings import AppSettings
 from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
@@ -683,6 +683,13 @@ class MainWindow(QMainWindow):
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
+        message = in_window_terms(message)
+        if self.interactive and path and Path(path).is_file() and self._format_needs_wizard(path):
+            # No dead end: a table that could not be read opens in the import window, which keeps
+            # its columns on screen and says what to change there.
+            self.statusBar().showMessage(message, 15000)
+            self.show_import_wizard(path)
+            return
         self.show_error(f"Could not open {Path(path).name}" if path else "Could not open the file", message)
 
     @Slot(str)

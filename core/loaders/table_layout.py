@@ -183,6 +183,8 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
     index_cols = [c for c in timeish if c != id_col]
     features_left = [c for c in columns if c not in (label, sample_id_col, *index_cols)
                      and numeric_kind(frame[c]) != "text"]
+    # Times or dates order the rows (a pandas row counter alone does not: it numbers samples too).
+    timed = [c for c in index_cols if (header and _named(c, _INDEX_WORDS)) or numeric_kind(frame[c]) == "text"]
     layout = options.layout
     if layout is None:
         if id_col is not None:
@@ -194,8 +196,8 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
             elif not header and (table.padded or len(columns) > n_rows or len(columns) >= 20):
                 layout, why = "wide", ("rows have different lengths" if table.padded else
                                        f"there is no header and {len(columns)} columns, so one sample per row")
-            elif label is not None and _label_like(frame[label]) and (index_cols or len(features_left) == 1):
-                reason = f"'{index_cols[0]}' orders the rows" if index_cols else "there is one measurement column beside it"
+            elif label is not None and _label_like(frame[label]) and (timed or len(features_left) == 1):
+                reason = f"'{timed[0]}' orders the rows" if timed else "there is one measurement column beside it"
                 layout, why = "series", (f"{reason}, so the rows are the time steps of one series and '{label}' labels "
                                          "each step")
             elif label is not None and _label_like(frame[label]):

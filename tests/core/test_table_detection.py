@@ -347,3 +347,10 @@ def test_raw_preview_shows_a_table_that_cannot_be_read(tmp_path):
     assert raw.columns == ("who", "value", "note") and raw.header
     assert raw.rows[0] == ("a", "1,5", "x") and raw.kinds == ("text", "number", "text")
     assert raw_preview(_write(tmp_path, "just some words\nand more\n", "words.txt")) is None
+
+
+def test_a_pandas_row_counter_alone_does_not_make_labelled_rows_a_series(tmp_path):
+    rows = "".join(f"{i},{i * 0.1:.1f},{i * 0.2:.1f},{i * 0.3:.1f},{'ab'[i % 2]}\n" for i in range(12))
+    dataset = load(_write(tmp_path, ",f1,f2,f3,label\n" + rows))
+    assert dataset.source.format == "csv-wide" and dataset.lengths.tolist() == [3] * 12
+    assert dataset.labels.kind == "binary"
