@@ -114,11 +114,13 @@ def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, pa
         joined = _WHITESPACE_RUN.sub(b"\n", stripped)
         counts = np.array([len(data[s:e].split()) for s, e in zip(starts.tolist(), ends.tolist())], dtype=np.int64)
     else:
-        raw = np.frombuffer(data, dtype=np.uint8)
-        delims = np.flatnonzero(raw == ord(delimiter))
-        counts = (np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1).astype(np.int64)
-        joined = b"\n".join(data[s:e].rstrip(b"\r") for s, e in zip(starts.tolist(), ends.tolist()))
-        joined = joined.replace(delimiter.encode(), b"\n")
+        mark = delimiter.encode()
+        counts = np.array([data.count(mark, s, e) + 1 for s, e in zip(starts.tolist(), ends.tolist())], dtype=np.int64)
+        if starts.size == 1 or (data.find(b"\r") < 0 and data.find(b"\n\n") < 0 and not data.startswith(b"\n")):
+            joined = data[int(starts[0]): int(ends[-1])].rstrip(b"\r").replace(delimiter.encode(), b"\n")
+        else:
+            joined = b"\n".join(data[s:e].rstrip(b"\r") for s, e in zip(starts.tolist(), ends.tolist()))
+            joined = joined.replace(delimiter.encode(), b"\n")
     read = pacsv.ReadOptions(column_names=["v"], block_size=1 << 24)
     parse = pacsv.ParseOptions(delimiter="\x01", quote_char=False, ignore_empty_lines=False)
     try:
@@ -126,6 +128,7 @@ def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, pa
                                convert_options=pacsv.ConvertOptions(column_types={"v": pa.float64()},
                                                                     null_values=["", "nan", "NaN", "NA"]))
         flat = table.column("v").to_numpy(zero_copy_only=False)
+        del table, joined
     except pa.ArrowInvalid:
         table = pacsv.read_csv(pa.BufferReader(joined), read_options=read, parse_options=parse,
                                convert_options=pacsv.ConvertOptions(column_types={"v": pa.string()}))
