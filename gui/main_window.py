@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
+from core.wording import escape_html
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, in_window_terms, uncertain_guesses
@@ -69,7 +70,10 @@ class DatasetDetails(QTextBrowser):
             self.setHtml("<p>No data loaded.</p>")
             return
         data = report.to_dict()
-        rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
+        from gui.app import breakable
+
+        # File names break at _ . - (never mid-word) when the dock is narrow.
+        rows = [("File", breakable(Path(data["file"]).name, longest=12) if data.get("file") else "(in memory)"),
                 ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
@@ -107,17 +111,17 @@ class DatasetDetails(QTextBrowser):
         if names and data.get("kind") != "tokens":
             rows.append(("Features", ", ".join(names[:16]) + ("…" if len(names) > 16 else "")))
         html = ["<table cellspacing='2' cellpadding='2'>"]
-        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{_escape(v)}</td></tr>" for k, v in rows]
+        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{escape_html(v)}</td></tr>" for k, v in rows]
         html.append("</table>")
         guesses = data.get("guesses") or []
         if guesses:
             html.append("<p><b>Guessed while reading</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(g['what'])}: {_escape(str(g['value']))} — {_escape(g['why'])}</li>" for g in guesses]
+            html += [f"<li>{escape_html(g['what'])}: {escape_html(str(g['value']))} — {escape_html(g['why'])}</li>" for g in guesses]
             html.append("</ul>")
         warnings = data.get("warnings") or []
         if warnings:
             html.append("<p><b>Warnings</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(w)}</li>" for w in warnings]
+            html += [f"<li>{escape_html(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
 
@@ -146,10 +150,6 @@ def _format_words(fmt: str) -> str:
         return formats.get(formats.base_key(fmt)).title
     except KeyError:
         return fmt
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -190,6 +190,14 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
+        # Undo/redo of shaping options, import settings and the model (gui/undo.py); the stack
+        # belongs to one file and starts afresh when another file is opened.
+        self.undo_stack = QUndoStack(self)
+        self._undo_path: str | None = None
+        self._keep_undo_on_load = False  # the next load re-reads the same file (undo/redo, re-import)
+        self._setting_spec = False  # the model panel is being set (undo/redo, new data), not edited
+        self._model_panel = None
+        self._last_spec = None
 
         self.state = TensorState(self, loader=loader, budget_bytes=budget_bytes)
         self.state.changed.connect(self._on_state_changed)
@@ -340,6 +348,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.copy_input_action)
 
         self.view_menu = bar.addMenu("&View")
@@ -348,6 +363,19 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.doctor_dock.toggleViewAction())
         self.view_menu.addAction(self.details_dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        colours_menu = self.view_menu.addMenu("&Colours")
+        self.colour_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for name, title in (("system", "As the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            action = QAction(title, self, checkable=True)
+            action.setData(name)
+            action.setStatusTip(f"Draw the window in {'the desktop' if name == 'system' else name} colours")
+            action.triggered.connect(self._on_colour_action)
+            group.addAction(action)
+            colours_menu.addAction(action)
+            self.colour_actions[name] = action
+        self.set_colour_scheme(self.settings.colour_scheme())
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -509,7 +537,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
-            QMessageBox.critical(self, title, message)
+            from gui.app import breakable
+
+            QMessageBox.critical(self, title, breakable(message))
         else:
             print(f"shape-explorer: {message}", file=sys.stderr)
 
@@ -539,12 +569,23 @@ class MainWindow(QMainWindow):
             window = wizard.window_options()
             dataset = wizard.loaded_dataset()
             self._review_after_load = False
+            snapshot = self.state.snapshot
+            if snapshot is not None and snapshot.path == wizard.path:  # the same file read another way
+                self._push_change("Change the import settings", self._apply_import,
+                                  (snapshot.path, snapshot.load_options, snapshot.window),
+                                  (wizard.path, options, window), applied=True)
+                self._keep_undo_on_load = True
             if dataset is not None:
                 self.state.set_dataset(dataset, options, None, window)
             else:
                 self.state.open(wizard.path, options, None, window)
         else:
-            self.statusBar().showMessage(f"Did not open {Path(wizard.path).name}.", 5000)
+            snapshot = self.state.snapshot
+            name = Path(wizard.path).name
+            if snapshot is not None and snapshot.path == wizard.path:  # a review or re-import of the open file
+                self.statusBar().showMessage(f"Kept {name} as it was read.", 5000)
+            else:
+                self.statusBar().showMessage(f"Did not open {name}.", 5000)
         wizard.deleteLater()
 
     def _open_recent_path(self, path: str) -> None:
@@ -620,6 +661,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_state_changed(self) -> None:
+        # Until _on_data_update_done: the model builder follows the new data, which is not an edit to undo.
+        self._setting_spec = True
         snapshot = self.state.snapshot
         if snapshot is None:
             return
@@ -661,6 +704,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
         self._loading_path = None
+        if not self._keep_undo_on_load and path != self._undo_path:
+            self.undo_stack.clear()  # undo belongs to one file
+        self._undo_path, self._keep_undo_on_load = path, False
         snapshot = self.state.snapshot
         if path and Path(path).is_file() and not self._loading_demo:
             self.settings.add_recent_file(path)
@@ -680,6 +726,9 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
         self._loading_path = None
+        self._keep_undo_on_load = False
+        self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
+        self.cancel_button.setVisible(False)
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
@@ -745,18 +794,81 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_padding_options(self, options: PaddingOptions) -> None:
-        if not self._syncing_views:
-            self.state.set_padding(options)
+        if not self._syncing_views and options != self.state.padding:
+            self._push_change("Change padding", self._apply_padding, self.state.padding, options)
 
     @Slot(int)
     def _on_maxlen(self, maxlen: int) -> None:
-        if not self._syncing_views and self.state.padding is not None:
-            self.state.set_padding(replace(self.state.padding, maxlen=int(maxlen)))
+        if not self._syncing_views and self.state.padding is not None and self.state.padding.maxlen != int(maxlen):
+            self._push_change("Change maxlen", self._apply_padding, self.state.padding,
+                              replace(self.state.padding, maxlen=int(maxlen)), merge="maxlen")
 
     @Slot(object)
     def _on_window_options(self, options: WindowOptions) -> None:
-        if not self._syncing_views:
+        if not self._syncing_views and options != self.state.window:
+            self._push_change("Change windows", self._apply_window, self.state.window, options, merge="window")
+
+    # ---- colours -----------------------------------------------------------------------------------------
+    def set_colour_scheme(self, name: str) -> None:
+        """Light, dark or the desktop's colours for the whole app, remembered for next time."""
+        from gui.views.theme import COLOUR_SCHEMES, apply_colour_scheme
+
+        name = name if name in COLOUR_SCHEMES else "system"
+        apply_colour_scheme(name)
+        self.colour_actions[name].setChecked(True)
+        self.settings.set_colour_scheme(name)
+
+    def _on_colour_action(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.set_colour_scheme(str(action.data()))
+
+    # ---- undo/redo ----------------------------------------------------------------------------------------
+    def _push_change(self, text: str, apply, old, new, *, merge: str | None = None, applied: bool = False) -> None:
+        from gui.undo import ValueChange
+
+        self.undo_stack.push(ValueChange(text, apply, old, new, merge=merge, applied=applied))
+
+    def _apply_padding(self, options: PaddingOptions) -> None:
+        self.state.set_padding(options)
+
+    def _apply_window(self, options: WindowOptions | None) -> None:
+        if options is not None:
             self.state.set_window(options)
+
+    def _apply_import(self, value: tuple) -> None:
+        path, load_options, window = value
+        self._keep_undo_on_load = True  # a re-read of the same file keeps the stack
+        self.state.open(path, load_options, None, window)
+
+    def track_model_spec(self, panel) -> None:
+        """Make ``panel``'s model edits undoable: ``panel.specChanged(spec)`` after each edit,
+        ``panel.spec()`` the current spec and ``panel.set_spec(spec)`` to show another."""
+        self._model_panel = panel
+        self._last_spec = panel.spec()
+        panel.specChanged.connect(self._on_spec_edited)
+        # Connected after the panel's own data slot, so it runs once the panel has followed the data.
+        self.state.changed.connect(self._on_data_update_done)
+
+    @Slot()
+    def _on_data_update_done(self) -> None:
+        self._setting_spec = False
+        self._last_spec = self._model_panel.spec()
+
+    @Slot(object)
+    def _on_spec_edited(self, spec) -> None:
+        old, self._last_spec = self._last_spec, spec
+        if self._setting_spec or old is None or old == spec:
+            return
+        self._push_change("Change the model", self._apply_spec, old, spec, merge="model", applied=True)
+
+    def _apply_spec(self, spec) -> None:
+        self._setting_spec = True
+        try:
+            self._model_panel.set_spec(spec)
+            self._last_spec = spec
+        finally:
+            self._setting_spec = False
 
     def _on_view_action(self) -> None:
         action = self.sender()
