@@ -41,10 +41,10 @@ from typing import Any
 #: Suffixes of compressed files, read transparently (the format is the suffix before it).
 COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
-_TEXT_OPTIONS = frozenset({"format", "encoding"})
+_TEXT_OPTIONS = frozenset({"format", "encoding", "task"})  # task: how any labels are read
 _TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols",
-                                  "task", "skip_cols"}
-_ARRAY_OPTIONS = frozenset({"format", "channels_first"})
+                                  "skip_cols"}
+_ARRAY_OPTIONS = frozenset({"format", "channels_first", "task"})
 
 
 @dataclass(frozen=True)
