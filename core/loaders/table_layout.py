@@ -217,7 +217,9 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
         if label is not None and not any(g.what == "label kind" for g in guesses):
             guesses.append(Guess("label kind", "sequence", f"'{label}' gives every row (time step) of the series its "
                                  "own label", "label_col"))
-        if not header and not index_cols and len(columns) >= 2 and _is_counter(frame[columns[0]]):
+        first = frame[columns[0]]
+        if not header and not index_cols and len(columns) >= 2 and (
+                _is_counter(first) or (numeric_kind(first) == "text" and _parses_as_dates(first))):
             index_cols = [columns[0]]
         if given_time is not None:
             index_cols = [given_time, *(c for c in index_cols if c != given_time)]
@@ -319,7 +321,7 @@ def _index_reason(column: str, series) -> str:
     if not column.strip() or column.startswith("Unnamed:"):
         what = "an unnamed column of increasing values or dates"
     elif column.startswith("col") and column[3:].isdigit():
-        what = "the first column counts the rows"
+        what = "the first column counts the rows" if is_integral(series) else "the first column holds dates"
     else:
         what = f"its name '{column}' means time or order"
     return f"{what}{span}: it is the series' row order (rows are sorted by it), not a feature"
@@ -342,6 +344,8 @@ def _find_panel(frame, columns: list[str], timeish: list[str], label: str | None
             distinct = frame[column].nunique()
             if not 2 <= distinct <= n_rows // 2:
                 continue
+            if pd.api.types.is_numeric_dtype(frame[column].dtype) and not _id_shape(frame[column])[1]:
+                continue  # whole numbers scattered over the rows are more likely counts than ids
             if not frame.duplicated([column, time]).any():
                 guesses.append(Guess("id column", column, f"'{time}' repeats, once for each of the {distinct} values "
                                      f"of '{column}': a panel, one sequence per '{column}'", "id_col"))

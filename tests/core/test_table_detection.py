@@ -354,3 +354,18 @@ def test_a_pandas_row_counter_alone_does_not_make_labelled_rows_a_series(tmp_pat
     dataset = load(_write(tmp_path, ",f1,f2,f3,label\n" + rows))
     assert dataset.source.format == "csv-wide" and dataset.lengths.tolist() == [3] * 12
     assert dataset.labels.kind == "binary"
+
+
+def test_headerless_dates_in_the_first_column_are_the_index(tmp_path):
+    rows = "".join(f"19{49 + m // 12}-{m % 12 + 1:02d},{100 + m}\n" for m in range(30))
+    dataset = load(_write(tmp_path, rows))
+    assert dataset.kind == "series" and dataset.feature_names == ("col1",)
+    assert dataset.source.options["index_cols"] == ["col0"]
+
+
+def test_monthly_counts_beside_a_repeating_year_are_not_a_panel(tmp_path):
+    counts = np.random.default_rng(7).integers(0, 500, 48)
+    rows = "".join(f"{2000 + m // 12},{m % 12 + 1},{c}\n" for m, c in enumerate(counts))
+    dataset = load(_write(tmp_path, "year,month,count\n" + rows))
+    assert dataset.kind == "series" and dataset.feature_names == ("count",)
+    assert dataset.source.options["index_cols"] == ["year", "month"]
