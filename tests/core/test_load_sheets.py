@@ -131,3 +131,24 @@ def test_parquet_with_list_columns_is_refused_with_what_to_do(tmp_path):
     frame.to_parquet(tmp_path / "nested.parquet")
     with pytest.raises(LoadError, match="column of lists or records \\('steps'\\)"):
         load(tmp_path / "nested.parquet")
+
+
+# ---- real Parquet and Feather files written by other programs ----------------------------------
+PYARROW = REAL / "pyarrow"
+
+
+@pytest.mark.parametrize("name", ["v0.7.1.parquet", "v0.7.1.all-named-index.parquet",
+                                  "v0.17.0.version.2-compression.lz4.feather"])
+def test_real_columnar_files_get_the_guesses_their_csv_gets(tmp_path, name):
+    path = PYARROW / name
+    frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_feather(path)
+    frame = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame
+    frame = frame[[c for c in frame.columns if not str(c).startswith("__index_level")]]
+    as_csv = tmp_path / "same.csv"
+    frame.to_csv(as_csv, index=False)
+    dataset, expected = load(path), load(as_csv)
+    assert detect_format(path) == ("parquet" if name.endswith(".parquet") else "feather")
+    assert _roles(dataset) == _roles(expected)
+    assert dataset.lengths.tolist() == expected.lengths.tolist()
+    np.testing.assert_allclose(dataset.values, expected.values, rtol=1e-6)
+    assert dataset.total_steps == len(frame)
