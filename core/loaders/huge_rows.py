@@ -128,7 +128,7 @@ def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, pa
                                convert_options=pacsv.ConvertOptions(column_types={"v": pa.float64()},
                                                                     null_values=["", "nan", "NaN", "NA"]))
         flat = table.column("v").to_numpy(zero_copy_only=False)
-        del table, joined
+        del table
     except pa.ArrowInvalid:
         table = pacsv.read_csv(pa.BufferReader(joined), read_options=read, parse_options=parse,
                                convert_options=pacsv.ConvertOptions(column_types={"v": pa.string()}))
@@ -142,6 +142,7 @@ def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, pa
         column = index - int(np.concatenate(([0], np.cumsum(counts)))[row]) + 1
         raise LoadError(path, f"the value '{str(text[index])[:40]}' is not a number", where=f"line {lines[row]}, column {column}",
                         hint="Fix that cell") from None
+    del joined  # the text copy is not needed once the numbers are parsed
     if flat.size != int(counts.sum()):
         raise LoadError(path, "has quoted or irregular cells in its long lines", where=f"line {lines[0]}",
                         hint="Check the delimiter and quoting")

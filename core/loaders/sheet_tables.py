@@ -16,6 +16,7 @@ Nothing in a workbook is executed: openpyxl reads cell values, never macros.
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -74,7 +75,9 @@ def read_xlsx(path: Path, options: LoadOptions, budget_bytes: int, progress=None
     try:
         # From the bytes, not the name: openpyxl refuses names not ending in .xlsx, and a
         # workbook renamed .csv is still a workbook.
-        workbook = openpyxl.load_workbook(io.BytesIO(files.read_bytes(path)), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it skips: not the user's concern
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(files.read_bytes(path)), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
         raise LoadError(path, f"is not a readable Excel workbook ({str(error)[:80]})",
                         hint="Open it in a spreadsheet program and save it again as .xlsx, or as CSV") from None
@@ -92,7 +95,9 @@ def read_xlsx(path: Path, options: LoadOptions, budget_bytes: int, progress=None
             if len(names) > 1:
                 guesses.append(Guess("sheet", sheet_name, f"it is the first of {len(names)} sheets "
                                      f"({', '.join(names[:5])}{' …' if len(names) > 5 else ''})", "sheet"))
-        rows = [tuple(row) for row in workbook[sheet_name].iter_rows(values_only=True)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows = [tuple(row) for row in workbook[sheet_name].iter_rows(values_only=True)]
     finally:
         workbook.close()
     files.report_progress(progress, 0.4)

@@ -136,7 +136,10 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
 
     label = given_label
     if label is None and options.layout != "series":  # a series chosen by hand is for forecasting
-        named = [c for c in columns if _named(c, _LABEL_WORDS) and c not in (given_id, given_time)]
+        lowered = {c.strip().lower() for c in columns}
+        coordinates = {"x", "y", "z"} <= lowered  # x, y, z: coordinates, not a target called y
+        named = [c for c in columns if _named(c, _LABEL_WORDS) and c not in (given_id, given_time)
+                 and not (coordinates and c.strip().lower() == "y")]
         if named:
             label = named[-1]
             guesses.append(Guess("label column", label, f"its name '{label}' means a label or target", "label_col"))

@@ -89,7 +89,11 @@ def _xlsx(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
 
     import openpyxl  # noqa: PLC0415
 
-    book = openpyxl.load_workbook(io.BytesIO(files.read_bytes(path)), read_only=True, data_only=True)
+    import warnings  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(files.read_bytes(path)), read_only=True, data_only=True)
     try:
         name = options.sheet if options.sheet in book.sheetnames else book.sheetnames[0]
         rows = []
