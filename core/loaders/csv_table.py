@@ -165,7 +165,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
                              "delimiter"))
     head = _head(data)
     if not head.strip():
-        raise LoadError(path, "has no data (only blank lines)")
+        raise LoadError(path, "has no table, only comment lines or Excel's sep= line" if skipped else
+                        "has no data (only blank lines)")
     dialect = sniff_dialect(head, delimiter, options.header, complete=len(head) >= len(data) - 1)
     guesses.extend(dialect.guesses)
     files.report_progress(progress, 0.1)

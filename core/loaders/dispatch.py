@@ -42,7 +42,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     if head.startswith(_ZIP_MAGIC) and by_extension != "npz":
         from core.loaders.sheet_tables import is_workbook  # noqa: PLC0415
 
-        if is_workbook(path):
+        if is_workbook(path) or by_extension == "xlsx":  # a broken .xlsx: its reader says what is wrong
             named = "" if by_extension == "xlsx" else f" even though its name ends in {suffix or 'nothing'}"
             return Guess("format", "xlsx", f"the file is an Excel workbook (a zip holding xl/workbook.xml){named}",
                          "format")

@@ -369,3 +369,19 @@ def test_monthly_counts_beside_a_repeating_year_are_not_a_panel(tmp_path):
     dataset = load(_write(tmp_path, "year,month,count\n" + rows))
     assert dataset.kind == "series" and dataset.feature_names == ("count",)
     assert dataset.source.options["index_cols"] == ["year", "month"]
+
+
+def test_a_row_of_many_fields_with_a_header_is_one_sample_named_by_it(tmp_path):
+    n = 30_000  # short numbers: the line is under 1 MiB, but pandas would build 30,000 columns
+    path = _write(tmp_path, ",".join(f"t{i}" for i in range(n)) + "\n" + ",".join(str(i % 7) for i in range(n)) + "\n")
+    dataset = load(path)
+    assert dataset.lengths.tolist() == [n] and dataset.values[:8, 0].tolist() == [0, 1, 2, 3, 4, 5, 6, 0]
+    gap = ",".join(["1"] * 5 + [""] + ["2"] * n)
+    with pytest.raises(LoadError, match="inside a sequence") as error:
+        load(_write(tmp_path, gap + "\n", "gap.csv"))
+    assert error.value.where == "line 1, column 6"
+
+
+def test_only_comment_lines_is_one_sentence(tmp_path):
+    with pytest.raises(LoadError, match="only comment lines"):
+        load(_write(tmp_path, "# nothing here\n# yet\n"))
