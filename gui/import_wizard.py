@@ -227,7 +227,6 @@ class ImportWizard(QDialog):
         self._buttons.rejected.connect(self.reject)
         layout.addWidget(self._buttons)
 
-        self._options_sheet = (options or LoadOptions()).sheet
         self._roles: dict[str, str] = {name: "skip" for name in ((options.skip_cols or ()) if options else ())}
         self._apply_options(options or LoadOptions(), window)
         self._show_raw_head()
@@ -301,6 +300,10 @@ class ImportWizard(QDialog):
         add("label_col", "Label column", self.label_combo,
             "The value the model should predict (a class or a number). Not used as a feature.")
 
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.addItem(_AUTO, None)
+        add("sheet", "Sheet", self.sheet_combo, "Excel workbooks: the sheet holding the table. Auto reads the first.")
+
         self.task_combo = QComboBox()
         self.task_combo.addItem(_AUTO, None)
         for key in TASKS:
@@ -354,7 +357,7 @@ class ImportWizard(QDialog):
         roles_layout.addWidget(self.roles_table)
 
         for combo in (self.format_combo, self.layout_combo, self.delimiter_combo, self.header_combo,
-                      self.channels_combo, self.task_combo):
+                      self.channels_combo, self.task_combo, self.sheet_combo):
             combo.currentIndexChanged.connect(self._schedule)
         for combo in (self.id_combo, self.time_combo, self.label_combo):
             combo.currentIndexChanged.connect(self._schedule)
@@ -460,6 +463,9 @@ class ImportWizard(QDialog):
             self._set_combo(self.header_combo, options.header)
             self._set_combo(self.channels_combo, options.channels_first)
             self._set_combo(self.task_combo, options.task)
+            if options.sheet is not None:
+                self.sheet_combo.addItem(options.sheet, options.sheet)
+                self._set_combo(self.sheet_combo, options.sheet)
             for combo, value in ((self.id_combo, options.id_col), (self.time_combo, options.time_col),
                                  (self.label_combo, options.label_col)):
                 self._set_column(combo, value)
@@ -520,7 +526,7 @@ class ImportWizard(QDialog):
             feature_cols=features or None,
             channels_first=self.channels_combo.currentData(),
             task=self.task_combo.currentData(),
-            sheet=self._options_sheet,
+            sheet=self.sheet_combo.currentData(),
             skip_cols=tuple(name for name, role in self._roles.items() if role == "skip") or None,
         )
 
@@ -584,6 +590,7 @@ class ImportWizard(QDialog):
         self._error = None
         if preview.raw is not None:
             self._raw = preview.raw
+            self._offer_sheets(preview.raw)
         report = preview.report
         shape = tuple(report.shape)
         input_shape = tuple(report.input_shape)
@@ -621,6 +628,7 @@ class ImportWizard(QDialog):
         self._preview = None
         if raw is not None:
             self._raw = raw
+            self._offer_sheets(raw)
         self.shape_label.setText("—")
         self.headline_label.setText("")
         self.status_label.setText(f"✖ {self._error} Change the settings on the left, or give the columns their "
@@ -654,6 +662,19 @@ class ImportWizard(QDialog):
         self._fill_roles()
         self._update_ok()
         self.previewUpdated.emit()
+
+    def _offer_sheets(self, raw: RawTable) -> None:
+        """An Excel workbook's sheets in the Sheet choice (hidden for other files)."""
+        self._updating = True
+        try:
+            for name in raw.sheets:
+                if self.sheet_combo.findData(name) < 0:
+                    self.sheet_combo.addItem(name, name)
+            if raw.sheets:
+                self._auto_text(self.sheet_combo, raw.sheets[0])
+        finally:
+            self._updating = False
+        self._set_row_visible("sheet", bool(raw.sheets))
 
     def _fill_raw_rows(self, raw: RawTable) -> None:
         """The file's first rows as they are (no layout applied), when reading with the settings failed."""
@@ -813,6 +834,7 @@ class ImportWizard(QDialog):
                                          ("label_col", is_table or fmt in ("json", "jsonl", "text")),
                                          ("feature_cols", is_table and layout != "wide"),
                                          ("task", dataset.labels is not None or effective.get("task") is not None),
+                                         ("sheet", fmt == "xlsx"),
                                          ("channels_first", fmt in ("npy", "npz", "json", "jsonl", "ts"))):
                 self._set_row_visible(widget_name, visible)
             if not self._features_explicit:

@@ -27,6 +27,7 @@ class RawTable:
     rows: tuple[tuple[str, ...], ...]
     kinds: tuple[str, ...]  # "number", "text" or "empty", from the rows shown
     header: bool
+    sheets: tuple[str, ...] = ()  # an Excel workbook's sheet names
 
 
 def raw_preview(path: str | os.PathLike[str], options: LoadOptions | None = None, max_rows: int = 40) -> RawTable | None:
@@ -51,7 +52,7 @@ def raw_preview(path: str | os.PathLike[str], options: LoadOptions | None = None
         return None
 
 
-def _finish(columns: list[str], rows: list[list[str]], header: bool) -> RawTable:
+def _finish(columns: list[str], rows: list[list[str]], header: bool, sheets: tuple[str, ...] = ()) -> RawTable:
     width = max([len(columns)] + [len(r) for r in rows])
     columns = columns + [f"col{j}" for j in range(len(columns), width)]
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -62,7 +63,7 @@ def _finish(columns: list[str], rows: list[list[str]], header: bool) -> RawTable
             kinds.append("empty")
         else:
             kinds.append("number" if sum(is_number(c, True) for c in cells) >= 0.5 * len(cells) else "text")
-    return RawTable(tuple(columns), tuple(tuple(r) for r in rows), tuple(kinds), header)
+    return RawTable(tuple(columns), tuple(tuple(r) for r in rows), tuple(kinds), header, sheets)
 
 
 def _csv(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
@@ -95,6 +96,7 @@ def _xlsx(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(io.BytesIO(files.read_bytes(path)), read_only=True, data_only=True)
     try:
+        sheets = tuple(book.sheetnames)
         name = options.sheet if options.sheet in book.sheetnames else book.sheetnames[0]
         rows = []
         for row in book[name].iter_rows(values_only=True, max_row=max_rows + 20):
@@ -109,8 +111,8 @@ def _xlsx(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
     header = options.header if options.header is not None else all(
         c == "" or not is_number(c) for c in rows[0]) and len(rows) > 1
     if header:
-        return _finish([c or f"Unnamed: {j}" for j, c in enumerate(rows[0])], rows[1:], True)
-    return _finish([], rows[:max_rows], False)
+        return _finish([c or f"Unnamed: {j}" for j, c in enumerate(rows[0])], rows[1:], True, sheets)
+    return _finish([], rows[:max_rows], False, sheets)
 
 
 def _columnar(path: Path, fmt: str, max_rows: int) -> RawTable:

@@ -254,3 +254,31 @@ def test_window_terms_replace_flags():
 
     text = in_window_terms("has no column 'q' (given as --id-col). Choose them with --feature-cols.")
     assert text == "has no column 'q' (given as the Sequence id column). Choose them in the Feature columns."
+
+
+def test_an_excel_workbook_offers_its_sheets(qtbot, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "notes"
+    first.append(["word", "text"])
+    first.append(["a", "b"])
+    data = book.create_sheet("readings")
+    data.append(["meter", "step", "value"])
+    for meter in ("a", "b"):
+        for step in range(3):
+            data.append([meter, step, step * 2.5])
+    book.save(tmp_path / "book.xlsx")
+    wizard = open_wizard(qtbot, tmp_path / "book.xlsx")
+    assert wizard.error_text() is not None  # the first sheet holds no numbers
+    assert not wizard.sheet_combo.isHidden() and wizard.sheet_combo.findData("readings") > 0
+    select_data(wizard.sheet_combo, "readings")
+    wait_preview(qtbot, wizard)
+    assert wizard.error_text() is None and wizard.load_options().sheet == "readings"
+    assert wizard.loaded_dataset().sample_ids == ("a", "b")
+
+
+def test_a_csv_has_no_sheet_choice(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    assert wizard.sheet_combo.isHidden() or not wizard.sheet_combo.isVisibleTo(wizard)
