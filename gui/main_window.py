@@ -43,11 +43,12 @@ from core.wording import plural
 from core.wording import escape_html
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
-from gui.import_wizard import WIZARD_FORMATS, ImportWizard, in_window_terms, uncertain_guesses
+from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
 from gui.settings import AppSettings
 from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
 from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
+from gui.window_terms import in_window_terms
 
 log = logging.getLogger(__name__)
 
