@@ -72,6 +72,7 @@ class ShapeReport:
             "format": ds.source.format,
             "file": ds.source.path,
             "feature_names": list(ds.feature_names),
+            "read_options": {k: _plain(v) for k, v in ds.source.options.items()},
             "guesses": [
                 {"what": g.what, "value": _plain(g.value), "why": g.why, "option": g.option} for g in ds.source.guesses
             ],
