@@ -927,5 +927,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         id_col=plan.id_col, time_col=plan.time_col, label_col=plan.label_col,
         feature_cols=tuple(plan.feature_cols), encoding=options.encoding or encoding,
     )
-    source = SourceInfo(str(path), f"csv-{plan.layout}", effective.to_dict(), tuple(guesses), tuple(notes))
+    # Read options that are not LoadOptions fields, recorded for exported scripts: the decimal mark, and
+    # whether short rows of a header-less file were padded to the widest row.
+    recorded = {**effective.to_dict(), "decimal": dialect.decimal, "ragged": table.padded}
+    source = SourceInfo(str(path), f"csv-{plan.layout}", recorded, tuple(guesses), tuple(notes))
     return SequenceDataset(values, lengths, names, source, labels, kind, None, sample_ids).validate()

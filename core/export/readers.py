@@ -1,0 +1,479 @@
+'''The first half of an exported script: its header, the reader for the file and the labels.
+
+Each reader repeats what the app's loader did with the user's file, from the options the loader
+recorded in ``dataset.source.options`` (what it detected and what it was given): delimiter,
+decimal mark, thousands separator, encoding, header, skipped and comment lines, the columns it
+used, ``.npz`` keys, a labels file, the label's position in a text line... and leaves the same
+variables for the rest of the script: ``sequences`` (a list of ``(steps, features)`` arrays) and
+``raw_labels``, or ``series`` (one ``(steps, features)`` array) for data that is cut into windows.
+
+Everything the user controls (file and column names, class names, keys) reaches the script only
+as a Python literal written with :func:`repr`, or, in comments and the docstring, through
+:func:`safe_text`, which leaves no line break, quote or backslash that could end the comment or
+the docstring. A read option a reader cannot repeat is refused with :class:`ExportError` (one
+sentence) rather than written into a script that would read the file differently.
+'''
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from core.errors import ShapeExplorerError
+from core.loaders.text_tokens import PAD, TOKEN_PATTERN, UNKNOWN
+from core.options import LoadOptions
+
+
+class ExportError(ShapeExplorerError):
+    """The current data or model cannot be written as a script (yet)."""
+
+
+# ---- escaping ------------------------------------------------------------------------------
+def safe_text(value: object, limit: int = 200) -> str:
+    """``value`` as text that is safe inside a ``#`` comment or a triple-quoted docstring.
+
+    Backslashes, double quotes and every character that is not printable (line breaks,
+    tabs, other control and separator characters) are written as escapes, so the text can
+    neither end the comment or docstring nor form an escape sequence (``\\N``) there; printable
+    non-ASCII text (``température``) stays readable. Long text is shortened.
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape", errors="backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def literal(value: object) -> str:
+    """A Python literal for a name, key or list of them (``repr`` of plain str/int/float/bool/None)."""
+    return repr(_plain(value))
+
+
+def _plain(value: object) -> object:
+    """Plain Python values, so ``repr`` never writes ``np.str_('a')`` or another type's own repr."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value)
+
+
+def _names(values: Iterable[object]) -> str:
+    """Names for a comment: ``'a', 'b'`` escaped, at most 8 of them."""
+    items = [f"'{safe_text(v, 60)}'" for v in values]
+    return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+
+
+# ---- which recorded options a reader repeats -------------------------------------------------
+_DEFAULTS = {f.name: f.default for f in fields(LoadOptions)}
+# Recorded facts that change nothing about how a file is read (the readers use the layout
+# and columns through the dataset itself).
+_ALWAYS_KNOWN = {"format", "layout", "encoding", "excluded_columns"}
+_UNDERSTOOD = {
+    "csv": {"delimiter", "header", "decimal", "thousands", "skip_rows", "comment", "compression", "id_col", "time_col",
+            "label_col", "feature_cols", "label_position", "ragged"},
+    "npy": {"labels_file", "channels_first"},
+    "npz": {"x_key", "y_key", "channels_first"},
+    "text": {"label_col", "label_position", "lowercase", "max_vocab"},
+    "ts": {"timestamps"},
+    "json": {"sequence_field", "label_col", "container_key", "container_label_key"},
+}
+_UNDERSTOOD["jsonl"] = _UNDERSTOOD["json"]
+
+
+def _is_unset(key: str, value: object) -> bool:
+    if value is None or value is False or value == () or value == [] or value == "":
+        return True
+    return key in _DEFAULTS and value == _DEFAULTS[key]
+
+
+def check_options(fmt: str, options: dict[str, Any], name: str) -> None:
+    """Refuse a file read with an option its script reader would not repeat (a wrong script is worse than none)."""
+    family = "csv" if fmt.startswith("csv") else fmt
+    understood = _UNDERSTOOD.get(family)
+    if understood is None:
+        raise ExportError(f"Shape Explorer cannot write a script that reads {fmt} files yet, so {name} cannot be exported "
+                          "as a script; export the trained model instead.")
+    for key, value in options.items():
+        if key not in understood and key not in _ALWAYS_KNOWN and not _is_unset(key, value):
+            raise ExportError(f"{name} was read with the option {key}={value!r}, which an exported script cannot repeat "
+                              "yet, so no script was written.")
+
+
+# ---- header ------------------------------------------------------------------------------
+def header_section(path: str, fmt: str, config: Any, extra_imports: tuple[str, ...] = ()) -> str:
+    """The docstring, imports and run settings. ``FILE`` is the absolute path, as a literal."""
+    imports = "".join(f"import {module}  # noqa: F401\n" for module in extra_imports)
+    return f'''"""Reproduces Shape Explorer's shaping, model and training for "{safe_text(Path(path).name)}" ({fmt}).
+
+Depends only on numpy, pandas and keras. Run: python this_script.py
+"""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import json  # noqa: F401  (used by the JSON reader)
+import re  # noqa: F401  (used by the text and .ts readers)
+from collections import Counter  # noqa: F401
+{imports}
+import keras
+import numpy as np
+import pandas as pd  # noqa: F401
+
+FILE = {literal(str(path))}
+SEED = {int(config.seed)}
+EPOCHS = {int(config.epochs)}
+BATCH_SIZE = {int(config.batch_size)}
+LEARNING_RATE = {float(config.learning_rate)!r}
+VALIDATION_SPLIT = {float(config.validation_split)!r}
+
+keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
+'''
+
+
+# ---- readers -----------------------------------------------------------------------------
+def reader_section(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool) -> str:
+    """The code that reads FILE as the app did: leaves ``sequences``/``raw_labels`` or ``series``."""
+    name = dataset.source.name if dataset is not None else "the file"
+    if per_step and fmt not in ("csv-long", "npz", "json", "jsonl"):
+        raise ExportError(f"Exporting a script for per-timestep labels in {fmt} files is not supported yet; the model itself can be saved as .keras.")
+    check_options(fmt, options, name)
+    if fmt.startswith("csv"):
+        return _csv_reader(fmt, options, dataset, series, per_step)
+    if fmt in ("npy", "npz"):
+        return _numpy_reader(fmt, options, series)
+    if fmt == "text":
+        return _text_reader(options)
+    if fmt == "ts":
+        return _ts_reader(options)
+    if fmt in ("json", "jsonl"):
+        return _json_reader(fmt, options, dataset, series)
+    raise ExportError(f"Shape Explorer cannot write a script that reads {fmt} files yet; export the trained model instead.")
+
+
+def _encoding(options: dict[str, Any]) -> str:
+    return str(options.get("encoding") or "utf-8")
+
+
+def _read_csv_call(options: dict[str, Any], names: str | None = None) -> str:
+    """``pd.read_csv(FILE, ...)`` with every read option the loader used, as literals."""
+    sep = options.get("delimiter") or ","
+    args = ["FILE", 'sep=r"\\s+"' if sep == " " else f"sep={literal(sep)}"]
+    header = options.get("header", True) is not False
+    args.append("header=0" if header else "header=None")
+    if names is not None:
+        args.append(f"names={names}")
+    if sep != " ":
+        args.append("index_col=False")  # never turn the first column into the row index
+    decimal = options.get("decimal") or "."
+    if decimal != ".":
+        args.append(f"decimal={literal(decimal)}")
+    if options.get("thousands"):
+        args.append(f"thousands={literal(options['thousands'])}")
+    if options.get("skip_rows"):
+        args.append(f"skiprows={int(options['skip_rows'])}")
+    if options.get("comment"):
+        args.append(f"comment={literal(options['comment'])}")
+    if options.get("compression"):
+        args.append(f"compression={literal(options['compression'])}")
+    args.append(f"encoding={literal(_encoding(options))}")
+    return f"pd.read_csv({', '.join(args)})"
+
+
+def _excluded(options: dict[str, Any], dataset: Any) -> list[str]:
+    excluded = options.get("excluded_columns")
+    if excluded:
+        return [str(c) for c in excluded]
+    guesses = getattr(getattr(dataset, "source", None), "guesses", ()) or ()
+    return [str(g.value) for g in guesses if g.what == "excluded column"]
+
+
+def _csv_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool = False) -> str:
+    features = [str(c) for c in options.get("feature_cols") or []]
+    label = options.get("label_col")
+    id_col, time_col = options.get("id_col"), options.get("time_col")
+    header = options.get("header", True) is not False
+    sep = options.get("delimiter") or ","
+    lines = []
+    described = [f"delimiter {literal(sep) if sep != ' ' else 'runs of spaces/tabs'}",
+                 f"decimal mark {literal(options.get('decimal') or '.')}"]
+    if options.get("thousands"):
+        described.append(f"thousands separator {literal(options['thousands'])}")
+    described.append(f"encoding {_encoding(options)}")
+    described.append("a header line" if header else "no header line")
+    if options.get("skip_rows"):
+        described.append(f"{int(options['skip_rows'])} leading line(s) skipped")
+    if options.get("comment"):
+        described.append(f"lines starting with {literal(options['comment'])} are comments")
+    lines.append(f"# The table as Shape Explorer read it: {safe_text(', '.join(described))}.")
+    ragged = bool(options.get("ragged")) and not header and sep != " "
+    if ragged:
+        skip = int(options.get("skip_rows") or 0)
+        comment = options.get("comment")
+        lines += [
+            "# Rows have different numbers of fields (shorter sequences): read every row as wide as the widest.",
+            f"with open(FILE, encoding={literal(_encoding(options))}) as handle:",
+            f"    rows = [line for line in handle][{skip}:]" if skip else "    rows = list(handle)",
+            f"WIDTH = max(line.count({literal(sep)}) + 1 for line in rows if line.strip()"
+            + (f" and not line.lstrip().startswith({literal(comment)}))" if comment else ")"),
+            f"frame = {_read_csv_call(options, names='range(WIDTH)')}",
+            "frame = frame.loc[:, frame.notna().any()]  # a column that is empty everywhere is not data",
+        ]
+    else:
+        lines.append(f"frame = {_read_csv_call(options)}")
+    if not header:
+        lines.append('frame.columns = [f"col{i}" for i in range(frame.shape[1])]  # no header: Shape Explorer\'s names')
+    excluded = _excluded(options, dataset)
+    if excluded:
+        lines.append(f"# Not used as features: {_names(excluded)}.")
+    lines.append(f"FEATURES = {literal(features)}")
+    read = "\n".join(lines) + "\n"
+    if fmt == "csv-long":
+        return read + _long_section(id_col, time_col, label, per_step)
+    if fmt == "csv-wide":
+        return read + f'''
+# Wide layout: one row per sample, one column per time step; empty trailing cells shorten a sequence.
+table = frame[FEATURES].to_numpy(dtype="float32")
+lengths = (~np.isnan(table)).sum(axis=1)
+sequences = [row[:n, None] for row, n in zip(table, lengths)]
+raw_labels = {f"frame[{literal(label)}].to_numpy()" if label else "None"}
+'''
+    return read + '''
+# Single series: rows are time, columns are features.
+series = frame[FEATURES].to_numpy(dtype="float32")
+'''
+
+
+def _long_section(id_col: str, time_col: str | None, label: str | None, per_step: bool) -> str:
+    if time_col:
+        order = f'''
+steps = frame[{literal(time_col)}]
+if not pd.api.types.is_numeric_dtype(steps):  # dates written as text: order by the date, not by the text
+    steps = pd.to_datetime(steps, format="mixed").astype("int64")
+order = np.lexsort((steps.to_numpy(), codes))  # by sequence id, then by step
+'''
+        what = f"by the sequence id {literal(id_col)} (sorted), then by {literal(time_col)}"
+    else:
+        order = '''
+order = np.argsort(codes, kind="stable")  # by sequence id; the file's order within a sequence
+'''
+        what = f"by the sequence id {literal(id_col)} (sorted), keeping the file's order within a sequence"
+    if not label:
+        labels = "None"
+    elif per_step:  # the label changes within sequences: one per row, split like the values
+        labels = f"np.split(frame[{literal(label)}].to_numpy(), starts[1:])  # one label per step"
+    else:
+        labels = f"frame[{literal(label)}].to_numpy()[starts]  # one label per sequence"
+    return f'''
+# Long layout: one row per time step. Rows are grouped {safe_text(what)};
+# then each run of equal ids is one sequence.
+codes, _ = pd.factorize(frame[{literal(id_col)}], sort=True)
+{order.strip()}
+frame, codes = frame.iloc[order], codes[order]
+starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+values = frame[FEATURES].to_numpy(dtype="float32")
+sequences = np.split(values, starts[1:])  # list of (length, features) arrays
+raw_labels = {labels}
+'''
+
+
+def _numpy_reader(fmt: str, options: dict[str, Any], series: bool) -> str:
+    if fmt == "npz":
+        y_key = options.get("y_key")
+        load = f'''
+archive = np.load(FILE, allow_pickle=False)  # never unpickle
+x = archive[{literal(options.get("x_key") or "X")}]
+raw_labels = {f"archive[{literal(y_key)}]" if y_key else "None"}
+'''
+    else:
+        labels_file = options.get("labels_file")
+        load = "\nx = np.load(FILE, allow_pickle=False)  # never unpickle\n"
+        if labels_file:
+            load += f'''LABELS_FILE = {literal(str(labels_file))}  # the labels file given with --labels
+raw_labels = np.load(LABELS_FILE, allow_pickle=False)
+'''
+        else:
+            load += "raw_labels = None\n"
+    load += '''if raw_labels is not None:
+    if raw_labels.dtype.kind == "S":
+        raw_labels = np.char.decode(raw_labels, "utf-8", errors="replace")  # bytes → text
+    if raw_labels.dtype == bool:
+        raw_labels = raw_labels.astype("int64")  # True/False → classes 1/0
+    if raw_labels.ndim == 2 and raw_labels.shape[1] == 1:
+        raw_labels = raw_labels[:, 0]  # (samples, 1) → one label per sample
+'''
+    if series:
+        return load + "series = x.reshape(len(x), -1).astype(\"float32\")  # one long (timesteps, features) series\n"
+    transpose = "x = x.transpose(0, 2, 1)  # stored channels-first: (samples, features, timesteps)\n" if options.get("channels_first") else ""
+    return load + transpose + '''if x.ndim == 2:
+    x = x[:, :, None]  # (samples, timesteps) → one feature per step
+sequences = list(x.astype("float32"))  # equal-length sequences
+'''
+
+
+def _text_reader(options: dict[str, Any]) -> str:
+    lowercase = bool(options.get("lowercase", True))
+    side = options.get("label_position") or options.get("label_col")
+    max_vocab = options.get("max_vocab")
+    if side == "first":
+        split = '    label, _, sentence = line.partition("\\t")'
+        where = '"label<TAB>sentence"'
+    else:
+        split = '    sentence, _, label = line.rpartition("\\t") if "\\t" in line else (line, "", "")'
+        where = '"sentence<TAB>label"'
+    return f'''
+# Text: one sentence per line, {where}; words and punctuation are tokens.
+TOKEN = re.compile({TOKEN_PATTERN.pattern!r})
+with open(FILE, encoding={literal(_encoding(options))}) as handle:
+    lines = [line.rstrip("\\n") for line in handle if line.strip()]
+token_lists, label_texts = [], []
+for line in lines:
+{split}
+    token_lists.append(TOKEN.findall(sentence.lower() if {lowercase} else sentence))
+    label_texts.append(label.strip())
+# Vocabulary: id 0 pads, id 1 is unknown, then tokens by frequency (ties alphabetical).
+counts = Counter(token for tokens in token_lists for token in tokens)
+ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0])){f"[:{max(0, int(max_vocab))}]" if max_vocab is not None else ""}
+vocabulary = [{PAD!r}, {UNKNOWN!r}] + [token for token, _ in ranked]
+index = {{token: i for i, token in enumerate(vocabulary)}}
+sequences = [np.array([index.get(t, 1) for t in tokens], dtype="int32") for tokens in token_lists]
+raw_labels = np.array(label_texts, dtype=object) if any(label_texts) else None
+'''
+
+
+def _ts_reader(options: dict[str, Any]) -> str:
+    timestamps = bool(options.get("timestamps"))
+    values = (
+        '''            # (time,value) pairs: the values are kept in file order, the timestamps dropped.
+            dims = [",".join(pair.rpartition(",")[2] for pair in re.findall(r"\\(([^()]*)\\)", d))
+                    for d in re.split(r"(?<=\\))\\s*:", body)]'''
+        if timestamps
+        else '''            dims = body.split(":")'''
+    )
+    return f'''
+def read_ts(path):
+    """Cases of a UEA/UCR .ts file: dimensions split by ':', values by ',', the label last."""
+    sequences, labels = [], []
+    with open(path, encoding={literal(_encoding(options))}) as handle:
+        in_data = False
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith(("#", "%")):
+                continue
+            if not in_data:
+                in_data = line.split()[0].lower() == "@data"
+                continue
+            body, _, label = line.rpartition(":")
+{values}
+            channels = [np.array(d.replace("?", "nan").split(","), dtype="float64") for d in dims]  # '?' is missing
+            sequences.append(np.stack(channels, axis=1).astype("float32"))  # (length, dimensions)
+            labels.append(label.strip())
+    return sequences, np.array(labels, dtype=object)
+
+
+sequences, raw_labels = read_ts(FILE)
+'''
+
+
+def _json_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
+    field = options.get("sequence_field")
+    label = options.get("label_col")
+    container = options.get("container_key")
+    container_labels = options.get("container_label_key")
+    encoding = literal(_encoding(options))
+    if fmt == "jsonl":
+        load = f"with open(FILE, encoding={encoding}) as handle:\n    data = [json.loads(line) for line in handle if line.strip()]\n"
+    else:
+        load = f"with open(FILE, encoding={encoding}) as handle:\n    data = json.load(handle)\n"
+    if series:
+        return load + '''
+# One flat list of numbers: one univariate series.
+series = np.array(data, dtype="float32").reshape(-1, 1)
+'''
+    n_features = int(dataset.n_features) if dataset is not None else 1
+    if container:
+        records = f"records = data[{literal(container)}]  # the top-level object's list of sequences"
+    elif fmt == "jsonl":
+        records = "records = data  # one record per line"
+    else:
+        records = "records = data if isinstance(data, list) else [data]"
+    steps = f"[record[{literal(field)}] for record in records]" if field else "records  # each record is a list of steps"
+    if container_labels:
+        labels = f"data[{literal(container_labels)}]  # the top-level object's list of labels"
+    elif label:
+        labels = f"[record[{literal(label)}] for record in records]"
+    else:
+        labels = "None"
+    return load + f'''{records}
+steps_list = {steps}
+raw_labels = {labels}
+N_FEATURES = {n_features}
+sequences = [np.array(steps, dtype="float32").reshape(len(steps), N_FEATURES) for steps in steps_list]
+raw_labels = None if raw_labels is None else np.array(raw_labels, dtype=object)
+'''
+
+
+# ---- labels -----------------------------------------------------------------------------
+def labels_section(labels: Any, series: bool) -> str:
+    """``raw_labels`` → ``y`` (class indices in the app's order, or float targets)."""
+    if series:
+        return ""
+    per_step = labels.kind == "sequence"
+    if labels.classes is None:
+        if per_step:
+            return '''
+# One number (or row of numbers) per time step, one array per sequence.
+label_sequences = [np.asarray(steps, dtype="float32") for steps in raw_labels]
+'''
+        return '''
+y = np.asarray(raw_labels, dtype="float32").reshape(len(raw_labels), -1)  # regression targets
+'''
+    if per_step:
+        what = "One label per time step → class indices, in the order Shape Explorer used; one array per sequence."
+        encode = 'label_sequences = [np.array([class_index[label_name(v)] for v in steps], dtype="int64") for steps in raw_labels]'
+    else:
+        what = "Labels → class indices, in the order Shape Explorer used."
+        encode = 'y = np.array([class_index[label_name(v)] for v in raw_labels], dtype="int64")'
+    return f'''
+# {what}
+CLASSES = {literal(list(labels.classes))}
+class_index = {{name: i for i, name in enumerate(CLASSES)}}
+
+
+def label_name(value):
+    """A label as Shape Explorer names its class: text stripped, whole numbers without a decimal point."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    text = str(value).strip()
+    if text not in class_index:  # numbers written as text ("1.0") are classes of numbers ("1")
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return str(int(number)) if number.is_integer() else text
+    return text
+
+
+{encode}
+'''

