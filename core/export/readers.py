@@ -329,6 +329,7 @@ sequences = list(x.astype("float32"))  # equal-length sequences
 
 
 def _text_reader(options: dict[str, Any]) -> str:
+    assert '"' not in TOKEN_PATTERN.pattern and not TOKEN_PATTERN.pattern.endswith("\\")  # a valid r"..." literal
     lowercase = bool(options.get("lowercase", True))
     side = options.get("label_position") or options.get("label_col")
     max_vocab = options.get("max_vocab")
@@ -340,7 +341,7 @@ def _text_reader(options: dict[str, Any]) -> str:
         where = '"sentence<TAB>label"'
     return f'''
 # Text: one sentence per line, {where}; words and punctuation are tokens.
-TOKEN = re.compile({TOKEN_PATTERN.pattern!r})
+TOKEN = re.compile(r"{TOKEN_PATTERN.pattern}")
 with open(FILE, encoding={literal(_encoding(options))}) as handle:
     lines = [line.rstrip("\\n") for line in handle if line.strip()]
 token_lists, label_texts = [], []

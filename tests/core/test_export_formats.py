@@ -419,3 +419,15 @@ def test_safe_text_leaves_nothing_that_ends_a_comment_or_docstring():
         assert len(tree.body) == 2  # the docstring and the assignment: nothing else became code
         assert tree.body[0].value.value == hostile or len(hostile) > 200
     assert safe_text("température €") == "température €"  # readable where it is safe
+
+
+def test_code_command_writes_utf8_whatever_the_terminal_encoding(tmp_path):
+    """`shape-explorer code FILE > train.py` on a cp1252 console still gives a UTF-8 script Python can run."""
+    path = _vowels(tmp_path, "données.csv", speaker=lambda s: s.replace("speaker_", "locuteur é"))
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "core", "code", str(path), "--epochs", "1"], capture_output=True, env=env,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    text = done.stdout.decode("utf-8")  # strict: every byte is UTF-8
+    compile(text, "train.py", "exec")
+    assert "locuteur é1" in text and "→" in text
