@@ -87,14 +87,16 @@ _DEFAULTS = {f.name: f.default for f in fields(LoadOptions)}
 # and columns through the dataset itself).
 _ALWAYS_KNOWN = {"format", "layout", "encoding", "excluded_columns"}
 _UNDERSTOOD = {
-    "csv": {"delimiter", "header", "decimal", "thousands", "skip_rows", "comment", "compression", "id_col", "time_col",
-            "label_col", "feature_cols", "label_position", "ragged"},
+    "csv": {"delimiter", "header", "decimal", "thousands", "skip_rows", "comment", "id_col", "time_col", "label_col",
+            "feature_cols", "label_position", "ragged", "index_cols"},
     "npy": {"labels_file", "channels_first"},
     "npz": {"x_key", "y_key", "channels_first"},
     "text": {"label_col", "label_position", "lowercase", "max_vocab"},
     "ts": {"timestamps"},
     "json": {"sequence_field", "label_col", "container_key", "container_label_key"},
 }
+for _understood in _UNDERSTOOD.values():
+    _understood.add("compression")  # gzip/bz2/xz: every reader opens the file through the right module
 _UNDERSTOOD["jsonl"] = _UNDERSTOOD["json"]
 
 
@@ -152,7 +154,7 @@ keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
 def reader_section(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool) -> str:
     """The code that reads FILE as the app did: leaves ``sequences``/``raw_labels`` or ``series``."""
     name = dataset.source.name if dataset is not None else "the file"
-    if per_step and fmt not in ("csv-long", "npz", "json", "jsonl"):
+    if per_step and fmt not in ("csv-long", "csv-series", "npz", "json", "jsonl"):
         raise ExportError(f"Exporting a script for per-timestep labels in {fmt} files is not supported yet; the model itself can be saved as .keras.")
     check_options(fmt, options, name)
     if fmt.startswith("csv"):
@@ -172,6 +174,35 @@ def _encoding(options: dict[str, Any]) -> str:
     return str(options.get("encoding") or "utf-8")
 
 
+_COMPRESSION_MODULES = {"gzip": "gzip", "bz2": "bz2", "xz": "lzma"}
+
+
+def _compression(options: dict[str, Any]) -> str | None:
+    """The module that decompresses FILE (gzip, bz2, lzma), or None for a plain file."""
+    compression = options.get("compression")
+    if not compression:
+        return None
+    module = _COMPRESSION_MODULES.get(str(compression))
+    if module is None:
+        raise ExportError(f"Shape Explorer cannot write a script that reads {compression}-compressed files yet; "
+                          "decompress the file and export again.")
+    return module
+
+
+def _compression_import(options: dict[str, Any]) -> str:
+    module = _compression(options)
+    return f"import {module}  # the file is {options['compression']}-compressed\n\n" if module else ""
+
+
+def _open_text(options: dict[str, Any], name: str = "FILE") -> str:
+    """An expression opening FILE as text with the loader's encoding (decompressing it if need be)."""
+    module = _compression(options)
+    encoding = literal(_encoding(options))
+    if module:
+        return f'{module}.open({name}, "rt", encoding={encoding})'
+    return f"open({name}, encoding={encoding})"
+
+
 def _read_csv_call(options: dict[str, Any], names: str | None = None) -> str:
     """``pd.read_csv(FILE, ...)`` with every read option the loader used, as literals."""
     sep = options.get("delimiter") or ","
@@ -188,13 +219,22 @@ def _read_csv_call(options: dict[str, Any], names: str | None = None) -> str:
     if options.get("thousands"):
         args.append(f"thousands={literal(options['thousands'])}")
     if options.get("skip_rows"):
-        args.append(f"skiprows={int(options['skip_rows'])}")
-    if options.get("comment"):
-        args.append(f"comment={literal(options['comment'])}")
-    if options.get("compression"):
+        args.append(f"skiprows={int(options['skip_rows'])}")  # the lines before the table (sep=…, # comments)
+    if _compression(options):
         args.append(f"compression={literal(options['compression'])}")
     args.append(f"encoding={literal(_encoding(options))}")
     return f"pd.read_csv({', '.join(args)})"
+
+
+_DELIMITER_WORDS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe", " ": "runs of spaces/tabs"}
+
+
+def _columns_literal(columns: list[str]) -> str:
+    """The column list as a literal, or, for Shape Explorer's col1, col2, … names, the range that makes them."""
+    numbers = [int(c[3:]) if c.startswith("col") and c[3:].isdigit() and c == f"col{int(c[3:])}" else None for c in columns]
+    if len(columns) > 3 and None not in numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        return f'[f"col{{i}}" for i in range({numbers[0]}, {numbers[-1] + 1})]  # {columns[0]} … {columns[-1]}'
+    return literal(columns)
 
 
 def _excluded(options: dict[str, Any], dataset: Any) -> list[str]:
@@ -212,27 +252,26 @@ def _csv_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, p
     header = options.get("header", True) is not False
     sep = options.get("delimiter") or ","
     lines = []
-    described = [f"delimiter {literal(sep) if sep != ' ' else 'runs of spaces/tabs'}",
+    described = [f"delimiter {_DELIMITER_WORDS.get(sep, literal(sep))}",
                  f"decimal mark {literal(options.get('decimal') or '.')}"]
     if options.get("thousands"):
         described.append(f"thousands separator {literal(options['thousands'])}")
     described.append(f"encoding {_encoding(options)}")
     described.append("a header line" if header else "no header line")
     if options.get("skip_rows"):
-        described.append(f"{int(options['skip_rows'])} leading line(s) skipped")
-    if options.get("comment"):
-        described.append(f"lines starting with {literal(options['comment'])} are comments")
+        described.append(f"the first {int(options['skip_rows'])} line(s) skipped"
+                         + (f" (comments starting with {literal(options['comment'])})" if options.get("comment") else ""))
+    if options.get("compression"):
+        described.append(f"{options['compression']}-compressed")
     lines.append(f"# The table as Shape Explorer read it: {safe_text(', '.join(described))}.")
     ragged = bool(options.get("ragged")) and not header and sep != " "
     if ragged:
         skip = int(options.get("skip_rows") or 0)
-        comment = options.get("comment")
         lines += [
             "# Rows have different numbers of fields (shorter sequences): read every row as wide as the widest.",
-            f"with open(FILE, encoding={literal(_encoding(options))}) as handle:",
-            f"    rows = [line for line in handle][{skip}:]" if skip else "    rows = list(handle)",
-            f"WIDTH = max(line.count({literal(sep)}) + 1 for line in rows if line.strip()"
-            + (f" and not line.lstrip().startswith({literal(comment)}))" if comment else ")"),
+            f"with {_open_text(options)} as handle:",
+            f"    rows = list(handle)[{skip}:]" if skip else "    rows = list(handle)",
+            f"WIDTH = max(line.count({literal(sep)}) + 1 for line in rows if line.strip())",
             f"frame = {_read_csv_call(options, names='range(WIDTH)')}",
             "frame = frame.loc[:, frame.notna().any()]  # a column that is empty everywhere is not data",
         ]
@@ -243,8 +282,11 @@ def _csv_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, p
     excluded = _excluded(options, dataset)
     if excluded:
         lines.append(f"# Not used as features: {_names(excluded)}.")
-    lines.append(f"FEATURES = {literal(features)}")
-    read = "\n".join(lines) + "\n"
+    if not features:
+        raise ExportError(f"{dataset.source.name if dataset is not None else 'The file'} was read without pandas "
+                          "(its rows are too long for a table), which an exported script cannot repeat yet.")
+    lines.append(f"FEATURES = {_columns_literal(features)}")
+    read = _compression_import(options) + "\n".join(lines) + "\n"
     if fmt == "csv-long":
         return read + _long_section(id_col, time_col, label, per_step)
     if fmt == "csv-wide":
@@ -255,9 +297,42 @@ lengths = (~np.isnan(table)).sum(axis=1)
 sequences = [row[:n, None] for row, n in zip(table, lengths)]
 raw_labels = {f"frame[{literal(label)}].to_numpy()" if label else "None"}
 '''
+    read += _index_order(options.get("index_cols") or [])
+    if not series:  # one series labelled at every step: one sequence with a label per step
+        return read + f'''
+# One series with a label at every step: a single sequence, one label per row.
+sequences = [frame[FEATURES].to_numpy(dtype="float32")]
+raw_labels = [frame[{literal(label)}].to_numpy()]
+'''
     return read + '''
 # Single series: rows are time, columns are features.
 series = frame[FEATURES].to_numpy(dtype="float32")
+'''
+
+
+def _index_order(index_cols: list[str]) -> str:
+    """Rows sorted by the series' time index (a stable sort: rows already in order stay put)."""
+    if not index_cols:
+        return ""
+    return f'''
+# The time index {safe_text(", ".join(map(str, index_cols)))}: rows are put in its order (numbers, or text
+# that is all dates); a column that is neither leaves the order from there on as in the file.
+keys = []
+for column in {literal(list(index_cols))}:
+    key = frame[column]
+    if not pd.api.types.is_numeric_dtype(key):
+        try:
+            key = pd.to_datetime(key, errors="coerce", format="mixed")
+        except (ValueError, TypeError):  # times with a zone: compared in UTC
+            key = pd.to_datetime(key, errors="coerce", format="mixed", utc=True)
+        if key.isna().any():
+            break
+        key = key.astype("int64")
+    elif key.isna().any():
+        break
+    keys.append(key.to_numpy(dtype="float64"))
+if keys:
+    frame = frame.iloc[np.lexsort(keys[::-1])]
 '''
 
 
@@ -295,16 +370,22 @@ raw_labels = {labels}
 
 
 def _numpy_reader(fmt: str, options: dict[str, Any], series: bool) -> str:
+    module = _compression(options)
+    source = "FILE"
+    prefix = ""
+    if module:
+        prefix = f"import io\n{_compression_import(options)}with {module}.open(FILE) as handle:\n    data = io.BytesIO(handle.read())\n"
+        source = "data"
     if fmt == "npz":
         y_key = options.get("y_key")
-        load = f'''
-archive = np.load(FILE, allow_pickle=False)  # never unpickle
+        load = prefix + f'''
+archive = np.load({source}, allow_pickle=False)  # never unpickle
 x = archive[{literal(options.get("x_key") or "X")}]
 raw_labels = {f"archive[{literal(y_key)}]" if y_key else "None"}
 '''
     else:
         labels_file = options.get("labels_file")
-        load = "\nx = np.load(FILE, allow_pickle=False)  # never unpickle\n"
+        load = prefix + f"\nx = np.load({source}, allow_pickle=False)  # never unpickle\n"
         if labels_file:
             load += f'''LABELS_FILE = {literal(str(labels_file))}  # the labels file given with --labels
 raw_labels = np.load(LABELS_FILE, allow_pickle=False)
@@ -339,10 +420,10 @@ def _text_reader(options: dict[str, Any]) -> str:
     else:
         split = '    sentence, _, label = line.rpartition("\\t") if "\\t" in line else (line, "", "")'
         where = '"sentence<TAB>label"'
-    return f'''
+    return _compression_import(options) + f'''
 # Text: one sentence per line, {where}; words and punctuation are tokens.
 TOKEN = re.compile(r"{TOKEN_PATTERN.pattern}")
-with open(FILE, encoding={literal(_encoding(options))}) as handle:
+with {_open_text(options)} as handle:
     lines = [line.rstrip("\\n") for line in handle if line.strip()]
 token_lists, label_texts = [], []
 for line in lines:
@@ -368,11 +449,11 @@ def _ts_reader(options: dict[str, Any]) -> str:
         if timestamps
         else '''            dims = body.split(":")'''
     )
-    return f'''
+    return _compression_import(options) + f'''
 def read_ts(path):
     """Cases of a UEA/UCR .ts file: dimensions split by ':', values by ',', the label last."""
     sequences, labels = [], []
-    with open(path, encoding={literal(_encoding(options))}) as handle:
+    with {_open_text(options, "path")} as handle:
         in_data = False
         for line in handle:
             line = line.strip()
@@ -398,11 +479,12 @@ def _json_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) 
     label = options.get("label_col")
     container = options.get("container_key")
     container_labels = options.get("container_label_key")
-    encoding = literal(_encoding(options))
+    opened = _open_text(options)
     if fmt == "jsonl":
-        load = f"with open(FILE, encoding={encoding}) as handle:\n    data = [json.loads(line) for line in handle if line.strip()]\n"
+        load = f"with {opened} as handle:\n    data = [json.loads(line) for line in handle if line.strip()]\n"
     else:
-        load = f"with open(FILE, encoding={encoding}) as handle:\n    data = json.load(handle)\n"
+        load = f"with {opened} as handle:\n    data = json.load(handle)\n"
+    load = _compression_import(options) + load
     if series:
         return load + '''
 # One flat list of numbers: one univariate series.

@@ -150,6 +150,7 @@ def _json_container(tmp: Path) -> Path:
 
 
 def _jsonl(tmp: Path) -> Path:
+    tmp.mkdir(exist_ok=True)
     sequences, labels = _ts_cases(REAL / "aeon" / "PickupGestureWiimoteZ_TRAIN.ts")
     path = tmp / "gestures.jsonl"
     path.write_text("".join(json.dumps({"x": s[:, 0].round(5).tolist(), "y": int(label)}) + "\n"
@@ -176,6 +177,49 @@ def _text_label_first(tmp: Path, encoding: str) -> Path:
     return path
 
 
+def _with_preamble(tmp: Path) -> tuple[Path, Path]:
+    """vowels_long with ';' (clean), and the same after Excel's 'sep=;' line, comments and a blank line."""
+    clean = _vowels(tmp, "vowels_semicolon.csv", ";")
+    dirty = tmp / "vowels_preamble.csv"
+    dirty.write_text("sep=;\n# exported by a lab instrument\n\n# units: none\n" + clean.read_text())
+    return clean, dirty
+
+
+def _compressed(path: Path, tmp: Path, module: str) -> Path:
+    import bz2
+    import gzip
+    import lzma
+
+    opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[module]
+    target = tmp / f"{path.name}.{ {'gzip': 'gz', 'bz2': 'bz2', 'xz': 'xz'}[module]}"
+    with opener(target, "wb") as handle:
+        handle.write(path.read_bytes())
+    return target
+
+
+def _macro_index(tmp: Path) -> tuple[Path, Path]:
+    """macrodata (in order) and the same rows shuffled: the script must sort them by year, quarter."""
+    rows = _rows(REAL / "statsmodels" / "macrodata.csv")
+    clean = _write_rows(tmp / "macro_in_order.csv", rows, ",")
+    order = np.random.default_rng(5).permutation(len(rows) - 1)
+    shuffled = _write_rows(tmp / "macro_shuffled.csv", [rows[0]] + [rows[1 + i] for i in order], ",")
+    return clean, shuffled
+
+
+MACRO_FEATURES = ("realgdp", "realcons", "realinv", "unemp", "infl")
+
+
+def _preamble_case(tmp: Path) -> Case:
+    clean, dirty = _with_preamble(tmp)
+    return Case(clean, script_file=dirty, recorded={"skip_rows": 4, "comment": "#"}, fmt="csv-long")
+
+
+def _index_case(tmp: Path) -> Case:
+    clean, shuffled = _macro_index(tmp)
+    return Case(clean, LoadOptions(layout="series", feature_cols=MACRO_FEATURES), window=WindowOptions(window=8),
+                script_file=shuffled, recorded={"index_cols": ["year", "quarter"]}, fmt="csv-series")
+
+
 def _npy_with_labels(tmp: Path, two_d: bool = False) -> tuple[Path, LoadOptions]:
     archive = np.load(REAL / "tslearn" / "Trace.npz")
     folder = tmp / ("npy2d" if two_d else "npy3d")
@@ -194,6 +238,10 @@ class Case:
     window: WindowOptions | None = None
     fmt: str | None = None  # the format the app must have read it as
     train: bool = False  # run the whole script (one epoch), not only its reading and shaping
+    # The script reads ``script_file`` with these options added to what the app recorded for ``path``:
+    # a reader option tested on its own (a variant of the same data the app reads as ``path``).
+    script_file: Path | None = None
+    recorded: dict | None = None
 
 
 CASES = {
@@ -245,6 +293,27 @@ CASES = {
     "npy-2d-with-labels-file": lambda tmp: Case(*_npy_with_labels(tmp, two_d=True), fmt="npy"),
     "npz-detected-keys": lambda tmp: Case(REAL / "tslearn" / "Trace.npz", fmt="npz"),
     "npz-custom-keys": lambda tmp: Case(REAL / "tslearn" / "Trace.npz", LoadOptions(x_key="X_test", y_key="y_test"), fmt="npz"),
+    # One read option at a time: the script reads a variant of the file with the option recorded, and
+    # must build the tensor the app builds from the plain file.
+    "recorded-skip-rows-sep-line-comments": lambda tmp: _preamble_case(tmp),
+    "recorded-thousands": lambda tmp: Case(
+        _macro_european(tmp, thousands=False), LoadOptions(layout="series"), window=WindowOptions(window=12),
+        script_file=_macro_european(tmp, thousands=True), recorded={"thousands": "."}, fmt="csv-series"),
+    "recorded-index-order": lambda tmp: _index_case(tmp),
+    "recorded-gzip-csv": lambda tmp: Case(
+        DEMOS / "vowels_long.csv", script_file=_compressed(DEMOS / "vowels_long.csv", tmp, "gzip"),
+        recorded={"compression": "gzip"}, fmt="csv-long"),
+    "recorded-bz2-ts": lambda tmp: Case(
+        REAL / "aeon" / "UnitTestTimeStamps_TRAIN.ts", script_file=_compressed(REAL / "aeon" / "UnitTestTimeStamps_TRAIN.ts",
+                                                                              tmp, "bz2"), recorded={"compression": "bz2"}, fmt="ts"),
+    "recorded-xz-text": lambda tmp: Case(
+        DEMOS / "sentiment_reviews.txt", script_file=_compressed(DEMOS / "sentiment_reviews.txt", tmp, "xz"),
+        recorded={"compression": "xz"}, fmt="text"),
+    "recorded-gzip-jsonl": lambda tmp: Case(
+        _jsonl(tmp), script_file=_compressed(_jsonl(tmp / "gz"), tmp, "gzip"), recorded={"compression": "gzip"}, fmt="jsonl"),
+    "recorded-gzip-npz": lambda tmp: Case(
+        REAL / "tslearn" / "Trace.npz", script_file=_compressed(REAL / "tslearn" / "Trace.npz", tmp, "gzip"),
+        recorded={"compression": "gzip"}, fmt="npz", train=True),
 }
 
 
@@ -252,6 +321,9 @@ CASES = {
 def _export(case: Case) -> tuple[str, object]:
     dataset = load(case.path, case.options)
     shaped = shape_dataset(dataset, case.padding, case.window)
+    if case.script_file is not None:
+        source = replace(dataset.source, path=str(case.script_file), options={**dataset.source.options, **case.recorded})
+        dataset = replace(dataset, source=source)
     spec = default_spec(shaped)
     spec = spec.with_layers([replace(layer, units=4) for layer in spec.layers])
     config = TrainingConfig(epochs=1, batch_size=16)
@@ -431,3 +503,39 @@ def test_code_command_writes_utf8_whatever_the_terminal_encoding(tmp_path):
     text = done.stdout.decode("utf-8")  # strict: every byte is UTF-8
     compile(text, "train.py", "exec")
     assert "locuteur é1" in text and "→" in text
+
+
+# ---- refusals --------------------------------------------------------------------------------
+def _one_sentence(message: str) -> bool:
+    return message.endswith(".") and ". " not in message.rstrip(".") and "\n" not in message
+
+
+@pytest.mark.parametrize("change", ["format", "option", "compression"])
+def test_what_a_script_cannot_repeat_is_refused_in_one_sentence(change):
+    from core.export.script import ExportError
+
+    dataset = load(DEMOS / "vowels_long.csv")
+    source = dataset.source
+    if change == "format":  # a format without a script reader (yet)
+        source = replace(source, format="parquet")
+    elif change == "option":  # a read option the CSV reader does not repeat
+        source = replace(source, options={**source.options, "na_values": ["-", "n/a"]})
+    else:
+        source = replace(source, options={**source.options, "compression": "zstd"})
+    shaped = shape_dataset(dataset)
+    with pytest.raises(ExportError) as raised:
+        render_script(str(DEMOS / "vowels_long.csv"), None, None, None, default_spec(shaped), TrainingConfig(),
+                      dataset=replace(dataset, source=source))
+    assert _one_sentence(str(raised.value)), str(raised.value)
+    assert "vowels_long.csv" in str(raised.value) or change == "compression"
+
+
+def test_code_refuses_an_unexportable_file_with_exit_2_and_one_line(tmp_path, capsys):
+    from core.cli.app import main
+
+    path = tmp_path / "unlabelled.csv"
+    path.write_text("id,t,x\n1,0,0.5\n1,1,0.4\n2,0,0.1\n2,1,0.3\n", encoding="utf-8")
+    assert main(["code", str(path), "--id-col", "id", "--time-col", "t"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "unlabelled.csv" in captured.err
