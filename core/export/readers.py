@@ -93,6 +93,8 @@ _UNDERSTOOD = {
     "npz": {"x_key", "y_key", "channels_first"},
     "text": {"label_col", "label_position", "lowercase", "max_vocab"},
     "ts": {"timestamps"},
+    "arff": set(),
+    "tsf": set(),
     "json": {"sequence_field", "label_col", "container_key", "container_label_key"},
 }
 for _understood in _UNDERSTOOD.values():
@@ -167,6 +169,10 @@ def reader_section(fmt: str, options: dict[str, Any], dataset: Any, series: bool
         return _ts_reader(options)
     if fmt in ("json", "jsonl"):
         return _json_reader(fmt, options, dataset, series)
+    if fmt == "arff":
+        return _arff_reader(options)
+    if fmt == "tsf" and series:
+        return _tsf_reader(options)
     raise ExportError(f"Shape Explorer cannot write a script that reads {fmt} files yet; export the trained model instead.")
 
 
@@ -471,6 +477,61 @@ def read_ts(path):
 
 
 sequences, raw_labels = read_ts(FILE)
+'''
+
+
+def _arff_reader(options: dict[str, Any]) -> str:
+    return _compression_import(options) + f'''
+def unquote(text):
+    """An ARFF value without its quotes (and backslash escapes)."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\\"":
+        return re.sub(r"\\\\(.)", r"\\1", text[1:-1])
+    return text
+
+
+def read_arff(path):
+    """Cases of a UEA/UCR .arff file: the values, then the class after the last ','. A multivariate
+    (relational) case is one quoted string whose dimensions are separated by the two characters \\\\n;
+    trailing '?' shorten a sequence, a '?' inside it is missing (NaN)."""
+    sequences, labels = [], []
+    with {_open_text(options, "path")} as handle:
+        in_data = False
+        for line in handle:
+            line = line.strip()
+            if not line or line.startswith("%"):
+                continue
+            if not in_data:
+                in_data = line.lower().startswith("@data")
+                continue
+            quoted = line[-1] in "'\\"" and line.rfind("," + line[-1], 0, len(line) - 1) >= 0
+            cut = line.rfind("," + line[-1], 0, len(line) - 1) if quoted else line.rfind(",")
+            body, label = line[:cut], line[cut + 1:]
+            # A relational case: the quoted dimensions, split at the two characters backslash and n.
+            dims = body.strip()[1:-1].split("\\\\n") if body.strip()[:1] in "'\\"" else [body]
+            values = np.array([np.array(d.replace("?", "nan").split(","), dtype="float64") for d in dims])
+            present = ~np.isnan(values).all(axis=0)  # a step exists when any dimension has a value
+            length = len(present) - int(np.argmax(present[::-1]))
+            sequences.append(values[:, :length].T.astype("float32"))  # (length, dimensions)
+            label = unquote(label)
+            labels.append("" if label == "?" else label)
+    return sequences, np.array(labels, dtype=object)
+
+
+sequences, raw_labels = read_arff(FILE)
+'''
+
+
+def _tsf_reader(options: dict[str, Any]) -> str:
+    return _compression_import(options) + f'''
+# A Monash .tsf file of one series: after the header's @attribute lines and @data, the line is the
+# attribute values separated by ':' and then the series' values separated by ','.
+with {_open_text(options)} as handle:
+    lines = [line.strip() for line in handle]
+fields = sum(1 for line in lines if line.lower().startswith("@attribute"))
+start = next(i for i, line in enumerate(lines) if line.lower().startswith("@data")) + 1
+body = next(line for line in lines[start:] if line and not line.startswith("#")).split(":", fields)[-1]
+series = np.array(body.replace("?", "nan").split(","), dtype="float64").astype("float32")[:, None]
 '''
 
 

