@@ -889,6 +889,7 @@ class TrainingWorkflow(QObject):
         self.state.loadFinished.connect(self._on_load_finished)
         self.model_panel.specChanged.connect(self._on_spec_changed)
         self.model_panel.problemsChanged.connect(self._on_spec_problems)
+        window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
         self.training_panel.runFailed.connect(self._refresh_exports)
