@@ -410,10 +410,11 @@ def exported(tmp_path_factory):
     """Every case exported and run: ``{name: (app's ShapedData, script's tensors or an error)}``."""
     tmp = tmp_path_factory.mktemp("formats")
     cases = {name: build(tmp) for name, build in CASES.items()}
-    scripts, shaped, failures = {}, {}, {}
+    scripts, shaped, failures, texts = {}, {}, {}, {}
     for name, case in cases.items():
         try:
-            text, shaped[name] = _export(case)
+            texts[name], shaped[name] = _export(case)
+            text = texts[name]
             compile(text, name, "exec")
         except Exception as error:  # noqa: BLE001 — reported by the case's own test
             failures[name] = f"export failed: {type(error).__name__}: {error}"
@@ -425,11 +426,11 @@ def exported(tmp_path_factory):
     out = {}
     for name, case in cases.items():
         if name in failures:
-            out[name] = (case, None, failures[name])
+            out[name] = (case, None, failures[name], None)
         elif results.get(name):
-            out[name] = (case, shaped[name], results[name])
+            out[name] = (case, shaped[name], results[name], texts[name])
         else:
-            out[name] = (case, shaped[name], dict(np.load(tmp / f"{name}.npz", allow_pickle=False)))
+            out[name] = (case, shaped[name], dict(np.load(tmp / f"{name}.npz", allow_pickle=False)), texts[name])
     return out
 
 
@@ -453,7 +454,7 @@ def assert_same_tensors(app, script: dict[str, np.ndarray]) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_exported_script_builds_the_apps_tensor(exported, name):
-    case, app, result = exported[name]
+    case, app, result, _ = exported[name]
     assert not isinstance(result, str), result
     if case.fmt is not None:
         assert app.dataset.source.format == case.fmt
@@ -580,3 +581,54 @@ def test_code_refuses_an_unexportable_file_with_exit_2_and_one_line(tmp_path, ca
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and "unlabelled.csv" in captured.err
+
+
+HOSTILE_KEY = 'k"""\\N{x}\n\'q'
+
+
+def _hostile_key_files(folder: Path, key: str, field: str, classes: list[str]) -> list[Case]:
+    """An .npz with these member names, a JSON file with these field names, a text file with these labels."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(24, 6, 2)).astype(np.float32)
+    np.savez(folder / "arrays.npz", **{f"x{key}": x, f"y{key}": np.array([classes[i % len(classes)] for i in range(24)])})
+    records = [{f"s{field}": rng.normal(size=(3 + i % 3, 2)).round(4).tolist(), f"l{field}": classes[i % len(classes)]}
+               for i in range(24)]
+    (folder / "records.json").write_text(json.dumps(records), encoding="utf-8")
+    (folder / "lines.txt").write_text("".join(f"a film number {i} .\t{classes[i % len(classes)]}\n" for i in range(24)),
+                                      encoding="utf-8")
+    return [Case(folder / "arrays.npz", LoadOptions(x_key=f"x{key}", y_key=f"y{key}")),
+            Case(folder / "records.json", LoadOptions(sequence_field=f"s{field}", label_col=f"l{field}")),
+            Case(folder / "lines.txt")]
+
+
+@pytest.mark.slow
+def test_hostile_keys_fields_and_labels_stay_inert(tmp_path):
+    classes = [c.replace("\t", " ").replace("\n", " ") for c in HOSTILE_CLASSES]  # a text label cannot hold a tab
+    benign = [_strings_blanked(_export(case)[0]) for case in _hostile_key_files(tmp_path / "plain", "k", "f",
+                                                                                 [f"c{i}" for i in range(len(classes))])]
+    scripts, apps = {}, {}
+    for index, case in enumerate(_hostile_key_files(tmp_path / "hostile", HOSTILE_KEY, HOSTILE_COLUMN, classes)):
+        text, apps[index] = _export(case)
+        assert _strings_blanked(text) == benign[index], case.path.name
+        assert set(apps[index].dataset.labels.classes) == set(classes)
+        script = tmp_path / f"hostile{index}.py"
+        script.write_text(_instrument(text, tmp_path / f"hostile{index}.npz", train=False), encoding="utf-8")
+        scripts[str(index)] = script
+    results = run_scripts(scripts, tmp_path)
+    for index in apps:
+        assert results[str(index)] is None, results[str(index)]
+        assert_same_tensors(apps[index], dict(np.load(tmp_path / f"hostile{index}.npz")))
+    assert not list(tmp_path.rglob("PWNED"))
+
+
+@pytest.mark.slow
+def test_every_exported_script_imports_only_numpy_pandas_keras_and_the_standard_library(exported):
+    allowed = {"numpy", "pandas", "keras"} | set(sys.stdlib_module_names)
+    for name, (_, _, _, text) in exported.items():
+        if text is None:
+            continue
+        tree = ast.parse(text)
+        modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        modules |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert modules <= allowed, (name, modules - allowed)
