@@ -97,6 +97,11 @@ _UNDERSTOOD = {
     "tsf": set(),
     "json": {"sequence_field", "label_col", "container_key", "container_label_key"},
 }
+_TABLE_COLUMNS = {"id_col", "time_col", "label_col", "feature_cols", "index_cols", "label_position", "header"}
+_UNDERSTOOD["xlsx"] = _TABLE_COLUMNS | {"sheet", "skip_rows", "first_column"}
+_UNDERSTOOD["parquet"] = _TABLE_COLUMNS | {"sheet", "skip_rows"}  # recorded empty (None, 0) for these
+_UNDERSTOOD["feather"] = _UNDERSTOOD["parquet"]
+_TABLE_FORMATS = ("csv", "xlsx", "parquet", "feather")  # source.format is "<format>-<layout>"
 for _understood in _UNDERSTOOD.values():
     _understood.add("compression")  # gzip/bz2/xz: every reader opens the file through the right module
     _understood.add("stray_bytes")  # UTF-8 with a few cp1252 bytes: decoded with the same rule
@@ -111,7 +116,7 @@ def _is_unset(key: str, value: object) -> bool:
 
 def check_options(fmt: str, options: dict[str, Any], name: str) -> None:
     """Refuse a file read with an option its script reader would not repeat (a wrong script is worse than none)."""
-    family = "csv" if fmt.startswith("csv") else fmt
+    family = fmt.split("-")[0] if fmt.split("-")[0] in _TABLE_FORMATS else fmt
     understood = _UNDERSTOOD.get(family)
     if understood is None:
         raise ExportError(f"Shape Explorer cannot write a script that reads {fmt} files yet, so {name} cannot be exported "
@@ -157,11 +162,11 @@ keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
 def reader_section(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool) -> str:
     """The code that reads FILE as the app did: leaves ``sequences``/``raw_labels`` or ``series``."""
     name = dataset.source.name if dataset is not None else "the file"
-    if per_step and fmt not in ("csv-long", "csv-series", "npz", "json", "jsonl"):
+    if per_step and fmt.split("-")[-1] not in ("long", "series", "npz", "json", "jsonl"):
         raise ExportError(f"Exporting a script for per-timestep labels in {fmt} files is not supported yet; the model itself can be saved as .keras.")
     check_options(fmt, options, name)
-    if fmt.startswith("csv"):
-        return _csv_reader(fmt, options, dataset, series, per_step)
+    if fmt.split("-")[0] in _TABLE_FORMATS:
+        return _table_reader(fmt, options, dataset, series, per_step)
     if fmt in ("npy", "npz"):
         return _numpy_reader(fmt, options, series)
     if fmt == "text":
@@ -271,10 +276,100 @@ def _excluded(options: dict[str, Any], dataset: Any) -> list[str]:
     return [str(g.value) for g in guesses if g.what == "excluded column"]
 
 
-def _csv_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool = False) -> str:
+def _table_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool = False) -> str:
+    """A table (CSV/TSV, Excel sheet, Parquet, Feather) into ``frame``, then its layout into sequences."""
+    family, _, layout = fmt.partition("-")
     features = [str(c) for c in options.get("feature_cols") or []]
     label = options.get("label_col")
     id_col, time_col = options.get("id_col"), options.get("time_col")
+    if not features:
+        raise ExportError(f"{dataset.source.name if dataset is not None else 'The file'} was read without pandas "
+                          "(its rows are too long for a table), which an exported script cannot repeat yet.")
+    read = {"csv": _csv_frame, "xlsx": _xlsx_frame}.get(family, _columnar_frame)(family, options)
+    excluded = _excluded(options, dataset)
+    if excluded:
+        read += f"# Not used as features: {_names(excluded)}.\n"
+    read += f"FEATURES = {_columns_literal(features)}\n"
+    if layout == "long":
+        return read + _long_section(id_col, time_col, label, per_step)
+    if layout == "wide":
+        return read + f'''
+# Wide layout: one row per sample, one column per time step; empty trailing cells shorten a sequence.
+table = frame[FEATURES].to_numpy(dtype="float32")
+lengths = (~np.isnan(table)).sum(axis=1)
+sequences = [row[:n, None] for row, n in zip(table, lengths)]
+raw_labels = {f"frame[{literal(label)}].to_numpy()" if label else "None"}
+'''
+    read += _index_order(options.get("index_cols") or [])
+    if not series:  # one series labelled at every step: one sequence with a label per step
+        return read + f'''
+# One series with a label at every step: a single sequence, one label per row.
+sequences = [frame[FEATURES].to_numpy(dtype="float32")]
+raw_labels = [frame[{literal(label)}].to_numpy()]
+'''
+    return read + '''
+# Single series: rows are time, columns are features.
+series = frame[FEATURES].to_numpy(dtype="float32")
+'''
+
+
+_COLUMN_NAMES = '''
+
+def column_names(cells):
+    """Header cells as Shape Explorer names columns: text stripped, empty ones 'Unnamed: j', repeats 'name.1'."""
+    names, seen = [], {}
+    for j, cell in enumerate(cells):
+        name = f"Unnamed: {j}" if cell is None or (isinstance(cell, float) and np.isnan(cell)) or not str(cell).strip() else str(cell).strip()
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+'''
+
+
+def _columnar_frame(family: str, options: dict[str, Any]) -> str:
+    title = "Parquet" if family == "parquet" else "Feather"
+    return f'''# A {title} table (pandas reads it with pyarrow); its column names are the header.
+frame = pd.read_{family}(FILE)
+if not isinstance(frame.index, pd.RangeIndex):  # an index pandas stored: a column like the others
+    frame = frame.reset_index()
+{_COLUMN_NAMES.strip()}
+
+
+frame.columns = column_names(frame.columns)
+'''
+
+
+_XLSX_HEADER = "names, body = column_names(cells.iloc[0]), cells.iloc[1:]  # the first row is the header"
+_XLSX_NO_HEADER = 'names, body = [f"col{i}" for i in range(cells.shape[1])], cells  # no header row: Shape Explorer\'s names'
+
+
+def _xlsx_frame(family: str, options: dict[str, Any]) -> str:
+    sheet = options.get("sheet")
+    header = options.get("header", True) is not False
+    return f'''# An Excel sheet (pandas reads it with openpyxl: the cached values, no formulas or macros run).
+cells = pd.read_excel(FILE, sheet_name={literal(sheet) if sheet is not None else 0}, header=None, dtype=object)
+filled = cells.map(lambda v: not (v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())))
+rows, columns = np.flatnonzero(filled.any(axis=1)), np.flatnonzero(filled.any(axis=0))
+cells = cells.iloc[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]  # the table without the empty cells around it
+{_COLUMN_NAMES.strip()}
+
+
+{_XLSX_HEADER if header else _XLSX_NO_HEADER}
+frame = pd.DataFrame(body.to_numpy(), columns=names).infer_objects()
+for column in frame.columns:  # numbers typed into text cells are numbers
+    if frame[column].dtype == object:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if numbers.notna().sum() == frame[column].notna().sum():
+            frame[column] = numbers
+'''
+
+
+def _csv_frame(family: str, options: dict[str, Any]) -> str:
     header = options.get("header", True) is not False
     sep = options.get("delimiter") or ","
     lines = []
@@ -305,35 +400,7 @@ def _csv_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, p
         lines.append(f"frame = {_read_csv_call(options)}")
     if not header:
         lines.append('frame.columns = [f"col{i}" for i in range(frame.shape[1])]  # no header: Shape Explorer\'s names')
-    excluded = _excluded(options, dataset)
-    if excluded:
-        lines.append(f"# Not used as features: {_names(excluded)}.")
-    if not features:
-        raise ExportError(f"{dataset.source.name if dataset is not None else 'The file'} was read without pandas "
-                          "(its rows are too long for a table), which an exported script cannot repeat yet.")
-    lines.append(f"FEATURES = {_columns_literal(features)}")
-    read = _compression_import(options) + "\n".join(lines) + "\n"
-    if fmt == "csv-long":
-        return read + _long_section(id_col, time_col, label, per_step)
-    if fmt == "csv-wide":
-        return read + f'''
-# Wide layout: one row per sample, one column per time step; empty trailing cells shorten a sequence.
-table = frame[FEATURES].to_numpy(dtype="float32")
-lengths = (~np.isnan(table)).sum(axis=1)
-sequences = [row[:n, None] for row, n in zip(table, lengths)]
-raw_labels = {f"frame[{literal(label)}].to_numpy()" if label else "None"}
-'''
-    read += _index_order(options.get("index_cols") or [])
-    if not series:  # one series labelled at every step: one sequence with a label per step
-        return read + f'''
-# One series with a label at every step: a single sequence, one label per row.
-sequences = [frame[FEATURES].to_numpy(dtype="float32")]
-raw_labels = [frame[{literal(label)}].to_numpy()]
-'''
-    return read + '''
-# Single series: rows are time, columns are features.
-series = frame[FEATURES].to_numpy(dtype="float32")
-'''
+    return _compression_import(options) + "\n".join(lines) + "\n"
 
 
 def _index_order(index_cols: list[str]) -> str:

@@ -232,6 +232,34 @@ def _stray_bytes_case(tmp: Path, kind: str) -> Case:
     return Case(clean, script_file=stray, recorded={"stray_bytes": "cp1252"}, fmt="text" if kind == "text" else "csv-long")
 
 
+def _table_twin(tmp: Path, kind: str, source: str) -> Case:
+    """A CSV the app reads, and the same table as an Excel sheet (off A1, on a named sheet), Parquet or Feather."""
+    import pandas as pd
+
+    path, options, window = {
+        "long": (DEMOS / "vowels_long.csv", LoadOptions(), None),
+        "wide": (REAL / "aeon" / "GunPoint_TRAIN.tsv", LoadOptions(), None),
+        "series": (DEMOS / "us_change_quarterly.csv", LoadOptions(), WindowOptions(window=8)),
+    }[source]
+    dataset = load(path, options)
+    header = dataset.source.options["header"]
+    frame = pd.read_csv(path, sep=dataset.source.options["delimiter"], header=0 if header else None)
+    target = tmp / f"{source}.{kind}"
+    if kind == "xlsx":
+        frame.to_excel(target, sheet_name="measurements", index=False, header=header, startrow=2, startcol=1)
+        recorded = {"sheet": "measurements", "header": header}
+    else:
+        if not header:
+            frame.columns = [f"col{i}" for i in range(frame.shape[1])]
+        frame.columns = [str(c) for c in frame.columns]
+        getattr(frame, f"to_{kind}")(target)
+        recorded = {"header": True}
+    csv_only = {"delimiter": None, "decimal": None, "thousands": None, "encoding": None, "ragged": None, "comment": None,
+                "skip_rows": 0}  # as the table readers record them
+    return Case(path, options, window=window, script_file=target, script_format=f"{kind}-{dataset.source.format.split('-')[1]}",
+                recorded={**csv_only, **recorded})
+
+
 MACRO_FEATURES = ("realgdp", "realcons", "realinv", "unemp", "infl")
 
 
@@ -351,6 +379,13 @@ CASES = {
     "recorded-fasttext-labels": lambda tmp: _fasttext_case(tmp),
     "recorded-stray-cp1252-bytes-text": lambda tmp: _stray_bytes_case(tmp, "text"),
     "recorded-stray-cp1252-bytes-csv": lambda tmp: _stray_bytes_case(tmp, "csv"),
+    # Tables in other files: the script's readers for them must give the tensor of the CSV twin.
+    "xlsx-twin-long": lambda tmp: _table_twin(tmp, "xlsx", "long"),
+    "xlsx-twin-wide-no-header": lambda tmp: _table_twin(tmp, "xlsx", "wide"),
+    "xlsx-twin-series": lambda tmp: _table_twin(tmp, "xlsx", "series"),
+    "parquet-twin-long": lambda tmp: _table_twin(tmp, "parquet", "long"),
+    "parquet-twin-series": lambda tmp: _table_twin(tmp, "parquet", "series"),
+    "feather-twin-wide": lambda tmp: _table_twin(tmp, "feather", "wide"),
     "recorded-gzip-npz": lambda tmp: Case(
         REAL / "tslearn" / "Trace.npz", script_file=_compressed(REAL / "tslearn" / "Trace.npz", tmp, "gzip"),
         recorded={"compression": "gzip"}, fmt="npz", train=True),
