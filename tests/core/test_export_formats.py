@@ -309,6 +309,7 @@ CASES = {
         _vowels(tmp, "vowels.tsv", "\t", header=False, shuffle=True),
         LoadOptions(header=False, layout="long", id_col="col0", time_col="col1", label_col="col14"), fmt="csv-long"),
     "csv-long-utf16-le-no-bom": lambda tmp: Case(_vowels(tmp, "vowels16.csv", encoding="utf-16-le"), fmt="csv-long"),
+    "csv-long-utf16-be-no-bom": lambda tmp: Case(_vowels(tmp, "vowels16be.csv", encoding="utf-16-be"), fmt="csv-long"),
     "csv-long-utf8-bom": lambda tmp: Case(_vowels(tmp, "vowels_bom.csv", encoding="utf-8-sig"), fmt="csv-long"),
     "csv-long-text-dates": lambda tmp: Case(_long_with_text_dates(tmp), LoadOptions(time_col="date"), fmt="csv-long"),
     "csv-long-pre-padding-maxlen": lambda tmp: Case(DEMOS / "vowels_long.csv", padding=PaddingOptions(
@@ -667,3 +668,16 @@ def test_every_exported_script_imports_only_numpy_pandas_keras_and_the_standard_
         modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         modules |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert modules <= allowed, (name, modules - allowed)
+
+
+def test_the_script_reads_the_file_by_its_absolute_path(tmp_path, monkeypatch, capsys):
+    """`code data.csv` names the file as the user typed it, but the script must run from any folder."""
+    from core.cli.app import main
+
+    _vowels(tmp_path, "data.csv")
+    monkeypatch.chdir(tmp_path)
+    assert main(["code", "data.csv", "--epochs", "1"]) == 0
+    tree = ast.parse(capsys.readouterr().out)
+    files = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == "FILE" for t in node.targets)]
+    assert files == [str((tmp_path / "data.csv").resolve())]
