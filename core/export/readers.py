@@ -294,10 +294,10 @@ def _table_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool,
         return read + _long_section(id_col, time_col, label, per_step)
     if layout == "wide":
         return read + f'''
-# Wide layout: one row per sample, one column per time step; empty trailing cells shorten a sequence.
+# Wide layout: one row per sample, one column per time step. Empty (NaN) cells at the end of a row
+# (or at its start) pad a shorter sequence: the sequence is the values between them.
 table = frame[FEATURES].to_numpy(dtype="float32")
-lengths = (~np.isnan(table)).sum(axis=1)
-sequences = [row[:n, None] for row, n in zip(table, lengths)]
+sequences = [row[~np.isnan(row)][:, None] for row in table]
 raw_labels = {f"frame[{literal(label)}].to_numpy()" if label else "None"}
 '''
     read += _index_order(options.get("index_cols") or [])

