@@ -128,12 +128,16 @@ def check_options(fmt: str, options: dict[str, Any], name: str) -> None:
 
 
 # ---- header ------------------------------------------------------------------------------
-def header_section(path: str, fmt: str, config: Any, extra_imports: tuple[str, ...] = ()) -> str:
+_PANDAS_ENGINES = {"xlsx": "pandas with openpyxl (its Excel reader)", "parquet": "pandas with pyarrow (its Parquet reader)",
+                   "feather": "pandas with pyarrow (its Feather reader)"}
+
+
+def header_section(path: str, fmt: str, config: Any) -> str:
     """The docstring, imports and run settings. ``FILE`` is the absolute path, as a literal."""
-    imports = "".join(f"import {module}  # noqa: F401\n" for module in extra_imports)
+    pandas = _PANDAS_ENGINES.get(fmt.split("-")[0], "pandas")
     return f'''"""Reproduces Shape Explorer's shaping, model and training for "{safe_text(Path(path).name)}" ({fmt}).
 
-Depends only on numpy, pandas and keras. Run: python this_script.py
+Depends only on numpy, {pandas} and keras. Run: python this_script.py
 """
 import os
 
@@ -142,7 +146,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import json  # noqa: F401  (used by the JSON reader)
 import re  # noqa: F401  (used by the text and .ts readers)
 from collections import Counter  # noqa: F401
-{imports}
+
 import keras
 import numpy as np
 import pandas as pd  # noqa: F401
@@ -437,12 +441,12 @@ if not pd.api.types.is_numeric_dtype(steps):  # dates written as text: order by 
     steps = pd.to_datetime(steps, format="mixed").astype("int64")
 order = np.lexsort((steps.to_numpy(), codes))  # by sequence id, then by step
 '''
-        what = f"by the sequence id {literal(id_col)} (sorted), then by {literal(time_col)}"
+        what = f"by the sequence id '{safe_text(id_col)}' (sorted), then by '{safe_text(time_col)}'"
     else:
         order = '''
 order = np.argsort(codes, kind="stable")  # by sequence id; the file's order within a sequence
 '''
-        what = f"by the sequence id {literal(id_col)} (sorted), keeping the file's order within a sequence"
+        what = f"by the sequence id '{safe_text(id_col)}' (sorted), keeping the file's order within a sequence"
     if not label:
         labels = "None"
     elif per_step:  # the label changes within sequences: one per row, split like the values
@@ -450,7 +454,7 @@ order = np.argsort(codes, kind="stable")  # by sequence id; the file's order wit
     else:
         labels = f"frame[{literal(label)}].to_numpy()[starts]  # one label per sequence"
     return f'''
-# Long layout: one row per time step. Rows are grouped {safe_text(what)};
+# Long layout: one row per time step. Rows are grouped {what};
 # then each run of equal ids is one sequence.
 codes, _ = pd.factorize(frame[{literal(id_col)}], sort=True)
 {order.strip()}
