@@ -89,8 +89,8 @@ _ALWAYS_KNOWN = {"format", "layout", "encoding", "excluded_columns"}
 _UNDERSTOOD = {
     "csv": {"delimiter", "header", "decimal", "thousands", "skip_rows", "comment", "id_col", "time_col", "label_col",
             "feature_cols", "label_position", "ragged", "index_cols"},
-    "npy": {"labels_file", "channels_first"},
-    "npz": {"x_key", "y_key", "channels_first"},
+    "npy": {"labels_file", "channels_first", "merge_axes"},
+    "npz": {"x_key", "y_key", "channels_first", "merge_axes"},
     "text": {"label_col", "label_position", "lowercase", "max_vocab", "text_label"},
     "ts": {"timestamps"},
     "arff": set(),
@@ -172,7 +172,7 @@ def reader_section(fmt: str, options: dict[str, Any], dataset: Any, series: bool
     if fmt.split("-")[0] in _TABLE_FORMATS:
         return _table_reader(fmt, options, dataset, series, per_step)
     if fmt in ("npy", "npz"):
-        return _numpy_reader(fmt, options, series)
+        return _numpy_reader(fmt, options, series, dataset)
     if fmt == "text":
         return _text_reader(options)
     if fmt == "ts":
@@ -466,7 +466,20 @@ raw_labels = {labels}
 '''
 
 
-def _numpy_reader(fmt: str, options: dict[str, Any], series: bool) -> str:
+def _array_fix(dataset: Any) -> str:
+    """The squeeze or axis merge the NumPy reader applied to a 4-D (or larger) array, as code."""
+    for guess in getattr(getattr(dataset, "source", None), "guesses", ()) or ():
+        if guess.what == "squeeze":
+            axes = tuple(int(a) for a in guess.value)
+            return f"x = x.squeeze(axis={axes[0] if len(axes) == 1 else axes})  # drop the size-1 axis\n"
+        if guess.what == "merge axes":
+            codes = {"samples": "x.reshape(-1, *x.shape[2:])", "timesteps": "x.reshape(x.shape[0], -1, x.shape[3])",
+                     "features": "x.reshape(*x.shape[:2], -1)"}
+            return f"x = {codes[guess.value]}  # merge two axes into {guess.value}\n"
+    return ""
+
+
+def _numpy_reader(fmt: str, options: dict[str, Any], series: bool, dataset: Any = None) -> str:
     module = _compression(options)
     source = "FILE"
     prefix = ""
@@ -489,6 +502,7 @@ raw_labels = np.load(LABELS_FILE, allow_pickle=False)
 '''
         else:
             load += "raw_labels = None\n"
+    load += _array_fix(dataset)
     load += '''if raw_labels is not None:
     if raw_labels.dtype.kind == "S":
         raw_labels = np.char.decode(raw_labels, "utf-8", errors="replace")  # bytes → text
