@@ -109,7 +109,7 @@ print("x:", x.shape, "y:", y.shape)
     tokens = dataset.kind == "tokens"
     dtype = "int32" if tokens else "float32"
     maxlen = padding.maxlen
-    value = float(padding.value)
+    value = 0.0 if tokens else float(padding.value)  # token ids pad with id 0, "<pad>", whatever the pad value
     value_text = repr(int(value)) if tokens else repr(value)
     pad_labels = ""
     if labels is not None and labels.kind == "sequence":

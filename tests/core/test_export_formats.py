@@ -343,6 +343,11 @@ CASES = {
                                             train=True),
     "csv-wide-header": lambda tmp: Case(_wide_with_header(tmp), fmt="csv-wide"),
     # CSV, single series → windows
+    "csv-series-windows-stride-targets": lambda tmp: Case(
+        DEMOS / "us_change_quarterly.csv", window=WindowOptions(window=6, stride=3, horizon=4, target_cols=("Income", "Savings")),
+        fmt="csv-series"),
+    "text-pre-padding-maxlen-pad-value": lambda tmp: Case(
+        DEMOS / "sentiment_reviews.txt", padding=PaddingOptions(maxlen=7, padding="pre", truncating="pre", value=3.0), fmt="text"),
     "csv-series-windows": lambda tmp: Case(DEMOS / "us_change_quarterly.csv", window=WindowOptions(window=8, horizon=2),
                                            fmt="csv-series"),
     "csv-series-cp1252-semicolon-decimal-comma": lambda tmp: Case(
