@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
+from core.wording import escape_html
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
@@ -69,7 +70,10 @@ class DatasetDetails(QTextBrowser):
             self.setHtml("<p>No data loaded.</p>")
             return
         data = report.to_dict()
-        rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
+        from gui.app import breakable
+
+        # File names break at _ . - (never mid-word) when the dock is narrow.
+        rows = [("File", breakable(Path(data["file"]).name, longest=12) if data.get("file") else "(in memory)"),
                 ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
@@ -107,17 +111,17 @@ class DatasetDetails(QTextBrowser):
         if names and data.get("kind") != "tokens":
             rows.append(("Features", ", ".join(names[:16]) + ("…" if len(names) > 16 else "")))
         html = ["<table cellspacing='2' cellpadding='2'>"]
-        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{_escape(v)}</td></tr>" for k, v in rows]
+        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{escape_html(v)}</td></tr>" for k, v in rows]
         html.append("</table>")
         guesses = data.get("guesses") or []
         if guesses:
             html.append("<p><b>Guessed while reading</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(g['what'])}: {_escape(str(g['value']))} — {_escape(g['why'])}</li>" for g in guesses]
+            html += [f"<li>{escape_html(g['what'])}: {escape_html(str(g['value']))} — {escape_html(g['why'])}</li>" for g in guesses]
             html.append("</ul>")
         warnings = data.get("warnings") or []
         if warnings:
             html.append("<p><b>Warnings</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(w)}</li>" for w in warnings]
+            html += [f"<li>{escape_html(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
 
@@ -146,10 +150,6 @@ def _format_words(fmt: str) -> str:
         return formats.get(formats.base_key(fmt)).title
     except KeyError:
         return fmt
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -181,12 +181,10 @@ class MainWindow(QMainWindow):
         self.autoplay = False  # set by `shape-explorer --autoplay`; the training panel may honour it
         self._loader = loader
         self._demos = list_demos() if demos is None else list(demos)
-        self._loading_path: str | None = None
         self._loading_demo = False
         self._review_after_load = False
         self._syncing_views = False
         self.current_wizard: ImportWizard | None = None
-        self.last_error: tuple[str, str] | None = None
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
@@ -363,6 +361,19 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.doctor_dock.toggleViewAction())
         self.view_menu.addAction(self.details_dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        colours_menu = self.view_menu.addMenu("&Colours")
+        self.colour_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for name, title in (("system", "As the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            action = QAction(title, self, checkable=True)
+            action.setData(name)
+            action.setStatusTip(f"Draw the window in {'the desktop' if name == 'system' else name} colours")
+            action.triggered.connect(self._on_colour_action)
+            group.addAction(action)
+            colours_menu.addAction(action)
+            self.colour_actions[name] = action
+        self.set_colour_scheme(self.settings.colour_scheme())
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -520,11 +531,12 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user what went wrong in one sentence (never a traceback)."""
-        self.last_error = (title, message)
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
-            QMessageBox.critical(self, title, message)
+            from gui.app import breakable
+
+            QMessageBox.critical(self, title, breakable(message))
         else:
             print(f"shape-explorer: {message}", file=sys.stderr)
 
@@ -565,7 +577,12 @@ class MainWindow(QMainWindow):
             else:
                 self.state.open(wizard.path, options, None, window)
         else:
-            self.statusBar().showMessage(f"Did not open {Path(wizard.path).name}.", 5000)
+            snapshot = self.state.snapshot
+            name = Path(wizard.path).name
+            if snapshot is not None and snapshot.path == wizard.path:  # a review or re-import of the open file
+                self.statusBar().showMessage(f"Kept {name} as it was read.", 5000)
+            else:
+                self.statusBar().showMessage(f"Did not open {name}.", 5000)
         wizard.deleteLater()
 
     def _open_recent_path(self, path: str) -> None:
@@ -636,7 +653,6 @@ class MainWindow(QMainWindow):
     # ---- state → views -----------------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self._loading_path = path
         self.statusBar().showMessage(f"Reading {Path(path).name}…")
 
     @Slot()
@@ -683,7 +699,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
-        self._loading_path = None
         if not self._keep_undo_on_load and path != self._undo_path:
             self.undo_stack.clear()  # undo belongs to one file
         self._undo_path, self._keep_undo_on_load = path, False
@@ -705,8 +720,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
-        self._loading_path = None
         self._keep_undo_on_load = False
+        self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
+        self.cancel_button.setVisible(False)
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
@@ -714,7 +730,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_cancelled(self, path: str) -> None:
-        self._loading_path = None
         self.statusBar().showMessage(f"Stopped reading {Path(path).name}.", 8000)
 
     @Slot(str)
@@ -778,6 +793,21 @@ class MainWindow(QMainWindow):
     def _on_window_options(self, options: WindowOptions) -> None:
         if not self._syncing_views and options != self.state.window:
             self._push_change("Change windows", self._apply_window, self.state.window, options, merge="window")
+
+    # ---- colours -----------------------------------------------------------------------------------------
+    def set_colour_scheme(self, name: str) -> None:
+        """Light, dark or the desktop's colours for the whole app, remembered for next time."""
+        from gui.views.theme import COLOUR_SCHEMES, apply_colour_scheme
+
+        name = name if name in COLOUR_SCHEMES else "system"
+        apply_colour_scheme(name)
+        self.colour_actions[name].setChecked(True)
+        self.settings.set_colour_scheme(name)
+
+    def _on_colour_action(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.set_colour_scheme(str(action.data()))
 
     # ---- undo/redo ----------------------------------------------------------------------------------------
     def _push_change(self, text: str, apply, old, new, *, merge: str | None = None, applied: bool = False) -> None:

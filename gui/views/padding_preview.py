@@ -78,7 +78,6 @@ class PaddingPreview(ThemedView, QWidget):
         self._suggested_percentile = 95.0
         self._collisions = 0
         self._moving_cut_line = False
-        self._layout_step = 1
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -408,7 +407,6 @@ class PaddingPreview(ThemedView, QWidget):
             plot.setMinimumHeight(24 + ROW_PIXELS * classes.shape[0])
             plot.getViewBox().setRange(xRange=(0, classes.shape[1]), yRange=(0, classes.shape[0]), padding=0.02)
             self._set_frame(plot, layouts.frame, classes.shape[0], current)
-        self._layout_step = layouts.steps_per_column
         fit_widget_to_layout(self._plots, PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
 
     def _set_frame(self, plot: pg.PlotItem, frame: tuple[int, int], rows: int, current: bool = False) -> None:

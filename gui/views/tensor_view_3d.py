@@ -238,10 +238,6 @@ class TensorView3D(ThemedView, QWidget):
         return self._gl_view is not None
 
     @property
-    def notice_text(self) -> str:
-        return self._notice.text() if self._notice.isVisible() or not self.uses_gl else ""
-
-    @property
     def block_grid(self) -> tv.BlockGrid | None:
         return self._grid
 
