@@ -85,7 +85,8 @@ def _names(values: Iterable[object]) -> str:
 _DEFAULTS = {f.name: f.default for f in fields(LoadOptions)}
 # Recorded facts that change nothing about how a file is read (the readers use the layout
 # and columns through the dataset itself).
-_ALWAYS_KNOWN = {"format", "layout", "encoding", "excluded_columns"}
+_ALWAYS_KNOWN = {"format", "layout", "encoding", "excluded_columns",
+                 "task"}  # a task override: the labels section follows the app's classes or targets
 _UNDERSTOOD = {
     "csv": {"delimiter", "header", "decimal", "thousands", "skip_rows", "comment", "id_col", "time_col", "label_col",
             "feature_cols", "label_position", "ragged", "index_cols"},
@@ -718,15 +719,19 @@ def label_name(value):
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return str(int(value)) if float(value).is_integer() else str(value)
+        return number_name(float(value))
     text = str(value).strip()
     if text not in class_index:  # numbers written as text ("1.0") are classes of numbers ("1")
         try:
-            number = float(text)
+            return number_name(float(text))
         except ValueError:
             return text
-        return str(int(number)) if number.is_integer() else text
     return text
+
+
+def number_name(number):
+    """3.0 → '3', 0.25 → '0.25': a number as Shape Explorer names a class."""
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 {encode}
