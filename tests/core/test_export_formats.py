@@ -707,3 +707,18 @@ def test_the_script_reads_the_file_by_its_absolute_path(tmp_path, monkeypatch, c
     files = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
              and any(isinstance(t, ast.Name) and t.id == "FILE" for t in node.targets)]
     assert files == [str((tmp_path / "data.csv").resolve())]
+
+
+def test_label_names_in_the_script_match_the_apps_class_names():
+    from types import SimpleNamespace
+
+    from core.export.readers import labels_section
+
+    section = labels_section(SimpleNamespace(kind="multiclass", classes=("0.25", "1", "True", "x y")), series=False)
+    scope: dict = {"np": np}
+    exec(compile(section.split("\ny = np.array")[0], "<labels>", "exec"), scope)
+    name = scope["label_name"]
+    cases = [(0.25, "0.25"), (np.float32(0.25), "0.25"), ("0.250", "0.25"), (1.0, "1"), (np.int64(1), "1"), ("01", "1"),
+             (" 1 ", "1"), (np.bool_(True), "True"), (True, "True"), (b"x y", "x y"), (" x y ", "x y")]
+    for value, expected in cases:
+        assert name(value) == expected, (value, name(value))
