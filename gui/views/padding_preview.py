@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions
@@ -228,16 +228,13 @@ class PaddingPreview(ThemedView, QWidget):
             widget.setEnabled(enabled)
 
     def _set_controls(self, options: PaddingOptions, longest: int) -> None:
-        widgets = (self._maxlen, self._padding, self._truncating, self._value)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self._maxlen.setMaximum(max(10_000_000, longest))
-        self._maxlen.setValue(int(options.maxlen or 0))
-        self._padding.setCurrentIndex(self._padding.findData(options.padding))
-        self._truncating.setCurrentIndex(self._truncating.findData(options.truncating))
-        self._value.setValue(float(options.value))
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(self._maxlen), signals_blocked(self._padding), \
+                signals_blocked(self._truncating), signals_blocked(self._value):
+            self._maxlen.setMaximum(max(10_000_000, longest))
+            self._maxlen.setValue(int(options.maxlen or 0))
+            self._padding.setCurrentIndex(self._padding.findData(options.padding))
+            self._truncating.setCurrentIndex(self._truncating.findData(options.truncating))
+            self._value.setValue(float(options.value))
 
     def _on_control_changed(self, *_args) -> None:
         options = self.options()
@@ -332,9 +329,8 @@ class PaddingPreview(ThemedView, QWidget):
         for (padding, truncating), plot in self._layout_plots.items():
             if plot.sceneBoundingRect().contains(position):
                 if (padding, truncating) != (self._padding.currentData(), self._truncating.currentData()):
-                    self._padding.blockSignals(True)
-                    self._padding.setCurrentIndex(self._padding.findData(padding))
-                    self._padding.blockSignals(False)
+                    with signals_blocked(self._padding):
+                        self._padding.setCurrentIndex(self._padding.findData(padding))
                     self._truncating.setCurrentIndex(self._truncating.findData(truncating))  # emits once
                 return
 
