@@ -267,8 +267,9 @@ _DELIMITER_WORDS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe", " 
 
 def _columns_literal(columns: list[str]) -> str:
     """The column list as a literal, or, for Shape Explorer's col1, col2, … names, the range that makes them."""
-    numbers = [int(c[3:]) if c.startswith("col") and c[3:].isdigit() and c == f"col{int(c[3:])}" else None for c in columns]
-    if len(columns) > 3 and None not in numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+    named = len(columns) > 3 and all(c.startswith("col") and c[3:].isdigit() and c == f"col{int(c[3:])}" for c in columns)
+    numbers = [int(c[3:]) for c in columns] if named else []
+    if named and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
         return f'[f"col{{i}}" for i in range({numbers[0]}, {numbers[-1] + 1})]  # {columns[0]} … {columns[-1]}'
     return literal(columns)
 
@@ -296,7 +297,7 @@ def _table_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool,
         read += f"# Not used as features: {_names(excluded)}.\n"
     read += f"FEATURES = {_columns_literal(features)}\n"
     if layout == "long":
-        return read + _long_section(id_col, time_col, label, per_step)
+        return read + _long_section(str(id_col), time_col, label, per_step)
     if layout == "wide":
         return read + f'''
 # Wide layout: one row per sample, one column per time step. Empty (NaN) cells at the end of a row
