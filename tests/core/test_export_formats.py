@@ -99,7 +99,7 @@ def _ucr_txt_nan_padded(tmp: Path) -> Path:
     out = []
     for i, line in enumerate(lines):
         cells = line.split()
-        keep = 1 + 200 + (i * 7) % 86  # the label and 200..285 values
+        keep = len(cells) if i == 0 else 1 + 200 + (i * 7) % 86  # the label and 200..286 values
         out.append("  ".join(cells[:keep] + ["NaN"] * (len(cells) - keep)))
     path = tmp / "Coffee_padded_TRAIN.txt"
     path.write_text("\n".join(out) + "\n")
@@ -118,7 +118,7 @@ def _ucr_txt_pre_padded(tmp: Path) -> Path:
     out = []
     for i, line in enumerate(lines):
         cells = line.split()
-        keep = 1 + 200 + (i * 7) % 86
+        keep = len(cells) if i == 0 else 1 + 200 + (i * 7) % 86
         out.append("  ".join(cells[:1] + ["NaN"] * (len(cells) - keep) + cells[1:keep]))
     path = tmp / "Coffee_prepadded_TRAIN.txt"
     path.write_text("\n".join(out) + "\n")
