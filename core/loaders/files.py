@@ -176,7 +176,9 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None, kind: str 
                             hint="Save it as UTF-8") from None
         if "\x00" in text:
             raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {kind}")
-        return DecodedText(_strip_bom(text), "utf-16", Guess("encoding", "utf-16", why, "encoding"))
+        # The exact codec (utf-16 with a BOM, utf-16-le/-be without one) is recorded, so a reader
+        # given it later (an exported script, a reopened session) decodes the same way.
+        return DecodedText(_strip_bom(text), sniffed, Guess("encoding", "utf-16", why, "encoding"))
 
     nul_line = first_nul_line(data)
     if nul_line is not None:
