@@ -218,33 +218,66 @@ def recipe_for(
     The read options are the loader's effective ones (``dataset.source.options``), so a new file
     is read the same way even where the training file's options were detected.
     """
-    dataset = getattr(shaped, "dataset", None)
+    from core.training.data import class_names as names_of
+
+    classified = spec.head.task in ("binary", "multiclass") or (spec.head.task == "sequence" and bool(spec.head.sequence_classes))
+    return _recipe(
+        path, load_options, getattr(shaped, "dataset", None), tuple(int(s) for s in shaped.x.shape),
+        getattr(shaped, "padding", None) or PaddingOptions(), getattr(shaped, "window", None),
+        tuple(getattr(shaped, "feature_names", None) or ()), names_of(shaped) if classified else None, spec, config,
+    )
+
+
+def recipe_for_dataset(
+    path: str | os.PathLike[str] | None,
+    load_options: LoadOptions,
+    dataset: Any,
+    padding: PaddingOptions | None,
+    window: WindowOptions | None,
+    spec: ModelSpec,
+    config: TrainingConfig | None = None,
+) -> Recipe:
+    """The same recipe from a loaded dataset and its shaping options, without building the tensor
+    (:func:`core.shaping.tensorize.plan_shape` gives the shape): what the exported script saves."""
+    from core.shaping.tensorize import plan_shape
+
+    plan = plan_shape(dataset, padding, window)
+    labels = getattr(dataset, "labels", None)
+    classified = spec.head.task in ("binary", "multiclass") or (spec.head.task == "sequence" and bool(spec.head.sequence_classes))
+    names = tuple(str(c) for c in labels.classes) if classified and labels is not None and labels.classes else None
+    return _recipe(path, load_options, dataset, tuple(int(s) for s in plan.shape), plan.padding, plan.window,
+                   tuple(dataset.feature_names), names, spec, config)
+
+
+def _recipe(
+    path: Any,
+    load_options: LoadOptions,
+    dataset: Any,
+    shape: tuple[int, ...],
+    padding: PaddingOptions,
+    window: WindowOptions | None,
+    feature_names: tuple[str, ...],
+    class_names: tuple[str, ...] | None,
+    spec: ModelSpec,
+    config: TrainingConfig | None,
+) -> Recipe:
     source = getattr(dataset, "source", None)
     options = load_options
     if source is not None and source.options:
         effective = LoadOptions.from_dict(dict(source.options))
-        # The loader reports what it used; options the caller gave win where the loader left None.
-        options = replace(effective, **{k: v for k, v in load_options.to_dict().items() if getattr(effective, k) is None and v is not None})
+        # The loader reports what it used; options the caller gave fill in what it left None.
+        extra = {k: (tuple(v) if isinstance(v, list) else v) for k, v in load_options.to_dict().items() if getattr(effective, k) is None and v is not None}
+        options = replace(effective, **extra)
     labels = getattr(dataset, "labels", None)
-    window = getattr(shaped, "window", None)
-    kind = str(getattr(dataset, "kind", "sequences"))
-    feature_names = tuple(str(n) for n in (getattr(shaped, "feature_names", None) or getattr(dataset, "feature_names", ()) or ()))
-    class_names = None
-    task = spec.head.task
-    if task in ("binary", "multiclass") or (task == "sequence" and spec.head.sequence_classes):
-        from core.training.data import class_names as names_of
-
-        class_names = names_of(shaped)
+    feature_names = tuple(str(n) for n in (feature_names or getattr(dataset, "feature_names", ()) or ()))
     target_names = None
     if window is not None:
         target_names = tuple(window.target_cols) if window.target_cols else feature_names
     elif class_names is None and labels is not None and labels.name:
         target_names = (str(labels.name),)
     vocabulary = getattr(dataset, "vocabulary", None)
-    x = shaped.x
-    padding = getattr(shaped, "padding", None) or PaddingOptions()
     if window is None:
-        padding = replace(padding, maxlen=int(x.shape[1]))
+        padding = replace(padding, maxlen=int(shape[1]))
     return Recipe(
         file=str(Path(path).resolve()) if path else None,
         load_options=options,
@@ -253,16 +286,16 @@ def recipe_for(
         spec=spec,
         config=config or TrainingConfig(),
         format=str(getattr(source, "format", "") or ""),
-        kind=kind,
-        task=task,
+        kind=str(getattr(dataset, "kind", "sequences")),
+        task=spec.head.task,
         label_kind=getattr(labels, "kind", None),
         label_name=getattr(labels, "name", None),
         class_names=tuple(class_names) if class_names else None,
         feature_names=feature_names,
         target_names=target_names,
         vocabulary=tuple(str(t) for t in vocabulary) if vocabulary is not None else None,
-        timesteps=int(x.shape[1]),
-        n_features=int(x.shape[2]) if x.ndim == 3 else 1,
+        timesteps=int(shape[1]),
+        n_features=int(shape[2]) if len(shape) == 3 else 1,
     )
 
 

@@ -41,8 +41,9 @@ def test_layers_carry_the_spec_settings_and_stable_names() -> None:
     )
     model = build_model(spec)
     names = [layer.name for layer in model.layers]
-    assert names == ["input", "masking", "bidirectional_gru_1", "lstm_2", "head_hidden", "output"]
+    assert names == ["input", "masking", "standardize", "bidirectional_gru_1", "lstm_2", "head_hidden", "output"]
     assert model.get_layer("masking").mask_value == -1.0
+    assert model.get_layer("standardize").supports_masking  # the mask reaches the GRU
     gru = model.get_layer("bidirectional_gru_1").forward_layer
     assert (gru.units, gru.return_sequences, gru.dropout, gru.recurrent_dropout) == (4, True, 0.1, 0.2)
     assert gru.cell.reset_after is False
