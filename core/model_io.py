@@ -67,12 +67,8 @@ def save_model_atomic(model: Any, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def load_model_safe(path: str | os.PathLike[str]) -> Any:
-    """Load a ``.keras`` model with ``safe_mode=True``; refuse legacy HDF5 files.
-
-    Raises :class:`ModelFileError` with a plain sentence for a missing, legacy or unreadable
-    file.
-    """
+def check_model_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` if it names an existing ``.keras`` file; :class:`ModelFileError` in one sentence otherwise."""
     source = Path(path)
     suffix = source.suffix.lower()
     if suffix in LEGACY_SUFFIXES:
@@ -84,6 +80,16 @@ def load_model_safe(path: str | os.PathLike[str]) -> Any:
         raise ModelFileError(f"{source.name}: not a Keras model archive; choose a .keras file.")
     if not source.is_file():
         raise ModelFileError(f"{source.name}: no such file.")
+    return source
+
+
+def load_model_safe(path: str | os.PathLike[str]) -> Any:
+    """Load a ``.keras`` model with ``safe_mode=True``; refuse legacy HDF5 files.
+
+    Raises :class:`ModelFileError` with a plain sentence for a missing, legacy or unreadable
+    file.
+    """
+    source = check_model_file(path)
     from core.training.quiet import quiet_tensorflow_import
 
     _, keras = quiet_tensorflow_import()

@@ -200,8 +200,9 @@ def predict_file(
     batch_size: int = 256,
 ) -> Predictions:
     """Predict with the ``.keras`` model at ``model_path`` on the raw file ``path`` (see the module)."""
-    from core.model_io import load_model_safe
+    from core.model_io import check_model_file, load_model_safe
 
+    check_model_file(model_path)
     recipe = load_recipe(model_path)
     shaped = shape_for_prediction(recipe, path, load_options=load_options, padding=padding, window=window, budget_bytes=budget_bytes)
     model = load_model_safe(model_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from core.cli.arguments import add_layout_options, options_from_args
 from core.cli.train_command import clean_number
@@ -40,13 +41,19 @@ def _overrides(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from core.model_io import ModelFileError, check_model_file
     from core.predict import predict_file
-    from core.recipe import load_recipe
+    from core.recipe import RecipeError, load_recipe
 
+    try:  # about the model, not FILE: said without FILE's name in front
+        check_model_file(args.model)
+        recipe = load_recipe(args.model)
+    except (ModelFileError, RecipeError) as exc:
+        print(" ".join(str(exc).split()), file=sys.stderr)
+        return 2
     load, padding_changes, window = _overrides(args)
     padding = None
     if padding_changes:
-        recipe = load_recipe(args.model)
         renamed = {("value" if k == "pad_value" else k): v for k, v in padding_changes.items()}
         padding = replace(recipe.padding, **renamed)
     result = predict_file(args.model, args.file, load_options=load, padding=padding, window=window,
