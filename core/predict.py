@@ -69,6 +69,27 @@ class Predictions:
         pairs = [(p, t) for p, t in zip(self.predictions, self.truth) if t is not None]
         return sum(p == t for p, t in pairs) / len(pairs) if pairs else None
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Predictions":
+        """The inverse of :meth:`to_dict` (what ``predict --json`` printed)."""
+        def texts(key: str) -> tuple[str, ...] | None:
+            value = data.get(key)
+            return None if value is None else tuple(str(v) for v in value)
+
+        return cls(
+            model=str(data.get("model", "")),
+            file=str(data.get("file", "")),
+            task=data.get("task"),
+            predictions=list(data.get("predictions") or []),
+            classes=texts("classes"),
+            probabilities=data.get("probabilities"),
+            truth=data.get("truth"),
+            rows=data.get("rows"),
+            targets=texts("targets"),
+            shape=tuple(int(v) for v in data.get("shape") or ()),
+            notes=texts("notes") or (),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "model": self.model,
@@ -303,3 +324,53 @@ def _unknown_share(recipe: Recipe, shaped: Any) -> float:
     real = x != PAD_TOKEN_ID
     total = int(real.sum())
     return float((x == UNKNOWN_TOKEN_ID).sum()) / total if total else 0.0
+
+
+# ---- in a separate process ------------------------------------------------------------------
+def predict_in_subprocess(
+    model_path: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    cancelled: Any = None,
+    timeout_s: float = 900.0,
+) -> Predictions | None:
+    """:func:`predict_file` in a fresh ``shape-explorer predict --json`` process.
+
+    For callers that must not load TensorFlow themselves (the window). ``cancelled()`` is polled
+    a few times a second; when it returns True the process is ended and None is returned. A bad
+    model or file raises :class:`PredictError` with the command's own one-sentence message.
+    """
+    import json
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    command = [sys.executable, "-m", "core", "predict", str(model_path), str(path), "--json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                out, err = process.communicate(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if (cancelled is not None and cancelled()) or time.monotonic() - started > timeout_s:
+                    process.kill()
+                    process.communicate()
+                    if cancelled is not None and cancelled():
+                        return None
+                    raise PredictError(f"Predicting on {Path(path).name} took longer than {timeout_s:.0f} s and was stopped.")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode != 0:
+        lines = [line for line in err.strip().splitlines() if line.strip()]
+        raise PredictError(lines[-1] if lines else f"Predicting on {Path(path).name} failed (exit code {process.returncode}).")
+    try:
+        return Predictions.from_dict(json.loads(out))
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+        raise PredictError(f"Predicting on {Path(path).name} gave no readable answer ({exc}).") from exc
