@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from core.budget import default_budget_bytes
-from core.errors import ShapeExplorerError
+from core.errors import LoadError, ShapeExplorerError
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.recipe import Recipe, load_recipe
 
@@ -152,7 +152,16 @@ def shape_for_prediction(
     budget = default_budget_bytes() if budget_bytes is None else int(budget_bytes)
     name = Path(path).name
     options = prediction_options(recipe, path, load_options)
-    dataset = load(path, options, budget_bytes=budget)
+    try:
+        dataset = load(path, options, budget_bytes=budget)
+    except LoadError as original:
+        unlabelled = _without_labels(options, load_options)
+        if unlabelled is None:
+            raise
+        try:  # a file to predict on often has no label column at all
+            dataset = load(path, unlabelled, budget_bytes=budget)
+        except LoadError:
+            raise original from None
     trained = recipe.kind
     if dataset.kind != trained and {dataset.kind, trained} != {"sequences", "series"}:
         raise PredictError(f"{name} holds {_kind_words(dataset.kind)} but the model was trained on {_kind_words(trained)}; use a file of the same kind.")
@@ -183,6 +192,19 @@ def shape_for_prediction(
             f"{' and window' if recipe.window is not None else ''} ({fixed})."
         )
     return shaped
+
+
+def _without_labels(options: LoadOptions, given: LoadOptions | None) -> LoadOptions | None:
+    """The CSV read options for the same layout without the training label column (None: no such retry).
+
+    With a header the feature columns are kept by name; without one the columns are numbered
+    from 0, so without the label column they are found again by detection.
+    """
+    if options.format != "csv" or not options.label_col or (given is not None and given.label_col):
+        return None
+    if options.header is False:
+        return replace(options, label_col=None, feature_cols=None)
+    return replace(options, label_col=None)
 
 
 def _kind_words(kind: str) -> str:

@@ -144,3 +144,34 @@ def test_train_test_with_a_wide_tsv_reads_the_test_file(tmp_path):
     assert 0.0 <= done["test"]["accuracy"] <= 1.0
     code, out, err = _run(["train", str(train), "--test", str(REAL / "aeon" / "GunPoint_TEST.ts"), "--json", *TINY])
     assert code == 0, err
+
+
+@pytest.mark.slow
+def test_predict_on_csv_files_without_the_label_column(tmp_path):
+    """Files to predict on usually have no labels: the same layout minus the label column still reads."""
+    import numpy as np
+    import pandas as pd
+
+    long_csv = DEMOS / "vowels_long.csv"
+    model = tmp_path / "long.keras"
+    assert _run(["train", str(long_csv), "--save", str(model), *TINY])[0] == 0
+    unlabelled = tmp_path / "no_speaker.csv"
+    pd.read_csv(long_csv).drop(columns=["speaker"]).to_csv(unlabelled, index=False)
+    with_labels = json.loads(_run(["predict", str(model), str(long_csv), "--json"])[1])
+    code, out, err = _run(["predict", str(model), str(unlabelled), "--json"])
+    assert code == 0, err
+    without = json.loads(out)
+    assert without["predictions"] == with_labels["predictions"] and "truth" not in without
+
+    wide = REAL / "aeon" / "GunPoint_TRAIN.tsv"  # headerless UCR: the class is column 0
+    model = tmp_path / "wide.keras"
+    assert _run(["train", str(wide), "--save", str(model), *TINY])[0] == 0
+    values_only = tmp_path / "values.tsv"
+    table = pd.read_csv(wide, sep="\t", header=None)
+    table.iloc[:, 1:].to_csv(values_only, sep="\t", header=False, index=False)
+    with_labels = json.loads(_run(["predict", str(model), str(wide), "--json"])[1])
+    code, out, err = _run(["predict", str(model), str(values_only), "--json"])
+    assert code == 0, err
+    without = json.loads(out)
+    assert without["shape"] == [50, 150, 1]
+    np.testing.assert_array_equal(without["predictions"], with_labels["predictions"])
