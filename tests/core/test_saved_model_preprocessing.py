@@ -145,3 +145,44 @@ def test_the_model_holds_its_standardisation_and_keeps_the_mask(trained):
     np.testing.assert_allclose(model.predict(x, verbose=0), unpadded, rtol=1e-5, atol=1e-6)
     text = keras.saving.load_model(trained[0]["text"][0], safe_mode=True)
     assert "standardize" not in [l.name for l in text.layers]  # token ids are never scaled
+
+
+@pytest.mark.slow
+def test_the_exported_script_saves_a_model_and_recipe_that_predict_uses(tmp_path, capsys):
+    """The script's own save: the same recipe as the app's, statistics in the model, predict works on it."""
+    from dataclasses import replace
+
+    from core.export.script import render_script
+    from core.loaders import load
+    from core.model.defaults import default_spec
+    from core.options import LoadOptions, PaddingOptions
+    from core.recipe import load_recipe, recipe_for_dataset
+    from core.shaping.tensorize import shape_dataset
+    from core.training.config import TrainingConfig
+    from core.training.data import prepare_fit_data
+
+    train, test = DEMOS / "JapaneseVowels_TRAIN.ts", DEMOS / "JapaneseVowels_TEST.ts"
+    dataset = load(train)
+    shaped = shape_dataset(dataset, PaddingOptions(), None)
+    spec = default_spec(shaped)
+    spec = spec.with_layers([replace(layer, units=4) for layer in spec.layers])
+    config = TrainingConfig(epochs=1, batch_size=32)
+    script = tmp_path / "train_vowels.py"
+    script.write_text(render_script(str(train), LoadOptions(), PaddingOptions(), None, spec, config, dataset=dataset))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=280, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    model = tmp_path / "JapaneseVowels_TRAIN.keras"
+    assert f"SAVED_MODEL={model.name}" in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["JapaneseVowels_TRAIN.keras", "JapaneseVowels_TRAIN.recipe.json", "train_vowels.py"]
+    assert load_recipe(model) == recipe_for_dataset(train, LoadOptions(), dataset, PaddingOptions(), None, spec, config)
+
+    import keras
+
+    saved = keras.saving.load_model(model, safe_mode=True)
+    app_scaling = prepare_fit_data(spec, shaped, config).scaling  # the app's statistics for the same split
+    layer = saved.get_layer("standardize").get_config()
+    np.testing.assert_allclose(layer["mean"], app_scaling.mean, rtol=1e-9)
+    np.testing.assert_allclose(layer["variance"], np.square(app_scaling.std), rtol=1e-9)
+    predicted = _predict(model, test, capsys)
+    assert len(predicted["predictions"]) == 370 and predicted["classes"] == [str(i) for i in range(1, 10)]
