@@ -130,7 +130,7 @@ def layer_table(spec: ModelSpec) -> list[LayerRow]:
                     "Normalization",
                     (None, t, inp.features),
                     0,
-                    "(x − mean) / std per feature, from the training split; the saved model takes raw values"
+                    "(x − mean) / std per feature of the training split, inside the model"
                     + ("; padded steps stay masked" if inp.kind == "masking" else ""),
                 )
             )
