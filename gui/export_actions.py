@@ -295,7 +295,6 @@ class ExportActions(QObject):
         path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Predict on a file", start, "All files (*)")
         if not path:
             return False
-        self.last_directory = str(Path(path).parent)
         return self.predict_paths(model, path)
 
     def predict_paths(self, model: str, path: str) -> bool:
