@@ -50,7 +50,8 @@ def test_standardisation_statistics_use_train_only_and_inputs_stay_raw():
     np.testing.assert_allclose(fit.scaling.std, expected.std(axis=0), rtol=1e-4)
     # The statistics go into the model's 'standardize' layer; the inputs stay raw, exactly the
     # tensor a user's own pad_sequences would make, so the saved model takes that tensor.
-    np.testing.assert_array_equal(fit.x_train, x[train_idx])
+    train_order, _ = split_indices(40, 0.25, TrainingConfig().seed, labels=np.arange(40) % 2)
+    np.testing.assert_array_equal(fit.x_train, x[train_order])
     spec_off = tiny_spec(t=8, f=3, kind="masking")
     fit_off = prepare_fit_data(spec_off, data, TrainingConfig(validation_split=0.25, standardize=False))
     assert fit_off.scaling is None
