@@ -85,11 +85,12 @@ class PredictionsDialog(QDialog):
         self.table.setRowCount(rows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for i in range(rows):
             values = [result.rows[i] if result.rows is not None else i + 1, result.predictions[i]]
             if result.probabilities is not None:
-                values.append(max(result.probabilities[i]))
+                values.append(f"{max(result.probabilities[i]):.3f}")
             if result.truth is not None:
                 values.append(result.truth[i] if i < len(result.truth) else None)
             for column, value in enumerate(values):
