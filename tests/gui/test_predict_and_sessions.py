@@ -167,3 +167,23 @@ def test_a_session_whose_data_moved_offers_locate_and_restores_nothing_half_way(
         assert workflow.exports.open_session_path(session_path) is not None
     assert main_window.state.path == str(moved)
     assert workflow.training_panel.config().epochs == 7 and workflow.training_panel.config().batch_size == 4
+
+
+@pytest.mark.parametrize("press", ["Locate the data file…", "Cancel"])
+def test_the_locate_question_names_the_file_and_offers_the_button(qtbot, monkeypatch, main_window, press):
+    from PySide6.QtWidgets import QMessageBox
+
+    workflow = _install(main_window, None)
+    seen = {}
+
+    def fake_exec(box):
+        seen["text"] = box.text()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        next(b for b in box.buttons() if b.text() == press).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    answer = workflow.ask_to_locate("/gone/walk.csv")
+    assert "walk.csv" in seen["text"] and "nothing is restored" in seen["text"]
+    assert "Locate the data file…" in seen["buttons"]
+    assert answer is (press != "Cancel")
