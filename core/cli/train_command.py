@@ -143,6 +143,8 @@ def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
         spec = replace(spec, head=replace(spec.head, hidden_units=int(args.head_hidden)))
     if getattr(args, "no_target_scaling", False):
         spec = replace(spec, head=replace(spec.head, scale_targets=False))
+    if getattr(args, "no_standardize", False):
+        spec = replace(spec, input=replace(spec.input, standardize=False))
     return spec.validate()
 
 
@@ -206,8 +208,11 @@ class PrintingReporter(TrainingControl):
 
 def run(args: argparse.Namespace) -> int:
     """Train as the arguments say and print the epochs and a summary; returns the exit code."""
+    from core.model_io import check_save_target
     from core.training.job import execute
 
+    if getattr(args, "save", None):
+        check_save_target(args.save)  # a bad target fails now, not after the last epoch
     job, shaped = job_from_args(args)
     reporter = PrintingReporter(bool(getattr(args, "json", False)))
     previous = None
@@ -232,5 +237,5 @@ def run(args: argparse.Namespace) -> int:
         if payload.get("test"):
             print(f"Test ({job.test_path}): {_format_logs(payload['test'])}")
         if payload.get("saved_model"):
-            print(f"Saved the model to {payload['saved_model']}")
+            print(f"Saved the model to {payload['saved_model']} and its recipe to {payload.get('saved_recipe')}")
     return 0

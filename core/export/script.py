@@ -23,15 +23,10 @@ from core.export.readers import (
     reader_section,
 )
 from core.model.build import loss_and_metrics
-from core.model.shapes import (
-    TARGET_UNITS_LAYER,
-    output_activation,
-    output_units,
-    recurrent_layer_name,
-)
+from core.model.shapes import STANDARDIZE_LAYER, TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
-from core.shaping.standardize import CONSTANT_STD, MASK_COLLISION_NUDGE
+from core.shaping.standardize import CONSTANT_STD
 from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
 
@@ -72,8 +67,9 @@ def render_script(
         _shaping_section(dataset, padding, window, series, spec, labels),
         _split_section(labels, series, config),
         _standardise_section(config, dataset, series),
-        _model_section(spec),
+        _model_section(spec, standardized=bool(config.standardize) and dataset.kind != "tokens"),
         _fit_section(spec, config),
+        _save_section(path, load_options, dataset, padding, window, spec, config),
     ]
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
 
@@ -170,27 +166,17 @@ def _standardise_section(config: TrainingConfig, dataset: Any, series: bool) -> 
         return "x_train, x_val = x[train], x[val]  # token ids are not scaled\n"
     if not config.standardize:
         return "x_train, x_val = x[train].astype(\"float32\"), x[val].astype(\"float32\")\n"
-    nudge = "" if series else f'''
-    collided = mask & (out == PAD_VALUE).all(axis=-1)  # a real step must not look like padding
-    out[collided] += {MASK_COLLISION_NUDGE!r}'''
     return f'''
-# Standardise each feature with the TRAINING split's real steps only; padding stays as it is.
+# Standardisation lives INSIDE the model (its "standardize" layer below), so the saved model takes
+# the raw padded tensor. Each feature's mean and std come from the TRAINING split's real steps only.
 steps_seen = x[train][real[train]].astype("float64")
 mean, std = steps_seen.mean(axis=0), steps_seen.std(axis=0)
 std[~(std > {CONSTANT_STD!r})] = 1.0
-
-
-def standardise(data, mask):
-    out = ((data - mean) / std).astype("float32")
-    out[~mask] = data[~mask]{nudge}
-    return out
-
-
-x_train, x_val = standardise(x[train], real[train]), standardise(x[val], real[val])
+x_train, x_val = x[train].astype("float32"), x[val].astype("float32")  # raw values
 '''
 
 
-def _model_section(spec: ModelSpec) -> str:
+def _model_section(spec: ModelSpec, standardized: bool = True) -> str:
     inp = spec.input
     t = "None" if inp.timesteps is None else str(inp.timesteps)
     lines = []
@@ -205,6 +191,13 @@ def _model_section(spec: ModelSpec) -> str:
             lines.append(f'x = keras.layers.Masking(mask_value={float(inp.mask_value)!r}, name="masking")(inputs)')
         else:
             lines.append("x = inputs")
+        if inp.standardizes:
+            if standardized:
+                statistics = "mean=mean.tolist(), variance=(std**2).tolist()"
+            else:  # the layer is there (the same model), but leaves the values as they are
+                statistics = f"mean={[0.0] * inp.features!r}, variance={[1.0] * inp.features!r}"
+            lines.append("# (x - mean) / std per feature; Masking above saw the RAW pad value and the mask passes through.")
+            lines.append(f'x = keras.layers.Normalization({statistics}, name="{STANDARDIZE_LAYER}")(x)')
     for index, layer in enumerate(spec.layers):
         args = [str(layer.units), f"return_sequences={spec.return_sequences(index)}"]
         defaults = {"dropout": 0.0, "recurrent_dropout": 0.0, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": True, "unroll": False}
@@ -267,4 +260,34 @@ history = model.fit(
 if len(val):
     final = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
     print("FINAL " + " ".join(f"val_{{k}}={{v:.4f}}" for k, v in final.items()))
+'''
+
+
+def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: PaddingOptions, window: WindowOptions | None, spec: ModelSpec, config: TrainingConfig) -> str:
+    """Save the model and its recipe side by side (``shape-explorer predict`` reads both)."""
+    import json
+
+    from core.recipe import RECIPE_SUFFIX, recipe_for_dataset
+
+    recipe = recipe_for_dataset(path, load_options, dataset, padding, window, spec, config).to_dict()
+    has_vocabulary = recipe.get("vocabulary") is not None
+    recipe["vocabulary"] = None  # the script's own `vocabulary` (the same list) fills it in
+    stem = Path(path).stem or "model"
+    text = json.dumps(recipe, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    fill = 'RECIPE["vocabulary"] = vocabulary  # new sentences are encoded with the same ids\n' if has_vocabulary else ""
+    return f'''
+# Save the trained model and, beside it, its recipe: how a raw file is read and shaped for it
+# (`shape-explorer predict MODEL FILE` uses both). Each is written to a temporary file first and
+# then renamed, so a crash never leaves half a file. The model standardises its own input, so it
+# predicts from keras.utils.pad_sequences of raw values.
+MODEL_FILE = {stem + ".keras"!r}
+RECIPE = json.loads({text!r})
+{fill}temporary = MODEL_FILE + ".partial.keras"  # Keras chooses the format from the suffix
+model.save(temporary)
+os.replace(temporary, MODEL_FILE)
+recipe_file = MODEL_FILE[: -len(".keras")] + {RECIPE_SUFFIX!r}
+with open(recipe_file + ".partial", "w", encoding="utf-8") as handle:
+    json.dump(RECIPE, handle, indent=1, ensure_ascii=False)
+os.replace(recipe_file + ".partial", recipe_file)
+print("SAVED_MODEL=" + MODEL_FILE)
 '''
