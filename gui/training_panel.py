@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.training import events
 from core.training.config import TrainingConfig
 from core.training.job import TrainingJob
 from gui import training_controller as tc
@@ -609,31 +610,32 @@ class TrainingPanel(QWidget):
         self._update_buttons()
 
     @Slot(object)
-    def _on_began(self, info: dict) -> None:
-        self._info = dict(info)
-        epochs = int(info.get("epochs") or self._progress[3] or 0)
-        self._progress = (0, 0, int(info.get("steps_per_epoch") or 0), epochs, 0.0)
-        parts = []
-        if info.get("train_samples") is not None:
-            parts.append(f"{int(info['train_samples']):,} training and {int(info.get('validation_samples') or 0):,} validation samples")
-        if info.get("params") is not None:
-            parts.append(f"{int(info['params']):,} parameters")
-        if info.get("streaming"):
+    def _on_began(self, begin: events.Begin) -> None:
+        self._info = events.encode(begin)
+        epochs = int(begin.epochs or self._progress[3] or 0)
+        self._progress = (0, 0, int(begin.steps_per_epoch or 0), epochs, 0.0)
+        parts = [f"{int(begin.train_samples):,} training and {int(begin.validation_samples or 0):,} validation samples"]
+        if begin.params is not None:
+            parts.append(f"{int(begin.params):,} parameters")
+        parts.append(f"batch size {int(begin.batch_size)}, {int(begin.steps_per_epoch)} batch{'es' if begin.steps_per_epoch != 1 else ''} per epoch")
+        if begin.streaming:
             parts.append("streaming batches from disk")
-        self._append_log("Training began: " + (", ".join(parts) or "…") + ".")
+        self._append_log("Training began: " + ", ".join(parts) + ".")
+        for why in begin.chosen.values():
+            self._append_log(why)
         self.progress.setFormat("Epoch 1 starting…")
 
     @Slot(object)
-    def _on_batch(self, payload: dict) -> None:
-        epoch = int(payload.get("epoch") or 1)
-        batch = int(payload.get("batch") or 0)
-        total = payload.get("total_batches") or self._progress[2] or 0
-        elapsed = float(payload.get("elapsed") or 0.0)
-        self._progress = (epoch, batch, int(total), self._progress[3], elapsed)
-        logs = payload.get("logs") or {}
+    def _on_batch(self, batch: events.Batch) -> None:
+        epoch = int(batch.epoch or 1)
+        done = int(batch.batch or 0)
+        total = batch.total_batches or self._progress[2] or 0
+        elapsed = float(batch.elapsed or 0.0)
+        self._progress = (epoch, done, int(total), self._progress[3], elapsed)
+        logs = batch.logs or {}
         loss = logs.get("recent_loss", logs.get("loss"))  # recent: Keras' own restarts every epoch
         if loss is not None and total:
-            self._batch_loss.append(epoch - 1 + batch / total, float(loss))
+            self._batch_loss.append(epoch - 1 + done / total, float(loss))
         self._schedule_redraw()
 
     @Slot(int, object)

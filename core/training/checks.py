@@ -26,7 +26,9 @@ _SCAN_ROWS_BYTES = 32 * 1024 * 1024
 
 def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, budget_bytes: int | None = None) -> None:
     """Raise :class:`TrainingError` for the first reason training cannot work; return quietly otherwise."""
-    config.validate()
+    from core.training.sizing import resolve_for
+
+    config, _ = resolve_for(config.validate(), shaped, validation)
     spec.validate()
     check_labels_present(shaped)
     check_counts(shaped, config, validation)

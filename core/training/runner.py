@@ -41,6 +41,7 @@ from core.training.data import (
     _training_targets,
 )
 from core.training.reporter import NullReporter, Reporter
+from core.training.sizing import resolve_for
 
 STOP_REASONS = ("completed", "early_stopping", "user", "nan_loss", "error")
 REGRESSION_SAMPLE_LIMIT = 500
@@ -69,6 +70,8 @@ class TrainingResult:
     n_train: int = 0
     n_val: int = 0
     fit_data: FitData | None = field(default=None, repr=False)
+    settings: dict[str, Any] = field(default_factory=dict)  # the concrete settings the run used
+    chosen: dict[str, str] = field(default_factory=dict)  # settings chosen from the data's size, and why
 
     @property
     def samples_per_second(self) -> float:
@@ -95,6 +98,8 @@ class TrainingResult:
             "seconds": self.seconds,
             "n_train": self.n_train,
             "n_val": self.n_val,
+            "settings": dict(self.settings),
+            "chosen": dict(self.chosen),
         }
 
 
@@ -140,6 +145,7 @@ def run(
     """
     config = config or TrainingConfig()
     reporter = reporter or NullReporter()
+    config, chosen = resolve_for(config.validate(), shaped, validation)
     preflight(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
     tf, _ = import_tensorflow()
     from core.model.build import build_model, compile_model
@@ -168,6 +174,9 @@ def run(
             "streaming": data.streaming,
             "monitor": monitor,
             "params": int(model.count_params()),
+            "learning_rate": float(config.learning_rate),
+            "patience": int(config.patience) if config.early_stopping else None,
+            "chosen": dict(chosen),
         }
     )
     started = time.perf_counter()
@@ -190,7 +199,10 @@ def run(
         )
         best_epoch = _best_epoch({k: v[: max(0, (state.nan_epoch or 1) - 1)] for k, v in history.items()}, monitor)
     elif state.user_stopped:
-        reason, message = "user", f"Stopped on request after {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
+        reason, message = "user", f"Stopped on request after {epochs_run} of {int(config.epochs)} epochs."
+        if state.cut_epoch is not None and epochs_run:
+            kept = f"the best epoch's ({best_epoch})" if early is not None and best_epoch else f"epoch {epochs_run}'s"
+            message += f" The epoch in progress was dropped; the model keeps {kept} weights."
     elif early is not None and early.stopped_epoch > 0:
         reason = "early_stopping"
         message = (
@@ -212,6 +224,10 @@ def run(
         n_train=data.n_train,
         n_val=data.n_val,
         fit_data=data,
+        settings={"epochs": int(config.epochs), "batch_size": int(config.batch_size), "learning_rate": float(config.learning_rate),
+                  "validation_split": float(config.validation_split), "early_stopping": bool(config.early_stopping),
+                  "patience": int(config.patience)},
+        chosen=dict(chosen),
     )
     reporter.on_train_end(result.summary())
     return result
@@ -230,7 +246,15 @@ def training_callbacks(reporter: Reporter, state: RunState, data: FitData, confi
     callbacks = make_callbacks(reporter, state, total_batches=data.steps_per_epoch)
     early = None
     if config.early_stopping:
-        early = keras.callbacks.EarlyStopping(
+
+        class CompleteEpochsEarlyStopping(keras.callbacks.EarlyStopping):
+            """Early stopping that ignores an epoch a stop request cut short."""
+
+            def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+                if not state.is_cut(epoch):
+                    super().on_epoch_end(epoch, logs)
+
+        early = CompleteEpochsEarlyStopping(
             monitor=early_stopping_monitor(data), patience=int(config.patience), restore_best_weights=True
         )
         callbacks.append(early)

@@ -93,7 +93,7 @@ def wait_ready(qtbot, controller):
 def test_run_events_reach_the_main_thread_in_order(qtbot, panel):
     controller = panel.controller
     seen = []
-    controller.began.connect(lambda info: seen.append(("begin", info["epochs"])))
+    controller.began.connect(lambda begin: seen.append(("begin", begin.epochs)))
     controller.epochEnded.connect(lambda epoch, logs: seen.append(("epoch", epoch)))
     with qtbot.waitSignal(controller.finished, timeout=WAIT_MS) as finished:
         assert panel.start_training() == 1
@@ -478,7 +478,7 @@ def test_real_child_trains_a_tiny_job_and_the_model_exports(qtbot, dialogs, tmp_
         assert dialogs.warnings == []
         assert result["stop_reason"] == "completed" and result["epochs_run"] == 2
         assert len(panel.history["loss"]) == 2 and len(panel.history["val_loss"]) == 2
-        assert batches and batches[-1]["total_batches"] and batches[-1]["elapsed"] > 0
+        assert batches and batches[-1].total_batches and batches[-1].elapsed > 0
         assert panel.results.kind == "confusion"
         assert len(panel.curves.loss.getData()[0]) == 2
         saved = result["saved_model"]

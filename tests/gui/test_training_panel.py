@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions
+from core.training import events
 from core.training.config import TrainingConfig
 from gui import training_controller as tc
 from gui.export_actions import export_plot_png, export_training_plots, move_model
@@ -204,7 +205,7 @@ def test_redraws_are_throttled(qtbot, panel, monkeypatch):
     monkeypatch.setattr(panel, "_redraw", counting_redraw)
     try:
         for i in range(2000):  # a burst far faster than anyone can see
-            panel._on_batch({"epoch": 1, "batch": i + 1, "total_batches": 2000, "elapsed": i * 0.001, "logs": {"loss": 1.0 / (i + 1)}})
+            panel._on_batch(events.Batch(epoch=1, batch=i + 1, total_batches=2000, elapsed=i * 0.001, logs={"loss": 1.0 / (i + 1)}))
         assert calls == []  # nothing drawn synchronously
         qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2000)
         qtbot.wait(250)
