@@ -45,6 +45,26 @@ def baseline_report(shaped: Any, train_rows: np.ndarray, evaluate_on: dict[str, 
     return _mean(y_train, evaluate_on)
 
 
+def run_baseline(shaped: Any, fit_data: Any, validation: Any = None, test: Any = None) -> dict[str, Any] | None:
+    """The baseline of a run: fitted on its training rows, scored on its validation (and ``test``) samples.
+
+    ``fit_data`` is the run's :class:`~core.training.data.FitData` (its ``val_indices`` say
+    which rows validated); ``validation`` is a separate validation set, when one was given.
+    """
+    n = int(shaped.x.shape[0])
+    val_rows = getattr(fit_data, "val_indices", None)
+    val_rows = np.empty(0, dtype=np.int64) if val_rows is None else np.asarray(val_rows, dtype=np.int64)
+    train_rows = np.setdiff1d(np.arange(n, dtype=np.int64), val_rows, assume_unique=True)
+    sets: dict[str, Any] = {}
+    if validation is not None:
+        sets["val"] = (validation, None)
+    elif val_rows.size:
+        sets["val"] = (shaped, val_rows)
+    if test is not None:
+        sets["test"] = (test, None)
+    return baseline_report(shaped, train_rows, sets)
+
+
 def _rows(data: Any, rows: np.ndarray | None) -> np.ndarray:
     n = int(data.x.shape[0])
     return np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)

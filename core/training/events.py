@@ -47,7 +47,8 @@ class Begin:
     """Training is about to run its first batch; the numbers the run was planned with.
 
     ``chosen`` names the settings picked from the data's size (``batch_size``, ``patience``...)
-    with one sentence each on why (see :mod:`core.training.sizing`).
+    with one sentence each on why (see :mod:`core.training.sizing`); ``baseline`` is what a
+    model that learned nothing scores on the validation samples (:mod:`core.training.baseline`).
     """
 
     epochs: int
@@ -61,6 +62,7 @@ class Begin:
     learning_rate: float | None = None
     patience: int | None = None
     chosen: dict[str, str] = field(default_factory=dict)
+    baseline: dict[str, Any] | None = None  # core.training.baseline on the validation samples
     kind: ClassVar[str] = "begin"
 
 

@@ -193,20 +193,9 @@ def _in_training_classes(labels: Labels | None, train_labels: Labels | None, nam
 # ---- carrying a job out --------------------------------------------------------------------
 def run_baseline(result: Any, shaped: Any, validation: Any, test: Any) -> dict[str, Any] | None:
     """The do-nothing baseline (:mod:`core.training.baseline`) on the run's validation and test samples."""
-    from core.training.baseline import baseline_report
+    from core.training.baseline import run_baseline as baseline_of_run
 
-    n = int(shaped.x.shape[0])
-    data = result.fit_data
-    val_rows = data.val_indices if data is not None and data.val_indices is not None else np.empty(0, dtype=np.int64)
-    train_rows = np.setdiff1d(np.arange(n, dtype=np.int64), val_rows, assume_unique=True)
-    sets: dict[str, Any] = {}
-    if validation is not None:
-        sets["val"] = (validation, None)
-    elif val_rows.size:
-        sets["val"] = (shaped, val_rows)
-    if test is not None:
-        sets["test"] = (test, None)
-    return baseline_report(shaped, train_rows, sets)
+    return baseline_of_run(shaped, result.fit_data, validation, test)
 
 
 def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, Any]:

@@ -160,6 +160,9 @@ def run(
     except MemoryError as exc:
         raise _out_of_memory() from exc
 
+    from core.training.baseline import run_baseline
+
+    baseline = run_baseline(shaped, data, validation)  # before training: the curves can show it live
     state = RunState()
     callbacks, early = training_callbacks(reporter, state, data, config)
     monitor = early_stopping_monitor(data)
@@ -177,6 +180,7 @@ def run(
             "learning_rate": float(config.learning_rate),
             "patience": int(config.patience) if config.early_stopping else None,
             "chosen": dict(chosen),
+            "baseline": baseline,
         }
     )
     started = time.perf_counter()
@@ -244,6 +248,25 @@ def training_callbacks(reporter: Reporter, state: RunState, data: FitData, confi
     """
     _, keras = import_tensorflow()
     callbacks = make_callbacks(reporter, state, total_batches=data.steps_per_epoch)
+    if validates_in_callback(data):
+        x_val, y_val = data.x_val, data.y_val
+
+        class ValidateInOneBatch(keras.callbacks.Callback):
+            """``val_*`` logs from one ``test_on_batch`` over the whole (small) validation set.
+
+            Keras' own validation builds a ``tf.data`` iterator and an evaluation loop every
+            epoch: 0.1-0.2 s here, more than the epoch itself on a few dozen short samples.
+            One batch gives the same mean loss and metrics. First in the list, so every other
+            callback sees the ``val_*`` numbers.
+            """
+
+            def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+                if logs is None or state.is_cut(epoch):
+                    return
+                scores = self.model.test_on_batch(x_val, y_val, return_dict=True)
+                logs.update({f"val_{k}": float(v) for k, v in scores.items()})
+
+        callbacks.insert(0, ValidateInOneBatch())
     early = None
     if config.early_stopping:
 
@@ -261,10 +284,21 @@ def training_callbacks(reporter: Reporter, state: RunState, data: FitData, confi
     return callbacks, early
 
 
+SMALL_VALIDATION_SAMPLES = 2048
+SMALL_VALIDATION_BYTES = 32 * 1024 * 1024
+
+
+def validates_in_callback(data: FitData) -> bool:
+    """True when the validation set is small enough to score in one batch after each epoch."""
+    if data.streaming or not data.n_val or data.x_val is None:
+        return False
+    return data.n_val <= SMALL_VALIDATION_SAMPLES and int(np.asarray(data.x_val).nbytes) <= SMALL_VALIDATION_BYTES
+
+
 def fit_model(model: Any, data: FitData, config: TrainingConfig, callbacks: list[Any]) -> Any:
     """The ``model.fit`` call (separate so tests can make it fail)."""
     validation = None
-    if data.n_val:
+    if data.n_val and not validates_in_callback(data):
         validation = data.x_val if data.streaming else (data.x_val, data.y_val)
     kwargs: dict[str, Any] = dict(
         epochs=int(config.epochs),

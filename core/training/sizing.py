@@ -88,3 +88,20 @@ def resolve_for(config: TrainingConfig, shaped: Any, validation: Any = None) -> 
     """:func:`resolve` for shaped data (and a separate validation set, when there is one)."""
     n = int(shaped.x.shape[0]) if shaped is not None and getattr(shaped, "x", None) is not None else 0
     return resolve(config, n, validation_given=validation is not None)
+
+
+DEMO_STEPS = 150  # gradient steps a demo run (``--autoplay``) takes, so its curves visibly move
+DEMO_EPOCHS = (5, 40)
+
+
+def demo_epochs(n_samples: int, config: TrainingConfig | None = None) -> int:
+    """Epochs for a short demonstration run: about ``DEMO_STEPS`` gradient steps, 5 to 40 epochs.
+
+    Five epochs of 32 BasicMotions samples were five gradient steps: a flat line. Counting
+    steps instead gives small data more epochs and big data fewer.
+    """
+    config = config or TrainingConfig()
+    resolved, _ = resolve(config, n_samples)
+    steps = max(1, math.ceil(training_samples(n_samples, resolved) / int(resolved.batch_size)))
+    low, high = DEMO_EPOCHS
+    return int(min(high, max(low, math.ceil(DEMO_STEPS / steps))))

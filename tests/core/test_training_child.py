@@ -74,7 +74,7 @@ def test_job_streams_epochs_and_ends_with_results(process, tmp_path):
     assert matrix.shape == (2, 2) and matrix.sum() == end["n_val"]
     assert end["class_names"] == ["0", "1"]
     assert end["saved_model"] == str(save) and save.is_file()
-    assert 0.0 < end["baseline"]["majority_accuracy"] < 1.0
+    assert end["baseline"]["name"] == "majority class" and 0.0 < end["baseline"]["val"]["accuracy"] < 1.0
 
 
 def test_bad_file_gives_one_sentence_error(process, tmp_path):

@@ -214,3 +214,13 @@ def test_one_number_per_step_trains_against_the_per_step_output():
     result = runner.run(tiny_spec(t=5, task="sequence"), data, TrainingConfig(epochs=2, early_stopping=False), RecordingReporter())
     assert result.epochs_run == 2 and all(np.isfinite(result.history["loss"]))
     assert runner.predict(result, x[:3]).shape == (3, 5, 1)
+
+
+def test_a_small_validation_set_is_scored_in_one_batch_with_keras_numbers():
+    data, spec = binary_data(), tiny_spec()
+    result = runner.run(spec, data, FAST, RecordingReporter())
+    assert runner.validates_in_callback(result.fit_data)
+    x_val, y_val = runner.validation_arrays(result)
+    logs = result.model.evaluate(x_val, y_val, batch_size=5, verbose=0, return_dict=True)  # Keras' own loop
+    assert result.history["val_loss"][-1] == pytest.approx(logs["loss"], rel=1e-5)
+    assert result.history["val_accuracy"][-1] == pytest.approx(logs["accuracy"])

@@ -29,11 +29,18 @@ def scripted_run(
     error_at_epoch: int | None = None,
 ) -> list[dict[str, Any]]:
     """The events a real child sends for a tiny run: begin, batches, epochs, end (or failed), encoded."""
+    classification = task in ("binary", "multiclass")
+    if classification:
+        baseline = {"name": "majority class", "description": "always predicting the most common training class, 'pos'",
+                    "majority_class": "pos", "chance_accuracy": 0.5, "val": {"accuracy": 0.6, "loss": 0.67}}
+    else:
+        baseline = {"name": "training mean", "description": "predicting the training samples' mean target for every sample",
+                    "val": {"loss": 0.12, "mae": 0.3}}
     script: list[Any] = [
-        ev.Begin(epochs=epochs, batch_size=32, steps_per_epoch=batches, train_samples=40, validation_samples=10, monitor="val_loss")
+        ev.Begin(epochs=epochs, batch_size=32, steps_per_epoch=batches, train_samples=40, validation_samples=10, monitor="val_loss",
+                 baseline=baseline)
     ]
     history: dict[str, list[float]] = {"loss": [], "val_loss": []}
-    classification = task in ("binary", "multiclass")
     if classification:
         history.update(accuracy=[], val_accuracy=[])
     elapsed = 0.0
@@ -73,13 +80,11 @@ def scripted_run(
         "n_train": 40,
         "n_val": 10,
     }
+    details["baseline"] = baseline
     if classification:
-        details.update(confusion_matrix=[[4, 1], [2, 3]], class_names=["neg", "pos"],
-                       baseline={"task": "classification", "n_classes": 2, "chance_accuracy": 0.5, "majority_class": "pos",
-                                 "majority_accuracy": 0.6, "test_majority_accuracy": None})
+        details.update(confusion_matrix=[[4, 1], [2, 3]], class_names=["neg", "pos"])
     else:
-        details.update(predictions=[[0.1 * i + 0.05, 0.1 * i] for i in range(10)],
-                       baseline={"task": "regression", "method": "mean", "mse": 0.12, "mae": 0.3})
+        details.update(predictions=[[0.1 * i + 0.05, 0.1 * i] for i in range(10)])
     script.append(ev.End(stop_reason="completed", message=f"Trained for {epochs} epochs.", history=history, best_epoch=best, epochs_run=epochs, details=details))
     return [ev.encode(e) for e in script]
 

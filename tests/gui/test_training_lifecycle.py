@@ -163,7 +163,29 @@ def test_pause_resume_and_stop_are_messages_with_matching_buttons(qtbot, dialogs
         assert finished.args[0]["stop_reason"] == "user"
         assert FakeTrainingProcess.instances[0].commands[:3] == ["pause", "resume", "stop"]
         assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
-        assert "Stopped" in panel.progress.format() or "User" in panel.progress.format()
+        epochs_seen = len(panel.history["loss"])
+        assert panel.progress.format() == f"Stopped after {epochs_seen} of 50 epochs"
+    finally:
+        panel.shutdown()
+
+
+def test_a_stop_mid_epoch_shows_only_complete_epochs_and_says_stopped(qtbot, dialogs):
+    panel = make_panel(qtbot, lambda job: scripted_run(epochs=200, batches=10), per_poll=1)
+    try:
+        controller = panel.controller
+        epochs = []
+        controller.epochEnded.connect(lambda epoch, logs: epochs.append(epoch))
+        panel.start_training()
+        qtbot.waitUntil(lambda: len(epochs) >= 2, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: panel._progress[1] not in (0, 10), timeout=WAIT_MS)  # some batches into the next epoch
+        with qtbot.waitSignal(panel.runFinished, timeout=WAIT_MS) as finished:
+            panel.stop_training()
+        result = finished.args[0]
+        kept = result["epochs_run"]
+        assert kept == len(epochs) and result["history"]["loss"] and len(result["history"]["loss"]) == kept
+        assert len(panel.history["loss"]) == kept and len(panel.curves.loss.getData()[0]) == kept
+        assert panel.progress.format() == f"Stopped after {kept} of 200 epochs"
+        assert "User" not in panel.progress.format() and "Stopped by you" in panel.results.summary.text()
     finally:
         panel.shutdown()
 
