@@ -37,7 +37,7 @@ SETS = (
     ("Tecator", "sktime", True),  # 172 / 43, 100 steps, regression (fat %)
 )
 QUICK_SETS = ("GunPoint", "Tecator")
-SEEDS = (0, 1)
+SEEDS = (0, 1, 2)
 ACCURACY_SLACK = 0.02
 MSE_FACTOR = 1.05
 TIME_FACTOR = 2.0

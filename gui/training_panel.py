@@ -242,7 +242,7 @@ class CurvePlots(QWidget):
             angle=0,
             pen=pg.mkPen(90, 90, 90, 220, width=1.5, style=Qt.PenStyle.DashLine),
             label=label,
-            labelOpts={"position": 0.15, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
+            labelOpts={"position": 0.35, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
         )
         self.metric_plot.addItem(self.baseline_line)
 
@@ -565,7 +565,7 @@ class TrainingPanel(QWidget):
         self.curves.begin_run(config.epochs, metric_name)
         self._progress = (0, 0, 0, config.epochs, 0.0)
         self.progress.setFormat("Waiting for TensorFlow…" if self.controller.child_state != tc.CHILD_READY else "Preparing the data…")
-        self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size}, learning rate {config.learning_rate:g}.")
+        self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size or 'auto'}, learning rate {config.learning_rate:g}.")
         self.runStarted.emit(run_id)
         self._update_buttons()
         return run_id

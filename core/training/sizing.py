@@ -77,9 +77,13 @@ def resolve(config: TrainingConfig, n_samples: int, *, validation_given: bool = 
         patience = auto_patience(steps, int(config.epochs))
         changes["patience"] = patience
         if config.early_stopping and patience != MIN_PATIENCE:
+            per_epoch = f"{steps} step{'s' if steps != 1 else ''} an epoch"
+            wanted = math.ceil(PATIENCE_STEPS / steps)
             chosen["patience"] = (
-                f"Early-stopping patience {patience} epochs, about {PATIENCE_STEPS} gradient steps at "
-                f"{steps} step{'s' if steps != 1 else ''} an epoch."
+                f"Early-stopping patience {patience} epochs, about {PATIENCE_STEPS} gradient steps at {per_epoch}."
+                if patience == wanted
+                else f"Early-stopping patience {patience} epochs: all of them, as {PATIENCE_STEPS} gradient steps "
+                f"would take {wanted} epochs at {per_epoch}."
             )
     return (replace(config, **changes) if changes else config), chosen
 
