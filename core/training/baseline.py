@@ -120,7 +120,7 @@ def _regression_scores(guess: np.ndarray, truth: np.ndarray) -> dict[str, float]
 
 def _persistence(index: list[int], evaluate_on: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "name": "last value",
+        "name": "last-value forecast",
         "description": "forecasting that each target stays at its value in the window's last step",
     }
     for key, (data, rows) in evaluate_on.items():

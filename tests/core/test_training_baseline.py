@@ -51,7 +51,7 @@ def test_windows_get_the_last_value_forecast():
     shaped = shape_dataset(dataset, None, WindowOptions(window=4, stride=1, horizon=1, target_cols=("b",)))
     rows = np.arange(shaped.x.shape[0])
     report = baseline_report(shaped, rows[:10], {"val": (shaped, rows[10:])})
-    assert report["name"] == "last value"
+    assert report["name"] == "last-value forecast"
     # window i covers rows i..i+3, its target is b at row i+4: the error is (i+4)^2 - (i+3)^2 = 2i + 7
     errors = 2 * rows[10:] + 7.0
     assert report["val"]["mae"] == pytest.approx(errors.mean())

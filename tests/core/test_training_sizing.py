@@ -77,3 +77,14 @@ def test_a_run_reports_the_chosen_settings():
     assert reporter.begin["patience"] == 2  # 100 steps would be 25 epochs; capped at the 2 planned
     assert result.settings["batch_size"] == 8 and "batch_size" in result.chosen
     assert result.summary()["settings"]["patience"] == 2
+
+
+@pytest.mark.parametrize(
+    ("n_samples", "epochs"),
+    [(40, 38), (270, 22), (872, 7), (100_000, 5), (5, 40)],
+)
+def test_demo_runs_take_about_150_gradient_steps(n_samples, epochs):
+    from core.training.sizing import demo_epochs
+
+    # BasicMotions (40): 32 train in batches of 8 = 4 steps an epoch, 38 epochs; vowels (270): 7 steps, 22 epochs
+    assert demo_epochs(n_samples) == epochs
