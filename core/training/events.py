@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Union
 
 from core.training.reporter import TrainingControl
+from core.wording import json_safe
 
 
 @dataclass(frozen=True)
@@ -213,17 +214,6 @@ def float_logs(logs: Any) -> dict[str, float]:
         except (TypeError, ValueError):
             continue
     return out
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` with NaN and infinities replaced by ``None`` (strict JSON has neither)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    return value
 
 
 def to_json(event: Event) -> str:

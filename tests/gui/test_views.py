@@ -258,7 +258,7 @@ def test_theme_follows_palette_lightness(qtbot):
     assert LIGHT.padding != LIGHT.data and DARK.background != LIGHT.background
 
 
-@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner"])
+@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView"])
 def test_views_switch_theme_on_palette_change(qtbot, name):
     import gui.views
     from PySide6.QtGui import QColor, QPalette
@@ -283,7 +283,7 @@ def test_views_switch_theme_on_palette_change(qtbot, name):
     assert redrawn == [True]
 
 
-@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner"])
+@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView"])
 def test_every_control_explains_itself(qtbot, name):
     import gui.views
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QListWidget, QSlider
@@ -298,3 +298,18 @@ def test_every_control_explains_itself(qtbot, name):
                and type(w.parent()).__name__ not in ("QAbstractSpinBox", "QComboBox", "QDoubleSpinBox", "QSpinBox")]
     assert not missing, f"controls without a tooltip: {missing}"
     assert view.minimumWidth() >= 400 and view.minimumHeight() >= 300
+
+
+def test_a_click_on_a_2d_slice_selects_that_cell(qtbot):
+    from gui.views.tensor_view_3d import TensorView3D
+
+    view = TensorView3D(use_gl=False)
+    qtbot.addWidget(view)
+    view.set_data(make_shaped(n=10, t=8, f=3))
+    with qtbot.waitSignal(view.selectionChanged) as picked:
+        assert view.select_in_slice("feature", 6.4, 5.9)  # samples × timesteps
+    assert picked.args == [6, 5, 0]
+    assert view.select_in_slice("sample", 2.1, 1.2)  # timesteps × features of sample 6
+    assert view.selection() == (6, 2, 1)
+    assert not view.select_in_slice("timestep", 99.0, 0.0)
+    assert view.selection() == (6, 2, 1)
