@@ -146,7 +146,7 @@ class ResultsView(QWidget):
             rows.append((f"test {key}", format_metric(value) + _baseline_note(baseline, test_base.get(key))))
         if baseline:
             chance = baseline.get("chance_accuracy")
-            text = _escape(f"{baseline.get('name', 'baseline')}: {baseline.get('description', '')}")
+            text = escape_html(f"{baseline.get('name', 'baseline')}: {baseline.get('description', '')}")
             if chance is not None:
                 text += f"; chance {format_metric(chance)}"
             rows.append(("Baseline", text))
@@ -220,7 +220,7 @@ def _baseline_note(baseline: dict[str, Any], value: Any) -> str:
     """`` (majority class 0.52)`` in grey after a metric, when the baseline scored it."""
     if value is None or not baseline:
         return ""
-    name = _escape(str(baseline.get("name", "baseline")))
+    name = escape_html(str(baseline.get("name", "baseline")))
     return f" <span style='color:#777'>({name} {format_metric(value)})</span>"
 
 
