@@ -28,6 +28,18 @@ CODES = (
     "missing_return_sequences",
     "pre_padding_with_mask",
     "pad_value_collision",
+    # a user's own model (core.usermodel) against the data, or a pasted error explained
+    "extra_axis",
+    "timesteps_mismatch",
+    "features_mismatch",
+    "sequence_output_mismatch",
+    "output_units_mismatch",
+    "loss_label_mismatch",
+    "embedding_input_mismatch",
+    "mask_value_mismatch",
+    "layer_shape_error",
+    "model_not_fully_read",
+    "model_builder_mismatch",
 )
 
 
@@ -123,6 +135,11 @@ def diagnose_dataset(
 
 
 # ---- the individual checks ---------------------------------------------------------------
+def format_shape(shape: Sequence[int | None]) -> str:
+    """``(None, 10, 3)``; a 1-tuple keeps its comma: ``(10,)``."""
+    return _fmt(shape)
+
+
 def _fmt(shape: Sequence[int | None]) -> str:
     inner = ", ".join("None" if s is None else str(s) for s in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"

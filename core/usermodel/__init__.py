@@ -1,0 +1,50 @@
+"""A user's own Keras model, read without running it, checked against their data; pasted errors explained.
+
+* :func:`read_model` — ``.keras``/``.h5``/``.json`` (:mod:`.archive`) or Python code (:mod:`.code`).
+* :func:`check_model` — the model against a loaded dataset (:mod:`.compare`).
+* :func:`explain_error` — a pasted error text, with or without the data (:mod:`.explain`).
+
+No TensorFlow or Keras is imported here, and nothing from a model file or code is executed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import LoadError
+from core.usermodel.compare import CheckResult, check_model
+from core.usermodel.data import DataFacts, data_facts
+from core.usermodel.explain import ExplainResult, explain_error
+from core.usermodel.model import KLayer, UserModel
+
+MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".json", ".py")
+MAX_CODE_BYTES = 2 * 1024**2
+
+
+def read_model(path: str | Path) -> UserModel:
+    """The architecture in a model file or a ``.py`` file (read as text, never imported)."""
+    path = Path(path)
+    if path.suffix.lower() == ".py":
+        if not path.is_file():
+            raise LoadError(path, "does not exist or is not a file", hint="Check the path of the model code")
+        if path.stat().st_size > MAX_CODE_BYTES:
+            raise LoadError(path, "is too large to be the code of one model", hint="Give the file that builds the model")
+        from core.usermodel.code import read_model_code
+
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise LoadError(path, "is not UTF-8 text", hint="Save the code as UTF-8") from None
+        return read_model_code(text, str(path))
+    from core.usermodel.archive import read_model_file
+
+    return read_model_file(path)
+
+
+def is_model_file(path: str | Path) -> bool:
+    """True for a file whose extension names a model (``.keras``, ``.h5``, ``.py`` ...)."""
+    return Path(path).suffix.lower() in MODEL_SUFFIXES
+
+
+__all__ = ["CheckResult", "DataFacts", "ExplainResult", "KLayer", "UserModel", "check_model", "data_facts",
+           "explain_error", "is_model_file", "read_model"]
