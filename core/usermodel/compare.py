@@ -38,7 +38,7 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         model = self.model.to_dict()
         model.update({"input_shape": list(self.input_shape), "layers": [row.to_dict() for row in self.rows],
-                      "total_params": sum(row.params for row in self.rows)})
+                      "total_params": sum(row.params or 0 for row in self.rows)})
         return {"fits": self.fits, "model": model,
                 "data": {"shape": list(self.data.shape), "input_shape": list(self.data.input_shape)},
                 "diagnoses": [d.to_dict() for d in self.diagnoses]}
@@ -66,8 +66,8 @@ def check_model(model: UserModel, dataset: SequenceDataset, padding: PaddingOpti
         shape = (None,) + tuple(d if d is not None else x for d, x in zip(declared, data_in))
     if facts.loaded_2d and len(data_in) == 2 and not any(d.code == "two_d_input" for d in found):
         found.append(fixes.two_d_input(facts.n, facts.t, loaded=True, severity="warning"))
-    rows = _walk(layers, shape, facts, found, input_problem)
-    if rows is not None and len(rows) == len(layers) and rows:
+    rows, complete = _walk(layers, shape, facts, found, input_problem)
+    if complete and rows:
         found += _output_checks(model, rows, facts)
     found += _mask_checks(layers, facts)
     found += [d for d in diagnose_dataset(dataset, padding, window) if d.code not in {x.code for x in found}]
@@ -99,18 +99,20 @@ def _input_checks(declared: Shape, data_in: tuple, facts: DataFacts, layers, fou
             if df is not None and df != facts.f:
                 found.append(fixes.features_mismatch(df, facts.n, facts.t, facts.f))
             if dt is not None and dt != facts.t:
-                found.append(_timesteps(dt, facts, layers))
+                found.append(_timesteps(dt, facts, layers, (dt, df if df is not None else facts.f)))
     elif len(declared) == len(data_in) == 1 and declared[0] is not None and declared[0] != facts.t:
-        found.append(_timesteps(declared[0], facts, layers))
+        found.append(_timesteps(declared[0], facts, layers, tuple(declared)))
     rank_codes = ("extra_axis", "batch_in_input_shape", "two_d_input", "features_mismatch")
     return any(d.code in rank_codes for d in found[before:]) and len(declared) != len(data_in)
 
 
-def _timesteps(model_t: int, facts: DataFacts, layers) -> Diagnosis:
-    """An error when the model breaks on the data's length (Flatten, Reshape ...), a warning when Keras 3 runs it."""
+def _timesteps(model_t: int, facts: DataFacts, layers, declared: Shape) -> Diagnosis:
+    """An error when the data's length changes a layer's weights (a Flatten before a Dense ...) or breaks a
+    layer; a warning when the recurrent layers simply run over more or fewer steps (Keras 3 accepts that)."""
     try:
-        layer_rows(layers, (None,) + facts.input_shape)
-        severity = "warning"
+        built = [row.params for row in layer_rows(layers, (None,) + tuple(declared))]
+        fed = [row.params for row in layer_rows(layers, (None,) + facts.input_shape)]
+        severity = "warning" if built == fed else "error"
     except Incompatible:
         severity = "error"
     except Unknown:
@@ -118,7 +120,8 @@ def _timesteps(model_t: int, facts: DataFacts, layers) -> Diagnosis:
     return fixes.timesteps_mismatch(model_t, facts.n, facts.t, facts.f, severity)
 
 
-def _walk(layers, shape: Shape, facts: DataFacts, found: list[Diagnosis], input_problem: bool) -> list[Row] | None:
+def _walk(layers, shape: Shape, facts: DataFacts, found: list[Diagnosis], input_problem: bool) -> tuple[list[Row], bool]:
+    """The rows; after a layer that cannot take its input, the rest are listed with unknown shapes."""
     rows: list[Row] = []
     current = shape
     for index, layer in enumerate(layers):
@@ -127,13 +130,18 @@ def _walk(layers, shape: Shape, facts: DataFacts, found: list[Diagnosis], input_
         except Incompatible as problem:
             if not input_problem:
                 found.append(_incompatible(layers, index, problem, facts))
-            return rows
+            return rows + _unknown_rows(layers[index:], "cannot take its input"), False
         except Unknown:
             found.append(fixes.unsupported(f"{layer.class_name} layer '{layer.name}' is not one whose shapes Shape Explorer "
                                            f"computes, so it and the {len(layers) - index - 1} layer(s) after it are not checked"))
-            return rows
+            return rows + _unknown_rows(layers[index:], "shapes not computed"), False
         current = rows[-1].output_shape
-    return rows
+    return rows, True
+
+
+def _unknown_rows(layers, note: str) -> list[Row]:
+    return [Row(layer.name, layer.class_name, None, None, note if i == 0 else "after a layer that was not computed")
+            for i, layer in enumerate(layers)]
 
 
 def _recurrent(layer: KLayer) -> KLayer | None:

@@ -82,7 +82,8 @@ def _family(text: str) -> str:
         return "keras3"
     if re.search(r'Call arguments received by layer|\(type \w+\)|Full shape received: \[|layer \w+ is incompatible|Shapes \(', text):
         return "tf.keras"
-    return "keras" if "keras" in text.lower() or "of layer" in text else "unknown"
+    known = ("keras", "of layer", "Graph execution error", "{{node")
+    return "keras" if any(word in text for word in known) or "keras" in text.lower() else "unknown"
 
 
 def parse_error(text: str) -> ErrorFacts:

@@ -91,7 +91,10 @@ def _ndim(e: ErrorFacts, data: DataFacts | None, found: tuple) -> list[Diagnosis
             return [fixes.embedding_input_mismatch("embedding", data.n, data.t, data.f, found[3], False, data.pad_value)]
         if 1 in found[2:]:
             return [fixes.extra_axis(found, found.index(1, 2))]
-        return [fixes.batch_in_input_shape(found[1:], found[2], found[3])]
+        batch = fixes.batch_in_input_shape(found[1:], found[2], found[3])
+        if data is None:  # (None, 10, 3, 8) may also be float features through an Embedding of 8
+            return [batch, replace(fixes.embedding_input_mismatch("embedding", None, found[1], found[2], found[3], False), severity="warning")]
+        return [batch]
     return []
 
 

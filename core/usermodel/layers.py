@@ -26,12 +26,13 @@ SAME_SHAPE = ("Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout",
 class Row:
     name: str
     class_name: str
-    output_shape: Shape
-    params: int
+    output_shape: Shape | None  # None: not computed (the layer cannot take its input, or is not supported)
+    params: int | None
     note: str = ""
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "class": self.class_name, "output_shape": list(self.output_shape),
+        shape = None if self.output_shape is None else list(self.output_shape)
+        return {"name": self.name, "class": self.class_name, "output_shape": shape,
                 "params": self.params, "note": self.note}
 
 
