@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.dataset import SequenceDataset
+from core.doctor import loaded_from_2d
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.tensorize import plan_shape
 
@@ -49,9 +50,7 @@ def data_facts(dataset: SequenceDataset, padding: PaddingOptions | None = None, 
             sample = values[: min(len(values), 10_000)]
             if np.isin(sample, (0, 1)).all() and (sample.sum(axis=1) == 1).all():
                 one_hot, classes, task = True, int(values.shape[1]), "multiclass"
-    options = dataset.source.options or {}
-    loaded_2d = (dataset.kind == "sequences" and dataset.n_features == 1 and
-                 (dataset.source.format == "csv-wide" or (dataset.source.format in ("npy", "npz") and options.get("layout") == "wide")))
+    loaded_2d = loaded_from_2d(dataset)
     return DataFacts(
         n=plan.n_samples, t=plan.timesteps, f=None if tokens else plan.n_features, tokens=tokens,
         has_padding=bool(plan.has_mask), pad_value=float(plan.padding.value), loaded_2d=loaded_2d,

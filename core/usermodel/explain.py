@@ -77,7 +77,9 @@ def _ndim(e: ErrorFacts, data: DataFacts | None, found: tuple) -> list[Diagnosis
         two_d = fixes.two_d_input(found[0] if data is None and found else (data.n if data else None),
                                   found[1] if data is None and len(found) > 1 else (data.t if data else None),
                                   loaded=bool(data and data.loaded_2d))
-        if data is not None and found and len(found) == 2 and found[1] is not None and found[1] != data.t and not data.loaded_2d:
+        fed_array = e.family in ("keras2", "pytorch")  # these name the array given to fit(), never a layer's output
+        if (data is not None and not fed_array and len(found) == 2 and found[1] is not None and found[1] != data.t
+                and not data.loaded_2d):
             return [fixes.missing_return_sequences("the recurrent layer before it", e.layer or "this layer", data.n, data.t, found[1])]
         if data is None and e.layer and e.layer.rstrip("0123456789").rstrip("_") != e.layer and e.family != "keras2":
             also = fixes.missing_return_sequences("the recurrent layer before it", e.layer, None, None, found[1] if len(found) > 1 else None)

@@ -8,7 +8,7 @@ samples, timesteps and features; ``None`` means not known.
 
 from __future__ import annotations
 
-from core.doctor import Diagnosis, format_shape as fmt
+from core.doctor import Diagnosis, format_shape as fmt, two_d_loaded
 
 Dim = int | None
 
@@ -18,11 +18,11 @@ def _d(value: Dim, name: str) -> str:
 
 
 def two_d_input(n: Dim, t: Dim, loaded: bool, severity: str = "error") -> Diagnosis:
-    where = ("Your file is 2-D: Shape Explorer added the feature axis when it loaded it, but your own code must "
-             "do the same. " if loaded else "")
+    if loaded:
+        return two_d_loaded(n, t, severity, model_expects=True)
     return Diagnosis(
         "two_d_input", severity, "The array is 2-D; an LSTM needs 3-D (samples, timesteps, features)",
-        where + f"An array of shape {fmt((n, t))} has no feature axis, so the recurrent layer fails with "
+        f"An array of shape {fmt((n, t))} has no feature axis, so the recurrent layer fails with "
         f"'expected ndim=3, found ndim=2'. One value per timestep is one feature: add an axis of size 1.",
         "Add a features axis of size 1 and give the model input_shape=(timesteps, 1).",
         f"x = x[..., None]  # {fmt((n, t))} -> {fmt((n, t, 1))}\ninputs = keras.Input(shape=({_d(t, 'T')}, 1))",
