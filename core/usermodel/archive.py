@@ -98,6 +98,8 @@ def _parse_json(path: Path, raw: Any, where: str) -> Any:
         return json.loads(_text(raw))
     except (ValueError, TypeError) as error:
         raise LoadError(path, f"{where} is not valid JSON ({error})", hint="Save the model again with Keras") from None
+    except RecursionError:
+        raise LoadError(path, f"{where} is nested far deeper than any model config", hint="Save the model again with Keras") from None
 
 
 def _str(value: Any) -> str | None:

@@ -62,7 +62,10 @@ class _Reader:
 
 def read_model_code(text: str, source: str = "the pasted code") -> UserModel:
     """The model the code builds (the compiled one, else the last one built)."""
-    cleaned = textwrap.dedent("\n".join(re.sub(r"^(>>>|\.\.\.) ?", "", line) for line in text.splitlines()))
+    lines = text.splitlines()
+    if any(re.match(r"\s*>>> ", line) for line in lines):  # pasted from an interactive session
+        lines = [re.sub(r"^\s*(>>>|\.\.\.) ?", "", line) for line in lines]
+    cleaned = textwrap.dedent("\n".join(lines))
     try:
         tree = ast.parse(cleaned)
     except SyntaxError as error:
@@ -208,7 +211,7 @@ def _functional(name: str, call: ast.Call, reader: _Reader) -> None:
 def _method_call(call: ast.Call, reader: _Reader) -> None:
     func = call.func
     if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
-        if _mentions_layers(call) or _callee(call) is None:
+        if _callee(call) != "print":
             reader.unsupported.append(f"line {call.lineno}: {_source(reader, call)} is not part of a model definition; it was not run")
         return
     owner, method = func.value.id, func.attr

@@ -195,7 +195,7 @@ def mask_value_mismatch(layer: str, mask_value: float, pad_value: float, n: Dim,
 
 def unsupported(what: str) -> Diagnosis:
     return Diagnosis("model_not_fully_read", "info", "Part of the model was not checked",
-                     f"{what[0].upper()}{what[1:]}. It was not run or guessed; the rest of the model was checked.",
+                     f"{what[0].upper()}{what[1:]}. Nothing of it was run or guessed.",
                      "", "", None, None)
 
 

@@ -65,7 +65,8 @@ def layer_rows(layers: tuple[KLayer, ...] | list[KLayer], input_shape: Shape) ->
 def _int(value, default: int | None = None) -> int | None:
     if isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) else default
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value == int(value) and value >= 0
+    return int(value) if ok else default
 
 
 def _last(shape: Shape) -> int | None:
