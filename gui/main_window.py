@@ -45,6 +45,7 @@ from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
 from gui.settings import AppSettings
 from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
+from gui.user_model_panel import UserModelController
 from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
 
 log = logging.getLogger(__name__)
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_central(use_gl)
         self._build_docks()
+        self.user_model = UserModelController(self)  # File ▸ Check my model…, the "Your model" dock
         self._build_menus()
         self._build_toolbars()
         self._build_status_bar()
@@ -306,6 +308,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
+        self.check_model_action = self._action("Check my &model…", self.user_model.choose_file, "Ctrl+M",
+                                               "Check your own Keras model (.keras, .h5, .json or .py) against this data; "
+                                               "it is read, never run")
+        file_menu.addAction(self.check_model_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setToolTipsVisible(True)
         self.demos_menu = file_menu.addMenu("&Demos")
@@ -587,6 +593,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
+        from core.usermodel import is_model_file
+
+        if is_model_file(path):  # a model is checked against the data, not opened as data
+            self.user_model.check_path(path)
+            return
         self.open_path(path)
 
     @staticmethod
@@ -696,6 +707,8 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(self.state.is_busy)
         self.reimport_action.setEnabled(has_data and bool(self.state.path))
         self.copy_input_action.setEnabled(has_data)
+        if hasattr(self, "check_model_action"):
+            self.check_model_action.setEnabled(has_data)
         for action in self.view_actions:
             action.setEnabled(has_data)
 

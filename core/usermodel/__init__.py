@@ -42,8 +42,21 @@ def read_model(path: str | Path) -> UserModel:
 
 
 def is_model_file(path: str | Path) -> bool:
-    """True for a file whose extension names a model (``.keras``, ``.h5``, ``.py`` ...)."""
-    return Path(path).suffix.lower() in MODEL_SUFFIXES
+    """True for a model file (``.keras``, ``.h5``, ``.py``, or a ``.json`` that holds a Keras config,
+    not JSON data records): what a dropped file is checked as instead of opened as data."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".keras", ".h5", ".hdf5", ".py"):
+        return True
+    if suffix != ".json" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return head.lstrip().startswith("{") and '"class_name"' in head and ('"Sequential"' in head or '"Functional"' in head
+                                                                         or '"Model"' in head or '"layers"' in head)
 
 
 __all__ = ["CheckResult", "DataFacts", "ExplainResult", "KLayer", "UserModel", "check_model", "data_facts",

@@ -169,13 +169,15 @@ def _output_checks(model: UserModel, rows: list[Row], facts: DataFacts) -> list[
     last_rnn = next((layer for layer in reversed(model.layers) if _recurrent(layer) is not None), None)
     per_step = facts.task == "sequence"
     rnn_name = last_rnn.name if last_rnn is not None else rows[-1].name
+    code = "keras.layers.LSTM(units"
+    if last_rnn is not None:
+        inner = _recurrent(last_rnn)
+        code = f"keras.layers.{inner.class_name}({inner.get('units', 'units')}"
     if len(out) == 3 and not per_step:
         labels = (facts.n,) if facts.task != "regression" or (facts.targets or 1) == 1 else (facts.n, facts.targets)
-        found.append(fixes.sequence_output_mismatch(rnn_name, (None,) + out[1:], labels, False, model.loss))
-        return found
+        found.append(fixes.sequence_output_mismatch(rnn_name, (None,) + out[1:], labels, False, model.loss, code))
     if len(out) == 2 and per_step:
-        found.append(fixes.sequence_output_mismatch(rnn_name, out, (facts.n, facts.t), True, model.loss))
-        return found
+        found.append(fixes.sequence_output_mismatch(rnn_name, out, (facts.n, facts.t), True, model.loss, code))
     units = out[-1]
     last = model.layers[-1]
     activation = str(last.get("activation", "linear") or "linear")

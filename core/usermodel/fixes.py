@@ -102,13 +102,14 @@ def missing_return_sequences(layer: str, following: str, n: Dim, t: Dim, units: 
         (n, units), (n, t, units))
 
 
-def sequence_output_mismatch(layer: str, output: tuple, labels: tuple, per_step_labels: bool, loss: str | None) -> Diagnosis:
+def sequence_output_mismatch(layer: str, output: tuple, labels: tuple, per_step_labels: bool, loss: str | None,
+                             layer_code: str = "keras.layers.LSTM(units") -> Diagnosis:
     if per_step_labels:
         return Diagnosis(
             "sequence_output_mismatch", "error", "The labels have one value per timestep, but the model predicts one per sample",
             f"The model outputs {fmt(output)} but the labels are {fmt(labels)}: the last recurrent layer '{layer}' must return "
             f"the whole sequence for a prediction at every step.",
-            f"Set return_sequences=True on '{layer}'.", f"keras.layers.LSTM(units, return_sequences=True),  # {layer}",
+            f"Set return_sequences=True on '{layer}'.", f"{layer_code}, return_sequences=True),  # {layer}",
             output, labels)
     silent = loss in (None, "mean_squared_error", "mean_absolute_error", "binary_crossentropy", "huber")
     return Diagnosis(
@@ -118,7 +119,7 @@ def sequence_output_mismatch(layer: str, output: tuple, labels: tuple, per_step_
         + (f" {loss or 'mse'} broadcasts the two silently: the model trains, on the wrong thing." if silent else
            " The loss refuses the shapes ('must have rank (ndim) target.ndim - 1')."),
         f"Set return_sequences=False on '{layer}' (the last recurrent layer) so one vector per sample reaches the output.",
-        f"keras.layers.LSTM(units),  # {layer}: return_sequences=False", output, (output[0], output[-1]))
+        f"{layer_code}),  # {layer}: return_sequences=False", output, (output[0], output[-1]))
 
 
 def output_units_mismatch(units: int, activation: str, task: str, classes: int | None, targets: int | None,

@@ -30,7 +30,9 @@ def check_text(result: CheckResult) -> str:
     model, data = result.model, result.data
     version = f", Keras {model.keras_version}" if model.keras_version else ""
     lines = [f"Model: {Path(model.source).name} ({model.format}{version})" + (f", loss {model.loss}" if model.loss else ""),
-             f"Data:  shape {format_shape(data.shape)} → input_shape={format_shape(data.input_shape)}", ""]
+             f"Data:  shape {format_shape(data.shape)} → input_shape={format_shape(data.input_shape)}"]
+    lines += [f"Note:  {note}" for note in model.notes]
+    lines.append("")
     if result.rows:
         width = max(len(row.name) for row in result.rows) + 2
         lines.append(f"  {'layer':<{width}}{'class':<16}{'output shape':<20}{'params':>10}")
