@@ -84,8 +84,9 @@ def features_mismatch(model_f: int, n: Dim, t: Dim, f: Dim, layer: str | None = 
     return Diagnosis(
         "features_mismatch", "error", f"The model expects {model_f} features per timestep; the data has {f}",
         f"{who} was built for {model_f} feature{'s' if model_f != 1 else ''} per step, but each step of the data holds "
-        f"{f}. The LSTM's kernel has {model_f} rows, so the multiplication fails ('Dimensions must be equal' or "
-        f"'expected axis -1 of input shape to have value {model_f}').",
+        f"{f}. The recurrent layer's weights are made for {model_f} inputs per step, so it fails (Keras: 'Dimensions "
+        f"must be equal' or 'expected axis -1 of input shape to have value {model_f}'; PyTorch: 'input.size(-1) must be "
+        f"equal to input_size').",
         f"Declare {f} features (and retrain), or select the {model_f} feature columns the model was trained on.",
         f"inputs = keras.Input(shape=({_d(t, 'None')}, {f}))\n# or keep only the trained features: x = x[:, :, :{model_f}]",
         (n, t, f), (n, t, model_f))
@@ -117,7 +118,7 @@ def sequence_output_mismatch(layer: str, output: tuple, labels: tuple, per_step_
         f"'{layer}' has return_sequences=True and is the last recurrent layer, so the model outputs {fmt(output)} while the "
         f"targets are {fmt(labels)}."
         + (f" {loss or 'mse'} broadcasts the two silently: the model trains, on the wrong thing." if silent else
-           " The loss refuses the shapes ('must have rank (ndim) target.ndim - 1')."),
+           f" {loss} refuses the two shapes (the error names target.shape and output.shape)."),
         f"Set return_sequences=False on '{layer}' (the last recurrent layer) so one vector per sample reaches the output.",
         f"{layer_code}),  # {layer}: return_sequences=False", output, (output[0], output[-1]))
 
