@@ -438,6 +438,11 @@ class MainWindow(QMainWindow):
         loader was unsure. ``wizard=False`` always loads directly (command line, demos).
         """
         text = str(Path(path).expanduser())
+        from core.usermodel import is_model_file
+
+        if load_options is None and is_model_file(text):  # a Keras model: checked against the data, not read as data
+            self.user_model.check_path(text)
+            return
         self._loading_demo = False
         if wizard is None:
             wizard = self.interactive and load_options is None and self._format_needs_wizard(text)
@@ -593,12 +598,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        from core.usermodel import is_model_file
-
-        if is_model_file(path):  # a model is checked against the data, not opened as data
-            self.user_model.check_path(path)
-            return
-        self.open_path(path)
+        self.open_path(path)  # a model file is checked against the data instead (see open_path)
 
     @staticmethod
     def _dropped_file(mime) -> str | None:
