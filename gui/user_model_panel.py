@@ -206,7 +206,7 @@ class UserModelController(QObject):
             from core.usermodel import check_model, data_facts
             from core.usermodel.builder import to_builder_spec
 
-            self.result = check_model(self.model, snapshot.dataset, snapshot.padding, snapshot.window)
+            self.result = check_model(self.model, snapshot.dataset, snapshot.padding, snapshot.window, snapshot.diagnoses)
             spec, reasons = to_builder_spec(self.model, data_facts(snapshot.dataset, snapshot.padding, snapshot.window))
             self.panel.set_result(self.result, spec, reasons)
             shown = {(d.code, d.title) for d in snapshot.diagnoses}

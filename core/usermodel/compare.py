@@ -10,7 +10,7 @@ findings use the doctor's stable codes (:mod:`core.usermodel.fixes`); the data's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset
@@ -45,8 +45,12 @@ class CheckResult:
 
 
 def check_model(model: UserModel, dataset: SequenceDataset, padding: PaddingOptions | None = None,
-                window: WindowOptions | None = None) -> CheckResult:
-    """Every way ``model`` does not fit ``dataset`` shaped with these options (errors first)."""
+                window: WindowOptions | None = None, data_diagnoses: Sequence[Diagnosis] | None = None) -> CheckResult:
+    """Every way ``model`` does not fit ``dataset`` shaped with these options (errors first).
+
+    ``data_diagnoses``: the data's own findings when already known (the window's shape report has
+    them); otherwise :func:`core.doctor.diagnose_dataset` works them out.
+    """
     facts = data_facts(dataset, padding, window)
     found: list[Diagnosis] = [fixes.unsupported(what) for what in model.unsupported]
     layers = model.layers
@@ -70,7 +74,8 @@ def check_model(model: UserModel, dataset: SequenceDataset, padding: PaddingOpti
     if complete and rows:
         found += _output_checks(model, rows, facts)
     found += _mask_checks(layers, facts)
-    found += [d for d in diagnose_dataset(dataset, padding, window) if d.code not in {x.code for x in found}]
+    own = list(data_diagnoses) if data_diagnoses is not None else diagnose_dataset(dataset, padding, window)
+    found += [d for d in own if d.code not in {x.code for x in found}]
     found.sort(key=lambda d: _ORDER.get(d.severity, 3))
     return CheckResult(model, shape, tuple(rows or ()), facts, tuple(found))
 
