@@ -484,10 +484,16 @@ class MainWindow(QMainWindow):
         loader was unsure. ``wizard=False`` always loads directly (command line, demos).
         """
         text = str(Path(path).expanduser())
-        from core.usermodel import is_model_file
+        from core.usermodel import error_text_in, is_model_file
 
         if load_options is None and is_model_file(text):  # a Keras model: checked against the data, not read as data
             self.user_model.check_path(text)
+            return
+        error_text = error_text_in(text) if load_options is None else None
+        if error_text is not None:  # a saved shape error: explained in the doctor, not read as sentences
+            self.user_model.explain(error_text)
+            self._show_docks()
+            self.statusBar().showMessage(f"{Path(text).name} holds a shape error: the shape doctor explains it.", 10000)
             return
         self._loading_demo = False
         if wizard is None:

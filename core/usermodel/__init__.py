@@ -59,5 +59,21 @@ def is_model_file(path: str | Path) -> bool:
                                                                          or '"Model"' in head or '"layers"' in head)
 
 
+def error_text_in(path: str | Path) -> str | None:
+    """The text of a ``.txt``/``.log`` file that holds a recognised shape error (a saved traceback),
+    else None: such a file is explained in the doctor instead of being read as a text dataset."""
+    path = Path(path)
+    if path.suffix.lower() not in (".txt", ".log", ".err") or not path.is_file():
+        return None
+    from core.usermodel.errors import parse_error
+
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(256 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return None
+    return text if parse_error(text).kind is not None else None
+
+
 __all__ = ["CheckResult", "DataFacts", "ExplainResult", "KLayer", "UserModel", "check_model", "data_facts",
-           "explain_error", "is_model_file", "read_model"]
+           "error_text_in", "explain_error", "is_model_file", "read_model"]

@@ -119,3 +119,15 @@ def test_text_that_is_not_a_shape_error_is_said_so():
     result = explain_error("ModuleNotFoundError: No module named 'tensorflow'")
     assert not result.recognised and result.diagnoses == ()
     assert result.to_dict()["error"]["message"] == "ModuleNotFoundError: No module named 'tensorflow'"
+
+
+def test_a_saved_traceback_is_told_apart_from_a_text_dataset(tmp_path):
+    from core.usermodel import error_text_in
+
+    saved = tmp_path / "error.txt"
+    saved.write_text((ERRORS / "tf_keras_2_9_fit_two_d.txt").read_text())
+    sentences = tmp_path / "reviews.txt"
+    sentences.write_text("a lovely film\tpos\nthe layer was incompatible with my taste\tneg\n")
+    assert error_text_in(saved) == saved.read_text()
+    assert error_text_in(sentences) is None
+    assert error_text_in(tmp_path / "missing.txt") is None

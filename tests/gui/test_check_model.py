@@ -162,3 +162,13 @@ def test_the_readme_example_in_the_window(qtbot, window):
         window.open_path(demo.path, wizard=False)
     window.user_model.check_path(MODELS / "vowels_lstm.py")
     assert _codes(window, "model") == ["sequence_output_mismatch", "loss_label_mismatch", "mask_value_mismatch"]
+
+
+def test_opening_a_saved_error_explains_it_instead_of_reading_sentences(qtbot, window, tmp_path):
+    _open(qtbot, window, tmp_path)
+    saved = tmp_path / "traceback.txt"
+    saved.write_text((ERRORS / "keras_2_ndim.txt").read_text())
+    window.open_path(saved)
+    assert window.state.path.endswith("speakers.npz")  # the data stays
+    assert _codes(window, "error") == ["two_d_input"]
+    assert "traceback.txt holds a shape error" in window.statusBar().currentMessage()
