@@ -118,3 +118,21 @@ def test_dropout_layers_keep_a_model_read_only():
     facts = DataFacts(24, 10, 3, False, False, 0.0, False, "binary", 2, None, False, (24, 10, 3))
     spec, reasons = to_builder_spec(model, facts)
     assert spec is None and reasons == ["the builder has no Dropout layer ('dropout')"]
+
+
+def test_real_data_the_pasted_vowels_model_and_its_fixed_version():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    dataset = load(root / "resources" / "demos" / "JapaneseVowels_TRAIN.ts")  # UCI Japanese vowels, 270 × ≤26 × 12
+    pasted = (root / "tests" / "data" / "models" / "vowels_lstm.py").read_text()
+    result = check_model(read_model_code(pasted), dataset)
+    assert [d.code for d in result.diagnoses if d.severity == "error"] == [
+        "sequence_output_mismatch", "loss_label_mismatch", "mask_value_mismatch"]
+    fixed = (pasted.replace("mask_value=-1.0", "mask_value=0.0")
+             .replace("layers.LSTM(32, return_sequences=True)", "layers.LSTM(32)")
+             .replace('loss="categorical_crossentropy"', 'loss="sparse_categorical_crossentropy"'))
+    result = check_model(read_model_code(fixed), dataset)
+    assert result.fits and [d.severity for d in result.diagnoses] == ["info"]  # int32 advice about the data only
+    assert [(r.output_shape, r.params) for r in result.rows] == [((None, 26, 12), 0), ((None, 26, 64), 19_712),
+                                                                 ((None, 32), 12_416), ((None, 9), 297)]
