@@ -242,7 +242,8 @@ class UserModelController(QObject):
         self._error_text = text
         self.error_result = explain_error(text, facts)
         if self.error_result.recognised:
-            title = f"Your error: {self.error_result.error.message[:90]}"
+            message = self.error_result.error.message
+            title = "Your error: " + (message if len(message) <= 80 else message[:80].rsplit(" ", 1)[0] + " …")
         else:
             title = "Your error: not a shape error Shape Explorer knows"
         self.window.doctor_panel.set_section("error", title, list(self.error_result.diagnoses))

@@ -5,6 +5,7 @@ the numbers in the text alone. The words and fixes are the same builders the mod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -74,17 +75,21 @@ def _explain(e: ErrorFacts, data: DataFacts | None) -> list[Diagnosis]:
 
 def _ndim(e: ErrorFacts, data: DataFacts | None, found: tuple) -> list[Diagnosis]:
     if e.found_ndim == 2 and (e.expected_ndim or 3) >= 3:
-        two_d = fixes.two_d_input(found[0] if data is None and found else (data.n if data else None),
-                                  found[1] if data is None and len(found) > 1 else (data.t if data else None),
-                                  loaded=bool(data and data.loaded_2d))
-        fed_array = e.family in ("keras2", "pytorch")  # these name the array given to fit(), never a layer's output
-        if (data is not None and not fed_array and len(found) == 2 and found[1] is not None and found[1] != data.t
-                and not data.loaded_2d):
-            return [fixes.missing_return_sequences("the recurrent layer before it", e.layer or "this layer", data.n, data.t, found[1])]
-        if data is None and e.layer and e.layer.rstrip("0123456789").rstrip("_") != e.layer and e.family != "keras2":
-            also = fixes.missing_return_sequences("the recurrent layer before it", e.layer, None, None, found[1] if len(found) > 1 else None)
-            return [two_d, replace(also, severity="warning")]
-        return [two_d]
+        loaded = bool(data and data.loaded_2d)
+        width = found[1] if len(found) > 1 else None
+        n = data.n if data is not None else (found[0] if found else None)
+        two_d = fixes.two_d_input(n, data.t if data is not None and (loaded or width == data.t) else width, loaded=loaded)
+        if e.family in ("keras2", "pytorch") or loaded:  # these name the array given to fit(), never a layer's output
+            return [two_d]
+        stacked = fixes.missing_return_sequences(None, e.layer or "this layer", n, data.t if data else None, width)
+        second = bool(e.layer and re.search(r"_\d+$", e.layer))  # lstm_1, gru_2: probably not the first of its kind
+        if data is not None and width is not None:
+            if width == data.t and data.f == 1:
+                return [two_d]
+            if width != data.t and second:
+                return [stacked]  # as wide as a layer's units, not as the data's timesteps
+        first, other = (stacked, two_d) if second else (two_d, stacked)
+        return [first, replace(other, severity="warning")]
     if e.found_ndim == 4 and len(found) == 4:
         n, t, f = _dims(data, found[1:])
         if found[1] == 1:

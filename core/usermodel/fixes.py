@@ -92,14 +92,18 @@ def features_mismatch(model_f: int, n: Dim, t: Dim, f: Dim, layer: str | None = 
         (n, t, f), (n, t, model_f))
 
 
-def missing_return_sequences(layer: str, following: str, n: Dim, t: Dim, units: Dim) -> Diagnosis:
+def missing_return_sequences(layer: str | None, following: str, n: Dim, t: Dim, units: Dim, severity: str = "error") -> Diagnosis:
+    """``layer`` None: the error text names only the layer that failed, not the one before it."""
+    before = f"'{layer}'" if layer else f"The recurrent layer before '{following}'"
     return Diagnosis(
-        "missing_return_sequences", "error", f"'{layer}' does not return sequences, but '{following}' needs them",
-        f"'{layer}' outputs only its last step, shape {fmt((n, units))}, so the next recurrent layer '{following}' gets 2-D "
+        "missing_return_sequences", severity,
+        f"{before} does not return sequences, but '{following}' needs them" if layer else
+        f"The recurrent layer before '{following}' may not return sequences",
+        f"{before} outputs only its last step, shape {fmt((n, units))}, so the next recurrent layer '{following}' gets 2-D "
         f"input and fails with 'expected ndim=3, found ndim=2'. Every recurrent layer that feeds another must return "
         f"the whole sequence.",
-        f"Set return_sequences=True on '{layer}'.",
-        f"keras.layers.LSTM({_d(units, 'units')}, return_sequences=True),  # {layer}",
+        f"Set return_sequences=True on {before[0].lower() + before[1:] if not layer else before}.",
+        f"keras.layers.LSTM({_d(units, 'units')}, return_sequences=True),  # {layer or 'the layer before ' + following}",
         (n, units), (n, t, units))
 
 
