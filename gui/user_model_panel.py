@@ -247,6 +247,9 @@ class UserModelController(QObject):
         else:
             title = "Your error: not a shape error Shape Explorer knows"
         self.window.doctor_panel.set_section("error", title, list(self.error_result.diagnoses))
+        fit = getattr(self.window, "_fit_docks_to_content", None)
+        if fit is not None:
+            fit()
         return self.error_result
 
     @Slot(object)
