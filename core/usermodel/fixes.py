@@ -61,8 +61,9 @@ def batch_in_input_shape(declared: tuple, t: Dim, f: Dim) -> Diagnosis:
     return Diagnosis(
         "batch_in_input_shape", "error", "The batch size is inside input_shape",
         f"input_shape={fmt(declared)} has {len(declared)} entries, but Keras adds the batch axis itself: input_shape is "
-        f"(timesteps, features). With {declared[0]} included the LSTM expects {len(declared) + 1}-D input and fails with "
-        f"'expected ndim=3, found ndim={len(declared) + 1}'.",
+        f"(timesteps, features). With {declared[0]} included the model expects {len(declared) + 1}-D batches "
+        f"{fmt((None,) + tuple(declared))}, one axis more than the data's (samples, timesteps, features); an LSTM given "
+        f"them fails with 'expected ndim=3, found ndim={len(declared) + 1}'.",
         f"Drop the first entry ({declared[0]}); give only (timesteps, features) and pass batch_size to fit().",
         f"inputs = keras.Input(shape=({_d(t, 'T')}, {_d(f, 'F')}))\nmodel.fit(x, y, batch_size={declared[0] or 32})",
         (None,) + tuple(declared), (None, t, f))
