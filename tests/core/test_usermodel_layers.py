@@ -99,3 +99,50 @@ def test_pasted_code_gives_the_same_rows_as_the_saved_model(tmp_path_factory):
 def _named(path):
     user = read_model(path)
     return [(r.name, r.class_name, tuple(r.output_shape), r.params) for r in layer_rows(user.layers, (None,) + tuple(user.input_shape))]
+
+
+def _random_model(keras, rng):
+    L = keras.layers
+    t = int(rng.integers(3, 15)) if rng.random() < 0.8 else None
+    f = int(rng.integers(1, 7))
+    layers = [keras.Input((t, f))]
+    if rng.random() < 0.4:
+        layers.append(L.Masking(float(rng.choice([0.0, -1.0]))))
+    elif rng.random() < 0.4 and t is not None and t > 4:
+        layers.append(L.Conv1D(int(rng.integers(1, 6)), int(rng.integers(1, 4)), padding=str(rng.choice(["valid", "same", "causal"]))))
+    depth = int(rng.integers(1, 4))
+    per_step = rng.random() < 0.3
+    for i in range(depth):
+        kind = str(rng.choice(["LSTM", "GRU", "SimpleRNN"]))
+        options = {"units": int(rng.integers(1, 9)), "return_sequences": per_step or i < depth - 1,
+                   "use_bias": bool(rng.random() < 0.8)}
+        if kind == "GRU":
+            options["reset_after"] = bool(rng.random() < 0.5)
+        layer = getattr(L, kind)(**options)
+        if rng.random() < 0.4:
+            layer = L.Bidirectional(layer, merge_mode=str(rng.choice(["concat", "sum", "ave", "mul"])))
+        layers.append(layer)
+        if rng.random() < 0.3:
+            layers.append(L.Dropout(0.1))
+    if per_step:
+        layers.append(L.TimeDistributed(L.Dense(int(rng.integers(1, 5)))) if rng.random() < 0.5 else L.Dense(int(rng.integers(1, 5))))
+    else:
+        if rng.random() < 0.4:
+            layers.append(L.Dense(int(rng.integers(2, 9)), activation="relu"))
+        layers.append(L.Dense(int(rng.integers(1, 5))))
+    return keras.Sequential(layers)
+
+
+@pytest.mark.slow
+def test_random_recurrent_stacks_match_keras(tmp_path):
+    import numpy as np
+    import keras
+
+    rng = np.random.default_rng(20261201)
+    for index in range(16):
+        model = _random_model(keras, rng)
+        path = tmp_path / f"random_{index}.keras"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.save(path)
+        assert _our_rows(path) == _keras_rows(model), model.to_json()[:400]
