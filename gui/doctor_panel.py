@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.wording import escape_html
+
 _SEVERITY_ICONS = {
     "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -36,10 +38,6 @@ def _field(diagnosis: Any, name: str, default: Any = None) -> Any:
     if isinstance(diagnosis, dict):
         return diagnosis.get(name, default)
     return getattr(diagnosis, name, default)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def format_shape(shape) -> str:
@@ -243,7 +241,7 @@ class DoctorPanel(QWidget):
         for name in ("error", "model", "builder"):
             if name in self._sections:
                 title, diagnoses = self._sections[name]
-                self._add_header(name, f"<b>{_escape(title)}</b>" + ("" if diagnoses else " — ✔ no problems"))
+                self._add_header(name, f"<b>{escape_html(title)}</b>" + ("" if diagnoses else " — ✔ no problems"))
                 for diagnosis in diagnoses:
                     self._add_card(diagnosis)
         if self._sections and self._data:

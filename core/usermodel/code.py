@@ -42,7 +42,7 @@ class _Unknown:
 @dataclass
 class _Tensor:
     layer: KLayer | None  # None: the model input
-    parent: "_Tensor | None"
+    parent: _Tensor | None
     shape: tuple | None = None
 
 

@@ -9,8 +9,9 @@ findings use the doctor's stable codes (:mod:`core.usermodel.fixes`); the data's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset

@@ -8,7 +8,8 @@ samples, timesteps and features; ``None`` means not known.
 
 from __future__ import annotations
 
-from core.doctor import Diagnosis, format_shape as fmt, two_d_loaded
+from core.doctor import Diagnosis, two_d_loaded
+from core.doctor import format_shape as fmt
 
 Dim = int | None
 
@@ -33,7 +34,7 @@ def extra_axis(shape: tuple, axis: int, in_model: bool = False) -> Diagnosis:
     after = tuple(s for i, s in enumerate(shape) if i != axis)
     if in_model:
         return Diagnosis(
-            "extra_axis", "error", f"The model expects an extra axis of size 1",
+            "extra_axis", "error", "The model expects an extra axis of size 1",
             f"The model's input is {fmt(shape)} per batch, one axis more than the data's {fmt(after)}: an LSTM reads "
             f"(samples, timesteps, features), so the size-1 axis must go from the model (or be added to the array).",
             "Declare the input as (timesteps, features).",

@@ -21,7 +21,7 @@ class KLayer:
     class_name: str
     name: str
     config: dict[str, Any] = field(default_factory=dict)
-    inner: "KLayer | None" = None
+    inner: KLayer | None = None
     line: int | None = None  # pasted code: the line it is written on
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -102,7 +102,7 @@ def test_use_this_architecture_only_for_models_the_builder_can_hold(corpus):
     spec, reasons = to_builder_spec(read_model(corpus["models"]["fits"]["keras"]), facts)
     assert reasons == [] and spec is not None
     assert spec.input.kind == "masking" and spec.input.timesteps == 10 and spec.input.features == 3
-    assert [(l.kind, l.units, l.bidirectional) for l in spec.layers] == [("LSTM", 8, False), ("GRU", 4, True)]
+    assert [(layer.kind, layer.units, layer.bidirectional) for layer in spec.layers] == [("LSTM", 8, False), ("GRU", 4, True)]
     assert spec.head.task == "binary"
     from core.model.shapes import total_params
 

@@ -135,8 +135,8 @@ def _random_model(keras, rng):
 
 @pytest.mark.slow
 def test_random_recurrent_stacks_match_keras(tmp_path):
-    import numpy as np
     import keras
+    import numpy as np
 
     rng = np.random.default_rng(20261201)
     for index in range(16):

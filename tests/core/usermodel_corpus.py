@@ -10,9 +10,9 @@ are written as ``.npz`` (or a long CSV for ragged data) and read with the app's 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -167,7 +167,7 @@ def build_corpus(folder: Path) -> dict:
     import warnings
 
     import keras
-    from keras import layers as L
+    from keras import layers as L  # noqa: N812 - the short name the cases are written with
 
     folder.mkdir(parents=True, exist_ok=True)
     corpus = {"data": write_data(folder / "data"), "models": {}, "errors": {}, "code": {}}

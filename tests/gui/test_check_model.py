@@ -111,6 +111,7 @@ def test_the_doctor_and_the_model_builder_never_disagree(qtbot, window, tmp_path
 
 def test_dropping_model_code_checks_it_instead_of_opening_it(qtbot, window, tmp_path):
     _open(qtbot, window, tmp_path)
+    shown = _errors(window)
     path = tmp_path / "my_model.py"
     path.write_text("from keras import layers, Sequential\nmodel = Sequential([layers.LSTM(8, input_shape=(10, 5)),\n"
                     "    layers.Dropout(0.2), layers.Dense(9, activation='softmax')])\n")
@@ -118,23 +119,31 @@ def test_dropping_model_code_checks_it_instead_of_opening_it(qtbot, window, tmp_
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     window.dropEvent(QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                                 Qt.KeyboardModifier.NoModifier))
-    assert window.last_error is None and window.state.path.endswith("speakers.npz")  # the data stays; the model is checked
+    assert shown == [] and window.state.path.endswith("speakers.npz")  # the data stays; the model is checked
     assert _codes(window, "model") == ["features_mismatch"]
     button = window.user_model.panel.use_button
     assert not button.isEnabled() and "Dropout" in button.toolTip()  # the builder has no Dropout layer: read-only
 
 
+def _errors(window) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    window.errorShown.connect(lambda title, message: shown.append((title, message)))
+    return shown
+
+
 def test_a_model_needs_data_first(window, keras_model):
+    shown = _errors(window)
     assert not window.user_model.check_path(keras_model)
-    assert window.last_error[0] == "Open your data first"
+    assert shown[-1][0] == "Open your data first"
 
 
 def test_a_broken_model_file_is_one_sentence(qtbot, window, tmp_path):
     _open(qtbot, window, tmp_path)
     bad = tmp_path / "broken.keras"
     bad.write_bytes(b"nope")
+    shown = _errors(window)
     assert not window.user_model.check_path(bad)
-    assert window.last_error == ("Could not read broken.keras", "broken.keras: is not a valid .keras archive (File is not a zip file). "
+    assert shown[-1] == ("Could not read broken.keras", "broken.keras: is not a valid .keras archive (File is not a zip file). "
                          "Save the model with model.save('model.keras').")
 
 
