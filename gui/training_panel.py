@@ -965,6 +965,9 @@ class TrainingWorkflow(QObject):
         self.state.loadFinished.connect(self._on_load_finished)
         self.model_panel.specChanged.connect(self._on_spec_changed)
         self.model_panel.problemsChanged.connect(self._on_spec_problems)
+        user_model = getattr(window, "user_model", None)  # Check my model: its architecture can come here
+        if user_model is not None:
+            user_model.architectureChosen.connect(self.use_architecture)
         window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
@@ -1008,6 +1011,7 @@ class TrainingWorkflow(QObject):
             self._apply_session_model(pending)
         self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(self.model_panel.problems())
+        self._tell_doctor(self.model_panel.problems())
         self._refresh_exports()
 
     @Slot(object)
@@ -1020,6 +1024,19 @@ class TrainingWorkflow(QObject):
         # While the editors hold an impossible model there is nothing to train.
         self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(problems)
+        self._tell_doctor(problems)
+
+    def _tell_doctor(self, problems: list[str]) -> None:
+        """The builder's misfits appear in the shape doctor too, so the two never disagree."""
+        user_model = getattr(self.window, "user_model", None)
+        if user_model is not None:
+            user_model.set_builder_problems(list(problems))
+
+    @Slot(object)
+    def use_architecture(self, spec: Any) -> None:
+        """*Use this architecture* from Check my model: the user's design, in the Model tab."""
+        self.model_panel.set_spec(spec)
+        self.window.show_view(self.model_tab)
 
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
