@@ -40,13 +40,16 @@ from PySide6.QtWidgets import (
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
+from core.wording import escape_html
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
 from gui.settings import AppSettings
 from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
+from gui.user_model_panel import UserModelController
 from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
+from gui.window_terms import in_window_terms
 
 log = logging.getLogger(__name__)
 
@@ -110,17 +113,17 @@ class DatasetDetails(QTextBrowser):
         if names and data.get("kind") != "tokens":
             rows.append(("Features", ", ".join(names[:16]) + ("…" if len(names) > 16 else "")))
         html = ["<table cellspacing='2' cellpadding='2'>"]
-        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{_escape(v)}</td></tr>" for k, v in rows]
+        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{escape_html(v)}</td></tr>" for k, v in rows]
         html.append("</table>")
         guesses = data.get("guesses") or []
         if guesses:
             html.append("<p><b>Guessed while reading</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(g['what'])}: {_escape(str(g['value']))} — {_escape(g['why'])}</li>" for g in guesses]
+            html += [f"<li>{escape_html(g['what'])}: {escape_html(str(g['value']))} — {escape_html(g['why'])}</li>" for g in guesses]
             html.append("</ul>")
         warnings = data.get("warnings") or []
         if warnings:
             html.append("<p><b>Warnings</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(w)}</li>" for w in warnings]
+            html += [f"<li>{escape_html(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
 
@@ -149,10 +152,6 @@ def _format_words(fmt: str) -> str:
         return formats.get(formats.base_key(fmt)).title
     except KeyError:
         return fmt
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -184,12 +183,10 @@ class MainWindow(QMainWindow):
         self.autoplay = False  # set by `shape-explorer --autoplay`; the training panel may honour it
         self._loader = loader
         self._demos = list_demos() if demos is None else list(demos)
-        self._loading_path: str | None = None
         self._loading_demo = False
         self._review_after_load = False
         self._syncing_views = False
         self.current_wizard: ImportWizard | None = None
-        self.last_error: tuple[str, str] | None = None
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
@@ -215,6 +212,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_central(use_gl)
         self._build_docks()
+        self.user_model = UserModelController(self)  # File ▸ Check my model…, the "Your model" dock
         self._build_menus()
         self._build_toolbars()
         self._build_status_bar()
@@ -332,6 +330,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
+        self.check_model_action = self._action("Check my &model…", self.user_model.choose_file, "Ctrl+M",
+                                               "Check your own Keras model (.keras, .h5, .json or .py) against this data; "
+                                               "it is read, never run")
+        file_menu.addAction(self.check_model_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setToolTipsVisible(True)
         self.demos_menu = file_menu.addMenu("&Demos")
@@ -478,6 +480,17 @@ class MainWindow(QMainWindow):
         loader was unsure. ``wizard=False`` always loads directly (command line, demos).
         """
         text = str(Path(path).expanduser())
+        from core.usermodel import error_text_in, is_model_file
+
+        if load_options is None and is_model_file(text):  # a Keras model: checked against the data, not read as data
+            self.user_model.check_path(text)
+            return
+        error_text = error_text_in(text) if load_options is None else None
+        if error_text is not None:  # a saved shape error: explained in the doctor, not read as sentences
+            self.user_model.explain(error_text)
+            self._show_docks()
+            self.statusBar().showMessage(f"{Path(text).name} holds a shape error: the shape doctor explains it.", 10000)
+            return
         self._loading_demo = False
         if wizard is None:
             wizard = self.interactive and load_options is None and self._format_needs_wizard(text)
@@ -536,7 +549,6 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user what went wrong in one sentence (never a traceback)."""
-        self.last_error = (title, message)
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
@@ -645,7 +657,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_path(path)
+        self.open_path(path)  # a model file is checked against the data instead (see open_path)
 
     @staticmethod
     def _dropped_file(mime) -> str | None:
@@ -659,7 +671,6 @@ class MainWindow(QMainWindow):
     # ---- state → views -----------------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self._loading_path = path
         self.statusBar().showMessage(f"Reading {Path(path).name}…")
 
     @Slot()
@@ -706,7 +717,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
-        self._loading_path = None
         if not self._keep_undo_on_load and path != self._undo_path:
             self.undo_stack.clear()  # undo belongs to one file
         self._undo_path, self._keep_undo_on_load = path, False
@@ -728,18 +738,23 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
-        self._loading_path = None
         self._keep_undo_on_load = False
         self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
         self.cancel_button.setVisible(False)
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
+        message = in_window_terms(message)
+        if self.interactive and path and Path(path).is_file() and self._format_needs_wizard(path):
+            # No dead end: a table that could not be read opens in the import window, which keeps
+            # its columns on screen and says what to change there.
+            self.statusBar().showMessage(message, 15000)
+            self.show_import_wizard(path)
+            return
         self.show_error(f"Could not open {Path(path).name}" if path else "Could not open the file", message)
 
     @Slot(str)
     def _on_load_cancelled(self, path: str) -> None:
-        self._loading_path = None
         self.statusBar().showMessage(f"Stopped reading {Path(path).name}.", 8000)
 
     @Slot(str)
@@ -763,6 +778,8 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(self.state.is_busy)
         self.reimport_action.setEnabled(has_data and bool(self.state.path))
         self.copy_input_action.setEnabled(has_data)
+        if hasattr(self, "check_model_action"):
+            self.check_model_action.setEnabled(has_data)
         for action in self.view_actions:
             # A view whose tab is off for this data (Padding for a series, Windows otherwise) is off here too.
             action.setEnabled(has_data and self.tabs.isTabEnabled(int(action.data())))

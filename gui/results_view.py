@@ -3,7 +3,9 @@
 The training child computes everything (``core.training.runner.validation_report``); this
 view only draws the small JSON it sends with the ``end`` event: ``confusion_matrix`` (rows =
 true class) with ``class_names`` for classification, ``predictions`` (``[prediction, truth]``
-pairs of the first target) for regression.
+pairs of the first target) for regression. With ``baseline`` (``core.training.baseline``) each
+validation and test metric is followed by what a model that learned nothing scores, e.g.
+``val_accuracy 0.93 (majority class 0.52)``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QWidget
 
+from core.wording import escape_html
 from gui.views.theme import BLUE, ORANGE, theme_for
 
 MAX_ANNOTATED_CLASSES = 20  # beyond this the cells are too small for numbers
@@ -127,17 +130,26 @@ class ResultsView(QWidget):
         reason = str(result.get("stop_reason") or "completed")
         rows = [("Outcome", STOP_REASON_TEXT.get(reason, reason))]
         if result.get("message"):
-            rows.append(("", _escape(str(result["message"]))))
+            rows.append(("", escape_html(str(result["message"]))))
         if result.get("epochs_run") is not None:
             rows.append(("Epochs run", str(result["epochs_run"])))
         if result.get("best_epoch"):
             rows.append(("Best epoch", str(result["best_epoch"])))
         final = result.get("final") or {}
+        baseline = result.get("baseline") or {}
+        val_base, test_base = baseline.get("val") or {}, baseline.get("test") or {}
         for key, value in final.items():
-            rows.append((f"{key} (best epoch)", format_metric(value)))
+            base = val_base.get(key[4:]) if key.startswith("val_") else None
+            rows.append((f"{key} (best epoch)", format_metric(value) + _baseline_note(baseline, base)))
         test = result.get("test") or {}
         for key, value in test.items():
-            rows.append((f"test {key}", format_metric(value)))
+            rows.append((f"test {key}", format_metric(value) + _baseline_note(baseline, test_base.get(key))))
+        if baseline:
+            chance = baseline.get("chance_accuracy")
+            text = escape_html(f"{baseline.get('name', 'baseline')}: {baseline.get('description', '')}")
+            if chance is not None:
+                text += f"; chance {format_metric(chance)}"
+            rows.append(("Baseline", text))
         seconds = result.get("seconds")
         if seconds:
             rows.append(("Training time", f"{float(seconds):.1f} s"))
@@ -147,7 +159,7 @@ class ResultsView(QWidget):
         if result.get("n_train"):
             rows.append(("Samples", f"{int(result['n_train']):,} train, {int(result.get('n_val') or 0):,} validation"))
         cells = "".join(
-            f"<tr><td style='padding-right:12px'><b>{_escape(k)}</b></td><td>{v}</td></tr>" if k else f"<tr><td colspan='2'>{v}</td></tr>"
+            f"<tr><td style='padding-right:12px'><b>{escape_html(k)}</b></td><td>{v}</td></tr>" if k else f"<tr><td colspan='2'>{v}</td></tr>"
             for k, v in rows
         )
         return f"<table cellspacing='0' cellpadding='1'>{cells}</table>"
@@ -204,6 +216,14 @@ class ResultsView(QWidget):
         item.autoRange()
 
 
+def _baseline_note(baseline: dict[str, Any], value: Any) -> str:
+    """`` (majority class 0.52)`` in grey after a metric, when the baseline scored it."""
+    if value is None or not baseline:
+        return ""
+    name = escape_html(str(baseline.get("name", "baseline")))
+    return f" <span style='color:#777'>({name} {format_metric(value)})</span>"
+
+
 def _cell_label(text: str, brush: QBrush) -> QGraphicsSimpleTextItem:
     """A count centred on its cell that keeps its pixel size whatever the zoom.
 
@@ -220,7 +240,3 @@ def _cell_label(text: str, brush: QBrush) -> QGraphicsSimpleTextItem:
 
 def _short(name: str, limit: int = 12) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -19,6 +19,7 @@ from core.budget import default_budget_bytes
 from core.dataset import Guess, SequenceDataset
 from core.errors import LoadError
 from core.loaders import files, formats
+from core.loaders.task import apply_task
 from core.options import LoadOptions
 
 _NUMPY_MAGIC = b"\x93NUMPY"
@@ -43,12 +44,26 @@ def _detect(path: Path, head: bytes) -> Guess:
     if head.startswith(_NUMPY_MAGIC):
         why = "the file starts with the NumPy .npy signature"
         return Guess("format", "npy", why, "format")
+    if head.startswith(_ZIP_MAGIC) and by_extension != "npz":
+        from core.loaders.sheet_tables import is_workbook  # noqa: PLC0415
+
+        if is_workbook(path) or by_extension == "xlsx":  # a broken .xlsx: its reader says what is wrong
+            named = "" if by_extension == "xlsx" else f" even though its name ends in {suffix or 'nothing'}"
+            return Guess("format", "xlsx", f"the file is an Excel workbook (a zip holding xl/workbook.xml){named}",
+                         "format")
     if head.startswith(_ZIP_MAGIC):
         if by_extension not in (None, "npz") and suffix not in (".zip",):
             raise LoadError(path, f"is a zip archive, not a {suffix} file", hint="Unzip it first, or rename a NumPy archive to .npz")
         return Guess("format", "npz", "the file is a zip archive, as NumPy .npz files are", "format")
 
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise LoadError(path, "is an old-style Excel (.xls) or other Office file, which cannot be read",
+                        hint="Save it from Excel as .xlsx or as CSV")
+    signed = formats.by_magic(head)
+    if signed is not None and signed.key not in ("npy", "npz"):
+        return Guess("format", signed.key, f"the file starts with the {signed.short} signature", "format")
     files.refuse_other_file(path, head)
+
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
         line = files.first_nul_line(head)
@@ -74,7 +89,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
-    if looks_like_numeric_table(text):
+    if looks_like_numeric_table(text, complete=len(head) < files.HEAD_BYTES):
         return Guess("format", "csv", f"{where} and its lines are delimited numbers", "format")
     return Guess("format", "text", f"{where} and its lines are not numeric rows, so one sentence per line", "format")
 
@@ -171,9 +186,14 @@ def _load_plain(resolved: Path, info: os.stat_result, options: LoadOptions, budg
         files.check_size(resolved, info.st_size, budget)
     reader = formats.get(fmt).load_reader()
     dataset = reader(resolved, options, budget, progress, cancelled)
+    labels, task_guess = apply_task(dataset.labels, options.task, resolved)
     source = dataset.source
+    if task_guess is not None:
+        source = replace(source, guesses=(*source.guesses, task_guess))
+    dataset = replace(dataset, labels=labels, source=source)
     source_options = dict(source.options)
     source_options["format"] = source_options.get("format") or fmt
+    source_options["task"] = options.task
     # A reader that read the whole content (e.g. JSON Lines inside a .json file) knows better
     # than our look at the first bytes, so its own format guess wins.
     reader_decided = any(g.what == "format" for g in source.guesses)

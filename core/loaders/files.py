@@ -177,7 +177,9 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None, kind: str 
                             hint="Save it as UTF-8") from None
         if "\x00" in text:
             raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {kind}")
-        return DecodedText(_strip_bom(text), "utf-16", Guess("encoding", "utf-16", why, "encoding"))
+        # The exact codec (utf-16 with a BOM, utf-16-le/-be without one) is recorded, so a reader
+        # given it later (an exported script, a reopened session) decodes the same way.
+        return DecodedText(_strip_bom(text), sniffed, Guess("encoding", "utf-16", why, "encoding"))
 
     nul_line = first_nul_line(data)
     if nul_line is not None:
@@ -362,7 +364,6 @@ _OTHER_FILES = (
     (b"\x89HDF\r\n\x1a\n", "an HDF5 file (e.g. Keras .h5 or pandas HDFStore)",
      "Save the arrays with numpy.save/numpy.savez or the table as CSV"),
     (b"SQLite format 3\x00", "an SQLite database", "Export the table as CSV first"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.xls or .doc)", "Save it as .xlsx or CSV"),
     (b"MATLAB 5.0 MAT-file", "a MATLAB .mat file", "Save the arrays with numpy.savez (scipy.io.loadmat reads .mat)"),
     (b"\x7fELF", "a program (ELF executable)", "Pick a data file"),
 )

@@ -188,8 +188,13 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         feature_names = None
     if feature_names is None:
         feature_names = tuple(f"feature_{i}" for i in range(values.shape[1]))
-    effective = replace(options, format=fmt, sequence_field=fields.get("sequence_field"), label_col=fields.get("label_col"))
-    source = SourceInfo(str(path), fmt, effective.to_dict(), tuple(guesses), tuple(warnings))
+    effective = replace(options, format=fmt, sequence_field=fields.get("sequence_field"), label_col=fields.get("label_col"),
+                        encoding=options.encoding or decoded.encoding)
+    # Where the records and labels were found, recorded for exported scripts: the top-level object's
+    # list of sequences and its list of labels (None when the records themselves are the top level).
+    recorded = {**effective.to_dict(), "container_key": container.get("sequences_key"),
+                "container_label_key": container.get("label_key")}
+    source = SourceInfo(str(path), fmt, recorded, tuple(guesses), tuple(warnings))
     return SequenceDataset(values, lengths, tuple(feature_names), source, labels, dataset_kind,
                            sample_ids=ids).validate()
 

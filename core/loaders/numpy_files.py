@@ -132,7 +132,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         x, y, x_key, y_key = _load_npz(path, options, budget_bytes, guesses)
     files.report_progress(progress, 0.5)
     files.check_cancelled(path, cancelled)
-    effective = replace(options, format=kind, x_key=x_key, y_key=y_key)
+    effective = replace(options, format=kind, x_key=x_key, y_key=y_key,
+                        labels_file=str(_labels_path(path, options.labels_file)) if options.labels_file else None)
     return _to_dataset(path, kind, x, y, effective, budget_bytes, guesses, warnings, progress, cancelled)
 
 
@@ -174,9 +175,7 @@ def _refuse_trailing_bytes(path: Path, header: _Header, extra: int) -> None:
 
 def _load_labels_file(inputs: Path, labels_file: str, budget_bytes: int) -> np.ndarray:
     """Labels from their own ``.npy`` (numbers or text, never pickled), read whole: they are small."""
-    path = Path(labels_file)
-    if not path.is_absolute():
-        path = inputs.parent / path
+    path = _labels_path(inputs, labels_file)
     info = files.check_regular_file(path)
     with open(path, "rb") as handle:
         header = _read_header(handle, path, "the labels")
@@ -190,6 +189,12 @@ def _load_labels_file(inputs: Path, labels_file: str, budget_bytes: int) -> np.n
         return np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
         raise LoadError(path, f"could not be read as a NumPy array ({error})", hint="Save it again with numpy.save") from None
+
+
+def _labels_path(inputs: Path, labels_file: str) -> Path:
+    """The labels file; a relative name is beside the inputs."""
+    path = Path(labels_file)
+    return path if path.is_absolute() else inputs.parent / path
 
 
 def _check_shape(shape: tuple[int, ...], path: Path, what: str, max_ndim: int | None) -> None:

@@ -162,7 +162,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     problem = header.get("problemname")
     if problem:
         guesses.append(Guess("problem", problem, "the file's @problemName", None))
-    source = SourceInfo(str(path), "ts", replace(options, format="ts").to_dict(), tuple(guesses), tuple(warnings))
+    effective = replace(options, format="ts", encoding=options.encoding or decoded.encoding)
+    source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": timestamped}, tuple(guesses), tuple(warnings))
     return SequenceDataset(values, lengths, feature_names, source, labels, "sequences").validate()
 
 
