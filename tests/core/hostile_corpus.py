@@ -101,7 +101,7 @@ def _zip(members: list[tuple[str, bytes]], compress: bool = False) -> bytes:
 def _xlsx() -> bytes:
     """A minimal real Excel workbook (one sheet, a header and 4 rows), written by hand."""
     sheet_rows = "".join(
-        f'<row r="{r}"><c r="A{r}"><v>{r // 3 + 1}</v></c><c r="B{r}"><v>{r % 2}</v></c><c r="C{r}"><v>{r * 0.5}</v></c></row>'
+        f'<row r="{r}"><c r="A{r}"><v>{(r - 2) // 2 + 1}</v></c><c r="B{r}"><v>{(r - 2) % 2}</v></c><c r="C{r}"><v>{r * 0.5}</v></c></row>'
         for r in range(2, 6))
     header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>step</t></is></c>'
               '<c r="C1" t="inlineStr"><is><t>v</t></is></c></row>')
@@ -184,7 +184,11 @@ def _cases() -> list[tuple]:
          b"time,v\n2020-01-01 00:00,1\n2020-01-01 01:00+00:00,2\n2020-01-01 02:00,3\n" + b"".join(
              f"2020-01-02 {h:02d}:00,{h}\n".encode() for h in range(24)) + b"2020-01-03 00:00+01:00,9\n" * 20,
          either(None, "line"), {}),
-        ("csv-xlsx-renamed", "spreadsheet", "workbook.csv", _xlsx(), either(None), {}),
+        ("csv-xlsx-renamed", "spreadsheet", "workbook.csv", _xlsx(), ok([2, 2, 1]), {}),
+        ("xlsx", "spreadsheet", "workbook.xlsx", _xlsx(), ok([2, 2, 1]), {}),
+        ("parquet", "spreadsheet", "table.parquet", lambda p: _arrow_table(p, "parquet"), ok([2, 2, 1]), {}),
+        ("feather", "spreadsheet", "table.feather", lambda p: _arrow_table(p, "feather"), ok([2, 2, 1]), {}),
+        ("parquet-truncated", "spreadsheet", "cut.parquet", lambda p: _arrow_table(p, "parquet", cut=True), refused(), {}),
         ("csv-one-row-of-a-million-numbers", "spreadsheet", "wide_row.csv",
          lambda p: p.write_text(",".join(f"{v:.3f}" for v in rng.standard_normal(1_000_000)) + "\n"),
          either(None, "memory budget"), {"budget": 256 * MIB}),
@@ -322,6 +326,22 @@ def _cases() -> list[tuple]:
     if Path("/dev/zero").exists():
         cases.append(("path-dev-zero", "paths", "/dev/zero", "DEVICE", refused("device"), {"args": ("--format", "csv"), "name": "zero"}))
     return cases
+
+
+def _arrow_table(path: Path, kind: str, cut: bool = False) -> None:
+    import pyarrow as pa  # noqa: PLC0415
+
+    table = pa.table({"id": [1, 1, 2, 2], "step": [0, 1, 0, 1], "v": [0.5, 0.25, 1.5, 2.5]})
+    if kind == "parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        pq.write_table(table, path)
+    else:
+        import pyarrow.feather as feather  # noqa: PLC0415
+
+        feather.write_feather(table, path)
+    if cut:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def _gzip_zeros(path: Path, size: int) -> None:
