@@ -20,15 +20,18 @@ Adding a format
 2. Append a :class:`Format` to :data:`REGISTRY` below: its key (the ``--format`` value and
    ``dataset.source.format``; a table reader may report ``"<key>-<layout>"``), title,
    extensions (lower case, with the dot), reader, the file-dialog label, the
-   :class:`~core.options.LoadOptions` fields that apply to it and whether it is a table
+   :class:`~core.options.LoadOptions` fields that apply to it (any other option given for a
+   file of this format is refused with a sentence by dispatch) and whether it is a table
    (tables get the CSV layouts: long, wide, single series, and the import wizard).
-   Binary formats recognised by their first bytes add ``magic``.
+   Binary formats recognised by their first bytes add ``magic``. Compressed files
+   (``.gz``/``.bz2``/``.xz``) need nothing: dispatch decompresses them for every format.
 3. Add tests beside the others (``tests/core/test_load_<format>.py``) and a row to the
    README's formats table; ``tests/core/test_formats.py`` checks that the reader imports and
    that every consumer lists the new format.
 
-Engineer-owned entries for spreadsheet and columnar tables (``xlsx``, ``parquet``,
-``feather``) go after ``csv`` with ``table=True``.
+Spreadsheet and columnar tables (``xlsx``, ``parquet``, ``feather``) follow ``csv`` with
+``table=True``. Labels of every format go through :mod:`core.loaders.labels`, values beyond
+float32 through :func:`core.loaders.numbers.check_float32_range`.
 """
 
 from __future__ import annotations
