@@ -49,6 +49,7 @@ from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
 from gui.user_model_panel import UserModelController
 from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
+from gui.window_terms import in_window_terms
 
 log = logging.getLogger(__name__)
 
@@ -743,6 +744,13 @@ class MainWindow(QMainWindow):
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
+        message = in_window_terms(message)
+        if self.interactive and path and Path(path).is_file() and self._format_needs_wizard(path):
+            # No dead end: a table that could not be read opens in the import window, which keeps
+            # its columns on screen and says what to change there.
+            self.statusBar().showMessage(message, 15000)
+            self.show_import_wizard(path)
+            return
         self.show_error(f"Could not open {Path(path).name}" if path else "Could not open the file", message)
 
     @Slot(str)

@@ -13,6 +13,8 @@ Weight formulas (Keras 3, ``keras/src/layers/rnn/lstm.py`` and ``gru.py``, the c
 * ``Bidirectional``: two copies of the layer; outputs concatenated (``2u`` features).
 * ``SimpleRNNCell``: kernel ``(input_dim, u)``, recurrent kernel ``(u, u)``, bias ``(u,)``.
 * ``Embedding``: ``vocab_size * embedding_dim``; ``Dense``: ``in * out + out``.
+* ``Normalization`` given its mean and variance (the ``standardize`` layer) and ``Rescaling``:
+  no weights at all (the statistics live in the layer's config).
 
 The same formulas give the rows of a user's own model (``core.usermodel.layers``).
 """
@@ -99,6 +101,7 @@ def output_activation(spec: ModelSpec) -> str:
 
 
 TARGET_UNITS_LAYER = "target_units"  # the Rescaling after a regression output (HeadSpec.scale_targets)
+STANDARDIZE_LAYER = "standardize"  # the Normalization after the input (InputSpec.standardize)
 
 
 def layer_table(spec: ModelSpec) -> list[LayerRow]:
@@ -129,6 +132,17 @@ def layer_table(spec: ModelSpec) -> list[LayerRow]:
                     (None, t, inp.features),
                     0,
                     f"skips timesteps whose features all equal {inp.mask_value:g}",
+                )
+            )
+        if inp.standardizes:
+            rows.append(
+                LayerRow(
+                    STANDARDIZE_LAYER,
+                    "Normalization",
+                    (None, t, inp.features),
+                    0,
+                    "(x − mean) / std per feature of the training split, inside the model"
+                    + ("; padded steps stay masked" if inp.kind == "masking" else ""),
                 )
             )
         features = inp.features
