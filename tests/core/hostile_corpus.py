@@ -297,7 +297,8 @@ def _cases() -> list[tuple]:
         # ---- files that are something else: said what they are
         ("other-png", "other", "plot.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), refused("PNG image"), {}),
         ("other-pdf", "other", "report.csv", b"%PDF-1.7\n" + bytes(64), refused("PDF document"), {}),
-        ("other-hdf5", "other", "model.h5", b"\x89HDF\r\n\x1a\n" + bytes(64), refused("HDF5"), {}),
+        ("other-hdf5", "other", "store.hdf", b"\x89HDF\r\n\x1a\n" + bytes(64), refused("HDF5"), {}),
+        ("other-keras-h5", "other", "model.h5", b"\x89HDF\r\n\x1a\n" + bytes(64), refused("Keras model", "check"), {}),
         ("other-sqlite", "other", "data.db", b"SQLite format 3\x00" + bytes(64), refused("SQLite"), {}),
         ("other-pickle", "other", "data.pkl", b"\x80\x04\x95" + bytes(64), refused("pickle", "never unpickles"), {}),
         ("other-old-excel", "other", "sheet.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), refused(".xls"), {}),
