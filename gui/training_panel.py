@@ -16,6 +16,7 @@ import math
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -963,6 +965,9 @@ class TrainingWorkflow(QObject):
         self.state.loadFinished.connect(self._on_load_finished)
         self.model_panel.specChanged.connect(self._on_spec_changed)
         self.model_panel.problemsChanged.connect(self._on_spec_problems)
+        user_model = getattr(window, "user_model", None)  # Check my model: its architecture can come here
+        if user_model is not None:
+            user_model.architectureChosen.connect(self.use_architecture)
         window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
@@ -987,6 +992,7 @@ class TrainingWorkflow(QObject):
         for action in (exports.open_session_action, exports.save_session_action):
             file_menu.insertAction(anchor, action) if anchor is not None else file_menu.addAction(action)
         file_menu.insertMenu(anchor, export_menu) if anchor is not None else file_menu.addMenu(export_menu)
+        file_menu.insertAction(anchor, exports.predict_action) if anchor is not None else file_menu.addAction(exports.predict_action)
         self.export_menu = export_menu
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
@@ -1005,6 +1011,7 @@ class TrainingWorkflow(QObject):
             self._apply_session_model(pending)
         self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(self.model_panel.problems())
+        self._tell_doctor(self.model_panel.problems())
         self._refresh_exports()
 
     @Slot(object)
@@ -1017,6 +1024,19 @@ class TrainingWorkflow(QObject):
         # While the editors hold an impossible model there is nothing to train.
         self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(problems)
+        self._tell_doctor(problems)
+
+    def _tell_doctor(self, problems: list[str]) -> None:
+        """The builder's misfits appear in the shape doctor too, so the two never disagree."""
+        user_model = getattr(self.window, "user_model", None)
+        if user_model is not None:
+            user_model.set_builder_problems(list(problems))
+
+    @Slot(object)
+    def use_architecture(self, spec: Any) -> None:
+        """*Use this architecture* from Check my model: the user's design, in the Model tab."""
+        self.model_panel.set_spec(spec)
+        self.window.show_view(self.model_tab)
 
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
@@ -1047,6 +1067,7 @@ class TrainingWorkflow(QObject):
 
     @Slot()
     def shutdown(self) -> None:
+        self.exports.shutdown()
         self.training_panel.shutdown()
 
     # ---- sessions and exports -----------------------------------------------------------------
@@ -1078,25 +1099,46 @@ class TrainingWorkflow(QObject):
         """Reopen a session: settings now, the file in the background, model and history once it is shaped."""
         if not self.training_panel.confirm_stop("Opening a session replaces the current exploration."):
             return False
+        if session.file and not Path(session.file).is_file():
+            located = self.locate_data_file(session.file)
+            if located is None:
+                return False  # nothing restored: the window stays as it was
+            session = replace(session, file=located)
         self.training_panel.set_config(session.config)
-        if session.file and Path(session.file).is_file():
+        if session.file:
             self._pending_session = session
             self.window.open_path(session.file, session.load_options, session.padding, session.window, wizard=False)
             return True
         self._apply_session_model(session)
-        if session.file:
-            QMessageBox.warning(
-                self.window,
-                "Open session",
-                f"{Path(session.file).name}: the data file of this session was not found; the model and training "
-                "settings were restored. Open the file again to train.",
-            )
         return True
+
+    def ask_to_locate(self, missing: str) -> bool:
+        """The *Locate the data file…* question; True when the user wants to look for it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Open session",
+                          f"{Path(missing).name}: the data file of this session is not where it was ({Path(missing).parent}). "
+                          "Locate it to reopen the session; nothing is restored otherwise.", parent=self.window)
+        locate = box.addButton("Locate the data file…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is locate
+
+    def locate_data_file(self, missing: str) -> str | None:
+        """Ask where a session's data file went (*Locate the data file…*); None restores nothing."""
+        name = Path(missing).name
+        if not getattr(self.window, "interactive", True) or not self.ask_to_locate(missing):
+            return None
+        start = str(Path(missing).parent) if Path(missing).parent.is_dir() else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self.window, f"Locate {name}", str(Path(start) / name), "All files (*)")
+        return path or None
 
     def _apply_session_model(self, session: Any) -> None:
         if session.spec is not None:
             self.model_panel.set_spec(session.spec)
-        self.training_panel.restore_history(session.history, session.result or None)
+        result = dict(session.result or {})
+        if session.model_file and Path(session.model_file).is_file():
+            result["saved_model"] = session.model_file  # Export ▸ trained model and Predict work again
+        self.training_panel.restore_history(session.history, result or None)
+        self.exports.refresh()
         tab = (session.ui or {}).get("tab")
         if isinstance(tab, int) and hasattr(self.window, "show_view"):
             self.window.show_view(tab)

@@ -143,6 +143,8 @@ def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
         spec = replace(spec, head=replace(spec.head, hidden_units=int(args.head_hidden)))
     if getattr(args, "no_target_scaling", False):
         spec = replace(spec, head=replace(spec.head, scale_targets=False))
+    if getattr(args, "no_standardize", False):
+        spec = replace(spec, input=replace(spec.input, standardize=False))
     return spec.validate()
 
 
@@ -213,13 +215,17 @@ class PrintingReporter(EventReporter):
         for line in describe_baseline(payload.get("baseline")):
             self._print(line)
         if payload.get("saved_model"):
-            self._print(f"Saved the model to {payload['saved_model']}")
+            recipe = payload.get('saved_recipe')
+            self._print(f"Saved the model to {payload['saved_model']}" + (f" and its recipe to {recipe}" if recipe else ""))
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as the arguments say and print the epochs and a summary; returns the exit code."""
+    from core.model_io import check_save_target
     from core.training.job import execute
 
+    if getattr(args, "save", None):
+        check_save_target(args.save)  # a bad target fails now, not after the last epoch
     job, shaped = job_from_args(args)
     reporter = PrintingReporter(bool(getattr(args, "json", False)))
     previous = None

@@ -23,8 +23,9 @@ class TrainingConfig:
     shuffle; windows of one series are split in time order instead, so no future leaks into
     training). ``validation_file`` replaces the split with a separate file shaped the same
     way. ``standardize`` scales float features with the training split's mean and standard
-    deviation (padded steps are left alone so the mask still sees them); token ids are never
-    scaled. ``memory_budget`` (bytes, ``None`` = the app's budget) decides when training
+    deviation inside the model (its ``standardize`` Normalization layer, after ``Masking`` on
+    the raw pad value, so the mask still sees padded steps and a saved model takes raw data);
+    token ids are never scaled. ``memory_budget`` (bytes, ``None`` = the app's budget) decides when training
     streams batches from disk instead of copying the data into memory.
 
     ``batch_size=None`` and ``patience=None`` (the defaults) are chosen from the data's size

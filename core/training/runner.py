@@ -155,7 +155,7 @@ def run(
         data = prepare_fit_data(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
         strategy = choose_strategy()
         with strategy.scope():
-            model = build_model(spec, data.target_scaling)
+            model = build_model(spec, data.target_scaling, data.scaling)
             compile_model(model, spec, config.learning_rate, config.optimizer)
     except MemoryError as exc:
         raise _out_of_memory() from exc
@@ -331,7 +331,7 @@ def _out_of_memory() -> TrainingError:
 # ---- using a trained model -----------------------------------------------------------------
 def evaluate(result: TrainingResult, shaped: Any, batch_size: int = 256) -> dict[str, float]:
     """Loss and metrics of the trained model on other data shaped like the training data."""
-    x = prepare_inputs(shaped, result.standardizer)
+    x = prepare_inputs(shaped)  # raw: the model standardises its own input
     y = _training_targets(shaped)
     logs = result.model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
     return {str(k): float(v) for k, v in logs.items()}

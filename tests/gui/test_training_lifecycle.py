@@ -513,6 +513,9 @@ def test_real_child_trains_a_tiny_job_and_the_model_exports(qtbot, dialogs, tmp_
         (tmp_path / "out").mkdir()
         exported = move_model(saved, tmp_path / "out" / "model.keras")
         assert exported.read_bytes()[:2] == b"PK"  # a .keras file is a zip
+        from core.recipe import load_recipe
+
+        assert load_recipe(exported).load_options.layout == "long"  # the recipe travels with the model
         pngs = export_training_plots(panel, tmp_path / "curves.png")
         assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs) and len(pngs) >= 2
     finally:
