@@ -45,7 +45,7 @@ def _detect(path: Path, head: bytes) -> Guess:
         why = "the file starts with the NumPy .npy signature"
         return Guess("format", "npy", why, "format")
     if head.startswith(_ZIP_MAGIC) and by_extension != "npz":
-        from core.loaders.sheet_tables import is_workbook  # noqa: PLC0415
+        from core.loaders.sheet_tables import is_workbook
 
         if is_workbook(path) or by_extension == "xlsx":  # a broken .xlsx: its reader says what is wrong
             named = "" if by_extension == "xlsx" else f" even though its name ends in {suffix or 'nothing'}"
@@ -86,7 +86,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     if header_format is not None:
         return header_format
 
-    from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
+    from core.loaders.csv_dialect import looks_like_numeric_table
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
     if looks_like_numeric_table(text, complete=len(head) < files.HEAD_BYTES):
