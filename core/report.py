@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from core.budget import format_bytes
+from core.wording import format_bytes, shape_text
 from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset, pad_collision_count
 from core.options import PaddingOptions, WindowOptions
@@ -72,6 +72,7 @@ class ShapeReport:
             "format": ds.source.format,
             "file": ds.source.path,
             "feature_names": list(ds.feature_names),
+            "read_options": {k: _plain(v) for k, v in ds.source.options.items()},
             "guesses": [
                 {"what": g.what, "value": _plain(g.value), "why": g.why, "option": g.option} for g in ds.source.guesses
             ],
@@ -88,15 +89,8 @@ class ShapeReport:
 
     def headline(self) -> str:
         """``(270 samples, 26 timesteps, 12 features) → input_shape=(26, 12)``."""
-        plan = self.plan
-        n, t = plan.shape[0], plan.shape[1]
-        if len(plan.shape) == 2:
-            return (
-                f"({_count(n, 'sample')}, {_count(t, 'timestep')}) token ids → input_shape=({t},) "
-                f"into an Embedding layer"
-            )
-        f = plan.shape[2]
-        return f"({_count(n, 'sample')}, {_count(t, 'timestep')}, {_count(f, 'feature')}) → input_shape=({t}, {f})"
+        text = shape_text(self.plan.shape)
+        return text + " into an Embedding layer" if len(self.plan.shape) == 2 else text
 
     def to_text(self) -> str:
         """The human report: the headline first, then details and the doctor's findings."""
@@ -190,10 +184,6 @@ def _ignored_option_notes(dataset: SequenceDataset, window: WindowOptions | None
 
 
 # ---- internals ---------------------------------------------------------------------------
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _length_stats(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"min": 0, "max": 0, "mean": 0.0}
@@ -205,6 +195,8 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
     if lengths.size == 0:
         return {"edges": [], "counts": []}
     low, high = int(lengths.min()), int(lengths.max())
+    if low == high:  # windows of a series: no per-sequence array needed
+        return {"edges": [low, low + 1], "counts": [int(lengths.size)]}
     width = max(1, math.ceil((high - low + 1) / 30))
     counts = np.bincount((lengths - low) // width)
     edges = low + width * np.arange(counts.size + 1)

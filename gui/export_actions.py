@@ -32,12 +32,17 @@ log = logging.getLogger(__name__)
 # ---- plain functions -------------------------------------------------------------------------------
 def write_script(target: str | os.PathLike[str], path: str, load_options: Any, padding: Any, window: Any, spec: Any, config: Any) -> Path:
     """Render the reproducing script for this data, model and config and save it atomically."""
-    from core.export.script import render_script
-
-    text = render_script(path, load_options, padding, window, spec, config)
+    text = script_text(path, load_options, padding, window, spec, config)
     target = Path(target)
     write_text_atomic(target, text)
     return target
+
+
+def script_text(path: str, load_options: Any, padding: Any, window: Any, spec: Any, config: Any) -> str:
+    """The reproducing script's text; a file it cannot read correctly raises ``ExportError`` (one sentence)."""
+    from core.export.script import render_script
+
+    return render_script(path, load_options, padding, window, spec, config)
 
 
 def move_model(source: str | os.PathLike[str], target: str | os.PathLike[str], *, keep_source: bool = True) -> Path:
@@ -192,16 +197,21 @@ class ExportActions(QObject):
         inputs = self.workflow.script_inputs()
         if inputs is None:
             return None
+        try:  # before asking for a name: a file the script cannot read is refused in one sentence
+            text = script_text(*inputs)
+        except ShapeExplorerError as exc:
+            self._error("Export training script", str(exc))
+            return None
         name = self._save_name("Export training script", f"train_{self._stem()}.py", "Python script (*.py)")
         if not name:
             return None
         try:
-            written = write_script(name, *inputs)
-            self._done(f"Saved the training script to {name}.")
-            return written
-        except (ShapeExplorerError, OSError) as exc:
+            write_text_atomic(Path(name), text)
+        except OSError as exc:
             self._error("Export training script", f"{Path(name).name}: the script could not be written ({exc}).")
             return None
+        self._done(f"Saved the training script to {name}.")
+        return Path(name)
 
     @Slot()
     def export_model(self) -> Path | None:

@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 
-from core.budget import check_budget, format_bytes
+from core.budget import check_budget
+from core.wording import format_bytes
 from core.errors import ShapingError
 
 PADDING_SIDES = ("pre", "post")
@@ -213,5 +214,7 @@ def suggest_maxlen(lengths: np.ndarray, percentile: float = SUGGESTED_PERCENTILE
     lengths = np.asarray(lengths, dtype=np.int64)
     if lengths.size == 0:
         return 1, 0.0
+    if lengths.min() == lengths.max():  # equal lengths (windows): no sort, no copy
+        return max(1, int(lengths.min())), 0.0
     value = max(1, int(np.ceil(np.percentile(lengths, percentile))))
     return value, truncated_share(lengths, value)

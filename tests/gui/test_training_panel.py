@@ -298,3 +298,25 @@ def test_script_export_writes_the_rendered_script(tmp_path):
     text = target.read_text(encoding="utf-8")
     compile(text, str(target), "exec")
     assert "d.csv" in text
+
+
+def test_script_export_refuses_in_one_sentence_before_asking_for_a_name(tmp_path, qtbot, warnings_shown, monkeypatch):
+    """A file the script cannot reproduce is refused with the exporter's own sentence, and no file dialog opens."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from gui.export_actions import ExportActions
+
+    data = tmp_path / "unlabelled.csv"
+    data.write_text("id,t,x\n1,0,0.5\n1,1,0.4\n2,0,0.1\n2,1,0.3\n", encoding="utf-8")
+    inputs = (str(data), LoadOptions(layout="long", id_col="id", time_col="t"), PaddingOptions(), None, ModelSpec(), TrainingConfig())
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a[1]) or ("", ""))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    panel = SimpleNamespace(last_result=None, history=[], is_training=lambda: False)
+    actions = ExportActions(SimpleNamespace(script_inputs=lambda: inputs, training_panel=panel), parent)
+    assert actions.export_script() is None
+    assert asked == []
+    assert warnings_shown == ["unlabelled.csv has no labels or targets, so there is nothing to train in a script."]
