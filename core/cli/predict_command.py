@@ -14,7 +14,7 @@ import json
 import sys
 
 from core.cli.arguments import add_layout_options, options_from_args
-from core.cli.train_command import clean_number
+from core.wording import json_safe
 
 NAME = "predict"
 HELP = "predict with a saved .keras model on a raw FILE shaped like its training data"
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     result = predict_file(args.model, args.file, load_options=load, padding=padding, window=window,
                           budget_bytes=getattr(args, "memory_budget", None))
     if args.json:
-        print(json.dumps(clean_number(result.to_dict()), allow_nan=False, ensure_ascii=False))
+        print(json.dumps(json_safe(result.to_dict()), allow_nan=False, ensure_ascii=False))
         return 0
     for index, prediction in enumerate(result.predictions):
         label = f"row {result.rows[index]}" if result.rows is not None else f"sample {index + 1}"
