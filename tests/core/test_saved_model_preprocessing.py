@@ -68,7 +68,7 @@ def trained(tmp_path_factory):
     spec_file = folder / "cases.json"
     spec_file.write_text(json.dumps(cases))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    env.pop("PYTHONPATH", None)  # plain Keras: Shape Explorer is not importable there
+    env.pop("PYTHONPATH", None)  # plain Keras: nothing of this checkout on the path
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "core" / "plain_keras_predict.py"), str(spec_file)],
                           capture_output=True, text=True, timeout=280, env=env, cwd=folder)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -76,11 +76,14 @@ def trained(tmp_path_factory):
     return results, plain
 
 
-@pytest.mark.slow
-def test_the_plain_process_cannot_import_shape_explorer():
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-c", "import core.recipe"], capture_output=True, text=True, env=env, cwd="/", timeout=60)
-    assert done.returncode != 0  # so the reference really is plain Keras
+def test_the_reference_is_plain_keras():
+    """The reference process imports nothing of Shape Explorer: only keras, numpy, pandas and the standard library."""
+    import ast
+
+    tree = ast.parse((ROOT / "tests" / "core" / "plain_keras_predict.py").read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= {"__future__", "json", "os", "re", "sys", "keras", "numpy", "pandas"}
 
 
 @pytest.mark.slow
