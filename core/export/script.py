@@ -51,6 +51,11 @@ def render_script(
         from core.loaders import load
 
         dataset = load(path, load_options)
+    if config.batch_size is None or config.patience is None:  # chosen from the data's size, as a run would
+        from core.shaping.tensorize import plan_shape
+        from core.training.sizing import resolve
+
+        config, _ = resolve(config, int(plan_shape(dataset, padding, window).shape[0]))
     labels = dataset.labels
     series = dataset.kind == "series"  # its targets come from the windows, not from labels
     per_step = labels is not None and labels.kind == "sequence"

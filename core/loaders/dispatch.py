@@ -133,6 +133,9 @@ def _header_format(text: str) -> Guess | None:
     return None
 
 
+_MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".py")  # what core.usermodel reads; never data
+
+
 def load(
     path: str | os.PathLike[str],
     options: LoadOptions | None = None,
@@ -161,6 +164,10 @@ def load(
     if options.format is not None and options.format not in formats.keys():
         raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(formats.keys())}")
 
+    if options.format is None and resolved.suffix.lower() in _MODEL_SUFFIXES:
+        raise LoadError(resolved, "is a Keras model (or the code of one), not data",
+                        hint=f"Check it against your data: shape-explorer check DATA --model {resolved.name} "
+                             "(in the window: File ▸ Check my model…)")
     compression = files.compression_of(resolved, files.read_head(resolved, 8))
     if compression is None:
         dataset = _load_plain(resolved, info, options, budget, progress, cancelled)

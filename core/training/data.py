@@ -176,6 +176,10 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     Streams from the arrays (never copying them whole) when the in-memory copies would not
     fit the budget.
     """
+    if config.batch_size is None:  # chosen from the data's size (core.training.sizing)
+        from core.training.sizing import resolve_for
+
+        config, _ = resolve_for(config, shaped, validation)
     budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
     tokens = is_token_input(shaped)
     n = int(shaped.x.shape[0])

@@ -216,6 +216,13 @@ def _in_training_classes(labels: Labels | None, train_labels: Labels | None, nam
 
 
 # ---- carrying a job out --------------------------------------------------------------------
+def run_baseline(result: Any, shaped: Any, validation: Any, test: Any) -> dict[str, Any] | None:
+    """The do-nothing baseline (:mod:`core.training.baseline`) on the run's validation and test samples."""
+    from core.training.baseline import run_baseline as baseline_of_run
+
+    return baseline_of_run(shaped, result.fit_data, validation, test)
+
+
 def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, Any]:
     """Prepare, train, score and save as the job says; returns the JSON-ready ``end`` payload.
 
@@ -236,6 +243,7 @@ def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, An
     if test is not None:
         payload["test"] = runner.evaluate(result, test)
         result.test_metrics = payload["test"]
+    payload["baseline"] = run_baseline(result, shaped, validation, test)
     if job.save_path:
         recipe = job.recipe(shaped, spec)
         saved = save_model_atomic(result.model, job.save_path)
