@@ -90,7 +90,7 @@ class TrainingJob:
         return recipe_for(self.path, self.load_options, shaped, resolved, self.config)
 
     @classmethod
-    def from_recipe(cls, recipe: Recipe, **changes: Any) -> "TrainingJob":
+    def from_recipe(cls, recipe: Recipe, **changes: Any) -> TrainingJob:
         """The job that trains the same model again on the recipe's file (``changes`` override fields)."""
         job = cls(
             path=str(recipe.file or ""),
@@ -245,7 +245,10 @@ def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, An
         result.test_metrics = payload["test"]
     payload["baseline"] = run_baseline(result, shaped, validation, test)
     if job.save_path:
-        recipe = job.recipe(shaped, spec)
+        from core.training.sizing import resolve_for
+
+        ran_with, _ = resolve_for(job.config.validate(), shaped, validation)  # the settings that ran, sized to the data
+        recipe = replace(job, config=ran_with).recipe(shaped, spec)
         saved = save_model_atomic(result.model, job.save_path)
         payload["saved_model"] = str(saved)
         payload["saved_recipe"] = str(save_recipe(recipe, saved))

@@ -131,7 +131,7 @@ def test_the_model_holds_its_standardisation_and_keeps_the_mask(trained):
     model = keras.saving.load_model(trained[0]["padded"][0], safe_mode=True)
     layer = model.get_layer("standardize")
     assert type(layer).__name__ == "Normalization" and layer.supports_masking
-    names = [l.name for l in model.layers]
+    names = [layer.name for layer in model.layers]
     assert names.index("masking") < names.index("standardize") < names.index("lstm_1")
     config = layer.get_config()
     assert len(config["mean"]) == 12 and abs(config["mean"][0]) > 1e-3 and abs(config["variance"][0] - 1.0) > 1e-3
@@ -147,7 +147,7 @@ def test_the_model_holds_its_standardisation_and_keeps_the_mask(trained):
     unpadded = keras.Model(short_input, y).predict(x[:, :10], verbose=0)
     np.testing.assert_allclose(model.predict(x, verbose=0), unpadded, rtol=1e-5, atol=1e-6)
     text = keras.saving.load_model(trained[0]["text"][0], safe_mode=True)
-    assert "standardize" not in [l.name for l in text.layers]  # token ids are never scaled
+    assert "standardize" not in [layer.name for layer in text.layers]  # token ids are never scaled
 
 
 @pytest.mark.slow
@@ -178,7 +178,10 @@ def test_the_exported_script_saves_a_model_and_recipe_that_predict_uses(tmp_path
     model = tmp_path / "JapaneseVowels_TRAIN.keras"
     assert f"SAVED_MODEL={model.name}" in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["JapaneseVowels_TRAIN.keras", "JapaneseVowels_TRAIN.recipe.json", "train_vowels.py"]
-    assert load_recipe(model) == recipe_for_dataset(train, LoadOptions(), dataset, PaddingOptions(), None, spec, config)
+    from core.training.sizing import resolve_for
+
+    ran_with, _ = resolve_for(config, shaped)  # settings left to the data are recorded as they ran
+    assert load_recipe(model) == recipe_for_dataset(train, LoadOptions(), dataset, PaddingOptions(), None, spec, ran_with)
 
     import keras
 
