@@ -696,7 +696,7 @@ class LinesReader:
             leaf = leaf.flatten()
         if leaf.null_count:
             raise _Fallback
-        wide = _float64s(leaf)
+        wide = float64_values(leaf)
         if wide.size and not float(np.max(np.abs(wide), initial=0.0)) <= FLOAT32_MAX:
             raise _Fallback  # NaN, inf or beyond float32: the standard path names the value
         values = wide.reshape(-1, width)  # a view of Arrow's buffer: the consumer copies it
@@ -765,7 +765,7 @@ def _offsets(array) -> np.ndarray:
     return np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
 
 
-def _float64s(array) -> np.ndarray:
+def float64_values(array) -> np.ndarray:
     """The values of a (possibly sliced) Arrow float64 array, without pandas or a copy."""
     return np.frombuffer(array.buffers()[1], dtype=np.float64, count=len(array), offset=array.offset * 8)
 
@@ -784,7 +784,7 @@ def _parse_chunk(texts: list[str], numbers: list[int], path: Path) -> list[Any]:
     raise LoadError(path, "could not be read as JSON Lines", hint="Write exactly one JSON value per line")
 
 
-class _Output:
+class GrowingValues:
     """The flat float32 values, written chunk by chunk into one allocation.
 
     The allocation is an upper bound (a JSON number takes at least two bytes, so there are at
@@ -826,7 +826,7 @@ class _Output:
 def _read_lines_file(path: Path, options: LoadOptions, budget_bytes: int, progress, cancelled) -> SequenceDataset:
     """A JSON Lines file into a :class:`SequenceDataset`, chunk by chunk within the budget."""
     reader = LinesReader(path, options, budget_bytes, cancelled)
-    output = _Output(path, budget_bytes)
+    output = GrowingValues(path, budget_bytes)
     lengths: list[np.ndarray] = []
     labels: list[Any] | None = []
     ids: list[str] | None = []
