@@ -87,21 +87,31 @@ def write_jsonl(path: Path, n_sequences: int, low: int = 20, high: int = 200, fe
 
 
 def write_long_csv(path: Path, rows: int, n_sequences: int, features: int = 4, seed: int = 1) -> None:
-    """A long-layout CSV (id, step, f0..fF-1), sorted by id and step, written in blocks."""
+    """A long-layout CSV (id, step, f0..fF-1, label), sorted by id and step, written in blocks by pyarrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
     rng = np.random.default_rng(seed)
     raw = rng.random(n_sequences) + 0.5
     lengths = np.maximum(1, np.round(raw / raw.sum() * rows)).astype(np.int64)
     lengths[-1] += rows - lengths.sum()
-    block = 1_000_000
     ids_all = np.repeat(np.arange(n_sequences), lengths)
     steps_all = np.arange(rows) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    with open(path, "w", encoding="ascii") as handle:
-        handle.write(",".join(["id", "step", *(f"f{i}" for i in range(features))]) + "\n")
+    block = 1_000_000
+    writer = None
+    with open(path, "wb") as handle:
         for start in range(0, rows, block):
             stop = min(rows, start + block)
-            data = np.round(rng.normal(size=(stop - start, features)), 4)
-            table = np.column_stack([ids_all[start:stop], steps_all[start:stop], data])
-            np.savetxt(handle, table, delimiter=",", fmt=["%d", "%d", *(["%.4f"] * features)])
+            columns = {"id": pa.array(ids_all[start:stop]), "step": pa.array(steps_all[start:stop])}
+            for i in range(features):
+                columns[f"f{i}"] = pa.array(np.round(rng.normal(size=stop - start), 4))
+            columns["label"] = pa.array(ids_all[start:stop] % 2)
+            table = pa.table(columns)
+            if writer is None:
+                writer = pa_csv.CSVWriter(handle, table.schema)
+            writer.write_table(table)
+        if writer is not None:
+            writer.close()
 
 
 def write_big_ts(path: Path, source: Path, target_bytes: int) -> int:

@@ -58,6 +58,8 @@ class ShapePlan:
 
     @property
     def truncated(self) -> np.ndarray:
+        if self.kind == "series":  # windows are never truncated; no array per window
+            return np.broadcast_to(False, self.original_lengths.shape)
         return self.original_lengths > self.lengths
 
 
@@ -238,7 +240,9 @@ def _plan_series(dataset: SequenceDataset, padding: PaddingOptions, window: Wind
     windows = make_windows(series, window, dataset.feature_names)
     count = window_count(series.shape[0], window.window, window.stride, window.horizon)
     n_features = series.shape[1]
-    lengths = np.full(count, window.window, dtype=np.int64)
+    # Every window has the same length: a zero-stride view costs nothing, where np.full would
+    # allocate 8 bytes per window (800 MB for a 100M-row series).
+    lengths = np.broadcast_to(np.int64(window.window), (count,))
     dtype = series.dtype if series.dtype.kind == "f" else np.dtype(np.float32)
     return ShapePlan(
         kind="series",

@@ -202,13 +202,16 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     batch = int(config.batch_size)
     steps = max(1, math.ceil(train_idx.size / batch))
     if streaming:
-        train_ds = batch_stream(shaped.x, y_all, train_idx, batch, seed=int(config.seed), shuffle=bool(config.shuffle), scaling=scaling, tokens=tokens)
+        mask = getattr(shaped, "mask", None)
+        train_ds = batch_stream(shaped.x, y_all, train_idx, batch, seed=int(config.seed), shuffle=bool(config.shuffle), scaling=scaling,
+                                tokens=tokens, mask=mask)
         if validation is not None:
             val_y = _training_targets(validation)
-            val_ds = batch_stream(validation.x, val_y, np.arange(validation.x.shape[0]), batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens)
+            val_ds = batch_stream(validation.x, val_y, np.arange(validation.x.shape[0]), batch, seed=0, shuffle=False, scaling=scaling,
+                                  tokens=tokens, mask=getattr(validation, "mask", None))
             n_val = int(validation.x.shape[0])
         elif val_idx.size:
-            val_ds = batch_stream(shaped.x, y_all, val_idx, batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens)
+            val_ds = batch_stream(shaped.x, y_all, val_idx, batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens, mask=mask)
             n_val = int(val_idx.size)
         else:
             val_ds, n_val = None, 0
@@ -277,6 +280,7 @@ def batch_stream(
     shuffle: bool,
     scaling: Standardizer | None,
     tokens: bool,
+    mask: Any = None,
 ) -> Any:
     """A ``tf.data.Dataset`` of ``(x, y)`` batches read from ``x`` (e.g. a memory map) on demand.
 
@@ -299,7 +303,10 @@ def batch_stream(
         for start in range(0, order.size, batch_size):
             idx = np.sort(order[start : start + batch_size])
             xb = x[idx]
-            xb = scaling.transform(xb) if scaling is not None else np.asarray(xb, dtype=x_dtype)
+            if scaling is not None:  # padded cells (mask False) keep the pad value, as in memory
+                xb = scaling.transform(xb, None if mask is None else np.asarray(mask[idx]))
+            else:
+                xb = np.asarray(xb, dtype=x_dtype)
             yield xb, y[idx]
 
     signature = (
