@@ -233,6 +233,18 @@ def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, An
         result.test_metrics = payload["test"]
     if job.save_path:
         from core.model_io import save_model_atomic
+        from core.training.distribute import is_chief
 
-        payload["saved_model"] = str(save_model_atomic(result.model, job.save_path))
+        if is_chief():
+            payload["saved_model"] = str(save_model_atomic(result.model, job.save_path))
+        else:  # every worker saves (as TensorFlow asks), but only the chief's copy is kept
+            import shutil
+            import tempfile
+
+            scratch = tempfile.mkdtemp(prefix="shape-explorer-worker-")
+            try:
+                save_model_atomic(result.model, Path(scratch) / Path(job.save_path).name)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            payload["saved_model"] = None
     return payload
