@@ -25,6 +25,7 @@ from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.shaping.standardize import CONSTANT_STD, MASK_COLLISION_NUDGE
 from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
+from core.training.distribute import SCRIPT_SNIPPET
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
 
@@ -78,7 +79,8 @@ def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str
     return f'''
         """Reproduces Shape Explorer's shaping, model and training for {Path(path).name} ({fmt}).
 
-        Depends only on numpy, pandas and keras. Run: python this_script.py
+        Depends only on numpy, pandas and keras (with its TensorFlow backend). Run: python this_script.py
+        On several machines: set TF_CONFIG on each and run it on every one (see pick_strategy).
         """
         import os
 
@@ -91,6 +93,7 @@ def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str
         import keras
         import numpy as np
         import pandas as pd  # noqa: F401
+        import tensorflow as tf  # Keras' backend: tf.distribute spreads training over GPUs or workers
 
         FILE = {str(path)!r}
         SEED = {int(config.seed)}
@@ -99,6 +102,13 @@ def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str
         LEARNING_RATE = {float(config.learning_rate)!r}
         VALIDATION_SPLIT = {float(config.validation_split)!r}
 
+        '''.rstrip(" ") + textwrap.indent(SCRIPT_SNIPPET.strip("\n"), "        ") + '''
+
+
+        # TF_CONFIG naming a cluster -> MultiWorkerMirroredStrategy (run this script on every worker);
+        # several GPUs -> MirroredStrategy; otherwise the default. Chosen before TensorFlow runs anything.
+        strategy, IS_CHIEF = pick_strategy()
+        print(f"STRATEGY={type(strategy).__name__} replicas={strategy.num_replicas_in_sync}")
         keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
         '''
 
@@ -444,7 +454,7 @@ def _model_section(spec: ModelSpec) -> str:
             f'outputs = keras.layers.Rescaling(scale=target_std.tolist(), offset=target_mean.tolist(), name="{TARGET_UNITS_LAYER}")(outputs)',
         ]
     lines.append('model = keras.Model(inputs, outputs, name="shape_explorer_model")')
-    return "\n".join(lines) + "\n"
+    return "with strategy.scope():  # the model's variables are mirrored on every replica\n" + textwrap.indent("\n".join(lines), "    ") + "\n"
 
 
 def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
@@ -458,21 +468,25 @@ def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
     )
     y_cast = 'y.astype("float32")' if spec.head.task == "binary" else "y"
     return f'''
-model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
+with strategy.scope():
+    model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
 model.summary()
 print(f"TOTAL_PARAMS={{model.count_params()}}")
 
 targets = {y_cast}
-history = model.fit(
-    x_train,
-    targets[train],
-    validation_data=(x_val, targets[val]) if len(val) else None,
-    epochs=EPOCHS,
-    batch_size=BATCH_SIZE,
-    shuffle={bool(config.shuffle)},
-    callbacks={callbacks},
-    verbose=2,
-)
+if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+    prepare_for_workers(model, strategy, x_train[:1], targets[train][:1])
+with strategy.scope():  # BATCH_SIZE is the global batch, split across every replica
+    history = model.fit(
+        x_train,
+        targets[train],
+        validation_data=(x_val, targets[val]) if len(val) else None,
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        shuffle={bool(config.shuffle)},
+        callbacks={callbacks},
+        verbose=2,
+    )
 if len(val):
     final = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
     print("FINAL " + " ".join(f"val_{{k}}={{v:.4f}}" for k, v in final.items()))

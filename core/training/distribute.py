@@ -113,4 +113,18 @@ def pick_strategy():
     if len(tf.config.list_logical_devices("GPU")) > 1:
         return tf.distribute.MirroredStrategy(), True
     return tf.distribute.get_strategy(), True
+
+
+def prepare_for_workers(model, strategy, x, y):
+    """Keras 3.15 under MultiWorkerMirroredStrategy: build from one local batch and give the logs
+    a replica axis, or fit fails on its first step (what the app's runner does too)."""
+    with strategy.scope():
+        model._symbolic_build(data_batch=(x, y))
+    model._distribute_strategy = None
+
+    def with_replica_axis(step):
+        return lambda batch: {name: tf.reshape(value, [1]) for name, value in step(batch).items()}
+
+    model.train_step = with_replica_axis(model.train_step)
+    model.test_step = with_replica_axis(model.test_step)
 '''
