@@ -281,13 +281,16 @@ def _detect_csv_layout(path: Path, options: LoadOptions, budget: int) -> Sequenc
     apply to the whole file."""
     from core.loaders import load  # noqa: PLC0415
 
+    size = min(HEAD_BYTES, max(64 << 10, budget // 16))  # small budgets look at a smaller head
     with files.open_binary(path) as handle:
-        head = handle.read(HEAD_BYTES)
-    cut = head.rfind(b"\n") + 1 if len(head) == HEAD_BYTES else len(head)
+        head = handle.read(size)
+    cut = head.rfind(b"\n") + 1 if len(head) == size else len(head)
     with tempfile.TemporaryDirectory(prefix="shape-explorer-head-") as folder:
         sample_path = Path(folder) / path.name
         sample_path.write_bytes(head[:cut] if cut else head)
-        return load(sample_path, replace(options, format="csv"), budget_bytes=budget)
+        # The head is bounded (at most HEAD_BYTES), so reading it may take a fixed few MiB more
+        # than a tiny budget; everything proportional to the file is streamed.
+        return load(sample_path, replace(options, format="csv"), budget_bytes=max(budget, 16 * len(head)))
 
 
 def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
@@ -390,7 +393,7 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
         sample_labels = Labels(sample_labels.values[slots], sample_labels.kind, sample_labels.classes, sample_labels.name)
     sample = _sample(path, fmt_name, effective, names, sample_values, [len(v) for v in sample_values], sample_ids,
                      sample_labels, len(names))
-    warnings = [f"the layout and columns were decided on the first {format_bytes(HEAD_BYTES)} of the file", *head.source.warnings]
+    warnings = [f"the layout and columns were decided on the first {head.total_steps:,} rows of the file", *head.source.warnings]
     if effective.time_col:
         warnings.append(f"the sample's rows are in file order; the full read sorts each sequence by '{effective.time_col}'")
     return lengths, names, stats, label_summary, list(head.source.guesses), warnings, sample, rows, fmt_name, effective

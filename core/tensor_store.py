@@ -208,6 +208,7 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
     plan = plan_shape(stand_in, padding)
     opts = plan.padding
     n, t = plan.n_samples, plan.timesteps
+    step = _chunk_samples(t * width * 4 + t, budget)
     arrays: list[_Array] = []
     try:
         x = _Array(folder, "x.npy", plan.shape, np.float32)
@@ -221,16 +222,20 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
             if chunk is RESTART:
                 start = 0
                 continue
-            count = chunk.lengths.size
-            if chunk.values.size:
-                block = pad(np.asarray(chunk.values, dtype=np.float32), chunk.lengths, t, opts.padding, opts.truncating,
-                            opts.value, np.float32, budget_bytes=budget)
-            else:
-                block = np.full((count, t, width), opts.value, dtype=np.float32)
-            x.write(start, block)
-            if mask is not None:
-                mask.write(start, real_cells_mask(chunk.lengths, t, opts.padding))
-            start += count
+            chunk_offsets = np.concatenate(([0], np.cumsum(chunk.lengths)))
+            for first in range(0, chunk.lengths.size, step):  # a piece of the file may hold more samples than fit
+                last = min(chunk.lengths.size, first + step)
+                lengths = chunk.lengths[first:last]
+                rows = chunk.values[chunk_offsets[first]:chunk_offsets[last]]
+                if rows.size:
+                    block = pad(np.asarray(rows, dtype=np.float32), lengths, t, opts.padding, opts.truncating, opts.value,
+                                np.float32, budget_bytes=budget)
+                else:
+                    block = np.full((last - first, t, width), opts.value, dtype=np.float32)
+                x.write(start, block)
+                if mask is not None:
+                    mask.write(start, real_cells_mask(lengths, t, opts.padding))
+                start += last - first
             if progress is not None:
                 progress(start / n)
         if start != n:
