@@ -21,8 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 def run_measured(argv: list[str], timeout: float = 900, env: dict | None = None) -> tuple[float, int, str, str, int]:
     """Run ``argv`` in a fresh process: (seconds, peak RSS bytes, stdout, stderr, exit code).
 
-    ``argv`` must come from :func:`python_module` or :func:`python_code`: the child reports
-    its own ``ru_maxrss`` on exit (``RUSAGE_CHILDREN`` would give the maximum over all children).
+    ``argv`` must come from :func:`python_module` or :func:`python_code`: the child reports its
+    own peak (``VmHWM``) on exit; ``RUSAGE_CHILDREN`` would give the maximum over all children,
+    and even a child's own ``ru_maxrss`` starts from its parent's peak at ``fork``.
     """
     full_env = dict(os.environ)
     full_env.setdefault("PYTHONPATH", str(REPO))
@@ -46,9 +47,12 @@ def run_measured(argv: list[str], timeout: float = 900, env: dict | None = None)
 
 # Runs a module or a script in this interpreter and reports its own peak RSS on exit.
 PEAK_WRAPPER = r"""
-import atexit, resource, runpy, sys
+import atexit, runpy, sys
 def _peak():
-    sys.stderr.write("\nPEAK_RSS %d\n" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+    # VmHWM belongs to this program's memory map; ru_maxrss would keep the parent's peak from before exec
+    with open("/proc/self/status") as status:
+        hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    sys.stderr.write("\nPEAK_RSS %d\n" % (hwm * 1024))
     sys.stderr.flush()
 atexit.register(_peak)
 kind, target, *rest = sys.argv[1:]
