@@ -400,7 +400,7 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _parse_numbers(joined: str, expected: int) -> np.ndarray | None:
-    """``joined``'s comma-separated numbers ('?' → NaN) with pyarrow's multithreaded parser, or
+    """``joined``'s comma-separated numbers ('?' → NaN) with pyarrow's CSV parser, or
     None when it cannot read them all (the caller then tries numpy and locates the culprit)."""
     import pyarrow as pa  # noqa: PLC0415 (lazy: only .ts files pay for it)
     import pyarrow.csv as pa_csv  # noqa: PLC0415
