@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from core.budget import format_bytes
+from core.wording import format_bytes
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files

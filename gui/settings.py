@@ -82,6 +82,15 @@ class AppSettings:
     def set_last_directory(self, folder: str) -> None:
         self._settings.setValue("paths/last_directory", folder)
 
+    # ---- appearance ---------------------------------------------------------------------------
+    def colour_scheme(self) -> str:
+        """"system", "light" or "dark" (View ▸ Colours)."""
+        value = str(self._settings.value("appearance/colour_scheme", "system") or "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    def set_colour_scheme(self, name: str) -> None:
+        self._settings.setValue("appearance/colour_scheme", name)
+
     # ---- window -------------------------------------------------------------------------------
     def window_geometry(self) -> QByteArray | None:
         value = self._settings.value("window/geometry")
@@ -94,10 +103,3 @@ class AppSettings:
     def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._settings.setValue("window/geometry", geometry)
         self._settings.setValue("window/state", state)
-
-    def splitter_state(self) -> QByteArray | None:
-        value = self._settings.value("window/splitter")
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
-
-    def save_splitter(self, state: QByteArray) -> None:
-        self._settings.setValue("window/splitter", state)

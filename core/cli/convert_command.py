@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.budget import format_bytes
+    from core.wording import format_bytes
     from core.errors import ShapingError
     from core.tensor_store import convert
 

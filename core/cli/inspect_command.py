@@ -19,11 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, plan the shape (no big allocation) and print the report."""
-    from core.budget import check_budget, format_bytes
+    from core.budget import check_budget
+    from core.errors import MemoryBudgetError
     from core.loaders import load
     from core.report import build_report
-
-    from core.errors import MemoryBudgetError
+    from core.wording import format_bytes
 
     load_options, padding, window = options_from_args(args)
     budget = getattr(args, "memory_budget", None)
