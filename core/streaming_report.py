@@ -313,18 +313,11 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
         raise LoadError(path, "is a wide table (one row per sample) larger than the memory budget",
                         hint="Raise --memory-budget, or write it as a long CSV (id, step, features) or a .npy file")
     wanted = [c for c in [id_col, *features, label_col] if c is not None]
-    read_options = pa_csv.ReadOptions(block_size=BATCH_BYTES, use_threads=True,
-                                      autogenerate_column_names=not header,
-                                      encoding=effective.encoding or "utf8")
     column_types = {c: pa.float64() for c in features}
-    try:
-        reader = pa_csv.open_csv(
-            path, read_options=read_options,
-            parse_options=pa_csv.ParseOptions(delimiter="\t" if delimiter in ("tab", "\\t") else delimiter),
-            convert_options=pa_csv.ConvertOptions(include_columns=_arrow_names(wanted, header), column_types=_arrow_types(column_types, header)),
-            memory_pool=pa.system_memory_pool())
-    except (pa.ArrowException, OSError) as error:
-        raise LoadError(path, f"could not be read in a streaming pass ({error})") from None
+    parse_options = pa_csv.ParseOptions(delimiter="\t" if delimiter in ("tab", "\\t") else delimiter)
+    convert_options = pa_csv.ConvertOptions(include_columns=_arrow_names(wanted, header),
+                                            column_types=_arrow_types(column_types, header))
+    reader = _csv_batches(path, header, effective.encoding, parse_options, convert_options)
     id_name, label_name = _arrow_name(id_col, header), _arrow_name(label_col, header)
     feature_names = [_arrow_name(c, header) for c in features]
     index: dict[Any, int] = {}
@@ -337,7 +330,7 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
     while True:
         files.check_cancelled(path, cancelled)
         try:
-            batch = reader.read_next_batch()
+            batch = next(reader)
         except StopIteration:
             break
         except (pa.ArrowException, OSError) as error:
@@ -397,6 +390,60 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
     if effective.time_col:
         warnings.append(f"the sample's rows are in file order; the full read sorts each sequence by '{effective.time_col}'")
     return lengths, names, stats, label_summary, list(head.source.guesses), warnings, sample, rows, fmt_name, effective
+
+
+def _csv_batches(path: Path, header: bool, encoding: str | None, parse_options, convert_options):
+    """Record batches of the CSV, parsed from pieces of about :data:`BATCH_BYTES` cut after a
+    newline, so memory holds one piece and its table whatever the file's size (pyarrow's own
+    streaming reader reads ahead as far as it can when the consumer is slower than the disk)."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.csv as pa_csv  # noqa: PLC0415
+
+    pool = pa.system_memory_pool()
+    if encoding not in (None, "utf-8", "utf8", "ascii", "utf-8-sig"):  # Arrow transcodes; its reader streams
+        reader = pa_csv.open_csv(path, read_options=pa_csv.ReadOptions(block_size=BATCH_BYTES, autogenerate_column_names=not header,
+                                                                       encoding=encoding),
+                                 parse_options=parse_options, convert_options=convert_options, memory_pool=pool)
+        yield from reader
+        return
+    names = None
+    tail = b""
+    with files.open_binary(path) as handle:
+        first = True
+        while True:
+            block = handle.read(BATCH_BYTES)
+            if not block and not tail:
+                break
+            data = tail + block if tail else block
+            if first and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            if block:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    tail = data
+                    continue
+                data, tail = data[:cut], data[cut:]
+            else:
+                tail = b""
+            if not data.strip():
+                continue
+            if names is None:
+                options = pa_csv.ReadOptions(autogenerate_column_names=not header, use_threads=False)
+            else:
+                options = pa_csv.ReadOptions(column_names=names, use_threads=False)
+            table = pa_csv.read_csv(pa.py_buffer(data), read_options=options, parse_options=parse_options,
+                                    convert_options=convert_options, memory_pool=pool)
+            if names is None:
+                if header:
+                    names = pa_csv.read_csv(pa.py_buffer(data.split(b"\n", 1)[0] + b"\n"),
+                                            read_options=pa_csv.ReadOptions(use_threads=False),
+                                            parse_options=parse_options).column_names
+                else:
+                    names = [f"f{i}" for i in range(len(data.split(b"\n", 1)[0].split(parse_options.delimiter.encode())))]
+            first = False
+            del data
+            yield from table.to_batches()
+            del table
 
 
 def _arrow_name(column: str | None, header: bool) -> str | None:

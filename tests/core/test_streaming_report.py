@@ -85,3 +85,18 @@ def test_a_format_that_cannot_stream_keeps_the_budget_error(tmp_path, capsys):
     code = main(["inspect", str(path), "--memory-budget", "10KB"])
     out, err = capsys.readouterr()
     assert code == 2 and "memory budget" in err and out == ""
+
+
+def test_headerless_long_csv_in_many_pieces(tmp_path, capsys, monkeypatch):
+    import core.streaming_report as streaming
+
+    path = write_long_csv(tmp_path / "h.csv")
+    path.write_text(path.read_text().split("\n", 1)[1])  # drop the header line
+    full = inspect_json(capsys, str(path), "--no-header", "--id-col", "0", "--time-col", "1", "--label-col", "4")
+    monkeypatch.setattr(streaming, "BATCH_BYTES", 4096)  # dozens of pieces, each cut after a newline
+    small = inspect_json(capsys, str(path), "--no-header", "--id-col", "0", "--time-col", "1", "--label-col", "4",
+                         "--memory-budget", "20KB")
+    assert small["streamed"] is True
+    for key in ("shape", "lengths", "length_histogram", "feature_names"):
+        assert small[key] == full[key], key
+    assert small["labels"]["counts"] == full["labels"]["counts"]
