@@ -194,6 +194,12 @@ class StreamedReport:
         return "\n".join(lines)
 
 
+def budget_reason(error) -> str:
+    """Why the tensor was not built, from the :class:`MemoryBudgetError` that stopped the load."""
+    return (f"holding it would need {format_bytes(error.needed_bytes)}, more than the memory budget of "
+            f"{format_bytes(error.budget_bytes)}")
+
+
 def can_stream(path: str | os.PathLike[str], options: LoadOptions) -> bool:
     """True when :func:`streamed_report` can read this file (CSV or JSON Lines)."""
     from core.loaders.dispatch import detect_format  # noqa: PLC0415
@@ -479,3 +485,27 @@ def _sample(path: Path, fmt: str, options: LoadOptions, names: tuple[str, ...], 
     source = SourceInfo(str(path), fmt, options.to_dict(), (), ("a sample of the first sequences of a file over the memory budget",))
     return SequenceDataset(flat.astype(np.float32, copy=False), np.asarray(lengths, dtype=np.int64), names, source, labels,
                            "sequences", sample_ids=tuple(ids)).validate()
+
+
+def sampled_view(report: StreamedReport, padding: PaddingOptions | None = None) -> tuple[SequenceDataset, PaddingOptions]:
+    """What the window shows for a file over the budget: the report's sample of the first
+    sequences, padded to the whole file's maxlen (so the view and a model built from it have
+    the real timesteps), with warnings that say it is a sample and the tensor was not built.
+
+    Training from the window still reads the whole file: the training job re-reads the path,
+    and ``train`` writes the tensor to disk and streams it when it does not fit.
+    """
+    if report.sample is None:
+        raise LoadError(report.path, "has no sequence to show")
+    padding = padding or PaddingOptions()
+    if padding.maxlen is None:
+        padding = replace(padding, maxlen=report.plan.timesteps)
+    n, t, f = report.plan.shape
+    shown = report.sample.n_samples
+    notes = (f"only the first {shown} of {n} sequences are shown: the file is larger than the memory budget "
+             f"({report.reason}), so its ({n}, {t}, {f}) tensor ({format_bytes(report.plan.memory_bytes)}) was not built",
+             f"the whole file, from one streaming pass: lengths {int(report.lengths.min())} to {int(report.lengths.max())} "
+             f"steps (mean {float(report.lengths.mean()):.1f}); training reads the whole file (written to .npy files "
+             "on disk and streamed batch by batch)")
+    source = replace(report.sample.source, warnings=(*notes, *report.warnings))
+    return replace(report.sample, source=source), padding

@@ -23,21 +23,18 @@ def run(args: argparse.Namespace) -> int:
     from core.errors import MemoryBudgetError
     from core.loaders import load
     from core.report import build_report
-    from core.wording import format_bytes
 
     load_options, padding, window = options_from_args(args)
     budget = getattr(args, "memory_budget", None)
     try:
         dataset = load(args.file, load_options, budget_bytes=budget)
     except MemoryBudgetError as error:
-        from core.streaming_report import can_stream, streamed_report
+        from core.streaming_report import budget_reason, can_stream, streamed_report
 
         if window is not None or not can_stream(args.file, load_options):
             raise
         # Too big to hold: the shape report needs only one pass and per-sequence numbers.
-        reason = (f"holding it would need {format_bytes(error.needed_bytes)}, more than the memory budget of "
-                  f"{format_bytes(error.budget_bytes)}")
-        streamed = streamed_report(args.file, load_options, padding, budget, reason=reason)
+        streamed = streamed_report(args.file, load_options, padding, budget, reason=budget_reason(error))
         print(json.dumps(streamed.to_dict(), allow_nan=False, ensure_ascii=False) if args.json else streamed.to_text())
         return 0
     report = build_report(dataset, padding, window)
