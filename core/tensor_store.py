@@ -118,6 +118,20 @@ def convert(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], optio
     return _convert_dataset(dataset, folder, padding, budget, progress)
 
 
+def _check_disk(folder: Path, plan) -> None:
+    """Refuse before writing when the tensor and its mask would not fit on the folder's disk."""
+    import shutil  # noqa: PLC0415
+
+    from core.wording import format_bytes  # noqa: PLC0415
+
+    needed = int(plan.memory_bytes)
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise ShapingError(f"The padded tensor ({' × '.join(map(str, plan.shape))}, {format_bytes(needed)} with its mask) "
+                           f"does not fit on the disk of {folder} ({format_bytes(free)} free); use a smaller maxlen or "
+                           "write it to another disk with --out.")
+
+
 def _chunk_samples(row_bytes: int, budget: int) -> int:
     return max(1, (budget // CHUNK_FRACTION) // max(1, row_bytes))
 
@@ -129,6 +143,7 @@ def _convert_dataset(dataset: SequenceDataset, folder: Path, padding: PaddingOpt
     plan = plan_shape(dataset, padding)
     if plan.timesteps == 0:
         raise ShapingError("Every sequence is empty, so there are no timesteps to write.")
+    _check_disk(folder, plan)
     opts = plan.padding
     n, t = plan.n_samples, plan.timesteps
     dtype = np.dtype(plan.dtype)
@@ -206,6 +221,7 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
     stand_in = SequenceDataset(np.broadcast_to(np.float32(0), (int(lengths.sum()), width)), lengths, names,
                                reader_source(path, options))
     plan = plan_shape(stand_in, padding)
+    _check_disk(folder, plan)
     opts = plan.padding
     n, t = plan.n_samples, plan.timesteps
     step = _chunk_samples(t * width * 4 + t, budget)

@@ -88,3 +88,14 @@ def test_train_reads_a_converted_folder_and_converts_on_its_own_when_the_tensor_
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out.strip().splitlines()[-1])["epochs_run"] == 1
+
+
+def test_a_tensor_larger_than_the_disk_is_refused_before_writing(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "d.jsonl", n=20)
+    code = main(["convert", str(path), "--out", str(tmp_path / "out"), "--maxlen", str(10**13)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "does not fit on the disk" in err and "--maxlen" not in out
+    assert list((tmp_path / "out").iterdir()) == []
+    code = main(["train", str(path), "--maxlen", str(10**13), "--epochs", "1"])  # too big for memory and disk
+    out, err = capsys.readouterr()
+    assert code == 2 and ("does not fit on the disk" in err or "memory budget" in err)
