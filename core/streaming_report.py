@@ -299,7 +299,9 @@ def _detect_csv_layout(path: Path, options: LoadOptions, budget: int) -> Sequenc
         return load(sample_path, replace(options, format="csv"), budget_bytes=max(budget, 16 * len(head)))
 
 
-def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
+def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled, keep: dict | None = None):
+    """One pass over a long CSV; ``keep`` (a dict) receives what a second pass needs: the id →
+    sequence index, the encoded labels and the parse settings (see core.tensor_store)."""
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.compute as pc  # noqa: PLC0415
     import pyarrow.csv as pa_csv  # noqa: PLC0415
@@ -376,14 +378,14 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
     lengths = np.asarray(counts, dtype=np.int64)
     names = tuple(features)
     label_summary = None
-    sample_labels = None
+    sample_labels = sample_labels_all = None
     if label_col is not None and labels:
         from core.loaders.numpy_files import labels_from_values  # noqa: PLC0415
 
         encoded_labels = labels_from_values(np.asarray(labels, dtype=object if isinstance(labels[0], str) else None), label_col,
                                             path, lambda i: f"sequence {i + 1}")
         label_summary = encoded_labels.summary()
-        sample_labels = encoded_labels
+        sample_labels = sample_labels_all = encoded_labels
     keys = list(index)
     slots = sorted(sample_rows)
     sample_values = [np.concatenate(sample_rows[s]) for s in slots]
@@ -395,6 +397,10 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled):
     warnings = [f"the layout and columns were decided on the first {head.total_steps:,} rows of the file", *head.source.warnings]
     if effective.time_col:
         warnings.append(f"the sample's rows are in file order; the full read sorts each sequence by '{effective.time_col}'")
+    if keep is not None:
+        keep.update(index=index, labels=sample_labels_all, effective=effective, header=header, parse_options=parse_options,
+                    features=features, id_name=id_name, feature_names=feature_names,
+                    time_name=_arrow_name(effective.time_col, header))
     return lengths, names, stats, label_summary, list(head.source.guesses), warnings, sample, rows, fmt_name, effective
 
 

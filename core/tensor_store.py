@@ -112,9 +112,12 @@ def convert(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], optio
     except MemoryBudgetError:
         from core.loaders.dispatch import detect_format  # noqa: PLC0415
 
-        if (options.format or detect_format(path)) != "jsonl":
-            raise
-        return _convert_jsonl(Path(path), folder, options, padding, budget, progress)
+        fmt = options.format or detect_format(path)
+        if fmt == "jsonl":
+            return _convert_jsonl(Path(path), folder, options, padding, budget, progress)
+        if fmt == "csv":
+            return _convert_long_csv(Path(path), folder, options, padding, budget, progress)
+        raise
     return _convert_dataset(dataset, folder, padding, budget, progress)
 
 
@@ -267,6 +270,92 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
         _save_small(folder / "y.npy", labels.values)
         written.append("y.npy")
     _save_small(folder / "lengths.npy", np.minimum(lengths, t).astype(np.int64))
+    written.append("lengths.npy")
+    _write_meta(folder, str(path), plan.shape, opts, names, labels.kind if labels is not None else None,
+                labels.classes if labels is not None else None, "sequences", written)
+    return StoreInfo(folder, plan.shape, tuple(written + [STORE_FILE]), _size(folder, written), True)
+
+
+def _convert_long_csv(path: Path, folder: Path, options: LoadOptions, padding: PaddingOptions, budget: int, progress) -> StoreInfo:
+    """Two streaming passes over a long CSV: per-sequence counts and labels, then every row
+    written at its sequence's next step. Rows of one sequence must come in time order (they
+    may interleave with other sequences'); otherwise the file is refused with a hint."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+    import pyarrow.csv as pa_csv  # noqa: PLC0415
+
+    from core.dataset import SourceInfo  # noqa: PLC0415
+    from core.streaming_report import _arrow_names, _arrow_types, _csv_batches, _floats, _stream_csv  # noqa: PLC0415
+
+    keep: dict[str, Any] = {}
+    lengths, names, _, _, _, _, _, _, fmt_name, effective = _stream_csv(path, options, budget, None, keep)
+    index, labels = keep["index"], keep["labels"]
+    n_features = len(names)
+    stand_in = SequenceDataset(np.broadcast_to(np.float32(0), (int(lengths.sum()), n_features)), lengths, names,
+                               SourceInfo(str(path), fmt_name, effective.to_dict()))
+    plan = plan_shape(stand_in, padding)
+    _check_disk(folder, plan)
+    opts = plan.padding
+    n, t = plan.n_samples, plan.timesteps
+    kept = np.minimum(lengths, t)
+    drop = np.maximum(lengths - t, 0) if opts.truncating == "pre" else np.zeros_like(lengths)
+    shift = (t - kept) if opts.padding == "pre" else np.zeros_like(lengths)
+    wanted = [c for c in [effective.id_col, effective.time_col, *keep["features"]] if c is not None]
+    convert_options = pa_csv.ConvertOptions(include_columns=_arrow_names(wanted, keep["header"]),
+                                            column_types=_arrow_types({c: pa.float64() for c in wanted[1:]}, keep["header"]))
+    seen = np.zeros(n, dtype=np.int64)
+    last_time = np.full(n, -np.inf)
+    arrays: list[_Array] = []
+    try:
+        x = _Array(folder, "x.npy", plan.shape, np.float32)
+        arrays.append(x)
+        if opts.value != 0:
+            for start in range(0, n, _chunk_samples(t * n_features * 4, budget)):
+                x.write(start, np.full((min(n, start + _chunk_samples(t * n_features * 4, budget)) - start, t, n_features),
+                                       opts.value, dtype=np.float32))
+        for batch in _csv_batches(path, keep["header"], effective.encoding, keep["parse_options"], convert_options):
+            encoded = pc.dictionary_encode(batch.column(keep["id_name"]))
+            local = np.fromiter((index[key] for key in encoded.dictionary.to_pylist()), dtype=np.int64,
+                                count=len(encoded.dictionary))
+            codes = np.frombuffer(encoded.indices.buffers()[1], dtype=np.int32, count=len(encoded.indices),
+                                  offset=encoded.indices.offset * 4)
+            slots = local[codes]
+            order = np.argsort(slots, kind="stable")
+            sorted_slots = slots[order]
+            starts = np.flatnonzero(np.r_[True, sorted_slots[1:] != sorted_slots[:-1]])
+            rank = np.arange(slots.size) - np.repeat(starts, np.diff(np.r_[starts, slots.size]))
+            if keep["time_name"] is not None:
+                times = _floats(batch.column(keep["time_name"]))[order]
+                previous = np.where(rank == 0, last_time[sorted_slots], np.r_[-np.inf, times[:-1]])
+                if (times <= previous).any():
+                    bad = int(sorted_slots[int(np.argmax(times <= previous))])
+                    raise LoadError(path, f"the rows of sequence '{list(index)[bad]}' are not in '{effective.time_col}' order, "
+                                    "which a file larger than the memory budget needs", hint="Sort the file by id and time first")
+                last_time[sorted_slots[np.r_[starts[1:] - 1, slots.size - 1]]] = times[np.r_[starts[1:] - 1, slots.size - 1]]
+            step = seen[sorted_slots] + rank - drop[sorted_slots]
+            keep_row = (step >= 0) & (step < kept[sorted_slots])
+            block = np.column_stack([_floats(batch.column(c)) for c in keep["feature_names"]])[order]
+            target = x.array
+            target[sorted_slots[keep_row], (step + shift[sorted_slots])[keep_row]] = block[keep_row]
+            x.release()
+            np.add.at(seen, sorted_slots[starts], np.diff(np.r_[starts, slots.size]))
+        if plan.has_mask:
+            mask = _Array(folder, "mask.npy", (n, t), np.bool_)
+            arrays.append(mask)
+            step_count = _chunk_samples(t, budget)
+            for start in range(0, n, step_count):
+                mask.write(start, real_cells_mask(lengths[start:start + step_count], t, opts.padding))
+        for array in arrays:
+            array.commit()
+    except BaseException:
+        for array in arrays:
+            array.abandon()
+        raise
+    written = [a.target.name for a in arrays]
+    if labels is not None:
+        _save_small(folder / "y.npy", labels.values)
+        written.append("y.npy")
+    _save_small(folder / "lengths.npy", kept.astype(np.int64))
     written.append("lengths.npy")
     _write_meta(folder, str(path), plan.shape, opts, names, labels.kind if labels is not None else None,
                 labels.classes if labels is not None else None, "sequences", written)

@@ -99,3 +99,29 @@ def test_a_tensor_larger_than_the_disk_is_refused_before_writing(tmp_path, capsy
     code = main(["train", str(path), "--maxlen", str(10**13), "--epochs", "1"])  # too big for memory and disk
     out, err = capsys.readouterr()
     assert code == 2 and ("does not fit on the disk" in err or "memory budget" in err)
+
+
+@pytest.mark.parametrize("padding", [PaddingOptions(), PaddingOptions(maxlen=10, padding="pre", truncating="pre", value=-1.0)])
+def test_long_csv_larger_than_the_budget_is_converted_in_two_streaming_passes(tmp_path, monkeypatch, padding):
+    import core.streaming_report as streaming
+
+    monkeypatch.setattr(streaming, "BATCH_BYTES", 8192)  # many pieces
+    path = write_long_csv(tmp_path / "l.csv")
+    dataset, shaped = _expected(path, padding)
+    info = convert(path, tmp_path / "out", padding=padding, budget_bytes=60_000)
+    assert info.streamed
+    store = open_store(tmp_path / "out")
+    order = np.argsort(np.array(dataset.sample_ids, dtype=np.int64))  # both in id order here
+    np.testing.assert_array_equal(np.asarray(store.x), shaped.x[order])
+    np.testing.assert_array_equal(np.asarray(store.mask), shaped.mask[order])
+    np.testing.assert_array_equal(store.y, shaped.y[order])
+
+
+def test_long_csv_over_the_budget_with_rows_out_of_time_order_is_refused(tmp_path):
+    lines = ["id,step,a,label"] + [f"{i},{t},{t * 0.5},{i % 2}" for i in range(300) for t in range(5)]
+    lines[3], lines[4] = lines[4], lines[3]  # sequence 0: step 3 before step 2
+    path = tmp_path / "u.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(Exception, match="not in 'step' order"):
+        convert(path, tmp_path / "out", budget_bytes=20_000)
+    assert list((tmp_path / "out").iterdir()) == []
