@@ -7,9 +7,9 @@ than a chunk is ever in memory and a half-written folder never looks complete. T
 written chunk are handed back to the kernel (``madvise(MADV_DONTNEED)`` after ``flush``), so the
 process's resident memory stays near the chunk size however big the tensor is.
 
-A file that loads within the budget is converted from its dataset; a JSON Lines file over the
-budget is read twice in a streaming pass (lengths and labels first, then the values into the
-memory map). :func:`open_store` reads a folder back as
+A file that loads within the budget is converted from its dataset; a JSON Lines file or a long
+CSV over the budget is read twice in streaming passes (lengths and labels first, then the
+values into the memory map). :func:`open_store` reads a folder back as
 :class:`core.training.data.ArrayData` (memory-mapped), which ``train`` streams batch by batch
 through ``tf.data``.
 
@@ -222,7 +222,7 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
         if label_field is not None and len(raw_labels) == lengths.size else None
     names = tuple(f"feature_{i}" for i in range(width))
     stand_in = SequenceDataset(np.broadcast_to(np.float32(0), (int(lengths.sum()), width)), lengths, names,
-                               reader_source(path, options))
+                               _jsonl_source(path, options))
     plan = plan_shape(stand_in, padding)
     _check_disk(folder, plan)
     opts = plan.padding
@@ -362,7 +362,7 @@ def _convert_long_csv(path: Path, folder: Path, options: LoadOptions, padding: P
     return StoreInfo(folder, plan.shape, tuple(written + [STORE_FILE]), _size(folder, written), True)
 
 
-def reader_source(path: Path, options: LoadOptions):
+def _jsonl_source(path: Path, options: LoadOptions):
     from core.dataset import SourceInfo  # noqa: PLC0415
 
     return SourceInfo(str(path), "jsonl", options.to_dict())
@@ -411,8 +411,6 @@ def open_store(path: str | os.PathLike[str]):
                         hint="Convert a file with a label column or field")
     task = meta.get("task")
     classes = tuple(meta["classes"]) if meta.get("classes") else None
-    if task == "sequence":
-        task = "sequence"
     return ArrayData(x=x, y=np.asarray(y), task=task, n_classes=len(classes) if classes else None, mask=mask, lengths=lengths,
                      padding=PaddingOptions.from_dict(meta.get("padding") or {}), class_names=classes,
                      feature_names=tuple(meta.get("feature_names") or ()))
