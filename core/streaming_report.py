@@ -380,7 +380,7 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled, keep: 
     label_summary = None
     sample_labels = sample_labels_all = None
     if label_col is not None and labels:
-        from core.loaders.numpy_files import labels_from_values  # noqa: PLC0415
+        from core.loaders.labels import encode_labels as labels_from_values  # noqa: PLC0415
 
         encoded_labels = labels_from_values(np.asarray(labels, dtype=object if isinstance(labels[0], str) else None), label_col,
                                             path, lambda i: f"sequence {i + 1}")

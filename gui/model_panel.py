@@ -264,6 +264,11 @@ class ModelBuilderPanel(QWidget):
         self.embedding_dim = QSpinBox()
         self.embedding_dim.setRange(1, 4096)
         self.mask_zero = QCheckBox("id 0 is padding (mask_zero)")
+        self.standardize = QCheckBox("standardise in the model")
+        self.standardize.setToolTip(
+            "A Normalization layer after the input holds each feature's mean and std from the training split, so the "
+            "saved model takes your raw values (padded steps stay masked). Off: features go in unscaled."
+        )
         input_box = QGroupBox("Input")
         self.input_form = QFormLayout(input_box)
         self.input_form.addRow("Input layer", self.input_kind)
@@ -273,6 +278,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.addRow("Vocabulary size", self.vocab_size)
         self.input_form.addRow("Embedding size", self.embedding_dim)
         self.input_form.addRow("", self.mask_zero)
+        self.input_form.addRow("Scaling", self.standardize)
 
         # Layers
         self.layers_box = QGroupBox("Recurrent layers")
@@ -380,6 +386,7 @@ class ModelBuilderPanel(QWidget):
             self.vocab_size.valueChanged,
             self.embedding_dim.valueChanged,
             self.mask_zero.toggled,
+            self.standardize.toggled,
             self.task.currentIndexChanged,
             self.n_outputs.valueChanged,
             self.hidden_units.valueChanged,
@@ -497,7 +504,7 @@ class ModelBuilderPanel(QWidget):
         widgets = (
             self.input_kind, self.timesteps, self.features, self.mask_value, self.vocab_size,
             self.embedding_dim, self.mask_zero, self.task, self.n_outputs, self.hidden_units, self.sequence_classes,
-            self.scale_targets,
+            self.scale_targets, self.standardize,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -510,6 +517,7 @@ class ModelBuilderPanel(QWidget):
             self.vocab_size.setValue(max(2, int(inp.vocab_size or 2)))
             self.embedding_dim.setValue(int(inp.embedding_dim))
             self.mask_zero.setChecked(bool(inp.mask_zero))
+            self.standardize.setChecked(bool(inp.standardize))
             head = spec.head
             self.task.setCurrentIndex(max(0, self.task.findData(head.task)))
             self.n_outputs.setValue(int(head.n_outputs))
@@ -586,6 +594,7 @@ class ModelBuilderPanel(QWidget):
             vocab_size=int(self.vocab_size.value()) if kind == "embedding" else None,
             embedding_dim=int(self.embedding_dim.value()),
             mask_zero=self.mask_zero.isChecked(),
+            standardize=self.standardize.isChecked(),
         )
         task = self.task.currentData()
         sequence_classes = int(self.sequence_classes.value()) or None
@@ -675,6 +684,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.setRowVisible(self.vocab_size, kind == "embedding")
         self.input_form.setRowVisible(self.embedding_dim, kind == "embedding")
         self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
+        self.input_form.setRowVisible(self.standardize, kind != "embedding")
         self.head_form.setRowVisible(self.n_outputs, task in ("multiclass", "regression") or (task == "sequence" and not self.sequence_classes.value()))
         self.head_form.setRowVisible(self.sequence_classes, task == "sequence")
         self.head_form.setRowVisible(self.scale_targets, task == "regression")

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from core.errors import MemoryBudgetError
     from core.loaders import load
     from core.report import build_report
+    from core.wording import printable
 
     load_options, padding, window = options_from_args(args)
     budget = getattr(args, "memory_budget", None)
@@ -48,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), allow_nan=False, ensure_ascii=False))
     else:
-        print(report.to_text())
+        print(printable(report.to_text()))  # a label or file name may hold terminal escapes
     return 0

@@ -33,7 +33,8 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numpy_files import labels_from_values
+from core.loaders.labels import encode_labels as labels_from_values
+from core.loaders.numbers import FLOAT32_MAX, check_float32_range
 from core.options import LoadOptions
 
 PARSE_BYTES_PER_FILE_BYTE = 8  # Python objects from json.loads take up to ~8x the text's size
@@ -48,7 +49,6 @@ CONTAINER_ID_FIELDS = ("ids", "sample_ids", "names")
 FEATURE_NAME_FIELDS = ("feature_names", "features_names", "columns")
 
 _NUMBER_TYPES = frozenset((int, float))
-FLOAT32_MAX = float(np.finfo(np.float32).max)
 _MISSING = object()
 
 
@@ -192,8 +192,13 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         feature_names = None
     if feature_names is None:
         feature_names = tuple(f"feature_{i}" for i in range(values.shape[1]))
-    effective = replace(options, format=fmt, sequence_field=fields.get("sequence_field"), label_col=fields.get("label_col"))
-    source = SourceInfo(str(path), fmt, effective.to_dict(), tuple(guesses), tuple(warnings))
+    effective = replace(options, format=fmt, sequence_field=fields.get("sequence_field"), label_col=fields.get("label_col"),
+                        encoding=options.encoding or decoded.encoding)
+    # Where the records and labels were found, recorded for exported scripts: the top-level object's
+    # list of sequences and its list of labels (None when the records themselves are the top level).
+    recorded = {**effective.to_dict(), "container_key": container.get("sequences_key"),
+                "container_label_key": container.get("label_key")}
+    source = SourceInfo(str(path), fmt, recorded, tuple(guesses), tuple(warnings))
     return SequenceDataset(values, lengths, tuple(feature_names), source, labels, dataset_kind,
                            sample_ids=ids).validate()
 
@@ -284,9 +289,9 @@ def _fields(path: Path, records: list[Any], container: dict[str, Any], options: 
         index = next((i for i, record in enumerate(records) if type(record) not in (list, dict)), None)
         if index is None:  # lists and objects mixed: name the first record unlike the first one
             index = next(i for i, record in enumerate(records) if type(record) is not type(records[0]))
-            first_kind = "an object" if isinstance(records[0], dict) else "a list of steps"
-            raise LoadError(path, f"this record is {_describe(records[index])}, but the first record is {first_kind}",
-                            where=locate(index), hint="Write every record the same way: all lists of steps, or all objects")
+            raise LoadError(path, f"this record is {_describe(records[index])}, but the first record is "
+                            f"{_describe(records[0])}", where=locate(index),
+                            hint="Write every record the same way: all lists of steps, or all objects")
         bad = records[index]
         if isinstance(records[0], (list, dict)):
             raise LoadError(path, f"this record is {_describe(bad)}, not a list of steps or an object", where=locate(index),
@@ -411,18 +416,19 @@ def _flatten(path: Path, sequences: list[list[Any]], locate, budget_bytes: int, 
         raise LoadError(path, f"this value is {_describe(bad)}, not a number", where=where,
                         hint="Every value must be a number; write it as a number or remove the step")
     wide = np.array(scalars, dtype=np.float64)
-    outside = ~(np.abs(wide) <= FLOAT32_MAX)  # also catches inf (1e400 reads as inf) and NaN
-    if outside.any():
-        step, feature = divmod(int(np.argmax(outside)), n_features)
-        where = where_step(step) + (f", feature {feature + 1}" if n_features > 1 else "")
-        raise LoadError(path, f"this value ({_describe_number(float(wide[step * n_features + feature]))}) is too large for "
-                        "32-bit floats", where=where, hint="Rescale the data so every value stays below 3.4e38")
+
+    def locate_value(index: int) -> str:
+        step, feature = divmod(index, n_features)
+        return where_step(step) + (f", feature {feature + 1}" if n_features > 1 else "")
+
+    check_float32_range(wide, path, locate_value)  # the one rule every reader shares
+    infinite = ~np.isfinite(wide)  # a number such as 1e400 reads as infinity (JSON has no NaN)
+    if infinite.any():
+        raise LoadError(path, "has a value too large for 32-bit floats (it reads as infinity)",
+                        where=locate_value(int(np.argmax(infinite))),
+                        hint="Rescale the data (for example divide by a power of ten) so it fits float32, Keras' float type")
     values = wide.astype(np.float32).reshape(-1, n_features)
     return values, lengths
-
-
-def _describe_number(value: float) -> str:
-    return "too large to store" if not np.isfinite(value) else f"{value:g}"
 
 
 # ---- labels ----------------------------------------------------------------------------------

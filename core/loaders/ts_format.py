@@ -30,7 +30,8 @@ import numpy as np
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numpy_files import labels_from_values
+from core.loaders.labels import encode_labels as labels_from_values
+from core.loaders.numbers import check_float32_range
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # the decoded text, the per-case strings and their joined copy
@@ -142,15 +143,17 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     sniffed, _ = files.sniff_encoding(files.read_head(path))
     if not options.encoding and not (sniffed or "").startswith("utf-16"):
         try:
-            return _read(path, options, budget_bytes, progress, cancelled, _streamed_lines(path), [])
+            return _read(path, options, budget_bytes, progress, cancelled, _streamed_lines(path), [], "utf-8")
         except _NotUtf8:
             pass
     decoded = files.read_text(path, options.encoding, budget_bytes, factor=TEXT_BYTES_PER_FILE_BYTE, kind="a .ts file")
     guesses = [decoded.guess] if decoded.guess else []
-    return _read(path, options, budget_bytes, progress, cancelled, enumerate(decoded.text.splitlines(), start=1), guesses)
+    return _read(path, options, budget_bytes, progress, cancelled, enumerate(decoded.text.splitlines(), start=1), guesses,
+                 decoded.encoding)
 
 
-def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancelled, lines, guesses: list[Guess]) -> SequenceDataset:
+def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancelled, lines, guesses: list[Guess],
+          encoding: str) -> SequenceDataset:
     from core.loaders.json_records import GrowingValues  # noqa: PLC0415 (the shared chunked output)
 
     warnings: list[str] = []
@@ -201,7 +204,9 @@ def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancell
     problem = header.get("problemname")
     if problem:
         guesses.append(Guess("problem", problem, "the file's @problemName", None))
-    source = SourceInfo(str(path), "ts", replace(options, format="ts").to_dict(), tuple(guesses), tuple(warnings))
+    effective = replace(options, format="ts", encoding=options.encoding or encoding)
+    source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": state.timestamped}, tuple(guesses),
+                        tuple(warnings))
     return SequenceDataset(values, all_lengths, feature_names, source, labels, "sequences").validate()
 
 
@@ -382,21 +387,19 @@ def _parse_values(path: Path, header: _Header, bodies: list[str], lengths: np.nd
     if flat is None or flat.shape[0] != expected:
         _raise_bad_value(path, bodies, numbers)
         raise LoadError(path, "has values that cannot be read as numbers", hint="Use numbers separated by ',' and ':'")
-    magnitude = np.abs(flat)
-    too_large = magnitude > FLOAT32_MAX
-    if too_large.any():
-        _raise_at_value(path, int(np.argmax(too_large)), counts, lengths, numbers, flat,
-                        "is too large for 32-bit floats", "Rescale the data so every value stays below 3.4e38")
-    not_a_number = np.isnan(magnitude)
+    check_float32_range(flat, path, lambda i: _where_value(i, counts, lengths, numbers))  # the shared rule
+    infinite = np.isinf(flat)  # e.g. 1e400, which reads as infinity: refused too, whatever @missing says
+    if infinite.any():
+        _raise_at_value(path, int(np.argmax(infinite)), counts, lengths, numbers, flat,
+                        "is too large for 32-bit floats", "Rescale the data (for example divide by a power of ten) so it "
+                        "fits float32, Keras' float type")
+    not_a_number = np.isnan(flat)
     if header.get("missing") is False and not_a_number.any():
         _raise_at_value(path, int(np.argmax(not_a_number)), counts, lengths, numbers, flat,
                         f"is not a number but the header says {header.flag('missing')}",
                         "Set @missing true, or fill in the missing values")
     state.missing += int(np.count_nonzero(not_a_number))  # '?' and any 'nan' written out
     return flat
-
-
-FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _parse_numbers(joined: str, expected: int) -> np.ndarray | None:
@@ -428,14 +431,18 @@ def _parse_numbers(joined: str, expected: int) -> np.ndarray | None:
 def _raise_at_value(path: Path, index: int, counts: np.ndarray, lengths: np.ndarray, numbers: list[int],
                     flat: np.ndarray, problem: str, hint: str) -> None:
     """A LoadError at flat value ``index`` of a chunk: its line, dimension and position."""
+    value = float(flat[index])
+    shown = "nan" if np.isnan(value) else ("too large to store" if np.isinf(value) else f"{value:g}")
+    raise LoadError(path, f"this value ({shown}) {problem}", where=_where_value(index, counts, lengths, numbers), hint=hint)
+
+
+def _where_value(index: int, counts: np.ndarray, lengths: np.ndarray, numbers: list[int]) -> str:
+    """Flat value ``index`` of a chunk as ``line N, dimension d, value i``."""
     ends = np.cumsum(counts)
     case = int(np.searchsorted(ends, index, side="right"))
     within = index - (int(ends[case - 1]) if case else 0)
     dimension, step = divmod(within, int(lengths[case]))
-    value = float(flat[index])
-    shown = "nan" if np.isnan(value) else ("too large to store" if np.isinf(value) else f"{value:g}")
-    raise LoadError(path, f"this value ({shown}) {problem}",
-                    where=f"line {numbers[case]}, dimension {dimension}, value {step}", hint=hint)
+    return f"line {numbers[case]}, dimension {dimension}, value {step}"
 
 
 def _raise_bad_value(path: Path, bodies: list[str], numbers: list[int]) -> None:

@@ -29,6 +29,9 @@ class InputSpec:
     ``embedding``: token ids of shape ``(timesteps,)`` into ``Embedding(vocab_size, embedding_dim,
     mask_zero=mask_zero)``; ``features`` is then 1 in the data and ``embedding_dim`` after it.
     ``timesteps=None`` builds a model that accepts any length.
+    ``standardize`` (float input): a ``Normalization`` layer (named ``standardize``) right after the
+    input (after ``Masking``, on the raw pad value) holds the training split's per-feature mean and
+    variance, so the saved model takes raw values; it passes the mask on. Ignored for token ids.
     """
 
     kind: InputKind = "masking"
@@ -38,6 +41,12 @@ class InputSpec:
     vocab_size: int | None = None
     embedding_dim: int = 32
     mask_zero: bool = True
+    standardize: bool = True
+
+    @property
+    def standardizes(self) -> bool:
+        """True when the model starts with the ``standardize`` (Normalization) layer."""
+        return self.kind != "embedding" and bool(self.standardize)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions

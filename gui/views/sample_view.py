@@ -20,7 +20,6 @@ from PySide6.QtGui import QBrush, QFontMetrics, QPen
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 

@@ -22,7 +22,6 @@ from PySide6.QtGui import (QColor, QFont, QFontMetrics, QGuiApplication, QKeySeq
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (sets the row-major image axis order)
 from core import tensor_views as tv
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, plural, theme_for
 

@@ -181,6 +181,7 @@ class ValuesView(ThemedView, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setMinimumSize(420, 320)
         self._theme = theme_for(self)
         self.model = TensorTableModel(self._theme)
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import WindowOptions
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, theme_for
