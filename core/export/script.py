@@ -48,7 +48,7 @@ def render_script(
     """The script's text. ``dataset`` (the app's loaded file) avoids reading the file again."""
     load_options = load_options or LoadOptions()
     padding = padding or PaddingOptions()
-    config = config or TrainingConfig()
+    config = requested = config or TrainingConfig()
     if dataset is None:
         from core.loaders import load
 
@@ -57,6 +57,7 @@ def render_script(
         from core.shaping.tensorize import plan_shape
         from core.training.sizing import resolve
 
+        requested = config  # the recipe keeps "auto", as the app's does; the script's numbers are concrete
         config, _ = resolve(config, int(plan_shape(dataset, padding, window).shape[0]))
     labels = dataset.labels
     series = dataset.kind == "series"  # its targets come from the windows, not from labels
@@ -77,7 +78,7 @@ def render_script(
         _standardise_section(config, dataset, series),
         _model_section(spec, standardized=bool(config.standardize) and dataset.kind != "tokens"),
         _fit_section(spec, config),
-        _save_section(path, load_options, dataset, padding, window, spec, config),
+        _save_section(path, load_options, dataset, padding, window, spec, requested),
     ]
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
 

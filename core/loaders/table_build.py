@@ -55,7 +55,7 @@ def show_value(value: object) -> str:
 
 def numeric_kind(series) -> str:
     """'numeric', 'mostly-numeric' (numbers with some bad cells) or 'text' (incl. dates)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
         return "numeric"
@@ -72,7 +72,7 @@ def numeric_kind(series) -> str:
 
 def column_floats(table: Table, path: Path, column: str) -> np.ndarray:
     """One column as float64, naming the first non-numeric cell if there is one."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     series = table.frame[column]
     if pd.api.types.is_bool_dtype(series.dtype):
@@ -159,7 +159,7 @@ def encode_labels(raw, name: str | None, path: Path, locate: Callable[[int], str
 
 
 def is_integral(series) -> bool:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if pd.api.types.is_integer_dtype(series.dtype):
         return True
@@ -179,7 +179,7 @@ def parse_times(series, path: Path, lines: RowLines, column: str):
     """Text times as pandas datetimes (NaT where a cell is not a time). Times that all carry a
     zone are converted to UTC; a column mixing times with and without a zone is refused at the
     first cell that differs from the first time, since no rule can place the naive ones."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     try:
         with warnings.catch_warnings():
@@ -280,7 +280,7 @@ def sequence_codes(ids) -> tuple[np.ndarray, object]:
     linear passes instead of a hash table; ids of mixed types, which cannot be sorted, keep
     their order of appearance.
     """
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     values = ids.to_numpy() if hasattr(ids, "to_numpy") else np.asarray(ids)
     if values.dtype.kind == "i" and values.size:
@@ -399,7 +399,7 @@ def build_series(table: Table, path: Path, plan: Plan, warnings_out: list[str], 
 def _index_order(table: Table, path: Path, index_cols: tuple[str, ...], guesses: list[Guess]) -> np.ndarray | None:
     """The row order the time index gives, or None when the rows are already in order (or the
     index is text that is not dates, which cannot be sorted meaningfully)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     keys = []
     for column in index_cols:
