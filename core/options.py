@@ -46,6 +46,9 @@ class LoadOptions(_Record):
     lowercase: bool = True  # text: tokenisation
     max_vocab: int | None = None  # text: keep the most frequent tokens (plus padding and OOV)
     encoding: str | None = None  # text files; detected (UTF-8/UTF-8-BOM/UTF-16/cp1252) when None
+    embeddings: str | None = None  # text: a GloVe/word2vec/fastText vectors file for the vocabulary
+    embed_features: bool = False  # text + embeddings: the tensor holds the vectors (N, T, dim), not token ids
+    oov: str = "zeros"  # text + embeddings: words not in the vectors file get "zeros" or "random" (seeded) vectors
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def _detect(path: Path, head: bytes) -> Guess:
             raise LoadError(path, f"is a zip archive, not a {suffix} file", hint="Unzip it first, or rename a NumPy archive to .npz")
         return Guess("format", "npz", "the file is a zip archive, as NumPy .npz files are", "format")
 
+    if by_extension is None:
+        _refuse_word_vectors(path, head)
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
         line = files.first_nul_line(head)
@@ -98,6 +100,22 @@ def _detect(path: Path, head: bytes) -> Guess:
     if looks_like_numeric_table(text):
         return Guess("format", "csv", f"{where} and its lines are delimited numbers", "format")
     return Guess("format", "text", f"{where} and its lines are not numeric rows, so one sentence per line", "format")
+
+
+def _refuse_word_vectors(path: Path, head: bytes) -> None:
+    """A GloVe/word2vec/fastText vectors file is not data: say what to open instead."""
+    from core.loaders import word_vectors  # noqa: PLC0415 (small, but only needed here)
+
+    try:
+        found = word_vectors.sniff(head)
+    except ValueError:
+        raise LoadError(path, "is a fastText model, not data",
+                        hint="Open your text file (one sentence per line) and choose the .vec vectors fastText "
+                             "writes beside this model as its embeddings (--embeddings FILE)") from None
+    if found is not None:
+        raise LoadError(path, f"is a file of word vectors ({found.format}, {found.dim} numbers per word), not data",
+                        hint="Open your text file (one sentence per line) and choose these vectors beside it as its "
+                             "embeddings: --embeddings FILE, or Embeddings… in the text import")
 
 
 def _head_text(head: bytes, encoding: str | None) -> str:
