@@ -96,6 +96,15 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
                       help="a .npy of labels for a .npy of inputs (large inputs stay on disk, memory-mapped)")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
+    text = parser.add_argument_group("text and word vectors")
+    text.add_argument("--embeddings", metavar="FILE",
+                      help="pre-trained word vectors for a text file: GloVe .txt, word2vec/fastText .vec or word2vec .bin")
+    text.add_argument("--embed-features", action="store_true", default=False,
+                      help="with --embeddings: the tensor holds the vectors (samples, timesteps, dim), no Embedding layer")
+    text.add_argument("--oov", choices=("zeros", "random"), default="zeros",
+                      help="with --embeddings: vectors of words the file lacks (default zeros; random: seeded per word)")
+    text.add_argument("--keep-case", action="store_true", default=False,
+                      help="text: do not lower-case the words (for cased vectors such as word2vec's GoogleNews)")
     shape = parser.add_argument_group("shaping")
     shape.add_argument("--maxlen", type=whole_number(1), help="timesteps after padding/truncation (default: longest)")
     shape.add_argument("--padding", choices=("pre", "post"), default="post", help="where padding goes (default post)")
@@ -124,6 +133,10 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         feature_cols=getattr(args, "feature_cols", None),
         channels_first=getattr(args, "channels_first", None),
         labels_file=getattr(args, "labels_file", None),
+        lowercase=not getattr(args, "keep_case", False),
+        embeddings=getattr(args, "embeddings", None),
+        embed_features=bool(getattr(args, "embed_features", False)),
+        oov=getattr(args, "oov", None) or "zeros",
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),
