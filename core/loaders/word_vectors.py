@@ -44,7 +44,7 @@ FORMATS = ("glove", "word2vec-text", "word2vec-binary")
 OOV_RULES = ("zeros", "random")
 OOV_SCALE = 0.25  # random OOV vectors are uniform in [-0.25, 0.25), the range Kim (2014) used
 OOV_SEED = 0
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024  # per read; memory is a few of these plus the needed rows, whatever the file's size
 FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
 LOW_COVERAGE = 0.5  # the doctor warns below this share of token occurrences found
 _NUMBER = re.compile(rb"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
@@ -240,8 +240,7 @@ def _open(path: Path):
 def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_bytes: int) -> WordVectors:
     dim = info.dim
     found: dict[str, int] = {}
-    hit_lines: list[bytes] = []
-    hit_numbers: list[int] = []
+    blocks: list[np.ndarray] = []  # float32 rows of the needed words, one array per chunk
     sample: list[bytes] = []
     rows = 0
     stray = 0
@@ -252,24 +251,16 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
         handle.seek(info.header_bytes)
         while True:
             block = handle.read(chunk_bytes)
-            if not block and not carry:
-                break
-            data = carry + block
-            if block:
-                cut = data.rfind(b"\n") + 1
-                if cut == 0:
-                    carry = data
-                    continue
-                data, carry = data[:cut], data[cut:]
-            else:
-                carry = b""
-            lines = data.split(b"\n")
-            if lines and lines[-1] == b"":
+            lines = (carry + block).split(b"\n") if carry else block.split(b"\n")
+            carry = lines.pop() if block else b""  # an unfinished last line waits for the next block
+            if not block and lines and not lines[-1]:
                 lines.pop()
             keys = [line.partition(b" ")[0].lstrip() for line in lines]
             if len(sample) < _SAMPLE_ROWS:
                 sample.extend(keys[: _SAMPLE_ROWS - len(sample)])
-            rows += sum(1 for line in lines if line.strip())
+            rows += len(lines) - keys.count(b"")
+            hits: list[tuple[str, bytes, int]] = []
+            pending: set[str] = set()
             for i, key in enumerate(keys):
                 word = wanted.get(key)
                 if word is None and not key.isascii():
@@ -280,16 +271,20 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
                         word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
                 if word is None:
                     continue
-                if word in found:
+                if word in found or word in pending:
                     duplicates += 1
                     continue
-                found[word] = len(hit_lines)
-                hit_lines.append(lines[i])
-                hit_numbers.append(line_number + i + 1)
+                pending.add(word)
+                hits.append((word, lines[i], line_number + i + 1))
+            if hits:  # parsed now, so only the needed rows' numbers outlive the chunk
+                values, kept = _parse_lines(path, hits, dim)
+                for word in kept:
+                    found[word] = len(found)
+                blocks.append(values)
             line_number += len(lines)
             if not block:
                 break
-    matrix, found = _parse_lines(path, hit_lines, hit_numbers, found, dim)
+    matrix = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float32)
     notes = []
     if info.count is not None and info.count != rows:
         notes.append(f"the header says {info.count:,} vectors but the file has {rows:,}")
@@ -300,11 +295,10 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
     return WordVectors(str(path), info.format, dim, rows, found, matrix, _cased(sample), tuple(notes))
 
 
-def _parse_lines(path: Path, lines: list[bytes], numbers: list[int], found: dict[str, int], dim: int) -> tuple[np.ndarray, dict[str, int]]:
-    """All hit lines' numbers at once; on a count mismatch, find and explain the bad line."""
-    if not lines:
-        return np.zeros((0, dim), dtype=np.float32), found
-    joined = b" ".join(line.partition(b" ")[2] for line in lines)
+def _parse_lines(path: Path, hits: list[tuple[str, bytes, int]], dim: int) -> tuple[np.ndarray, list[str]]:
+    """The numbers of all hit lines at once (float64 then float32, as gensim rounds); on a count
+    mismatch, find and explain the bad line. Returns ``(rows, their words)``."""
+    joined = b" ".join(line.partition(b" ")[2] for _, line, _ in hits)
     values = None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -312,13 +306,12 @@ def _parse_lines(path: Path, lines: list[bytes], numbers: list[int], found: dict
             values = np.fromstring(joined, dtype=np.float64, sep=" ")  # text mode (not deprecated)
         except (ValueError, DeprecationWarning):
             values = None
-    if values is not None and values.size == len(lines) * dim:
-        return values.reshape(len(lines), dim).astype(np.float32), found
+    if values is not None and values.size == len(hits) * dim:
+        return values.reshape(len(hits), dim).astype(np.float32), [word for word, _, _ in hits]
     # Slow path, only when something is off: check line by line.
     kept_rows: list[np.ndarray] = []
-    kept: dict[str, int] = {}
-    by_row = {row: word for word, row in found.items()}
-    for row, (line, number) in enumerate(zip(lines, numbers)):
+    kept: list[str] = []
+    for word, line, number in hits:
         parts = line.split()
         if len(parts) > dim + 1 and all(_is_number(p) for p in parts[-dim:]) and not all(_is_number(p) for p in parts[1:]):
             continue  # the file's word has spaces in it ('. . .'): not the word we looked for
@@ -331,7 +324,7 @@ def _parse_lines(path: Path, lines: list[bytes], numbers: list[int], found: dict
             bad = next(p for p in parts[1:] if not _is_number(p))
             raise LoadError(path, f"has '{bad.decode('utf-8', 'replace')}' where a number should be",
                             where=f"line {number}") from None
-        kept[by_row[row]] = len(kept_rows) - 1
+        kept.append(word)
     matrix = np.stack(kept_rows).astype(np.float32) if kept_rows else np.zeros((0, dim), dtype=np.float32)
     return matrix, kept
 
