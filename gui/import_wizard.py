@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QDialog,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -64,6 +66,10 @@ _LAYOUT_NAMES = {
     "wide": "wide: one row per sample, one column per time step",
     "series": "series: rows are time, columns are features (one long series → windows)",
 }
+VECTORS_FILTER = "Word vectors (*.txt *.vec *.bin);;All files (*)"
+_VECTOR_USES = (("initial weights of a frozen Embedding (the tensor stays token ids)", False),
+                ("the features themselves: (samples, timesteps, vector size)", True))
+_OOV_RULES = (("zeros", "zeros"), ("a random vector (seeded, the same for each word)", "random"))
 _DELIMITERS = (("comma  ,", ","), ("tab", "\t"), ("semicolon  ;", ";"), ("pipe  |", "|"), ("whitespace", " "))
 #: Guesses whose field already shows the value, so only the reason is written under it.
 _FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id column", "time column", "label column",
@@ -287,6 +293,8 @@ class ImportWizard(QDialog):
         window_form.addRow("Horizon", self.horizon_spin)
         window_form.addRow("Targets", self.targets_edit)
 
+        self.vectors_group = self._build_vectors_group()
+
         for combo in (self.format_combo, self.layout_combo, self.delimiter_combo, self.header_combo,
                       self.channels_combo):
             combo.currentIndexChanged.connect(self._schedule)
@@ -299,6 +307,7 @@ class ImportWizard(QDialog):
         column.setContentsMargins(0, 0, 4, 0)
         column.addWidget(box)
         column.addWidget(self.window_group)
+        column.addWidget(self.vectors_group)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -307,6 +316,81 @@ class ImportWizard(QDialog):
         scroll.setWidget(panel)
         scroll.setMinimumWidth(400)
         return scroll
+
+    def _build_vectors_group(self) -> QGroupBox:
+        """Text only: pre-trained word vectors (GloVe, word2vec, fastText .vec) and how to use them."""
+        group = QGroupBox("Word vectors (text)")
+        group.setObjectName("vectorsGroup")
+        group.setToolTip("Pre-trained vectors for the words of the text: GloVe .txt, word2vec/fastText .vec or "
+                         "word2vec .bin. Only the rows of this text's words are read.")
+        form = QFormLayout(group)
+        self.embeddings_edit = QLineEdit()
+        self.embeddings_edit.setObjectName("embeddingsFile")
+        self.embeddings_edit.setPlaceholderText("none: the Embedding learns from scratch")
+        self.embeddings_edit.setToolTip("The vectors file; empty for none.")
+        self.embeddings_edit.editingFinished.connect(self._schedule)
+        choose = QPushButton("Embeddings…")
+        choose.setObjectName("embeddingsChoose")
+        choose.setToolTip("Choose a file of pre-trained word vectors.")
+        choose.clicked.connect(self.choose_embeddings)
+        clear = QPushButton("None")
+        clear.setToolTip("Use no pre-trained vectors.")
+        clear.clicked.connect(lambda: self.set_embeddings_file(None))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.embeddings_edit, 1)
+        row.addWidget(choose)
+        row.addWidget(clear)
+        holder = QWidget()
+        holder.setLayout(row)
+        form.addRow("Vectors", holder)
+        self.embeddings_use_combo = QComboBox()
+        self.embeddings_use_combo.setObjectName("embeddingsUse")
+        for name, value in _VECTOR_USES:
+            self.embeddings_use_combo.addItem(name, value)
+        self.embeddings_use_combo.setToolTip(
+            "Frozen Embedding: the tensor is token ids and the Embedding layer starts from the vectors (fine-tune it "
+            "in the model builder). Features: each word becomes its vector, so the tensor is (N, T, vector size) and "
+            "padded steps are masked.")
+        form.addRow("Use them as", self.embeddings_use_combo)
+        self.oov_combo = QComboBox()
+        self.oov_combo.setObjectName("embeddingsOov")
+        for name, value in _OOV_RULES:
+            self.oov_combo.addItem(name, value)
+        self.oov_combo.setToolTip("Words the vectors file lacks get zeros, or a random vector drawn from the word "
+                                  "itself (the same in every run and in the exported script). Padding stays zeros.")
+        form.addRow("Missing words", self.oov_combo)
+        self.lowercase_check = QCheckBox("lower-case the words (GloVe's vectors are lower-case)")
+        self.lowercase_check.setObjectName("lowercaseWords")
+        self.lowercase_check.setChecked(True)
+        self.lowercase_check.setToolTip("Untick for cased vectors such as word2vec's GoogleNews.")
+        form.addRow("Case", self.lowercase_check)
+        self.coverage_label = QLabel()
+        self.coverage_label.setObjectName("embeddingsCoverage")
+        self.coverage_label.setWordWrap(True)
+        form.addRow(self.coverage_label)
+        for combo in (self.embeddings_use_combo, self.oov_combo):
+            combo.currentIndexChanged.connect(self._schedule)
+        self.lowercase_check.toggled.connect(self._schedule)
+        group.setVisible(False)
+        return group
+
+    @Slot()
+    def choose_embeddings(self) -> None:
+        """Ask for a vectors file (next to the text by default) and re-read with it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        start = self.embeddings_edit.text().strip() or str(Path(self.path).parent)
+        path, _ = QFileDialog.getOpenFileName(self, "Choose word vectors", start, VECTORS_FILTER)
+        if path:
+            self.set_embeddings_file(path)
+
+    def set_embeddings_file(self, path: str | Path | None, *, as_features: bool | None = None) -> None:
+        """Use the vectors in ``path`` (None: none) and refresh the preview."""
+        self.embeddings_edit.setText("" if path is None else str(path))
+        if as_features is not None:
+            self._set_combo(self.embeddings_use_combo, bool(as_features))
+        self._schedule()
 
     def _column_combo(self) -> QComboBox:
         combo = QComboBox()
@@ -397,6 +481,11 @@ class ImportWizard(QDialog):
                 self._set_column(combo, value)
             if options.feature_cols is not None:
                 self._set_features(list(options.feature_cols), list(options.feature_cols))
+            self._base_options = options
+            self.embeddings_edit.setText(options.embeddings or "")
+            self._set_combo(self.embeddings_use_combo, bool(options.embed_features))
+            self._set_combo(self.oov_combo, options.oov or "zeros")
+            self.lowercase_check.setChecked(bool(options.lowercase))
             window = window or WindowOptions()
             self.window_spin.setValue(window.window)
             self.stride_spin.setValue(window.stride)
@@ -449,7 +538,21 @@ class ImportWizard(QDialog):
             label_col=self._column_value(self.label_combo),
             feature_cols=features or None,
             channels_first=self.channels_combo.currentData(),
+            **self._text_options(),
         )
+
+    def _text_options(self) -> dict[str, Any]:
+        """The word-vector and case choices (kept from the options given when the box is not shown)."""
+        base = getattr(self, "_base_options", LoadOptions())
+        embeddings = self.embeddings_edit.text().strip() or None
+        return {
+            "lowercase": self.lowercase_check.isChecked(),
+            "max_vocab": base.max_vocab,
+            "encoding": base.encoding,
+            "embeddings": embeddings,
+            "embed_features": bool(self.embeddings_use_combo.currentData()) if embeddings else False,
+            "oov": self.oov_combo.currentData() or "zeros",
+        }
 
     def window_options(self) -> WindowOptions | None:
         """Window options when the data is a single series (None otherwise)."""
@@ -593,6 +696,8 @@ class ImportWizard(QDialog):
                 features = list(effective.get("feature_cols") or dataset.feature_names)
                 self._set_features(self._columns or features, features)
             self.window_group.setVisible(dataset.kind == "series")
+            self.vectors_group.setVisible(fmt == "text")
+            self._show_coverage(dataset)
             if dataset.kind == "series" and preview.window is not None:
                 self.window_spin.setValue(preview.window.window)
                 self.stride_spin.setValue(preview.window.stride)
@@ -610,6 +715,15 @@ class ImportWizard(QDialog):
                              for g in found)
             reason.setText(text)
             reason.setVisible(bool(text) and reason.parentWidget().isVisibleTo(self))
+
+    def _show_coverage(self, dataset: SequenceDataset) -> None:
+        embeddings = getattr(dataset, "embeddings", None)
+        if embeddings is None:
+            self.coverage_label.setText("No vectors: token ids go into an Embedding that learns from scratch.")
+            return
+        low = embeddings.coverage < 0.8
+        self.coverage_label.setText(("⚠ " if low else "✓ ") + embeddings.summary()
+                                    + (". The shape doctor explains what to try." if low else "."))
 
     @staticmethod
     def _plain(value: Any) -> str:

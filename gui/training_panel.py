@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -889,6 +890,7 @@ class TrainingWorkflow(QObject):
         self.state.loadFinished.connect(self._on_load_finished)
         self.model_panel.specChanged.connect(self._on_spec_changed)
         self.model_panel.problemsChanged.connect(self._on_spec_problems)
+        self.model_panel.embeddingsRequested.connect(self._on_embeddings_requested)
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
         self.training_panel.runFailed.connect(self._refresh_exports)
@@ -936,6 +938,16 @@ class TrainingWorkflow(QObject):
     def _on_spec_changed(self, spec: Any) -> None:
         self.training_panel.set_spec(spec)
         self.training_panel.set_spec_problems(self.model_panel.problems())
+
+    @Slot(object)
+    def _on_embeddings_requested(self, path: Any) -> None:
+        """The model builder chose word vectors (or none): re-read the text with them."""
+        snapshot = self.state.snapshot
+        if snapshot is None or not snapshot.path:
+            return
+        # The model builder's vectors feed an Embedding, so the tensor goes back to token ids.
+        options = replace(snapshot.load_options, embeddings=str(path) if path else None, embed_features=False)
+        self.state.open(snapshot.path, options, snapshot.padding, snapshot.window)
 
     @Slot(object)
     def _on_spec_problems(self, problems: list[str]) -> None:
