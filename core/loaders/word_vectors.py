@@ -152,10 +152,13 @@ def _header(line: bytes) -> tuple[int, int] | None:
     return None
 
 
-def sniff(head: bytes) -> VectorsFormat | None:
+def sniff(head: bytes, strict: bool = True) -> VectorsFormat | None:
     """The vectors format of a file starting with ``head``, or None when it is not one.
 
-    Raises :class:`ValueError` with a plain sentence for a fastText model (``.bin``).
+    ``strict`` (recognising a file opened as data): every line of the head must be a distinct
+    word and the same count of numbers. Not strict (the user chose the file as vectors): the
+    first line decides, and a bad line later is reported by the reader with its number.
+    Raises :class:`ValueError` for a fastText model (``.bin``).
     """
     if head.startswith(FASTTEXT_MAGIC):
         raise ValueError("fastText model")
@@ -181,6 +184,11 @@ def sniff(head: bytes) -> VectorsFormat | None:
     if len(head) >= files.HEAD_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut by the head limit
     lines = [line for line in lines[:40] if line.strip()]
+    if not strict and lines:
+        parts = lines[0].split()
+        if len(parts) >= 2 and not _is_number(parts[0]) and all(_is_number(p) for p in parts[1:]):
+            return VectorsFormat("glove", len(parts) - 1, None, 0)
+        return None
     if len(lines) < 2 or b"\t" in head[:4096] or b"," in b"".join(lines[:5]).replace(b".", b""):
         return None
     sizes, keys = set(), []
@@ -196,11 +204,11 @@ def sniff(head: bytes) -> VectorsFormat | None:
 
 
 def describe(path: str | os.PathLike[str]) -> VectorsFormat | None:
-    """:func:`sniff` for a file on disk; a fastText model raises a :class:`LoadError`."""
+    """:func:`sniff` (not strict) for a file chosen as vectors; a fastText model raises a :class:`LoadError`."""
     name = Path(path)
     files.check_regular_file(name)
     try:
-        return sniff(files.read_head(name))
+        return sniff(files.read_head(name), strict=False)
     except ValueError:
         raise LoadError(name, "is a fastText model (.bin), not a file of word vectors",
                         hint="Choose the .vec file fastText writes beside it (the same vectors as text)") from None
