@@ -1,6 +1,6 @@
 """3-D tensor view frame time with software OpenGL, against one scatter point per cell.
 
-Goal (BENCHMARKS.md): at least 30 frames per second for any tensor size. Ours draws the
+Goal (docs/BENCHMARKS.md): at least 30 frames per second for any tensor size. Ours draws the
 level-of-detail block summary as one small volume; the reference is pyqtgraph's
 ``GLScatterPlotItem`` with one point per cell (capped at 1M points, 100k in quick mode,
 since 10M points would not render at all). A frame is a camera move plus a full render and

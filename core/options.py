@@ -12,7 +12,15 @@ from typing import Any, Literal
 Layout = Literal["long", "wide", "series"]
 Padding = Literal["pre", "post"]
 
-FORMATS = ("csv", "npy", "npz", "json", "jsonl", "text", "ts")
+
+def __getattr__(name: str):
+    """``FORMATS``: the format keys, from the registry (``core.loaders.formats``), the one home
+    of the formats; looked up lazily so this module of plain records imports nothing else."""
+    if name == "FORMATS":
+        from core.loaders.formats import keys  # noqa: PLC0415 (lazy: avoids an import cycle)
+
+        return keys()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Record:

@@ -49,7 +49,7 @@ class ShapeReport:
         return self.plan.input_shape
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (no NaN/inf) report; key meanings in the product spec."""
+        """JSON-ready (no NaN/inf) report; key meanings in README.md, "Command line"."""
         plan, ds = self.plan, self.dataset
         lengths = ds.lengths if ds.kind != "series" else plan.original_lengths
         out: dict[str, Any] = {

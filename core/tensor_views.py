@@ -578,3 +578,173 @@ def token_strip(x: np.ndarray, mask: np.ndarray | None, i: int, vocabulary: Sequ
     )
     classes = np.where(real, np.where(ids == unknown_id, TOKEN_UNKNOWN, TOKEN_WORD), TOKEN_PAD).astype(np.int8)
     return TokenStrip(ids, words, classes)
+
+
+# ---- the numbers themselves -------------------------------------------------------------------
+@dataclass(frozen=True)
+class StepTable:
+    """One sample of the tensor as a table: what the model receives, step by step.
+
+    ``values`` is the ``(T, F)`` slice exactly as it is in the tensor (padded steps hold the pad
+    value); ``real`` (T,) is True for real steps; ``origin`` (T,) is where each real step came from
+    in the file (its position in the original sequence, or the series row for a window) and ``-1``
+    for padding; ``sample_id`` is the file's own id of the sequence, when it has one.
+    """
+
+    values: np.ndarray
+    real: np.ndarray
+    origin: np.ndarray
+    sample_id: str | None
+    origin_name: str  # "step" (position in the original sequence) or "row" (series row)
+    label: str | None = None  # the sample's label or target in words (class name, value), if any
+    label_word: str = "label"  # "label" for a class, "target" for values
+
+
+def step_table(shaped, i: int) -> StepTable:
+    """Sample ``i`` of ``shaped`` (a :class:`~core.shaping.tensorize.ShapedData`) as a :class:`StepTable`.
+
+    For padded sequences, real step ``r`` of the tensor is step ``first + (r - start)`` of the
+    original sequence, where ``start`` is where the real steps begin (``T - kept`` with
+    ``padding="pre"``) and ``first`` the first original step kept (``length - kept`` with
+    ``truncating="pre"``). For windows, step ``r`` of window ``i`` is series row ``i*stride + r``.
+    """
+    i = int(i)
+    x3 = as_three_d(shaped.x)
+    values = np.asarray(x3[i])
+    timesteps = values.shape[0]
+    real = np.ones(timesteps, dtype=bool) if shaped.mask is None else np.asarray(shaped.mask[i], dtype=bool)
+    ids = getattr(shaped.dataset, "sample_ids", None)
+    label, label_word = _label_text(shaped, i)
+    if shaped.window is not None:
+        origin = i * int(shaped.window.stride) + np.arange(timesteps, dtype=np.int64)
+        return StepTable(values, real, origin, None, "row", label, label_word)
+    kept = int(real.sum())
+    length = int(shaped.original_lengths[i]) if len(shaped.original_lengths) > i else kept
+    start = timesteps - kept if shaped.padding.padding == "pre" else 0
+    first = length - kept if shaped.padding.truncating == "pre" else 0
+    origin = np.full(timesteps, -1, dtype=np.int64)
+    origin[start:start + kept] = first + np.arange(kept, dtype=np.int64)
+    sample_id = str(ids[i]) if ids is not None and i < len(ids) else None
+    return StepTable(values, real, origin, sample_id, "step", label, label_word)
+
+
+def _label_text(shaped, i: int) -> tuple[str | None, str]:
+    """Sample ``i``'s target in words and what to call it: ``("speaker_3", "label")``,
+    ``("151, 1009", "target")``; ``(None, "label")`` without one target per sample."""
+    y = getattr(shaped, "y", None)
+    labels = getattr(shaped.dataset, "labels", None)
+    if y is None or i >= len(y) or (labels is not None and labels.kind == "sequence"):
+        return None, "label"
+    target = np.asarray(y[i]).reshape(-1)
+    classes = labels.classes if labels is not None else None
+    if classes and target.size == 1 and 0 <= int(target[0]) < len(classes):
+        return str(classes[int(target[0])]), "label"
+    if classes and target.size == len(classes):  # one-hot
+        return str(classes[int(np.argmax(target))]), "label"
+    return ", ".join(f"{float(v):.6g}" for v in target[:8]) + (" …" if target.size > 8 else ""), "target"
+
+
+def format_cell(value: float | int, is_integer: bool) -> str:
+    """A tensor value as a table shows it: integers plainly, floats with up to 6 significant digits."""
+    if is_integer:
+        return str(int(value))
+    number = float(value)
+    if not np.isfinite(number):
+        return str(number)
+    return f"{number:.6g}"
+
+
+def feature_levels(x: np.ndarray, mask: np.ndarray | None, max_rows: int = 256) -> np.ndarray:
+    """``(F, 2)`` robust colour limits per feature, for colouring features of different units.
+
+    A humidity column (0–100) next to a temperature column (−10–35) on one colour scale comes
+    out all one colour each; scaled per feature, both show their own ups and downs.
+    """
+    x3 = as_three_d(x)
+    rows = _even_rows(x3.shape[0], max_rows)
+    values = x3[rows].astype(np.float64)
+    if mask is not None:
+        values[~mask[rows].astype(bool)] = np.nan
+    per_feature = values.reshape(-1, values.shape[2])
+    return np.array([robust_levels(per_feature[:, f]) for f in range(per_feature.shape[1])], dtype=np.float64)
+
+
+def scale_per_feature(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """``(T, F)`` values mapped to 0–1 of each feature's ``levels`` row (NaN stays NaN)."""
+    lo, hi = levels[:, 0], levels[:, 1]
+    return ((np.asarray(values, dtype=np.float64) - lo) / (hi - lo)).astype(np.float32)
+
+
+def value_at(x: np.ndarray, mask: np.ndarray | None, i: int, t: float, f: float) -> tuple[int, int, float, bool] | None:
+    """The cell under a pointer at (step ``t``, feature ``f``) of sample ``i``: ``(t, f, value, real)``,
+    or None off the tensor. Steps are centred on whole numbers (step 3 covers 2.5–3.5)."""
+    x3 = as_three_d(x)
+    step, feature = int(np.floor(t + 0.5)), int(np.floor(f))
+    if not (0 <= int(i) < x3.shape[0] and 0 <= step < x3.shape[1] and 0 <= feature < x3.shape[2]):
+        return None
+    real = True if mask is None else bool(mask[int(i), step])
+    return step, feature, float(x3[int(i), step, feature]), real
+
+
+def colour_by_feature_suggested(levels: np.ndarray) -> bool:
+    """True when features are on such different scales that one colour scale would flatten some:
+    the narrowest feature's range is under a tenth of the widest's."""
+    levels = np.asarray(levels, dtype=np.float64)
+    if levels.shape[0] < 2:
+        return False
+    spans = levels[:, 1] - levels[:, 0]
+    return bool(spans.min() < 0.1 * spans.max())
+
+
+# ---- picking in the 3-D view ----------------------------------------------------------------
+def pick_cell(near: Sequence[float], far: Sequence[float], grid: BlockGrid) -> tuple[int, int, int] | None:
+    """The cell a click lands on: the first block the ray from ``near`` to ``far`` enters.
+
+    The block grid is drawn as the box ``[0, blocks]`` on each axis, block ``(i, j, k)`` the unit
+    cube at ``(i, j, k)``. Returns the ``(sample, timestep, feature)`` of that block's first cell
+    (the exact cell when blocks are single cells), or None when the ray misses the tensor.
+    """
+    origin = np.asarray(near, dtype=np.float64)
+    direction = np.asarray(far, dtype=np.float64) - origin
+    upper = np.asarray(grid.blocks, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t0 = (0.0 - origin) / direction
+        t1 = (upper - origin) / direction
+    parallel = direction == 0
+    inside = (origin >= 0) & (origin <= upper)
+    if (parallel & ~inside).any():
+        return None
+    t_low = np.where(parallel, -np.inf, np.minimum(t0, t1))
+    t_high = np.where(parallel, np.inf, np.maximum(t0, t1))
+    enter, leave = float(t_low.max()), float(t_high.min())
+    if enter > leave or leave < 0:
+        return None
+    # A hair past the entry point, so the point is inside the entered block, not on its face.
+    point = origin + direction * (max(enter, 0.0) + 1e-6 * max(leave - enter, 1e-9))
+    blocks = np.clip(np.floor(point).astype(np.int64), 0, upper.astype(np.int64) - 1)
+    return tuple(int(edges[b]) for edges, b in zip(grid.edges, blocks))  # type: ignore[return-value]
+
+
+def label_anchor_edges(blocks: Sequence[float]) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """For each axis, the four box edges parallel to it as ``(midpoint, outward direction)``.
+
+    The 3-D view labels an axis at whichever of its edges is drawn lowest on screen (as
+    matplotlib's 3-D axes do), pushed away from the box, so after any rotation a label sits beside
+    the box instead of floating over a face.
+    """
+    dims = np.asarray(blocks, dtype=np.float64)
+    out = []
+    for axis in range(3):
+        others = [a for a in range(3) if a != axis]
+        edges = []
+        for corner_a in (0.0, 1.0):
+            for corner_b in (0.0, 1.0):
+                mid = dims / 2
+                outward = np.zeros(3)
+                mid[others[0]] = corner_a * dims[others[0]]
+                mid[others[1]] = corner_b * dims[others[1]]
+                outward[others[0]] = corner_a * 2 - 1
+                outward[others[1]] = corner_b * 2 - 1
+                edges.append((mid, outward / np.sqrt(2)))
+        out.append(edges)
+    return out

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import html
 import platform
 from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from gui.demos import demos_dir
 
-SHORTCUTS = (
-    ("Ctrl+O", "Open a file"),
-    ("Ctrl+1 … Ctrl+4", "Switch between the tensor, sample, padding and windows views"),
-    ("Ctrl+Shift+C", "Copy the keras.Input line for the current shape"),
-    ("Esc", "Cancel loading"),
-    ("F1", "This help"),
-    ("Ctrl+Q", "Quit"),
-)
+# Keys that are not menu actions (so cannot be read off the window's actions).
+EXTRA_SHORTCUTS = (("Esc", "Cancel loading"),)
+
+
+def shortcut_rows(window: QWidget | None) -> list[tuple[str, str]]:
+    """Every keyboard shortcut of ``window``'s actions as ``(keys, what it does)``, plus the extra keys.
+
+    Read off the actions themselves, so the help can never list a shortcut that does not exist
+    or miss one that does (a tab added later gets its Ctrl+number here too).
+    """
+    rows: dict[str, str] = {}
+    for action in window.findChildren(QAction) if window is not None else ():
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if keys and keys not in rows:
+            rows[keys] = action.text().replace("&", "").rstrip("…").strip()
+    rows.update({k: v for k, v in EXTRA_SHORTCUTS if k not in rows})
+    return sorted(rows.items(), key=lambda row: (len(row[0]), row[0]))
 
 
 def app_version() -> str:
@@ -64,7 +75,6 @@ class AboutDialog(QDialog):
 
         tabs = QTabWidget()
         about = QLabel(
-            f"<p>Shape Explorer is free software under the MIT licence.</p>"
             f"<p><b>Built with</b> {_library_versions()}, and TensorFlow/Keras for training "
             f"(loaded only when a model is built).</p>"
             "<p>Qt and PySide6 are used under the LGPL v3; pyqtgraph under the MIT licence; numpy and pandas under "
@@ -76,7 +86,8 @@ class AboutDialog(QDialog):
         tabs.addTab(about, "About")
 
         keys = QLabel("<table cellspacing='6'>" + "".join(
-            f"<tr><td><b>{key}</b></td><td>{what}</td></tr>" for key, what in SHORTCUTS) + "</table>"
+            f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(what)}</td></tr>"
+            for key, what in shortcut_rows(parent)) + "</table>"
             "<p>Hover over any number or control for a plain-words explanation.</p>")
         keys.setAlignment(Qt.AlignmentFlag.AlignTop)
         keys.setContentsMargins(8, 8, 8, 8)

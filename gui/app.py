@@ -8,6 +8,7 @@ working.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -84,11 +85,30 @@ class ExceptionHook:
             QMessageBox.critical(
                 QApplication.activeWindow(),
                 "Something went wrong",
-                f"An internal error interrupted the last action ({kind.__name__}: {error}). "
-                f"Your files are untouched and you can keep working. The details were written to {path}.",
+                breakable(f"An internal error interrupted the last action ({kind.__name__}: {error}). "
+                          f"Your files are untouched and you can keep working. The details were written to {path}."),
             )
         finally:
             self._showing = False
+
+
+#: Longest message a dialog shows whole; longer ones are cut (the whole text goes to the log).
+DIALOG_TEXT_LIMIT = 700
+
+
+def breakable(text: str, longest: int = 40) -> str:
+    """``text`` fit for a message box: invisible break points inside very long words (paths, file
+    names), so it wraps instead of growing wider than the screen, and cut after
+    :data:`DIALOG_TEXT_LIMIT` characters, so it never grows taller than the screen and hides its
+    buttons. The whole text is logged when it is cut."""
+    if len(text) > DIALOG_TEXT_LIMIT:
+        log.warning("message shown shortened; in full: %s", text)
+        text = text[:DIALOG_TEXT_LIMIT].rsplit(" ", 1)[0] + f" … (the whole message is in {log_path()})"
+
+    def soften(match: re.Match) -> str:
+        return re.sub(r"([/\\_.,-])", "\\1\u200b", match.group(0))
+
+    return re.sub(rf"\S{{{longest},}}", soften, text)
 
 
 def install_exception_hook(show_dialog: bool = True) -> ExceptionHook:

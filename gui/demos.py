@@ -14,10 +14,11 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.loaders import formats
 from core.options import LoadOptions, WindowOptions
 
 DEMOS_DIR_ENV = "SHAPE_EXPLORER_DEMOS_DIR"
-_DATA_SUFFIXES = {".csv", ".tsv", ".ts", ".npy", ".npz", ".json", ".jsonl", ".txt"}
+_DATA_SUFFIXES = formats.data_suffixes()
 log = logging.getLogger(__name__)
 
 
@@ -32,6 +33,16 @@ class Demo:
     load_options: LoadOptions
     window_options: WindowOptions | None = None
     test_path: Path | None = None
+
+    def matches(self, name: str) -> bool:
+        """True when ``name`` names this demo: its name, file name or file stem, ignoring case
+        and ``-``/``_`` (so ``vowels-long``, ``vowels_long`` and ``vowels_long.csv`` all match)."""
+        wanted = _demo_key(name)
+        return wanted in {_demo_key(self.name), _demo_key(self.path.name), _demo_key(self.path.stem)}
+
+
+def _demo_key(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
 
 
 def demos_dir() -> Path:
@@ -58,13 +69,10 @@ def list_demos(folder: Path | None = None) -> list[Demo]:
     return _from_files(folder)
 
 
-def find_demo(name: str, folder: Path | None = None) -> Demo | None:
-    """The demo called ``name`` (case-insensitive; also matches its file name), or None."""
-    wanted = name.strip().lower()
-    for demo in list_demos(folder):
-        if wanted in (demo.name.lower(), demo.path.name.lower(), demo.path.stem.lower()):
-            return demo
-    return None
+def find_demo(name: str, folder: Path | None = None, demos: list[Demo] | None = None) -> Demo | None:
+    """The demo ``name`` names (see :meth:`Demo.matches`) among ``demos`` (default: those in ``folder``), or None."""
+    candidates = list_demos(folder) if demos is None else demos
+    return next((demo for demo in candidates if demo.matches(name)), None)
 
 
 def _from_entry(folder: Path, entry: dict) -> Demo | None:

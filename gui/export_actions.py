@@ -109,7 +109,9 @@ class ExportActions(QObject):
         super().__init__(parent_widget)
         self.workflow = workflow
         self.parent_widget = parent_widget
-        self.last_directory = str(Path.home())
+        self._saved_to: str | None = None  # the folder of the last save; until then the data file's folder
+        self._session_path: str | None = None  # where Ctrl+S saves again without asking
+        self._session_data: str | None = None  # the data file that session is about
         self.export_script_action = self._action("Export training &script…", self.export_script, "A runnable Python script with this shaping, model and fit call")
         self.export_model_action = self._action("Export trained &model…", self.export_model, "The model of the last run as a .keras file")
         self.export_plots_action = self._action("Export &plots as PNG…", self.export_plots, "The training curves and the results plot as PNG images")
@@ -132,7 +134,12 @@ class ExportActions(QObject):
     def refresh(self) -> None:
         """Enable what makes sense now (called when data, spec or a run change)."""
         panel = self.workflow.training_panel
-        has_data = self.workflow.script_inputs() is not None
+        inputs = self.workflow.script_inputs()
+        has_data = inputs is not None
+        data_file = inputs[0] if inputs else None
+        if self._session_data is not None and data_file != self._session_data:
+            self._session_path = None  # another file: Ctrl+S must not overwrite the other file's session
+        self._session_data = data_file
         result = panel.last_result or {}
         self.export_script_action.setEnabled(has_data)
         self.save_session_action.setEnabled(has_data)
@@ -140,15 +147,31 @@ class ExportActions(QObject):
         self.export_plots_action.setEnabled(bool(panel.history))
 
     # ---- dialogs ------------------------------------------------------------------------------
+    @property
+    def last_directory(self) -> str:
+        """Where save dialogs start: the last folder saved to, else the data file's folder (as Open does)."""
+        if self._saved_to:
+            return self._saved_to
+        inputs = self.workflow.script_inputs()
+        if inputs and inputs[0] and Path(inputs[0]).parent.is_dir():
+            return str(Path(inputs[0]).resolve().parent)
+        return str(Path.home())
+
     def _save_name(self, title: str, suggested: str, filter_text: str) -> str | None:
         start = str(Path(self.last_directory) / suggested)
         name, _ = QFileDialog.getSaveFileName(self.parent_widget, title, start, filter_text)
         if name:
-            self.last_directory = str(Path(name).parent)
+            self._saved_to = str(Path(name).parent)
         return name or None
 
     def _error(self, title: str, message: str) -> None:
         QMessageBox.warning(self.parent_widget, title, message)
+
+    def _done(self, message: str) -> None:
+        """Say in the status bar what was saved where, so a save is never silent."""
+        status = getattr(self.parent_widget, "statusBar", None)
+        if callable(status):
+            status().showMessage(message, 10000)
 
     def _stem(self) -> str:
         inputs = self.workflow.script_inputs()
@@ -163,7 +186,9 @@ class ExportActions(QObject):
         if not name:
             return None
         try:
-            return write_script(name, *inputs)
+            written = write_script(name, *inputs)
+            self._done(f"Saved the training script to {name}.")
+            return written
         except (ShapeExplorerError, OSError) as exc:
             self._error("Export training script", f"{Path(name).name}: the script could not be written ({exc}).")
             return None
@@ -179,7 +204,9 @@ class ExportActions(QObject):
         if not name:
             return None
         try:
-            return move_model(source, name)
+            saved = move_model(source, name)
+            self._done(f"Saved the trained model to {name}.")
+            return saved
         except (ShapeExplorerError, OSError) as exc:
             self._error("Export trained model", f"{Path(name).name}: the model could not be saved ({exc}).")
             return None
@@ -190,14 +217,18 @@ class ExportActions(QObject):
         if not name:
             return []
         try:
-            return export_training_plots(self.workflow.training_panel, name)
+            written = export_training_plots(self.workflow.training_panel, name)
+            self._done(f"Saved {len(written)} plot{'s' if len(written) != 1 else ''} beside {name}.")
+            return written
         except (OSError, ShapeExplorerError) as exc:
             self._error("Export plots", f"{Path(name).name}: the plots could not be saved ({exc}).")
             return []
 
     @Slot()
     def save_session(self) -> Path | None:
-        name = self._save_name("Save session", f"{self._stem()}{SESSION_SUFFIX}", f"Shape Explorer session (*{SESSION_SUFFIX} *.json)")
+        """Save the session; after the first save (or open) of a session, Ctrl+S saves to the same file."""
+        name = self._session_path or self._save_name(
+            "Save session", f"{self._stem()}{SESSION_SUFFIX}", f"Shape Explorer session (*{SESSION_SUFFIX} *.json)")
         if not name:
             return None
         try:
@@ -205,6 +236,8 @@ class ExportActions(QObject):
         except SessionError as exc:
             self._error("Save session", str(exc))
             return None
+        self._session_path = name
+        self._done(f"Saved the session to {name}.")
         return Path(name)
 
     @Slot()
@@ -212,7 +245,6 @@ class ExportActions(QObject):
         name, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open session", self.last_directory, f"Shape Explorer session (*{SESSION_SUFFIX} *.json);;All files (*)")
         if not name:
             return None
-        self.last_directory = str(Path(name).parent)
         return self.open_session_path(name)
 
     def open_session_path(self, path: str | os.PathLike[str]) -> Session | None:
@@ -224,4 +256,5 @@ class ExportActions(QObject):
             return None
         if not self.workflow.apply_session(session):
             return None
+        self._session_path = str(path)
         return session

@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
                         help="window size for --screenshot (default 1400x900)")
     parser.add_argument("--view", metavar="NAME", type=str.lower,
-                        help="tab to show once the data is loaded: tensor, sample, padding, windows, model or training")
+                        help="tab to show once the data is loaded: tensor, sample, padding, windows, values, model or training")
     parser.add_argument("--autoplay", action="store_true",
                         help="train the default model on the data right away (with --screenshot: save when done, exit)")
     add_layout_options(parser)
@@ -90,18 +90,12 @@ def missing_screen_message(environ: dict[str, str] | None = None, platform: str 
 
 def run_window(args: argparse.Namespace) -> int:
     """Open the window as the arguments say and run the event loop."""
-    problem = missing_screen_message()
-    if problem:
-        print(problem, file=sys.stderr)
-        return EXIT_BAD_INPUT
     from core.cli.arguments import options_from_args
     from core.options import LoadOptions, PaddingOptions
-    from gui.demos import list_demos
+    from gui.demos import find_demo, list_demos
 
-    load_options, padding, window_options = options_from_args(args)
-    explicit_load = load_options if load_options != LoadOptions() else None
-    explicit_padding = padding if padding != PaddingOptions() else None
-
+    # The demos are listed and checked before anything needs a screen, so `--demo` alone and a
+    # mistyped name answer on a server too.
     demos = list_demos()
     demo_name = args.demo
     if demo_name == "":
@@ -112,10 +106,21 @@ def run_window(args: argparse.Namespace) -> int:
         for demo in demos:
             print(f"  {demo.name:<14} {demo.title}")
         demo_name = demos[0].name
-    if demo_name is not None and not any(demo_name.lower() in (d.name.lower(), d.path.name.lower()) for d in demos):
+    if demo_name is not None and find_demo(demo_name, demos=demos) is None:
         names = ", ".join(d.name for d in demos) or "none installed"
         print(f"There is no bundled demo called '{demo_name}'; choose one of: {names}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    problem = missing_screen_message()
+    if problem and args.demo == "":  # asked for the list, and got it: nothing to open here
+        print("(No screen here to open one on: use xvfb-run -a shape-explorer --demo NAME, or the sub-commands.)")
+        return EXIT_OK
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    load_options, padding, window_options = options_from_args(args)
+    explicit_load = load_options if load_options != LoadOptions() else None
+    explicit_padding = padding if padding != PaddingOptions() else None
 
     from gui.app import create_application, install_exception_hook
 
@@ -147,7 +152,7 @@ def run_window(args: argparse.Namespace) -> int:
 
     if args.view:
         if _tab_index(window, args.view) is None:
-            names = "tensor, sample, padding, windows, model, training"
+            names = "tensor, sample, padding, windows, values, model, training"
             print(f"shape-explorer: there is no view called '{args.view}'; choose one of: {names}.", file=sys.stderr)
             return EXIT_BAD_INPUT
         window.fileLoaded.connect(_view_switcher(window, args.view))

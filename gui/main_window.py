@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
 from gui.demos import Demo, find_demo, list_demos
@@ -49,12 +50,8 @@ from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = (
-    "Sequence data (*.csv *.tsv *.tab *.txt *.npy *.npz *.json *.jsonl *.ndjson *.ts);;"
-    "CSV/TSV tables (*.csv *.tsv *.tab);;NumPy arrays (*.npy *.npz);;JSON (*.json *.jsonl *.ndjson);;"
-    "Text, one sentence per line (*.txt);;UEA/UCR time series (*.ts);;All files (*)"
-)
-VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows")
+FILE_FILTER = formats.dialog_filter()
+VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows", "Values")
 
 
 class DatasetDetails(QTextBrowser):
@@ -73,7 +70,7 @@ class DatasetDetails(QTextBrowser):
             return
         data = report.to_dict()
         rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
-                ("Read as", _FORMAT_WORDS.get(str(data.get("format")), str(data.get("format"))))]
+                ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
             rows.append(("Series", f"{data.get('series_length'):,} rows × {data['features']} features"))
@@ -151,6 +148,16 @@ _FORMAT_WORDS = {
 }
 
 
+def _format_words(fmt: str) -> str:
+    """How the details panel names the format: the layout words above, else the registry's title."""
+    if fmt in _FORMAT_WORDS:
+        return _FORMAT_WORDS[fmt]
+    try:
+        return formats.get(formats.base_key(fmt)).title
+    except KeyError:
+        return fmt
+
+
 def _escape(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -193,6 +200,14 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
+        # Undo/redo of shaping options, import settings and the model (gui/undo.py); the stack
+        # belongs to one file and starts afresh when another file is opened.
+        self.undo_stack = QUndoStack(self)
+        self._undo_path: str | None = None
+        self._keep_undo_on_load = False  # the next load re-reads the same file (undo/redo, re-import)
+        self._setting_spec = False  # the model panel is being set (undo/redo, new data), not edited
+        self._model_panel = None
+        self._last_spec = None
 
         self.state = TensorState(self, loader=loader, budget_bytes=budget_bytes)
         self.state.changed.connect(self._on_state_changed)
@@ -251,7 +266,8 @@ class MainWindow(QMainWindow):
         tips = ("The whole tensor: samples × timesteps × features",
                 "One sample's features over time, with its padding",
                 "Padding and truncation: lengths, maxlen, mask",
-                "Sliding windows over a single series")
+                "Sliding windows over a single series",
+                "The numbers themselves: the padded tensor as a table")
         for index, (title, tip) in enumerate(zip(VIEW_TITLES, tips)):
             action = self._action(title, self._on_view_action, f"Ctrl+{index + 1}", tip)
             action.setData(index)
@@ -261,6 +277,7 @@ class MainWindow(QMainWindow):
         from gui.views.padding_preview import PaddingPreview
         from gui.views.sample_view import SampleView
         from gui.views.tensor_view_3d import TensorView3D
+        from gui.views.values_view import ValuesView
         from gui.views.window_designer import WindowDesigner
 
         self.welcome = WelcomeScreen(self._demos)
@@ -272,7 +289,11 @@ class MainWindow(QMainWindow):
         self.sample_view = SampleView()
         self.padding_view = PaddingPreview()
         self.window_view = WindowDesigner()
+        self.values_view = ValuesView()
         self.tensor_view.selectionChanged.connect(self._on_selection_changed)
+        self.sample_view.sampleChanged.connect(self._on_sample_picked)
+        self.sample_view.valueHovered.connect(self._show_hovered_value)
+        self.values_view.sampleChanged.connect(self._on_sample_picked)
         self.padding_view.optionsChanged.connect(self._on_padding_options)
         self.padding_view.maxlenChanged.connect(self._on_maxlen)
         self.window_view.optionsChanged.connect(self._on_window_options)
@@ -285,8 +306,10 @@ class MainWindow(QMainWindow):
             "One sample (one sequence) drawn over time, feature by feature. (Ctrl+2)",
             "How padding and truncation make every sequence the same length. (Ctrl+3)",
             "How a single long series is cut into windows, each one sample. (Ctrl+4)",
+            "The numbers the model receives: one sample (steps × features) or one feature for every sample. (Ctrl+5)",
         )
-        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view))
+        pages = (self.tensor_view, self.sample_view, _scrollable(self.padding_view), _scrollable(self.window_view),
+                 self.values_view)
         for view, title, tip in zip(pages, VIEW_TITLES, tips):
             index = self.tabs.addTab(view, title)
             self.tabs.setTabToolTip(index, tip)
@@ -335,6 +358,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.copy_input_action)
 
         self.view_menu = bar.addMenu("&View")
@@ -455,8 +485,7 @@ class MainWindow(QMainWindow):
 
     def open_demo(self, name: str) -> bool:
         """Load the bundled demo ``name`` with its options (no wizard). False if there is no such demo."""
-        demo = find_demo(name) if not self._demos else next(
-            (d for d in self._demos if name.lower() in (d.name.lower(), d.path.name.lower())), None)
+        demo = find_demo(name, demos=self._demos or None)
         if demo is None:
             self.show_error("No such demo", f"There is no bundled demo called '{name}'. "
                             f"Pick one from File ▸ Demos.")
@@ -505,7 +534,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
-            QMessageBox.critical(self, title, message)
+            from gui.app import breakable
+
+            QMessageBox.critical(self, title, breakable(message))
         else:
             print(f"shape-explorer: {message}", file=sys.stderr)
 
@@ -535,12 +566,23 @@ class MainWindow(QMainWindow):
             window = wizard.window_options()
             dataset = wizard.loaded_dataset()
             self._review_after_load = False
+            snapshot = self.state.snapshot
+            if snapshot is not None and snapshot.path == wizard.path:  # the same file read another way
+                self._push_change("Change the import settings", self._apply_import,
+                                  (snapshot.path, snapshot.load_options, snapshot.window),
+                                  (wizard.path, options, window), applied=True)
+                self._keep_undo_on_load = True
             if dataset is not None:
                 self.state.set_dataset(dataset, options, None, window)
             else:
                 self.state.open(wizard.path, options, None, window)
         else:
-            self.statusBar().showMessage(f"Did not open {Path(wizard.path).name}.", 5000)
+            snapshot = self.state.snapshot
+            name = Path(wizard.path).name
+            if snapshot is not None and snapshot.path == wizard.path:  # a review or re-import of the open file
+                self.statusBar().showMessage(f"Kept {name} as it was read.", 5000)
+            else:
+                self.statusBar().showMessage(f"Did not open {name}.", 5000)
         wizard.deleteLater()
 
     def _open_recent_path(self, path: str) -> None:
@@ -616,6 +658,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_state_changed(self) -> None:
+        # Until _on_data_update_done: the model builder follows the new data, which is not an edit to undo.
+        self._setting_spec = True
         snapshot = self.state.snapshot
         if snapshot is None:
             return
@@ -627,6 +671,7 @@ class MainWindow(QMainWindow):
             self.details.set_report(report)
             self.tensor_view.set_data(shaped)
             self.sample_view.set_data(shaped)
+            self.values_view.set_data(shaped)
             is_series = dataset.kind == "series"
             if is_series:
                 self.window_view.set_series(dataset.values, dataset.feature_names)
@@ -656,6 +701,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
         self._loading_path = None
+        if not self._keep_undo_on_load and path != self._undo_path:
+            self.undo_stack.clear()  # undo belongs to one file
+        self._undo_path, self._keep_undo_on_load = path, False
         snapshot = self.state.snapshot
         if path and Path(path).is_file() and not self._loading_demo:
             self.settings.add_recent_file(path)
@@ -675,6 +723,9 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
         self._loading_path = None
+        self._keep_undo_on_load = False
+        self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
+        self.cancel_button.setVisible(False)
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
@@ -707,27 +758,92 @@ class MainWindow(QMainWindow):
         self.reimport_action.setEnabled(has_data and bool(self.state.path))
         self.copy_input_action.setEnabled(has_data)
         for action in self.view_actions:
-            action.setEnabled(has_data)
+            # A view whose tab is off for this data (Padding for a series, Windows otherwise) is off here too.
+            action.setEnabled(has_data and self.tabs.isTabEnabled(int(action.data())))
 
     # ---- view → state -----------------------------------------------------------------------------------
     @Slot(int, int, int)
     def _on_selection_changed(self, sample: int, _timestep: int, _feature: int) -> None:
         self.sample_view.set_sample(sample)
+        self.values_view.set_sample(sample)
+
+    @Slot(str)
+    def _show_hovered_value(self, text: str) -> None:
+        """The value under the pointer in the status bar (as napari does); nothing when it leaves the data."""
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(int)
+    def _on_sample_picked(self, sample: int) -> None:
+        """A view's sample box changed: every view follows (the 3-D view highlights it)."""
+        self.tensor_view.set_selection(sample=sample)
+        self.sample_view.set_sample(sample)
+        self.values_view.set_sample(sample)
 
     @Slot(object)
     def _on_padding_options(self, options: PaddingOptions) -> None:
-        if not self._syncing_views:
-            self.state.set_padding(options)
+        if not self._syncing_views and options != self.state.padding:
+            self._push_change("Change padding", self._apply_padding, self.state.padding, options)
 
     @Slot(int)
     def _on_maxlen(self, maxlen: int) -> None:
-        if not self._syncing_views and self.state.padding is not None:
-            self.state.set_padding(replace(self.state.padding, maxlen=int(maxlen)))
+        if not self._syncing_views and self.state.padding is not None and self.state.padding.maxlen != int(maxlen):
+            self._push_change("Change maxlen", self._apply_padding, self.state.padding,
+                              replace(self.state.padding, maxlen=int(maxlen)), merge="maxlen")
 
     @Slot(object)
     def _on_window_options(self, options: WindowOptions) -> None:
-        if not self._syncing_views:
+        if not self._syncing_views and options != self.state.window:
+            self._push_change("Change windows", self._apply_window, self.state.window, options, merge="window")
+
+    # ---- undo/redo ----------------------------------------------------------------------------------------
+    def _push_change(self, text: str, apply, old, new, *, merge: str | None = None, applied: bool = False) -> None:
+        from gui.undo import ValueChange
+
+        self.undo_stack.push(ValueChange(text, apply, old, new, merge=merge, applied=applied))
+
+    def _apply_padding(self, options: PaddingOptions) -> None:
+        self.state.set_padding(options)
+
+    def _apply_window(self, options: WindowOptions | None) -> None:
+        if options is not None:
             self.state.set_window(options)
+
+    def _apply_import(self, value: tuple) -> None:
+        path, load_options, window = value
+        self._keep_undo_on_load = True  # a re-read of the same file keeps the stack
+        self.state.open(path, load_options, None, window)
+
+    def track_model_spec(self, panel) -> None:
+        """Make ``panel``'s model edits undoable: ``panel.specChanged(spec)`` after each edit,
+        ``panel.spec()`` the current spec and ``panel.set_spec(spec)`` to show another."""
+        self._model_panel = panel
+        self._last_spec = panel.spec()
+        panel.specChanged.connect(self._on_spec_edited)
+        # Connected after the panel's own data slot, so it runs once the panel has followed the data.
+        self.state.changed.connect(self._on_data_update_done)
+
+    @Slot()
+    def _on_data_update_done(self) -> None:
+        self._setting_spec = False
+        self._last_spec = self._model_panel.spec()
+
+    @Slot(object)
+    def _on_spec_edited(self, spec) -> None:
+        old, self._last_spec = self._last_spec, spec
+        if self._setting_spec or old is None or old == spec:
+            return
+        self._push_change("Change the model", self._apply_spec, old, spec, merge="model", applied=True)
+
+    def _apply_spec(self, spec) -> None:
+        self._setting_spec = True
+        try:
+            self._model_panel.set_spec(spec)
+            self._last_spec = spec
+        finally:
+            self._setting_spec = False
 
     def _on_view_action(self) -> None:
         action = self.sender()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -415,7 +416,7 @@ class ModelBuilderPanel(QWidget):
         ):
             signal.connect(self._on_edited)
         self.add_layer_button.clicked.connect(self.add_layer)
-        self.reset_button.clicked.connect(self.reset_to_defaults)
+        self.reset_button.clicked.connect(self._on_reset_clicked)
 
     # Word-wrapped labels inside make the layout "height for width", and a scroll area then
     # sizes the panel from the preferred heights of its plots and tables: taller than the
@@ -484,6 +485,21 @@ class ModelBuilderPanel(QWidget):
     def reset_to_defaults(self) -> None:
         if self._shaped is not None:
             self.set_spec(default_spec(self._shaped))
+
+    @Slot()
+    def _on_reset_clicked(self) -> None:
+        """Reset asks first when it would throw away the user's own layers (Ctrl+Z also brings them back)."""
+        if self._shaped is None:
+            return
+        default = default_spec(self._shaped)
+        if self._spec is not None and self._spec != default:
+            answer = QMessageBox.question(
+                self, "Reset the model",
+                f"Replace your model ({len(self._spec.layers)} recurrent layer{'s' if len(self._spec.layers) != 1 else ''}) "
+                "with the default for this data? Edit ▸ Undo brings it back.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.set_spec(default)
 
     @Slot()
     def add_layer(self) -> None:

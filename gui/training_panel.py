@@ -891,6 +891,7 @@ class TrainingWorkflow(QObject):
         self.model_panel.specChanged.connect(self._on_spec_changed)
         self.model_panel.problemsChanged.connect(self._on_spec_problems)
         self.model_panel.embeddingsRequested.connect(self._on_embeddings_requested)
+        window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
         self.training_panel.runFailed.connect(self._refresh_exports)

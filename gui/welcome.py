@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.loaders import formats
 from gui.demos import Demo
 
-SUPPORTED_TEXT = "CSV/TSV, NumPy .npy/.npz, JSON/JSONL, plain text (one sentence per line) and UEA/UCR .ts files"
+SUPPORTED_TEXT = formats.supported_text()
 
 
 class DemoCard(QToolButton):

@@ -9,7 +9,6 @@ the others' imports.
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -17,37 +16,15 @@ from pathlib import Path
 from core.budget import default_budget_bytes
 from core.dataset import Guess, SequenceDataset
 from core.errors import LoadError
-from core.loaders import files
-from core.options import FORMATS, LoadOptions
-
-_EXTENSIONS = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".tab": "csv",
-    ".npy": "npy",
-    ".npz": "npz",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".ts": "ts",
-}
-
-_READERS = {
-    "csv": "core.loaders.csv_table",
-    "text": "core.loaders.text_tokens",
-    "npy": "core.loaders.numpy_files",
-    "npz": "core.loaders.numpy_files",
-    "json": "core.loaders.json_records",
-    "jsonl": "core.loaders.json_records",
-    "ts": "core.loaders.ts_format",
-}
+from core.loaders import files, formats
+from core.options import LoadOptions
 
 _NUMPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
-    """The format of ``path``: one of ``"csv", "npy", "npz", "json", "jsonl", "text", "ts"``."""
+    """The format of ``path``: a key of the format registry (``core.loaders.formats.keys()``)."""
     resolved = Path(path).expanduser()
     files.check_regular_file(resolved)
     return _detect(resolved, files.read_head(resolved)).value
@@ -56,7 +33,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 def _detect(path: Path, head: bytes) -> Guess:
     """Decide the format from the extension and the first bytes; the reason goes in the Guess."""
     suffix = path.suffix.lower()
-    by_extension = _EXTENSIONS.get(suffix)
+    known = formats.by_extension(suffix)
+    by_extension = known.key if known is not None else None
     if head.startswith(_NUMPY_MAGIC):
         why = "the file starts with the NumPy .npy signature"
         return Guess("format", "npy", why, "format")
@@ -76,25 +54,20 @@ def _detect(path: Path, head: bytes) -> Guess:
     text = _head_text(head, encoding)
     stripped = text.lstrip("\ufeff \t\r\n")
 
-    if by_extension is not None:
-        why = f"the file name ends in {suffix}"
-        if by_extension in ("json", "jsonl") or by_extension == "ts":
-            return Guess("format", by_extension, why, "format")
-        if by_extension == "csv":
-            return Guess("format", "csv", why, "format")
-        if by_extension in ("npy", "npz"):
-            # Wrong magic: let the NumPy reader explain precisely what is wrong with it.
-            return Guess("format", by_extension, why, "format")
+    if known is not None:
+        # For .npy/.npz with the wrong magic, the NumPy reader explains what is wrong with it.
+        return Guess("format", known.key, f"the file name ends in {suffix}", "format")
 
     if stripped.startswith(("{", "[")):
         lines = [line for line in stripped.splitlines()[:5] if line.strip()]
         if len(lines) > 1 and all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
             return Guess("format", "jsonl", "every line is a JSON object", "format")
         return Guess("format", "json", "the text starts with '{' or '['", "format")
-    if _looks_like_ts(stripped):
-        return Guess("format", "ts", "the text has @problemName/@data header lines (UEA/UCR .ts)", "format")
+    header_format = _header_format(stripped)
+    if header_format is not None:
+        return header_format
 
-    from core.loaders.csv_table import looks_like_numeric_table  # noqa: PLC0415 (lazy: pandas)
+    from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
     if looks_like_numeric_table(text):
@@ -130,14 +103,27 @@ def _head_text(head: bytes, encoding: str | None) -> str:
         return head.decode("cp1252", errors="replace")
 
 
-def _looks_like_ts(text: str) -> bool:
-    for line in text.splitlines()[:200]:
+_TS_TAGS = ("problemname", "timestamps", "univariate", "classlabel", "serieslength", "dimensions", "targetlabel")
+
+
+def _header_format(text: str) -> Guess | None:
+    """``ts``, ``arff`` or ``tsf`` from the ``@tag`` lines before ``@data``, or None for no such header."""
+    tags: list[str] = []
+    for line in text.splitlines()[:2000]:
         word = line.strip().lower()
-        if not word or word.startswith("#"):
+        if not word or word.startswith(("#", "%")):
             continue
-        return word.startswith(("@problemname", "@data", "@timestamps", "@univariate", "@classlabel",
-                                "@serieslength", "@equallength", "@missing", "@dimensions", "@targetlabel"))
-    return False
+        if not word.startswith("@"):
+            break
+        tag = word[1:].split(None, 1)[0] if len(word) > 1 else ""
+        tags.append(tag)
+        if tag == "data":
+            break
+    if not tags:
+        return None
+    if any(tag in _TS_TAGS for tag in tags) or tags[0] in ("data", "missing", "equallength"):
+        return Guess("format", "ts", "the text has @problemName/@data header lines (UEA/UCR .ts)", "format")
+    return None
 
 
 def load(
@@ -167,8 +153,8 @@ def load(
     files.report_progress(progress, 0.0)
 
     if options.format is not None:
-        if options.format not in FORMATS:
-            raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(FORMATS)}")
+        if options.format not in formats.keys():
+            raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(formats.keys())}")
         fmt, guess = options.format, None
     else:
         guess = _detect(resolved, files.read_head(resolved))
@@ -176,8 +162,8 @@ def load(
 
     if fmt != "npy":  # a .npy over the budget is memory-mapped by its reader, not read into memory
         files.check_size(resolved, info.st_size, budget)
-    reader = importlib.import_module(_READERS[fmt])
-    dataset = reader.read(resolved, options, budget, progress, cancelled)
+    reader = formats.get(fmt).load_reader()
+    dataset = reader(resolved, options, budget, progress, cancelled)
     source = dataset.source
     source_options = dict(source.options)
     source_options["format"] = source_options.get("format") or fmt

@@ -3,7 +3,7 @@
 Why a process: Keras training inside a thread of the window's process held the GIL long
 enough to freeze the event loop for ~200 ms at a time and ran at a third of a plain
 script's speed; a spawned child streaming small events over a pipe kept the window smooth
-at full speed (see ARCHITECTURE, "Background work"). The child imports TensorFlow as soon
+at full speed (see docs/ARCHITECTURE.md, "Training"). The child imports TensorFlow as soon
 as it starts (``ready`` tells the parent it is warm), then waits for jobs.
 
 Parent → child messages: ``{"type": "job", "job": {...}}``, ``{"type": "stop"}``,

@@ -11,11 +11,13 @@ time axis instead: one cell per step, coloured word / unknown word / padding.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QFontMetrics, QPen
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
@@ -40,6 +42,8 @@ class SampleView(ThemedView, QWidget):
     """
 
     sampleChanged = Signal(int)
+    #: The value under the pointer in words, for the status bar ("" when the pointer leaves the data).
+    valueHovered = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +54,7 @@ class SampleView(ThemedView, QWidget):
         self._mask: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
         self._levels = (0.0, 1.0)
+        self._feature_levels: np.ndarray | None = None
         self._sample = 0
         self._pad_rects: list[QGraphicsRectItem] = []
         self._curves: list[pg.PlotDataItem] = []
@@ -69,9 +74,18 @@ class SampleView(ThemedView, QWidget):
         self._info.setWordWrap(True)
         self._info.setTextFormat(Qt.TextFormat.PlainText)  # words such as <unk> are text, not tags
         self._info.setToolTip("The selected sample's real length, how much of it is padding, and its label.")
+        self.colour_by = QComboBox()
+        self.colour_by.addItem("Colour: each feature its own scale", "feature")
+        self.colour_by.addItem("Colour: one scale for all features", "global")
+        self.colour_by.setToolTip(
+            "Features in different units (humidity 0-100 next to temperature -10-35) each come out one flat "
+            "colour on a shared scale; give each feature its own scale to see its ups and downs. "
+            "Hover a cell for its real value.")
+        self.colour_by.currentIndexChanged.connect(self._on_colour_by)
         top.addWidget(label)
         top.addWidget(self._spin)
         top.addWidget(self._info, 1)
+        top.addWidget(self.colour_by)
         layout.addLayout(top)
 
         self._plots = pg.GraphicsLayoutWidget()
@@ -94,6 +108,8 @@ class SampleView(ThemedView, QWidget):
         self._token_image = pg.ImageItem(axisOrder="row-major")
         self._heat.addItem(self._token_image)
         self._words: list[pg.TextItem] = []
+        self._token_grid = pg.PlotCurveItem()
+        self._heat.addItem(self._token_grid)
         self._tokens = False
 
         self._lines = self._plots.addPlot(row=1, col=0, title="Features of this sample over time")
@@ -115,6 +131,7 @@ class SampleView(ThemedView, QWidget):
         self._plots.ci.layout.setRowStretchFactor(2, 0)
         self._plots.ci.layout.setColumnStretchFactor(0, 1)
         self._plots.ci.layout.setColumnStretchFactor(1, 0)
+        self._plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._apply_theme()
 
     # ---- public API -------------------------------------------------------------------------
@@ -137,7 +154,13 @@ class SampleView(ThemedView, QWidget):
             names = ("token",)
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._levels = tv.tensor_levels(self._x, self._mask)
-        self._colour_bar.setLevels(self._levels)
+        self._feature_levels = None if self._tokens else tv.feature_levels(self._x, self._mask)
+        self.colour_by.blockSignals(True)
+        suggested = self._feature_levels is not None and tv.colour_by_feature_suggested(self._feature_levels)
+        self.colour_by.setCurrentIndex(self.colour_by.findData("feature" if suggested else "global"))
+        self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
+        self.colour_by.blockSignals(False)
+        self._apply_colour_scale()
         self._spin.blockSignals(True)
         self._spin.setRange(0, max(0, x3.shape[0] - 1))
         self._spin.blockSignals(False)
@@ -163,9 +186,13 @@ class SampleView(ThemedView, QWidget):
         steps, features = piece.values.shape
         if self._tokens:
             self._draw_tokens(steps)
+        elif self._per_feature():
+            scaled = tv.scale_per_feature(piece.values, self._feature_levels)
+            self._image.setImage(scaled.T, autoLevels=False, levels=(0.0, 1.0))
         else:
             self._image.setImage(piece.values.T, autoLevels=False, levels=self._levels)
-        self._image.setRect(QRectF(0, 0, steps, features))
+        # Step t is centred on x = t, where the line plot below draws it.
+        self._image.setRect(QRectF(-0.5, 0, steps, features))
         for f, curve in enumerate(self._curves):
             curve.setData(piece.values[:, f], connect="finite")
         self._draw_padding(piece.step_mask, features)
@@ -183,6 +210,7 @@ class SampleView(ThemedView, QWidget):
         self._colour_bar.setVisible(not tokens)
         self._image.setVisible(not tokens)
         self._token_image.setVisible(tokens)
+        self._token_grid.setVisible(tokens)
         layout = self._plots.ci.layout
         layout.setRowStretchFactor(1, 0 if tokens else 2)
         self._lines.setMaximumHeight(0 if tokens else 16_777_215)
@@ -213,25 +241,91 @@ class SampleView(ThemedView, QWidget):
         self._strip = strip
         theme = self._theme
         self._token_image.setImage(tv.class_rgba(strip.classes[None, :], theme.token_palette()), autoLevels=False)
-        self._token_image.setRect(QRectF(0, 0, steps, 1))
+        self._token_image.setRect(QRectF(-0.5, 0, steps, 1))
         for item in self._words:
             self._heat.removeItem(item)
         self._words = []
         if steps > MAX_WORDS:
             return
         colour = theme.qcolor(theme.foreground)
+        # A thin line between steps, so each word's cell is visible.
+        bounds = np.arange(steps - 1, dtype=np.float64) + 0.5
+        self._token_grid.setData(np.repeat(bounds, 2), np.tile([0.0, 1.0], max(steps - 1, 0)), connect="pairs")
+        self._token_grid.setPen(pg.mkPen(theme.qcolor(theme.background), width=1))
+        # Words read left to right, with their id under them, while they fit their cells; otherwise
+        # they stand upright so they do not run into each other.
+        metrics = QFontMetrics(self.font())
+        widest = max((metrics.horizontalAdvance(w) for w in strip.words if w), default=0)
+        cell_px = self._heat.vb.width() / max(steps, 1)
+        upright = widest + 6 > cell_px
         for t, word in enumerate(strip.words):
             if not word:
                 continue
-            item = pg.TextItem(word, color=colour, anchor=(0.5, 0.5), angle=90)
-            item.setToolTip(f"step {t}: '{word}' (token id {int(strip.ids[t])})")
-            item.setPos(t + 0.5, 0.5)
+            token_id = int(strip.ids[t])
+            item = pg.TextItem(anchor=(0.5, 0.5), angle=90 if upright else 0, color=colour)
+            if upright:
+                item.setText(f"{word} ({token_id})", color=colour)
+            else:
+                item.setHtml(f"<div style='text-align:center; color:{colour.name()}'>{html.escape(word)}"
+                             f"<br><small>{token_id}</small></div>")
+            item.setToolTip(f"step {t}: '{word}' (token id {token_id})")
+            item.setPos(t, 0.5)
             self._heat.addItem(item)
             self._words.append(item)
 
     def _on_spin(self, value: int) -> None:
         self.set_sample(value)
         self.sampleChanged.emit(value)
+
+    def _per_feature(self) -> bool:
+        return self._feature_levels is not None and self.colour_by.currentData() == "feature"
+
+    def _apply_colour_scale(self) -> None:
+        if self._per_feature():
+            self._colour_bar.setLevels((0.0, 1.0))
+            self._colour_bar.axis.setLabel("share of each feature's range")
+        else:
+            self._colour_bar.setLevels(self._levels)
+            self._colour_bar.axis.setLabel("value")
+
+    def _on_colour_by(self, _index: int) -> None:
+        self._apply_colour_scale()
+        self.set_sample(self._sample)
+
+    def _on_mouse_moved(self, position) -> None:
+        """Say what is under the pointer: the cell of the heat-map, or every feature at that step."""
+        if self._x is None:
+            return
+        for plot in (self._heat, self._lines):
+            if plot.isVisible() and plot.sceneBoundingRect().contains(position):
+                point = plot.vb.mapSceneToView(position)
+                self.valueHovered.emit(self._describe_point(plot, point.x(), point.y()))
+                return
+        self.valueHovered.emit("")
+
+    def _describe_point(self, plot, x: float, y: float) -> str:
+        if plot is self._heat:
+            cell = tv.value_at(self._x, self._mask, self._sample, x, 0.0 if self._tokens else y)
+            if cell is None:
+                return ""
+            step, feature, value, real = cell
+            if self._tokens:
+                words = self.words()
+                word = words[step] if step < len(words) else ""
+                return f"sample {self._sample}, step {step}: " + (f"'{word}' (token id {int(value)})" if real else "padding")
+            name = self._names[feature] if feature < len(self._names) else str(feature)
+            where = f"sample {self._sample}, step {step}, {name}"
+            return f"{where}: {tv.format_cell(value, False)}" + ("" if real else " (padding)")
+        cell = tv.value_at(self._x, self._mask, self._sample, x, 0.0)
+        if cell is None:
+            return ""
+        step, _, _, real = cell
+        if not real:
+            return f"sample {self._sample}, step {step}: padding"
+        row = tv.as_three_d(self._x)[self._sample, step]
+        shown = [f"{name} {tv.format_cell(v, False)}" for name, v in zip(self._names[:8], row[:8])]
+        more = f", … ({len(self._names) - 8} more)" if len(self._names) > 8 else ""
+        return f"sample {self._sample}, step {step}: " + ", ".join(shown) + more
 
     def _rebuild_curves(self) -> None:
         for curve in self._curves:
@@ -241,7 +335,7 @@ class SampleView(ThemedView, QWidget):
         if self._tokens:
             return
         for f, name in enumerate(self._names[:MAX_CURVES]):
-            pen = pg.mkPen(self._theme.series_colour(f), width=1.5)
+            pen = pg.mkPen(self._theme.series_colour(f), width=1.5, style=self._theme.series_dash(f))
             curve = self._lines.plot([], pen=pen)
             curve.setVisible(f < VISIBLE_CURVES)
             self._legend.addItem(curve, name)
@@ -255,11 +349,16 @@ class SampleView(ThemedView, QWidget):
         self._lines.setTitle(title)
 
     def _fit_legend_columns(self) -> None:
-        """As many legend columns as fit across the plot, so the legend stays a few rows tall."""
+        """As many legend columns as fit across the plot, so the legend stays a few rows tall.
+
+        The widths are measured with the legend's font: a legend wider than the view widened the
+        whole plot grid, which pushed the colour bar and the last entries off the right edge.
+        """
         if not self._names:
             return
-        longest = max(len(str(name)) for name in self._names[:MAX_CURVES])
-        entry = 40 + 7 * min(longest, 24)
+        metrics = QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(str(name)) for name in self._names[:MAX_CURVES])
+        entry = widest + 20 + 30 + 16  # label, its padding, the line sample, the column spacing
         columns = max(1, min(len(self._curves) or 1, (self._plots.width() - 40) // entry))
         self._legend.setColumnCount(int(columns))
         fit_widget_to_layout(self._plots, 0, 320)
@@ -276,7 +375,7 @@ class SampleView(ThemedView, QWidget):
         starts, stops = tv.false_runs(step_mask)
         colour = self._theme.qcolor(self._theme.foreground, alpha=90)
         for start, stop in zip(starts, stops):
-            rect = QGraphicsRectItem(QRectF(float(start), 0.0, float(stop - start), float(features)))
+            rect = QGraphicsRectItem(QRectF(float(start) - 0.5, 0.0, float(stop - start), float(features)))
             rect.setBrush(QBrush(self._theme.qcolor(self._theme.padding, alpha=200)))
             pen = QPen(colour)
             pen.setCosmetic(True)
@@ -331,7 +430,8 @@ class SampleView(ThemedView, QWidget):
         self._legend.setLabelTextColor(theme.qcolor(theme.foreground))
         self._colour_bar.axis.setTextPen(pg.mkPen(theme.qcolor(theme.foreground)))
         self._colour_bar.axis.setPen(pg.mkPen(theme.qcolor(theme.muted)))
-        self._colour_bar.axis.setLabel("value", color=theme.qcolor(theme.foreground).name())
+        self._colour_bar.axis.setLabel("share of each feature's range" if self._per_feature() else "value",
+                                       color=theme.qcolor(theme.foreground).name())
         self._legend.setBrush(pg.mkBrush(theme.qcolor(theme.background, alpha=200)))
 
     def _redraw_in_theme(self) -> None:

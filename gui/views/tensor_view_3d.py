@@ -16,9 +16,10 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QMatrix4x4, QPainter, QPixmap, QVector3D
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QMatrix4x4, QPainter, QPixmap,
+                           QShortcut, QVector3D)
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 import gui.views  # noqa: F401  (sets the row-major image axis order)
 from core import tensor_views as tv
@@ -98,13 +99,38 @@ def _make_labels_item(gl):
         def __init__(self) -> None:
             super().__init__()
             self.labels: list[tuple[str, np.ndarray]] = []
+            self.anchors = None
+            self.offset = 0.0
             self.color = QColor(0, 0, 0)
             self.font = QFont(QFont().family(), 11)
 
-        def set_labels(self, labels, color) -> None:
+        def set_labels(self, labels, color, blocks=None) -> None:
+            """``labels``: (text, fixed position) pairs; with ``blocks`` (the box size) each label
+            is instead placed beside the lowest-drawn box edge along its axis, every frame."""
             self.labels = list(labels)
             self.color = color
+            self.anchors = tv.label_anchor_edges(blocks) if blocks is not None else None
+            self.offset = max(1.0, float(np.max(blocks)) * 0.06) if blocks is not None else 0.0
             self.update()
+
+        def _anchor(self, project, index, fixed):
+            """Screen point of label ``index``: its fixed position, or its best box edge — the
+            lowest one for an axis that runs across the screen, the leftmost for one that runs up."""
+            if self.anchors is None:
+                return project.map(QVector3D(*(float(v) for v in fixed))).toPointF()
+            mid = self.anchors[index][0][0]
+            step = np.zeros(3)
+            step[index] = 1.0
+            a = project.map(QVector3D(*(float(v) for v in mid))).toPointF()
+            b = project.map(QVector3D(*(float(v) for v in mid + step))).toPointF()
+            upright = abs(b.y() - a.y()) > abs(b.x() - a.x())
+            best, best_key = None, None
+            for mid, outward in self.anchors[index]:
+                point = project.map(QVector3D(*(float(v) for v in mid + outward * self.offset))).toPointF()
+                key = (-point.x(), point.y()) if upright else (point.y(), -point.x())
+                if best_key is None or key > best_key:
+                    best, best_key = point, key
+            return best
 
         def paint(self) -> None:
             if not self.labels:
@@ -121,8 +147,9 @@ def _make_labels_item(gl):
             painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
             metrics = QFontMetrics(self.font)
             for index, (text, pos) in enumerate(self.labels):
-                point = project.map(QVector3D(*(float(v) for v in pos))).toPointF()
-                x, y = label_position(point.x(), point.y(), index % 3, metrics.horizontalAdvance(text),
+                point = self._anchor(project, index % 3, pos)
+                axis = 0 if self.anchors is not None else index % 3  # beside an edge: centred on it
+                x, y = label_position(point.x(), point.y(), axis, metrics.horizontalAdvance(text),
                                       metrics.ascent(), metrics.descent(), rect.width(), rect.height())
                 painter.drawText(QPointF(x, y), text)
             painter.end()
@@ -295,6 +322,13 @@ class TensorView3D(ThemedView, QWidget):
             grid.addWidget(spin, row, 2)
             self._sliders[key], self._spins[key], self._axis_labels[key] = slider, spin, label
         grid.setColumnStretch(1, 1)
+        self.reset_button = QPushButton("Reset view")
+        self.reset_button.setToolTip("Back to the first view of the whole block (Home).")
+        self.reset_button.clicked.connect(self.reset_view)
+        self.reset_button.setVisible(self.uses_gl)
+        home = QShortcut(QKeySequence(Qt.Key.Key_Home), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        home.activated.connect(self.reset_view)
+        grid.addWidget(self.reset_button, 0, 3)
         return grid
 
     def _sync_controls(self) -> None:
@@ -331,10 +365,10 @@ class TensorView3D(ThemedView, QWidget):
                   else "colour = value")
         if self.uses_gl:
             parts.append(f"Each cube is {block_text(self._grid.cells_per_block())}; {colour.replace('value', 'mean value')}, "
-                         "grey = padding. Drag to rotate, scroll to zoom.")
+                         "grey = padding. Click a cube to select it; drag to rotate, scroll to zoom.")
             parts.append("Highlighted: sample (orange), timestep (blue), feature (purple).")
         else:
-            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices.")
+            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices (click a cell to move them).")
         if self._grid.sampled:
             parts.append("(Large tensor: the summary reads an even sample of the cells.)")
         self._caption.setText(" ".join(parts))
@@ -348,8 +382,11 @@ class TensorView3D(ThemedView, QWidget):
         view.setMinimumSize(320, 240)
         view.setToolTip(
             "Your tensor as a block: samples along one edge, time steps along another, features along "
-            "the third. Drag to rotate, scroll to zoom, Ctrl+drag to pan."
+            "the third. Click a cube to select its sample, time step and feature; drag to rotate, scroll "
+            "to zoom, Ctrl+drag to pan; Home (or Reset view) brings the first view back."
         )
+        view.installEventFilter(self)
+        self._press_at = None
         view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._volume = None
         self._outline = None
@@ -410,11 +447,55 @@ class TensorView3D(ThemedView, QWidget):
         self._labels.set_labels(
             [(text, np.array(pos, dtype=np.float32)) for text, pos in zip(texts, positions)],
             self._theme.qcolor(self._theme.foreground),
+            blocks=dims,
         )
+        self.reset_view()
+        self._update_gl_selection()
+
+    def reset_view(self) -> None:
+        """Back to the first view of the block: the whole tensor, seen from the front and above."""
+        if not self.uses_gl or self._grid is None:
+            return
+        dims = np.array(self._grid.blocks, dtype=np.float32)
         self._gl_view.setCameraPosition(
             pos=QVector3D(*(dims / 2)), distance=float(np.linalg.norm(dims)) * 1.6, elevation=28, azimuth=-50
         )
-        self._update_gl_selection()
+
+    def pick(self, x: float, y: float) -> tuple[int, int, int] | None:
+        """The (sample, timestep, feature) under widget point (x, y) of the 3-D view, or None."""
+        if not self.uses_gl or self._grid is None:
+            return None
+        view = self._gl_view
+        width, height = max(view.width(), 1), max(view.height(), 1)
+        viewport = (0, 0, width, height)
+        inverse, invertible = (view.projectionMatrix(viewport, viewport) * view.viewMatrix()).inverted()
+        if not invertible:
+            return None
+        ndc_x, ndc_y = 2.0 * x / width - 1.0, 1.0 - 2.0 * y / height
+        near = inverse.map(QVector3D(ndc_x, ndc_y, -1.0))
+        far = inverse.map(QVector3D(ndc_x, ndc_y, 1.0))
+        return tv.pick_cell((near.x(), near.y(), near.z()), (far.x(), far.y(), far.z()), self._grid)
+
+    def select_at(self, x: float, y: float) -> bool:
+        """Select the cell under widget point (x, y) (a click in the 3-D view); True if one was hit."""
+        cell = self.pick(x, y)
+        if cell is None:
+            return False
+        self.set_selection(*cell)
+        self.selectionChanged.emit(*self._selection)
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        """A click (press and release without dragging) in the 3-D view selects the cell under it."""
+        if watched is self._gl_view and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            if event.button() == Qt.MouseButton.LeftButton:
+                position = event.position()
+                if event.type() == QEvent.Type.MouseButtonPress:
+                    self._press_at = position
+                elif self._press_at is not None and (position - self._press_at).manhattanLength() < 4:
+                    self._press_at = None
+                    self.select_at(position.x(), position.y())
+        return super().eventFilter(watched, event)
 
     def _update_gl_selection(self) -> None:
         grid = self._grid
@@ -471,6 +552,33 @@ class TensorView3D(ThemedView, QWidget):
             for line in lines:
                 plot.addItem(line)
             self._plots[key], self._images[key], self._overlays[key], self._lines[key] = plot, image, overlay, lines
+        view.scene().sigMouseClicked.connect(self._on_fallback_click)
+
+    # Which tensor axes a slice's (x, y) are: the sample slice is timesteps × features, and so on.
+    _SLICE_AXES = {"sample": (1, 2), "timestep": (0, 2), "feature": (0, 1)}
+
+    def _on_fallback_click(self, event) -> None:
+        """A click on a 2-D slice selects the cell under it, as a click on a cube does in 3-D."""
+        if self._x is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        for key, plot in self._plots.items():
+            if plot.sceneBoundingRect().contains(event.scenePos()):
+                point = plot.vb.mapSceneToView(event.scenePos())
+                self.select_in_slice(key, point.x(), point.y())
+                return
+
+    def select_in_slice(self, key: str, x: float, y: float) -> bool:
+        """Select the cell at data point (x, y) of the 2-D slice ``key``; True if it is on the tensor."""
+        shape = tv.as_three_d(self._x).shape
+        x_axis, y_axis = self._SLICE_AXES[key]
+        column, row = int(np.floor(x)), int(np.floor(y))
+        if not (0 <= column < shape[x_axis] and 0 <= row < shape[y_axis]):
+            return False
+        selection = list(self._selection)
+        selection[x_axis], selection[y_axis] = column, row
+        self.set_selection(*selection)
+        self.selectionChanged.emit(*self._selection)
+        return True
 
     def _update_fallback(self) -> None:
         if self._x is None:

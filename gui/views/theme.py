@@ -68,6 +68,13 @@ class Theme:
         colours = SERIES if not self.dark else (SKY_BLUE, ORANGE, GREEN, VERMILLION, YELLOW, PURPLE, BLUE)
         return colours[index % len(colours)]
 
+    @staticmethod
+    def series_dash(index: int) -> Qt.PenStyle:
+        """Line style of curve ``index``: after the seven colours come dashed, then dotted copies,
+        so no two of the first 28 curves look alike."""
+        styles = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
+        return styles[(index // len(SERIES)) % len(styles)]
+
     def layout_palette(self) -> np.ndarray:
         """Colours of the padding-layout classes EMPTY, DATA, PAD, TRUNCATED (uint8 RGBA rows)."""
         palette = np.zeros((4, 4), dtype=np.uint8)

@@ -1,4 +1,4 @@
-"""Every hostile file in RELIABILITY.md through ``shape-explorer inspect``, as a user would meet it.
+"""Every hostile file in docs/RELIABILITY.md through ``shape-explorer inspect``, as a user would meet it.
 
 For each case: exit code 2 for bad input (0 for files that must simply work), stderr is ONE
 sentence naming the file (its base name) and the line/column/record where there is one, no

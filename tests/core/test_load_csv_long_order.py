@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from core.errors import LoadError
 from core.loaders import load
-from core.loaders.csv_table import _order_by_id_then_step, _sequence_codes
+from core.loaders.table_build import order_by_id_then_step as _order_by_id_then_step
+from core.loaders.table_build import sequence_codes as _sequence_codes
 from core.options import LoadOptions
 
 OPTIONS = LoadOptions(format="csv", layout="long", id_col="id", time_col="step", feature_cols=("a", "b"))

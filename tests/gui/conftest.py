@@ -1,12 +1,15 @@
-"""GUI test fixtures: offscreen Qt, and failure for any test that leaks a QThread or QTimer.
+"""GUI test fixtures: offscreen Qt, and failure for any test that leaks what outlives it.
 
-Like napari's conftest: a widget that leaves a thread or timer running outlives its test and
-makes later tests flaky, so the leak itself fails the test that caused it.
+Like napari's conftest: a widget that leaves a thread, a timer, a pending single-shot timer, a
+visible top-level window or a child process behind outlives its test and makes later tests flaky,
+so the leak itself fails the test that caused it, naming where the leaked thing was started.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import traceback
 import weakref
 
 # Widgets render on the offscreen platform; tests that need OpenGL are marked `gl` and run
@@ -18,51 +21,104 @@ import pytest  # noqa: E402
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QThread, QTimer  # noqa: E402
+from PySide6.QtCore import QObject, QThread, QTimer, SignalInstance  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+# A single-shot timer longer than this is a deliberate delay, not work left behind.
+SINGLE_SHOT_GRACE_MS = 2000
+
+
+def _call_site() -> str:
+    """Where the test code started the thing (the innermost frame outside this file)."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if frame.filename != __file__:
+            return f"{os.path.relpath(frame.filename)}:{frame.lineno}"
+    return "unknown"
 
 
 @pytest.fixture(autouse=True)
-def _fail_on_leaked_threads_and_timers(monkeypatch, qapp):
-    """Record every QThread/QTimer started during the test; fail if any still runs at the end."""
-    threads: list[weakref.ref] = []
-    timers: list[weakref.ref] = []
+def _fail_on_leaks(monkeypatch, qapp):
+    """Record every QThread/QTimer/single-shot started during the test; fail if any outlives it.
+
+    Also fails on top-level windows the test left visible and on child processes still alive.
+    """
+    threads: list[tuple[weakref.ref, str]] = []
+    timers: list[tuple[weakref.ref, str]] = []
+    single_shots: dict[int, str] = {}
     original_thread_start = QThread.start
     original_timer_start = QTimer.start
+    original_single_shot = QTimer.singleShot
+    windows_before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    children_before = {p.pid for p in multiprocessing.active_children()}
 
     def recording_thread_start(self, *args, **kwargs):
-        threads.append(weakref.ref(self))
+        threads.append((weakref.ref(self), _call_site()))
         return original_thread_start(self, *args, **kwargs)
 
     def recording_timer_start(self, *args, **kwargs):
-        timers.append(weakref.ref(self))
+        timers.append((weakref.ref(self), _call_site()))
         return original_timer_start(self, *args, **kwargs)
+
+    def recording_single_shot(*args, **kwargs):
+        msec = next((a for a in args if isinstance(a, int)), 0)
+        # With a context object Qt drops the call when the object dies, so only context-less
+        # callbacks can outlive the widgets they touch.
+        has_context = any(isinstance(a, QObject) for a in args)
+        if msec > SINGLE_SHOT_GRACE_MS or has_context:
+            return original_single_shot(*args, **kwargs)
+        key = len(single_shots) + 1
+        single_shots[key] = _call_site()
+        wrapped = list(args)
+        for i, arg in enumerate(wrapped):
+            if callable(arg) and not isinstance(arg, (QObject, SignalInstance, str)):
+                def fire(callback=arg, key=key):
+                    single_shots.pop(key, None)
+                    return callback()
+                wrapped[i] = fire
+                break
+        else:  # a receiver + slot-name form: cannot wrap, do not track
+            single_shots.pop(key, None)
+        return original_single_shot(*wrapped, **kwargs)
 
     monkeypatch.setattr(QThread, "start", recording_thread_start)
     monkeypatch.setattr(QTimer, "start", recording_timer_start)
+    monkeypatch.setattr(QTimer, "singleShot", staticmethod(recording_single_shot))
     yield
-    # Let deleteLater() and queued finished signals run before judging.
+    # Let deleteLater(), queued finished signals and short single-shots run before judging.
     for _ in range(3):
         qapp.processEvents()
     leaked_threads = []
-    for ref in threads:
+    for ref, site in threads:
         thread = ref()
         try:
             if thread is not None and thread.isRunning():
-                leaked_threads.append(thread)
+                leaked_threads.append((thread, site))
         except RuntimeError:  # the C++ object is already gone: not leaked
             pass
     leaked_timers = []
-    for ref in timers:
+    for ref, site in timers:
         timer = ref()
         try:
             if timer is not None and timer.isActive():
-                leaked_timers.append(timer)
+                leaked_timers.append((timer, site))
         except RuntimeError:
             pass
-    for timer in leaked_timers:
+    pending_shots = list(single_shots.values())
+    leaked_windows = [w for w in QApplication.topLevelWidgets()
+                      if w.isVisible() and id(w) not in windows_before]
+    leaked_children = [p for p in multiprocessing.active_children() if p.pid not in children_before]
+    for timer, _ in leaked_timers:
         timer.stop()
-    for thread in leaked_threads:
+    for thread, _ in leaked_threads:
         thread.quit()
         thread.wait(5000)
-    assert not leaked_threads, f"test left {len(leaked_threads)} QThread(s) running"
-    assert not leaked_timers, f"test left {len(leaked_timers)} QTimer(s) active: {leaked_timers}"
+    for window in leaked_windows:
+        window.close()
+    for child in leaked_children:
+        child.kill()
+        child.join(5)
+    assert not leaked_threads, f"test left QThread(s) running, started at {[s for _, s in leaked_threads]}"
+    assert not leaked_timers, f"test left QTimer(s) active, started at {[s for _, s in leaked_timers]}"
+    assert not pending_shots, f"test left single-shot timer(s) pending, started at {pending_shots}"
+    assert not leaked_windows, f"test left window(s) open: {[type(w).__name__ for w in leaked_windows]}"
+    assert not leaked_children, f"test left child process(es) alive: {[p.name for p in leaked_children]}"

@@ -149,3 +149,25 @@ def test_window_without_a_screen_exits_2_without_qts_abort(tmp_path):
                             timeout=60, cwd=REPO, env=env)
     assert result.returncode == 2
     assert "no screen" in result.stderr and "Reinstalling" not in result.stderr
+
+
+def test_demo_list_needs_no_screen_and_names_match_like_the_welcome_screen():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    listed = subprocess.run([sys.executable, "-m", "gui.main", "--demo"], capture_output=True, text=True,
+                            timeout=60, cwd=REPO, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "vowels-long" in listed.stdout and "xvfb-run" in listed.stdout
+    # A file stem with '_' names the same demo as its '-' name (the welcome screen finds both).
+    stem = subprocess.run([sys.executable, "-m", "gui.main", "--demo", "vowels_long"], capture_output=True,
+                          text=True, timeout=60, cwd=REPO, env=env)
+    assert "no screen" in stem.stderr and "There is no bundled demo" not in stem.stderr
+
+
+def test_one_demo_name_rule():
+    from gui.demos import find_demo, list_demos
+
+    demos = list_demos()
+    for name in ("vowels-long", "VOWELS_LONG", "vowels_long.csv", " vowels-long "):
+        assert find_demo(name, demos=demos).name == "vowels-long"
+    assert find_demo("vowels", demos=demos).name == "vowels"
+    assert find_demo("no-such-demo", demos=demos) is None

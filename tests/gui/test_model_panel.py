@@ -124,7 +124,11 @@ def test_pre_padding_with_a_mask_marks_every_layer(panel):
         assert "padding='post'" in editor.badge.toolTip()
 
 
-def test_spec_that_does_not_fit_the_data_warns_and_reset_fixes_it(panel):
+def test_spec_that_does_not_fit_the_data_warns_and_reset_fixes_it(panel, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
     shaped = ragged(features=3)
     panel.set_data(shaped)
     panel.features.setValue(5)
@@ -135,6 +139,9 @@ def test_spec_that_does_not_fit_the_data_warns_and_reset_fixes_it(panel):
     assert any("Masking" in p for p in panel.problems())  # padded data without a mask
     panel.reset_button.click()
     assert panel.problems() == [] and panel.spec().input.features == 3
+    assert len(asked) == 1 and "Undo" in asked[0]  # reset asked first: the spec was the user's own
+    panel.reset_button.click()
+    assert len(asked) == 1  # already the default: nothing to lose, nothing asked
 
 
 def test_invalid_spec_shows_an_error_and_keeps_the_last_valid_one(panel, qtbot):

@@ -2,7 +2,7 @@
 
 With 6.12.0 every ``QPainter.drawLine`` call decremented ``sys.getrefcount(None)`` and a live
 pyqtgraph plot aborted with "Fatal Python error: deallocating None" within seconds
-(ARCHITECTURE.md). The pinned version must not do that.
+(docs/ARCHITECTURE.md, "Pinned versions"). The pinned version must not do that.
 """
 
 from __future__ import annotations

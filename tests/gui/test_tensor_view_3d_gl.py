@@ -73,3 +73,42 @@ def test_selection_moves_the_highlight(gl_view):
     assert after[:, 0].max() == 32.0 and before[:, 0].min() == 0.0
     image = gl_view.grab_image()
     assert not image.isNull() and image.width() == gl_view.width()
+
+
+def small_shaped():
+    x = np.arange(4 * 6 * 3, dtype=np.float32).reshape(4, 6, 3)
+    return SimpleNamespace(x=x, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
+
+
+def test_a_click_on_a_cube_selects_its_cell_and_a_drag_does_not(gl_view, qtbot):
+    from PySide6.QtCore import QPoint
+
+    gl_view.set_data(small_shaped())  # 4 × 6 × 3 blocks = cells: picks are exact
+    view = gl_view._gl_view
+    # Aim at the projected centre of cell (2, 3, 1): the click must land in that column of cubes.
+    centre = QPoint(*_project(view, (2.5, 3.5, 3.0)))  # on the top face, above cell (2, 3, 2)
+    with qtbot.waitSignal(gl_view.selectionChanged) as picked:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=centre)
+    sample, timestep, feature = picked.args
+    assert (sample, timestep) == (2, 3) and feature == 2  # the top cube is the one first hit
+    assert gl_view.selection() == (2, 3, 2)
+    assert gl_view.pick(1, 1) is None  # the empty corner of the view misses the tensor
+
+
+def test_reset_view_brings_the_first_camera_back(gl_view):
+    gl_view.set_data(small_shaped())
+    first = dict(gl_view._gl_view.cameraParams())
+    gl_view._gl_view.setCameraPosition(azimuth=120, elevation=-10, distance=3)
+    assert gl_view.reset_button.isVisible()
+    gl_view.reset_button.click()
+    again = gl_view._gl_view.cameraParams()
+    assert (again["azimuth"], again["elevation"], again["distance"]) == (first["azimuth"], first["elevation"], first["distance"])
+
+
+def _project(view, point):
+    from PySide6.QtGui import QVector3D
+
+    width, height = view.width(), view.height()
+    matrix = view.projectionMatrix((0, 0, width, height), (0, 0, width, height)) * view.viewMatrix()
+    ndc = matrix.map(QVector3D(*point))
+    return int((ndc.x() + 1) / 2 * width), int((1 - ndc.y()) / 2 * height)

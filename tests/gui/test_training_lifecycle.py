@@ -421,8 +421,13 @@ def test_session_round_trip_through_the_window(qtbot, monkeypatch, tmp_path, mai
     with qtbot.waitSignal(workflow.training_panel.runFinished, timeout=WAIT_MS):
         workflow.training_panel.start_training()
     session_path = tmp_path / "walk.shapesession.json"
-    monkeypatch.setattr("gui.export_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(session_path), ""))
+    asked_in = []
+    monkeypatch.setattr("gui.export_actions.QFileDialog.getSaveFileName",
+                        lambda parent, title, start, *a, **k: asked_in.append(start) or (str(session_path), ""))
     assert workflow.exports.save_session() == session_path
+    assert asked_in == [str(tmp_path.resolve() / "walk.shapesession.json")]  # starts beside the data, not in ~
+    assert main_window.statusBar().currentMessage() == f"Saved the session to {session_path}."
+    assert workflow.exports.save_session() == session_path and len(asked_in) == 1  # Ctrl+S again: no dialog
     spec_before, history_before = workflow.model_panel.spec(), workflow.training_panel.history
 
     # Change everything, then reopen the session.

@@ -298,3 +298,18 @@ def test_every_control_explains_itself(qtbot, name):
                and type(w.parent()).__name__ not in ("QAbstractSpinBox", "QComboBox", "QDoubleSpinBox", "QSpinBox")]
     assert not missing, f"controls without a tooltip: {missing}"
     assert view.minimumWidth() >= 400 and view.minimumHeight() >= 300
+
+
+def test_a_click_on_a_2d_slice_selects_that_cell(qtbot):
+    from gui.views.tensor_view_3d import TensorView3D
+
+    view = TensorView3D(use_gl=False)
+    qtbot.addWidget(view)
+    view.set_data(make_shaped(n=10, t=8, f=3))
+    with qtbot.waitSignal(view.selectionChanged) as picked:
+        assert view.select_in_slice("feature", 6.4, 5.9)  # samples × timesteps
+    assert picked.args == [6, 5, 0]
+    assert view.select_in_slice("sample", 2.1, 1.2)  # timesteps × features of sample 6
+    assert view.selection() == (6, 2, 1)
+    assert not view.select_in_slice("timestep", 99.0, 0.0)
+    assert view.selection() == (6, 2, 1)

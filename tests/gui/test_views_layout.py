@@ -165,3 +165,65 @@ def test_3d_axis_labels_are_pushed_inside_the_view(axis):
         left, baseline = label_position(x, y, axis, 180.0, 12.0, 3.0, width, height)
         assert 0 <= left and left + 180.0 <= width
         assert baseline - 12.0 >= 0 and baseline + 3.0 <= height
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1400, 900), (1920, 1080)])
+def test_sample_view_shows_every_legend_entry_and_the_colour_bar(qtbot, size):
+    window = open_window(qtbot, "vowels")  # 12 features
+    window.resize(*size)
+    window.show_view(1)
+    settle(qtbot, window)
+    sample = window.sample_view
+    visible = visible_scene_rect(sample._plots).adjusted(-0.5, -0.5, 0.5, 0.5)
+    assert visible.contains(sample._colour_bar.sceneBoundingRect()), "the colour bar is cut off"
+    labels = [label for _, label in sample._legend.items]
+    assert len(labels) == 12
+    for label in labels:
+        assert visible.contains(label.sceneBoundingRect()), f"legend entry {label.text} is cut off"
+
+
+def test_heat_map_cells_are_centred_on_the_line_plots_steps(qtbot):
+    window = open_window(qtbot, "vowels")
+    window.show_view(1)
+    settle(qtbot, window)
+    sample = window.sample_view
+    rect = sample._image.mapRectToParent(sample._image.boundingRect())
+    steps = window.state.shaped.x.shape[1]
+    assert (rect.left(), rect.right()) == (-0.5, steps - 0.5)
+
+
+def test_hover_says_the_value_under_the_pointer(qtbot):
+    window = open_window(qtbot, "vowels")
+    window.show_view(1)
+    settle(qtbot, window)
+    sample = window.sample_view
+    x = window.state.shaped.x
+    text = sample._describe_point(sample._heat, 2.2, 3.5)  # step 2, feature 3
+    assert text == f"sample 0, step 2, {window.state.shaped.feature_names[3]}: {float(x[0, 2, 3]):.6g}"
+    assert sample._describe_point(sample._heat, 25.0, 0.5).endswith("(padding)")  # sample 0 is 20 steps long
+    assert sample._describe_point(sample._lines, 1.0, 0.0).startswith("sample 0, step 1: dim_0 ")
+    assert sample._describe_point(sample._heat, 99.0, 0.5) == ""
+    with qtbot.waitSignal(sample.valueHovered) as hovered:
+        centre = sample._heat.vb.mapViewToScene(pg.Point(2.0, 3.5))
+        sample._on_mouse_moved(centre)
+    assert hovered.args[0].startswith("sample 0, step 2, ")
+    assert window.statusBar().currentMessage() == hovered.args[0]
+
+
+def test_features_in_different_units_get_their_own_colour_scale(qtbot, tmp_path):
+    path = tmp_path / "weather.csv"
+    rows = ["station,hour,humidity,temperature"] + [
+        f"s{s},{h},{60 + 30 * ((h * 7 + s) % 5) / 4},{0.1 * ((h + s) % 3)}" for s in range(4) for h in range(10)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    window = MainWindow(interactive=False, use_gl=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.fileLoaded, timeout=30_000):
+        window.open_path(path, wizard=False)
+    window.show_view(1)
+    sample = window.sample_view
+    assert sample.colour_by.currentData() == "feature"  # humidity spans 30, temperature 0.2
+    image = sample._image.image  # features × steps, each feature scaled to its own range
+    assert image.min() >= -0.5 and image.max() <= 1.5 and (image.max(axis=1) - image.min(axis=1) > 0.3).all()
+    sample.colour_by.setCurrentIndex(sample.colour_by.findData("global"))
+    assert sample._image.image.max() > 50  # raw values again

@@ -1,0 +1,91 @@
+"""The format registry is the one list of formats: every consumer agrees with it."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+import core.options
+from core.cli import arguments
+from core.loaders import dispatch, formats
+from core.options import LoadOptions
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_keys_are_unique_and_are_the_cli_choices():
+    keys = formats.keys()
+    assert len(set(keys)) == len(keys)
+    assert core.options.FORMATS == keys
+    parser = argparse.ArgumentParser()
+    arguments.add_layout_options(parser)
+    choices = {action.dest: action.choices for action in parser._actions}
+    assert tuple(choices["format"]) == keys
+
+
+@pytest.mark.parametrize("fmt", formats.REGISTRY, ids=lambda fmt: fmt.key)
+def test_every_entry_is_complete_and_its_reader_imports(fmt):
+    assert fmt.title and fmt.short and fmt.dialog_label
+    assert fmt.extensions and all(s.startswith(".") and s == s.lower() for s in fmt.extensions)
+    option_names = {field.name for field in fields(LoadOptions)}
+    assert fmt.options <= option_names, fmt.options - option_names
+    assert "format" in fmt.options
+    reader = fmt.load_reader()
+    assert callable(reader)
+    assert list(inspect.signature(reader).parameters)[:3] == ["path", "options", "budget_bytes"]
+
+
+def test_no_extension_is_claimed_twice():
+    claimed = [suffix for fmt in formats.REGISTRY if fmt.extension_decides for suffix in fmt.extensions]
+    assert len(claimed) == len(set(claimed))
+
+
+def test_extension_lookup():
+    assert formats.by_extension(".CSV").key == "csv"
+    assert formats.by_extension(".ndjson").key == "jsonl"
+    assert formats.by_extension(".txt") is None  # sniffed: a numeric table or sentences
+    assert formats.by_extension(".docx") is None
+    assert formats.by_magic(b"\x93NUMPY\x01\x00").key == "npy"
+    assert formats.base_key("csv-long") == "csv"
+
+
+def test_dispatch_has_no_list_of_its_own():
+    source = inspect.getsource(dispatch)
+    assert "_EXTENSIONS" not in source and "_READERS" not in source
+    tree = ast.parse(source)
+    literal_suffixes = [node.value for node in ast.walk(tree)
+                        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and node.value in formats.data_suffixes()]
+    assert literal_suffixes == []
+
+
+def test_dialog_filter_lists_every_extension():
+    text = formats.dialog_filter()
+    for fmt in formats.REGISTRY:
+        assert f"{fmt.dialog_label} ({fmt.patterns})" in text
+        for suffix in fmt.extensions:
+            assert f"*{suffix}" in text.split(";;")[0]
+    assert text.endswith("All files (*)")
+
+
+def test_supported_text_names_every_format():
+    text = formats.supported_text()
+    for fmt in formats.REGISTRY:
+        assert fmt.short in text
+
+
+def test_window_lists_come_from_the_registry():
+    """The file dialog, welcome screen and demo list use the registry (checked in the source,
+    so this engine test needs no Qt)."""
+    for relative, needle in (("gui/main_window.py", "formats.dialog_filter()"),
+                             ("gui/welcome.py", "formats.supported_text()"),
+                             ("gui/demos.py", "formats.data_suffixes()")):
+        source = (ROOT / relative).read_text(encoding="utf-8")
+        assert needle in source, relative
+        assert "*.npz" not in source and '".jsonl"' not in source, relative
+
