@@ -67,9 +67,8 @@ _LAYOUT_NAMES = {
     "series": "series: rows are time, columns are features (one long series → windows)",
 }
 VECTORS_FILTER = "Word vectors (*.txt *.vec *.bin);;All files (*)"
-_VECTOR_USES = (("initial weights of a frozen Embedding (the tensor stays token ids)", False),
-                ("the features themselves: (samples, timesteps, vector size)", True))
-_OOV_RULES = (("zeros", "zeros"), ("a random vector (seeded, the same for each word)", "random"))
+_VECTOR_USES = (("a frozen Embedding's weights (token ids)", False), ("the features: (N, T, vector size)", True))
+_OOV_RULES = (("zeros", "zeros"), ("a random vector per word (seeded)", "random"))
 _DELIMITERS = (("comma  ,", ","), ("tab", "\t"), ("semicolon  ;", ";"), ("pipe  |", "|"), ("whitespace", " "))
 #: Guesses whose field already shows the value, so only the reason is written under it.
 _FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id column", "time column", "label column",
@@ -336,13 +335,18 @@ class ImportWizard(QDialog):
         clear = QPushButton("None")
         clear.setToolTip("Use no pre-trained vectors.")
         clear.clicked.connect(lambda: self.set_embeddings_file(None))
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.embeddings_edit, 1)
-        row.addWidget(choose)
-        row.addWidget(clear)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(choose)
+        buttons.addWidget(clear)
+        buttons.addStretch(1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.embeddings_edit)
+        column.addLayout(buttons)
         holder = QWidget()
-        holder.setLayout(row)
+        holder.setLayout(column)
         form.addRow("Vectors", holder)
         self.embeddings_use_combo = QComboBox()
         self.embeddings_use_combo.setObjectName("embeddingsUse")
@@ -360,10 +364,16 @@ class ImportWizard(QDialog):
         self.oov_combo.setToolTip("Words the vectors file lacks get zeros, or a random vector drawn from the word "
                                   "itself (the same in every run and in the exported script). Padding stays zeros.")
         form.addRow("Missing words", self.oov_combo)
-        self.lowercase_check = QCheckBox("lower-case the words (GloVe's vectors are lower-case)")
+        for combo in (self.embeddings_use_combo, self.oov_combo):
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        self.embeddings_edit.setMinimumWidth(120)
+        self.lowercase_check = QCheckBox("lower-case the words")
         self.lowercase_check.setObjectName("lowercaseWords")
         self.lowercase_check.setChecked(True)
-        self.lowercase_check.setToolTip("Untick for cased vectors such as word2vec's GoogleNews.")
+        self.lowercase_check.setToolTip("GloVe's vectors are lower-case; untick for cased vectors such as word2vec's "
+                                        "GoogleNews.")
         form.addRow("Case", self.lowercase_check)
         self.coverage_label = QLabel()
         self.coverage_label.setObjectName("embeddingsCoverage")
@@ -758,7 +768,9 @@ class ImportWizard(QDialog):
         names = ["token"] if tokens else list(dataset.feature_names)
         shown_names = names[:30]
         labels = dataset.labels
-        headers = ["sample", "step", *shown_names] + (["label"] if labels is not None else [])
+        vectors = getattr(dataset, "embeddings", None)
+        words = vectors if vectors is not None and vectors.embed_features else None  # each step's word, then its vector
+        headers = ["sample", "step", *(["word"] if words else []), *shown_names] + (["label"] if labels is not None else [])
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -775,6 +787,8 @@ class ImportWizard(QDialog):
                     cells = [vocab[token_id] if token_id < len(vocab) else str(token_id)]
                 else:
                     cells = [f"{float(v):.6g}" for v in row_values[: len(shown_names)]]
+                    if words is not None:
+                        cells.insert(0, words.word_at(start + step))
                 row = [sample_name, str(step), *cells]
                 if labels is not None:
                     if labels.kind == "sequence":

@@ -107,6 +107,15 @@ class Embeddings:
     cased_share: float = 0.0
     lowercase: bool = True
     warnings: tuple[str, ...] = ()
+    vocabulary: tuple[str, ...] = field(default=(), repr=False)  # token id → word (row i of ``matrix``)
+    token_ids: np.ndarray | None = field(default=None, repr=False)  # embed_features: each step's token id
+
+    def word_at(self, step: int) -> str:
+        """The word behind flat step ``step`` of an ``embed_features`` dataset ("" when unknown)."""
+        if self.token_ids is None or not 0 <= step < self.token_ids.size:
+            return ""
+        token = int(self.token_ids[step])
+        return self.vocabulary[token] if token < len(self.vocabulary) else ""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``embeddings`` object of ``inspect --json``."""
@@ -186,8 +195,11 @@ def sniff(head: bytes, strict: bool = True) -> VectorsFormat | None:
     lines = [line for line in lines[:40] if line.strip()]
     if not strict and lines:
         parts = lines[0].split()
-        if len(parts) >= 2 and not _is_number(parts[0]) and all(_is_number(p) for p in parts[1:]):
-            return VectorsFormat("glove", len(parts) - 1, None, 0)
+        numbers = 0
+        while numbers < len(parts) - 1 and _is_number(parts[len(parts) - 1 - numbers]):
+            numbers += 1  # the trailing numbers are the vector; the word itself may hold spaces ('. . .')
+        if numbers and not _is_number(parts[0]):
+            return VectorsFormat("glove", numbers, None, 0)
         return None
     if len(lines) < 2 or b"\t" in head[:4096] or b"," in b"".join(lines[:5]).replace(b".", b""):
         return None
@@ -279,6 +291,9 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
                         word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
                 if word is None:
                     continue
+                line = lines[i]
+                if line.count(b" ") > dim and _has_spaces_in_word(line, dim):
+                    continue  # GloVe 840B's '. . .': its first token is not the word of this line
                 if word in found or word in pending:
                     duplicates += 1
                     continue
@@ -301,6 +316,13 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
     if duplicates:
         notes.append(f"{duplicates} needed word{'s appear' if duplicates != 1 else ' appears'} twice; the first vector was kept")
     return WordVectors(str(path), info.format, dim, rows, found, matrix, _cased(sample), tuple(notes))
+
+
+def _has_spaces_in_word(line: bytes, dim: int) -> bool:
+    """True for a line whose word itself holds spaces: more than ``dim`` numbers' worth of fields,
+    the last ``dim`` numbers and one of the fields before them not."""
+    parts = line.split()
+    return len(parts) > dim + 1 and all(_is_number(p) for p in parts[-dim:]) and not all(_is_number(p) for p in parts[1:-dim])
 
 
 def _parse_lines(path: Path, hits: list[tuple[str, bytes, int]], dim: int) -> tuple[np.ndarray, list[str]]:
@@ -461,4 +483,6 @@ def for_vocabulary(path: str | os.PathLike[str], vocabulary: tuple[str, ...], to
         cased_share=vectors.cased_share,
         lowercase=lowercase,
         warnings=vectors.warnings,
+        vocabulary=tuple(vocabulary),
+        token_ids=np.asarray(token_ids, dtype=np.int32).ravel() if embed_features else None,
     )

@@ -124,6 +124,15 @@ def test_crlf_lines_trailing_spaces_and_a_stray_byte_in_a_word(tmp_path):
     assert any("not valid UTF-8" in note for note in vectors.warnings)
 
 
+def test_a_word_with_spaces_does_not_hide_the_real_word(tmp_path):
+    path = tmp_path / "vectors.txt"
+    path.write_text(". . . 9 9 9\n. 1 2 3\nnext 4 5 6\n")  # GloVe 840B has words like '. . .'
+    vectors = wv.read_vectors(path, [".", "next"])
+    np.testing.assert_array_equal(vectors.vector("."), [1, 2, 3])
+    np.testing.assert_array_equal(vectors.vector("next"), [4, 5, 6])
+    assert vectors.warnings == ()
+
+
 def test_a_bad_line_is_named(tmp_path):
     path = tmp_path / "vectors.txt"
     path.write_text("a 1 2 3\nb 4 5 6\nc 7 8\n")

@@ -40,6 +40,9 @@ def test_the_text_import_picks_vectors_and_shows_the_shape_and_coverage(qtbot, m
     select_data(wizard.embeddings_use_combo, True)
     wait_preview(qtbot, wizard)
     assert wizard.preview_shape_text() == "(5, 10, 50) → input_shape=(10, 50)"
+    headers = [wizard.table.horizontalHeaderItem(c).text() for c in range(wizard.table.columnCount())]
+    assert headers[:4] == ["sample", "step", "word", "dim_0"]
+    assert [wizard.table.item(r, 2).text() for r in range(3)] == ["the", "movie", "was"]
     options = wizard.load_options()
     assert options.embeddings == str(VECTORS) and options.embed_features and options.oov == "zeros"
     dataset = wizard.loaded_dataset()
