@@ -152,3 +152,33 @@ def test_the_exported_script_trains_a_frozen_embedding_like_the_app(tmp_path):
     assert f"TOTAL_PARAMS={total_params(spec)}" in done.stdout
     assert re.search(rf"Non-trainable params: {non_trainable_params(spec):,}", done.stdout)
     assert "word vectors: 31 of 31 words found" in done.stdout
+
+
+def test_train_embeddings_option_fine_tunes_and_is_refused_without_vectors(tmp_path):
+    import argparse
+
+    from core.cli.train_command import spec_from_args
+    from core.errors import TrainingError
+
+    _, _, options = reviews_with_vectors(tmp_path)
+    shaped = shape_dataset(load(REVIEWS, options), PaddingOptions())
+    args = argparse.Namespace(train_embeddings=True)
+    assert spec_from_args(args, default_spec(shaped)).input.trainable_embeddings
+    plain = shape_dataset(load(REVIEWS), PaddingOptions())
+    with pytest.raises(TrainingError, match="--embeddings"):
+        spec_from_args(args, default_spec(plain))
+
+
+def test_code_command_writes_the_vectors_section(tmp_path, capsys):
+    from core.cli.app import main
+
+    _, vectors, _ = reviews_with_vectors(tmp_path)
+    assert main(["code", str(REVIEWS), "--embeddings", str(vectors), "--train-embeddings", "--epochs", "1"]) == 0
+    script = capsys.readouterr().out
+    compile(script, "exported.py", "exec")
+    assert f"VECTORS_FILE = {str(vectors)!r}" in script
+    assert 'model.get_layer("embedding").set_weights([embedding_matrix])' in script
+    assert 'model.get_layer("embedding").trainable = True' in script
+    assert main(["code", str(REVIEWS), "--embeddings", str(vectors), "--embed-features", "--epochs", "1"]) == 0
+    script = capsys.readouterr().out
+    assert "sequences = [embedding_matrix[ids] for ids in sequences]" in script and "set_weights" not in script
