@@ -138,7 +138,7 @@ def _embedding_coverage(dataset: SequenceDataset) -> list[Diagnosis]:
     explanation = (f"Only {emb.coverage:.0%} of the text's tokens ({emb.covered} of {emb.words} distinct words) have a "
                    f"vector in {name}; the others get {'zeros' if emb.oov == 'zeros' else 'random vectors'}"
                    + (f" (e.g. {examples})" if examples else "") + ". ")
-    if emb.lowercase and emb.cased_share > 0.2:
+    if emb.lowercase and emb.cased_share > 0.05:  # GloVe's words are all lower-case; cased files have capitals early
         explanation += (f"{emb.cased_share:.0%} of the file's first words have capitals, so its vectors are cased, but the "
                         "text was lower-cased before the look-up.")
         fix_text = "Keep the text's case so 'Paris' finds the vector of 'Paris' (--keep-case, or untick Lower-case)."

@@ -171,6 +171,11 @@ def load(
     # than our look at the first bytes, so its own format guess wins.
     reader_decided = any(g.what == "format" for g in source.guesses)
     guesses = source.guesses if guess is None or reader_decided else (guess, *source.guesses)
-    dataset = replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses))
+    warnings = source.warnings
+    if options.embeddings and fmt != "text":  # word vectors belong to text: say so instead of ignoring them
+        warnings = (*warnings, f"the word vectors ({Path(options.embeddings).name}) only apply to text, one sentence "
+                               f"per line; this is a {fmt} file, so they were not used")
+    dataset = replace(dataset, source=replace(source, path=str(resolved), options=source_options, guesses=guesses,
+                                              warnings=warnings))
     files.report_progress(progress, 1.0)
     return dataset.validate()

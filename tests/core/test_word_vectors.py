@@ -300,3 +300,11 @@ def test_a_stray_cp1252_byte_in_utf8_text_is_read_with_a_warning(tmp_path):
     warning = next(w for w in dataset.source.warnings if "not UTF-8" in w)
     assert "line 2" in warning and "0x92" in warning
     assert dataset.labels.classes == ("neg", "pos")
+
+
+def test_vectors_given_for_a_table_are_reported_not_silently_ignored(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n3,4\n5,6\n")
+    dataset = load(path, LoadOptions(embeddings=str(REAL / "test_glove.txt")))
+    assert dataset.embeddings is None
+    assert any("only apply to text" in w for w in dataset.source.warnings)

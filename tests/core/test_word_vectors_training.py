@@ -182,3 +182,14 @@ def test_code_command_writes_the_vectors_section(tmp_path, capsys):
     assert main(["code", str(REVIEWS), "--embeddings", str(vectors), "--embed-features", "--epochs", "1"]) == 0
     script = capsys.readouterr().out
     assert "sequences = [embedding_matrix[ids] for ids in sequences]" in script and "set_weights" not in script
+
+
+def test_a_training_job_with_vectors_survives_the_trip_to_the_child_process(tmp_path):
+    _, vectors, options = reviews_with_vectors(tmp_path, embed_features=True, oov="random")
+    shaped = shape_dataset(load(REVIEWS, replace(options, embed_features=False)), PaddingOptions())
+    spec = replace(default_spec(shaped), input=replace(default_spec(shaped).input, trainable_embeddings=True))
+    job = TrainingJob(path=str(REVIEWS), load_options=options, spec=spec, config=FAST)
+    again = TrainingJob.from_dict(job.to_dict())
+    assert again == job
+    assert again.load_options.embeddings == str(vectors) and again.load_options.oov == "random"
+    assert again.spec.input.pretrained_embeddings == "vectors16.txt" and again.spec.input.trainable_embeddings
