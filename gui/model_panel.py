@@ -724,8 +724,8 @@ class ModelBuilderPanel(QWidget):
                 self.table.setItem(r, c, item)
         frozen = non_trainable_params(spec)
         self.total_label.setText(f"Total parameters: <b>{total_params(spec):,}</b>"
-                                 + (f" — trainable {total_params(spec) - frozen:,}, non-trainable {frozen:,} "
-                                    "(the frozen word vectors)" if frozen else ""))
+                                 + (f" ({total_params(spec) - frozen:,} trainable, {frozen:,} frozen)" if frozen else ""))
+        self.total_label.setToolTip("Frozen: the pre-trained word vectors, Keras' non-trainable params." if frozen else "")
         inp = spec.input
         t = "None" if inp.timesteps is None else str(inp.timesteps)
         shape = f"({t},)" if inp.kind == "embedding" else f"({t}, {inp.features})"

@@ -83,13 +83,13 @@ def test_the_model_builder_shows_frozen_vectors_and_fine_tuning(qtbot):
     assert "word_vectors_50d.txt" in panel.vectors_label.text() and "31 of 31" in panel.vectors_label.text()
     assert panel.train_embeddings.isVisible() and not panel.train_embeddings.isChecked()
     frozen = len(shaped.dataset.vocabulary) * 50
-    assert f"non-trainable {frozen:,}" in panel.total_label.text()
+    assert f"{frozen:,} frozen" in panel.total_label.text()
     embedding_row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == "embedding")
     assert "frozen" in panel.table.item(embedding_row, 4).text()
     with qtbot.waitSignal(panel.specChanged, timeout=2000):
         panel.train_embeddings.setChecked(True)
     assert panel.spec().input.trainable_embeddings
-    assert "non-trainable" not in panel.total_label.text()
+    assert "frozen" not in panel.total_label.text()
     with qtbot.waitSignal(panel.embeddingsRequested, timeout=2000) as signal:
         panel.vectors_clear.click()
     assert signal.args == [None]
