@@ -320,8 +320,8 @@ class ImportWizard(QDialog):
         """Text only: pre-trained word vectors (GloVe, word2vec, fastText .vec) and how to use them."""
         group = QGroupBox("Word vectors (text)")
         group.setObjectName("vectorsGroup")
-        group.setToolTip("Pre-trained vectors for the words of the text: GloVe .txt, word2vec/fastText .vec or "
-                         "word2vec .bin. Only the rows of this text's words are read.")
+        group.setToolTip("Pre-trained vectors for the words of the text: GloVe .txt, word2vec/fastText .vec, "
+                         "word2vec .bin or a fastText .bin model. Only the rows of this text's words are read.")
         form = QFormLayout(group)
         self.embeddings_edit = QLineEdit()
         self.embeddings_edit.setObjectName("embeddingsFile")

@@ -98,7 +98,7 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
                       help="arrays are stored (samples, features, timesteps): transpose on load")
     text = parser.add_argument_group("text and word vectors")
     text.add_argument("--embeddings", metavar="FILE",
-                      help="pre-trained word vectors for a text file: GloVe .txt, word2vec/fastText .vec or word2vec .bin")
+                      help="pre-trained word vectors for a text file: GloVe .txt, word2vec/fastText .vec, word2vec .bin or a fastText .bin model")
     text.add_argument("--embed-features", action="store_true", default=False,
                       help="with --embeddings: the tensor holds the vectors (samples, timesteps, dim), no Embedding layer")
     text.add_argument("--oov", choices=("zeros", "random"), default="zeros",

@@ -281,6 +281,7 @@ def _word_vectors_section(dataset: Any) -> str:
     return f"""
 # Pre-trained word vectors ({emb.format}, {emb.dim}-d). Only the rows of this text's words are kept;
 # words the file lacks get {oov_words}, and id 0 (padding) stays all zeros.
+import struct
 import zlib
 
 VECTORS_FILE = {emb.file!r}
@@ -302,7 +303,27 @@ def read_word_vectors(path, words):
         return None if word in found else word
 
     with open(path, "rb") as handle:
-        if VECTORS_FORMAT == "word2vec-binary":
+        if VECTORS_FORMAT == "fasttext-binary":
+            header = struct.unpack("<ii12idiiiqq", handle.read(92))
+            dim, bucket, minn, maxn, vocab_size, nwords = header[2], header[10], header[11], header[12], header[15], header[16]
+            ids, buffer, start = {{}}, b"", 0
+            for index in range(vocab_size):  # the dictionary: word NUL, count (int64), type (int8)
+                while (end := buffer.find(b"\\0", start)) < 0 or len(buffer) < end + 10:
+                    buffer, start = buffer[start:] + handle.read(1 << 20), 0
+                word = match(buffer[start:end])
+                if index < nwords and word is not None:
+                    ids[word] = index
+                start = end + 10
+            base = handle.tell() - (len(buffer) - start) + 17  # after the quantisation flag and the matrix's shape
+            for word, index in ids.items():  # a word's vector: the mean of its row and its n-grams' rows
+                rows = [index] + ([nwords + fasttext_hash(g) % bucket for g in fasttext_ngrams(word, minn, maxn)]
+                                  if maxn and word != "</s>" else [])
+                total = np.zeros(dim, dtype="float64")
+                for row in rows:
+                    handle.seek(base + row * dim * 4)
+                    total += np.frombuffer(handle.read(dim * 4), dtype="<f4")
+                found[word] = (total / len(rows)).astype("float32")
+        elif VECTORS_FORMAT == "word2vec-binary":
             count = int(handle.readline().split()[0])
             for _ in range(count):
                 key = b""
@@ -324,6 +345,32 @@ def read_word_vectors(path, words):
                 if word is not None and len(values) == DIM:
                     found[word] = np.array([float(v) for v in values], dtype="float64").astype("float32")
     return found
+
+
+def fasttext_hash(data):
+    \"\"\"fastText's FNV-1a hash of an n-gram's bytes (bytes from 0x80 sign-extended, as fastText does).\"\"\"
+    h = 2166136261
+    for byte in data:
+        h = ((h ^ (byte if byte < 0x80 else byte | 0xFFFFFF00)) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def fasttext_ngrams(word, minn, maxn):
+    \"\"\"The character n-grams fastText adds to a word: of "<word>", minn..maxn characters long.\"\"\"
+    data = ("<" + word + ">").encode("utf-8")
+    size, out = len(data), []
+    for i in range(size):
+        if data[i] & 0xC0 == 0x80:
+            continue
+        j, n = i, 1
+        while j < size and n <= maxn:
+            j += 1
+            while j < size and data[j] & 0xC0 == 0x80:
+                j += 1
+            if n >= minn and not (n == 1 and (i == 0 or j == size)):
+                out.append(data[i:j])
+            n += 1
+    return out
 
 
 def oov_vector(word, dim, seed={int(OOV_SEED)}, scale={float(OOV_SCALE)!r}):

@@ -79,14 +79,10 @@ def _refuse_word_vectors(path: Path, head: bytes) -> None:
     """A GloVe/word2vec/fastText vectors file is not data: say what to open instead."""
     from core.loaders import word_vectors  # noqa: PLC0415 (small, but only needed here)
 
-    try:
-        found = word_vectors.sniff(head)
-    except ValueError:
-        raise LoadError(path, "is a fastText model, not data",
-                        hint="Open your text file (one sentence per line) and choose the .vec vectors fastText "
-                             "writes beside this model as its embeddings (--embeddings FILE)") from None
+    found = word_vectors.sniff(head)
     if found is not None:
-        raise LoadError(path, f"is a file of word vectors ({found.format}, {found.dim} numbers per word), not data",
+        what = "a fastText model" if found.format == "fasttext-binary" else f"a file of word vectors ({found.format})"
+        raise LoadError(path, f"is {what} with {found.dim} numbers per word, not data",
                         hint="Open your text file (one sentence per line) and choose these vectors beside it as its "
                              "embeddings: --embeddings FILE, or Embeddings… in the text import")
 

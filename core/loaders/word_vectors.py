@@ -1,4 +1,4 @@
-"""Pre-trained word vectors (GloVe, word2vec, fastText ``.vec``), read for one vocabulary.
+"""Pre-trained word vectors (GloVe, word2vec, fastText ``.vec`` and ``.bin``), read for one vocabulary.
 
 Formats (:func:`sniff`, decided from the first bytes, never from the extension alone):
 
@@ -8,8 +8,11 @@ Formats (:func:`sniff`, decided from the first bytes, never from the extension a
 * ``word2vec-binary``: the header line ``count dim``, then per word ``word<space>`` and ``dim``
   little-endian float32 (an optional newline before the next word, as the C tool writes).
 
-A fastText *model* (``.bin`` starting with fastText's magic number) is recognised and refused
-with the advice to choose the ``.vec`` file fastText writes beside it.
+* ``fasttext-binary``: a fastText model (``.bin``, fastText's magic number first): the vector of
+  a word in its dictionary is the mean of its own input row and the rows of its character
+  n-grams (FNV-1a hashed into ``bucket`` rows), exactly what fastText writes to the ``.vec``
+  beside it; only those rows are read (seek), never the matrix. Quantised (``.ftz``) and pruned
+  models are refused.
 
 Reading is **streamed** (:func:`read_vectors`): the file is read in chunks of
 :data:`CHUNK_BYTES`; only each line's first word is looked at (a set lookup on bytes) and only the
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import warnings
 import zlib
 from dataclasses import dataclass, field
@@ -40,7 +44,7 @@ import numpy as np
 from core.errors import LoadError
 from core.loaders import files
 
-FORMATS = ("glove", "word2vec-text", "word2vec-binary")
+FORMATS = ("glove", "word2vec-text", "word2vec-binary", "fasttext-binary")
 OOV_RULES = ("zeros", "random")
 OOV_SCALE = 0.25  # random OOV vectors are uniform in [-0.25, 0.25), the range Kim (2014) used
 OOV_SEED = 0
@@ -167,10 +171,10 @@ def sniff(head: bytes, strict: bool = True) -> VectorsFormat | None:
     ``strict`` (recognising a file opened as data): every line of the head must be a distinct
     word and the same count of numbers. Not strict (the user chose the file as vectors): the
     first line decides, and a bad line later is reported by the reader with its number.
-    Raises :class:`ValueError` for a fastText model (``.bin``).
     """
     if head.startswith(FASTTEXT_MAGIC):
-        raise ValueError("fastText model")
+        dim = int.from_bytes(head[8:12], "little", signed=True) if len(head) >= 12 else 0
+        return VectorsFormat("fasttext-binary", dim, None, 0) if dim >= 1 else None
     newline = head.find(b"\n")
     first = head if newline < 0 else head[:newline]
     header = _header(first)
@@ -216,14 +220,10 @@ def sniff(head: bytes, strict: bool = True) -> VectorsFormat | None:
 
 
 def describe(path: str | os.PathLike[str]) -> VectorsFormat | None:
-    """:func:`sniff` (not strict) for a file chosen as vectors; a fastText model raises a :class:`LoadError`."""
+    """:func:`sniff` (not strict) for a file chosen as vectors."""
     name = Path(path)
     files.check_regular_file(name)
-    try:
-        return sniff(files.read_head(name), strict=False)
-    except ValueError:
-        raise LoadError(name, "is a fastText model (.bin), not a file of word vectors",
-                        hint="Choose the .vec file fastText writes beside it (the same vectors as text)") from None
+    return sniff(files.read_head(name), strict=False)
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -243,12 +243,14 @@ def read_vectors(path: str | os.PathLike[str], words: Iterable[str], *, chunk_by
     name = Path(path).expanduser()
     info = describe(name)
     if info is None:
-        raise LoadError(name, "is not a word-vectors file (GloVe text, word2vec/fastText .vec text or word2vec .bin)",
+        raise LoadError(name, "is not a word-vectors file (GloVe text, word2vec/fastText .vec text, word2vec or fastText .bin)",
                         where="line 1",
                         hint="Each line must be a word followed by its numbers (a first line 'count dim' is allowed)")
     wanted = _wanted_bytes(words)
     if info.format == "word2vec-binary":
         return _read_binary(name, info, wanted, chunk_bytes)
+    if info.format == "fasttext-binary":
+        return _read_fasttext(name, wanted, chunk_bytes)
     return _read_text(name, info, wanted, chunk_bytes)
 
 
@@ -404,6 +406,97 @@ def _read_binary(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chun
     matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
     notes = (f"{stray} word{'s are' if stray != 1 else ' is'} not valid UTF-8 (stray bytes); read as cp1252 to match",) if stray else ()
     return WordVectors(str(path), info.format, dim, count, found, matrix, _cased(sample), notes)
+
+
+def fasttext_hash(data: bytes) -> int:
+    """fastText's FNV-1a over bytes, with its sign extension of bytes ≥ 0x80 (``int8_t`` → ``uint32_t``)."""
+    h = 2166136261
+    for byte in data:
+        h = ((h ^ (byte if byte < 0x80 else byte | 0xFFFFFF00)) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def fasttext_ngrams(word: str, minn: int, maxn: int) -> list[bytes]:
+    """The character n-grams fastText adds to ``word`` (``<word>``, ``minn``..``maxn`` characters, UTF-8)."""
+    data = ("<" + word + ">").encode("utf-8")
+    size, out = len(data), []
+    for i in range(size):
+        if data[i] & 0xC0 == 0x80:
+            continue  # not the first byte of a character
+        j, n = i, 1
+        while j < size and n <= maxn:
+            j += 1
+            while j < size and data[j] & 0xC0 == 0x80:
+                j += 1
+            if n >= minn and not (n == 1 and (i == 0 or j == size)):
+                out.append(data[i:j])
+            n += 1
+    return out
+
+
+_FASTTEXT_HEADER = struct.Struct("<ii12idiiiqq")  # magic, version, 12 int args, t, dictionary sizes, ntokens, pruneidx
+
+
+def _read_fasttext(path: Path, wanted: dict[bytes, str], chunk_bytes: int) -> WordVectors:
+    with _open(path) as handle:
+        head = handle.read(_FASTTEXT_HEADER.size)
+        if len(head) < _FASTTEXT_HEADER.size:
+            raise LoadError(path, "ends inside its fastText header", hint="The file is cut short; download it again")
+        fields = _FASTTEXT_HEADER.unpack(head)
+        dim, bucket, minn, maxn = fields[2], fields[10], fields[11], fields[12]
+        vocab_size, nwords, pruned = fields[15], fields[16], fields[19]
+        if fields[1] < 11:
+            raise LoadError(path, f"is a fastText model of file version {fields[1]}, which is not read",
+                            hint="Use the .vec file fastText writes beside it")
+        # The dictionary: word NUL, count (int64), type (int8); words before labels.
+        ids: dict[str, int] = {}
+        sample: list[bytes] = []
+        buffer, start, offset = b"", 0, _FASTTEXT_HEADER.size
+        for index in range(vocab_size):
+            end = buffer.find(b"\x00", start)
+            while end < 0 or len(buffer) < end + 10:
+                block = handle.read(chunk_bytes)
+                if not block:
+                    raise LoadError(path, f"ends inside its dictionary (word {index + 1} of {vocab_size:,})",
+                                    hint="The file is cut short; download it again")
+                offset += start
+                buffer, start = buffer[start:] + block, 0
+                end = buffer.find(b"\x00", start)
+            key = buffer[start:end]
+            if index < nwords:
+                if len(sample) < _SAMPLE_ROWS:
+                    sample.append(key)
+                word = wanted.get(key)
+                if word is not None and word not in ids:
+                    ids[word] = index
+            start = end + 10
+        if pruned > 0:
+            raise LoadError(path, "is a pruned (quantised) fastText model; its n-gram rows cannot be looked up",
+                            hint="Use the .vec file fastText writes beside it, or the full .bin model")
+        matrix_head = offset + start
+        handle.seek(matrix_head)
+        tail = handle.read(17)
+        if len(tail) < 17 or tail[0]:
+            raise LoadError(path, "is a quantised fastText model (.ftz)", hint="Use the full .bin model or its .vec file")
+        rows, cols = struct.unpack("<qq", tail[1:])
+        if cols != dim or rows < nwords + bucket:
+            raise LoadError(path, f"has a {rows} × {cols} input matrix where {nwords + bucket} × {dim} was expected")
+        base = matrix_head + 17
+        plans = {word: [index] + ([nwords + fasttext_hash(g) % bucket for g in fasttext_ngrams(word, minn, maxn)]
+                                  if maxn and word != "</s>" else [])
+                 for word, index in ids.items()}
+        cache: dict[int, np.ndarray] = {}
+        for row in sorted({r for plan in plans.values() for r in plan}):
+            handle.seek(base + row * dim * 4)
+            cache[row] = np.frombuffer(handle.read(dim * 4), dtype="<f4").astype(np.float64)
+    found = {word: i for i, word in enumerate(plans)}
+    matrix = np.zeros((len(plans), dim), dtype=np.float32)
+    for word, plan in plans.items():
+        total = np.zeros(dim, dtype=np.float64)
+        for row in plan:  # in order, in float64: the exported script adds them up the same way
+            total += cache[row]
+        matrix[found[word]] = (total / len(plan)).astype(np.float32)
+    return WordVectors(str(path), "fasttext-binary", dim, nwords, found, matrix, _cased(sample), ())
 
 
 # ---- from vectors to an embedding matrix -------------------------------------------------

@@ -77,10 +77,24 @@ def test_a_header_that_announces_more_vectors_than_the_file_has_is_reported():
     assert any("header says 3" in note for note in vectors.warnings)
 
 
-def test_a_fasttext_model_is_refused_with_the_vec_advice():
-    for name in ("toy-model.bin", "crime-and-punishment.bin"):
-        with pytest.raises(LoadError, match=r"fastText model.*\.vec"):
-            wv.read_vectors(REAL / name, ["the"])
+@pytest.mark.parametrize("model, vec", [("toy-model.bin", "toy-model.vec"),
+                                        ("crime-and-punishment.bin", "crime-and-punishment.vec")])
+def test_a_fasttext_model_gives_the_vectors_fasttext_wrote_beside_it(model, vec):
+    expected = plain_text_vectors(REAL / vec, header=True)  # fastText's own output, 5 significant digits
+    for chunk in (wv.CHUNK_BYTES, 11):
+        vectors = wv.read_vectors(REAL / model, [*expected, "zz-not-in-the-model"], chunk_bytes=chunk)
+        assert vectors.format == "fasttext-binary" and vectors.dim == 5 and vectors.rows == len(expected)
+        assert set(vectors.index) == set(expected)
+        for word, vector in expected.items():  # Cyrillic words too: UTF-8 n-grams and fastText's hash
+            np.testing.assert_allclose(vectors.vector(word), vector, atol=1e-5)
+
+
+def test_fasttext_hash_and_ngrams_follow_fasttext():
+    assert wv.fasttext_ngrams("where", 3, 3) == [b"<wh", b"whe", b"her", b"ere", b"re>"]
+    assert wv.fasttext_ngrams("ой", 1, 2) == ["<о".encode(), "о".encode(), "ой".encode(), "й".encode(), "й>".encode()]
+    assert wv.fasttext_hash(b"") == 2166136261
+    assert wv.fasttext_hash(b"a") == ((2166136261 ^ 0x61) * 16777619) & 0xFFFFFFFF
+    assert wv.fasttext_hash(b"\xd0") == ((2166136261 ^ 0xFFFFFFD0) * 16777619) & 0xFFFFFFFF  # sign-extended
 
 
 @pytest.mark.parametrize("name", ["test_glove.txt", "toy-model.vec", "high_precision.kv.txt", "euclidean_vectors.bin",

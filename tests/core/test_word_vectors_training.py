@@ -193,3 +193,17 @@ def test_a_training_job_with_vectors_survives_the_trip_to_the_child_process(tmp_
     assert again == job
     assert again.load_options.embeddings == str(vectors) and again.load_options.oov == "random"
     assert again.spec.input.pretrained_embeddings == "vectors16.txt" and again.spec.input.trainable_embeddings
+
+
+@pytest.mark.slow
+def test_the_exported_script_reads_a_fasttext_model_like_the_app(tmp_path):
+    real = Path(__file__).resolve().parents[1] / "data" / "real" / "gensim"
+    lines = [line for line in (real / "crime-and-punishment.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = tmp_path / "russian.txt"
+    text.write_text("".join(f"{line}\t{'ab'[i % 2]}\n" for i, line in enumerate(lines)), encoding="utf-8")
+    options = LoadOptions(embeddings=str(real / "crime-and-punishment.bin"), embed_features=True)
+    dataset = load(text, options)
+    assert dataset.embeddings.format == "fasttext-binary" and dataset.embeddings.covered > 100
+    shaped = shape_dataset(dataset, PaddingOptions())
+    script = render_script(str(text), options, PaddingOptions(), None, default_spec(shaped), FAST, dataset=dataset)
+    np.testing.assert_array_equal(_script_tensor(script, tmp_path), shaped.x)
