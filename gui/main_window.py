@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -69,7 +69,10 @@ class DatasetDetails(QTextBrowser):
             self.setHtml("<p>No data loaded.</p>")
             return
         data = report.to_dict()
-        rows = [("File", Path(data["file"]).name if data.get("file") else "(in memory)"),
+        from gui.app import breakable
+
+        # File names break at _ . - (never mid-word) when the dock is narrow.
+        rows = [("File", breakable(Path(data["file"]).name, longest=12) if data.get("file") else "(in memory)"),
                 ("Read as", _format_words(str(data.get("format"))))]
         if data.get("kind") == "series":
             window = data.get("window") or {}
@@ -373,6 +376,19 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.doctor_dock.toggleViewAction())
         self.view_menu.addAction(self.details_dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        colours_menu = self.view_menu.addMenu("&Colours")
+        self.colour_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for name, title in (("system", "As the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            action = QAction(title, self, checkable=True)
+            action.setData(name)
+            action.setStatusTip(f"Draw the window in {'the desktop' if name == 'system' else name} colours")
+            action.triggered.connect(self._on_colour_action)
+            group.addAction(action)
+            colours_menu.addAction(action)
+            self.colour_actions[name] = action
+        self.set_colour_scheme(self.settings.colour_scheme())
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -797,6 +813,21 @@ class MainWindow(QMainWindow):
     def _on_window_options(self, options: WindowOptions) -> None:
         if not self._syncing_views and options != self.state.window:
             self._push_change("Change windows", self._apply_window, self.state.window, options, merge="window")
+
+    # ---- colours -----------------------------------------------------------------------------------------
+    def set_colour_scheme(self, name: str) -> None:
+        """Light, dark or the desktop's colours for the whole app, remembered for next time."""
+        from gui.views.theme import COLOUR_SCHEMES, apply_colour_scheme
+
+        name = name if name in COLOUR_SCHEMES else "system"
+        apply_colour_scheme(name)
+        self.colour_actions[name].setChecked(True)
+        self.settings.set_colour_scheme(name)
+
+    def _on_colour_action(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.set_colour_scheme(str(action.data()))
 
     # ---- undo/redo ----------------------------------------------------------------------------------------
     def _push_change(self, text: str, apply, old, new, *, merge: str | None = None, applied: bool = False) -> None:

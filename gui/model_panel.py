@@ -43,6 +43,7 @@ from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
 from core.model.shapes import layer_table, non_trainable_params, recurrent_layer_name, total_params
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+from gui.views.theme import status_style
 
 INPUT_KINDS = (("masking", "Masking (padded floats)"), ("dense", "Plain (equal-length floats)"), ("embedding", "Embedding (token ids)"))
 TASKS = (("binary", "Binary classification"), ("multiclass", "Multi-class classification"), ("regression", "Regression / forecasting"), ("sequence", "Sequence output (one per step)"))
@@ -52,7 +53,6 @@ GOOD_STYLE = "QLabel { background: #d7f0e3; color: #0b5c3c; border-radius: 4px; 
 AMBER_STYLE = "QLabel { background: #fbe7c2; color: #7a4a00; border-radius: 4px; padding: 1px 6px; }"
 WARNING_STYLE = "QLabel { background: #fff4dc; color: #6b4000; border: 1px solid #e6b34d; border-radius: 4px; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fde3de; color: #8a1c0b; border: 1px solid #d9826f; border-radius: 4px; padding: 6px; }"
-OK_STYLE = "QLabel { color: #0b5c3c; padding: 6px; }"
 
 
 def _format_shape(shape: tuple) -> str:
@@ -592,6 +592,32 @@ class ModelBuilderPanel(QWidget):
         self._scroll.updateGeometry()
         if self._scroll.width() < self._scroll.minimumSizeHint().width():
             self._splitter.refresh()  # the splitter does not re-read minimum sizes by itself
+        self._choose_orientation()
+
+    #: Room the "Why this shape" column needs to be read (its header and a few words per line).
+    WHY_COLUMN_WIDTH = 220
+
+    def _table_width_needed(self) -> int:
+        header = self.table.horizontalHeader()
+        return sum(header.sectionSizeHint(c) for c in range(4)) + self.WHY_COLUMN_WIDTH + 24
+
+    def _choose_orientation(self) -> None:
+        """Editors beside the table when both fit; above it when the window is narrow, so the
+        table never hides Params or "Why this shape" behind a scroll bar."""
+        needed = self._scroll.minimumSizeHint().width() + self._table_width_needed() + 16
+        wanted = Qt.Orientation.Horizontal if self.width() >= needed else Qt.Orientation.Vertical
+        if self._splitter.orientation() != wanted:
+            self._splitter.setOrientation(wanted)
+            if wanted == Qt.Orientation.Vertical:  # half for the editors, half for the table
+                half = max(self.height() // 2, 1)
+                self._splitter.setSizes([half, half])
+            self._scroll.setHorizontalScrollBarPolicy(
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOff if wanted == Qt.Orientation.Horizontal
+                else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._choose_orientation()
 
     def _spec_from_editors(self) -> ModelSpec:
         kind = self.input_kind.currentData()
@@ -754,6 +780,11 @@ class ModelBuilderPanel(QWidget):
             editor.set_verdict(verdicts[index] if index < len(verdicts) else None)
         self._fit_editor_width()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_warnings()  # the status colour follows light/dark
+        super().changeEvent(event)
+
     def _show_warnings(self) -> None:
         if self._error:
             self.warnings.setStyleSheet(ERROR_STYLE)
@@ -763,7 +794,7 @@ class ModelBuilderPanel(QWidget):
             items = "".join(f"<li>{_escape(p)}</li>" for p in self._problems)
             self.warnings.setText(f"<b>This model does not fit the data:</b><ul style='margin:0'>{items}</ul>")
         elif self._shaped is not None:
-            self.warnings.setStyleSheet(OK_STYLE)
+            self.warnings.setStyleSheet(status_style("ok", self, padding="6px"))
             self.warnings.setText("✓ The model fits the data.")
         else:
             self.warnings.setStyleSheet("")

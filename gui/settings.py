@@ -82,6 +82,15 @@ class AppSettings:
     def set_last_directory(self, folder: str) -> None:
         self._settings.setValue("paths/last_directory", folder)
 
+    # ---- appearance ---------------------------------------------------------------------------
+    def colour_scheme(self) -> str:
+        """"system", "light" or "dark" (View ▸ Colours)."""
+        value = str(self._settings.value("appearance/colour_scheme", "system") or "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    def set_colour_scheme(self, name: str) -> None:
+        self._settings.setValue("appearance/colour_scheme", name)
+
     # ---- window -------------------------------------------------------------------------------
     def window_geometry(self) -> QByteArray | None:
         value = self._settings.value("window/geometry")

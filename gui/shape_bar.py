@@ -6,7 +6,7 @@ memory and the task sit beside it, and a button copies ``keras.Input(shape=(T, F
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -15,6 +15,9 @@ from core.budget import format_bytes
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+CHIP_STYLE = "QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 6px; color: palette(window-text); }"
 
 
 class ShapeBar(QFrame):
@@ -89,8 +92,17 @@ class ShapeBar(QFrame):
     def _chip(self, name: str) -> QLabel:
         label = QLabel()
         label.setObjectName(f"shape_{name}")
-        label.setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 6px; }")
+        label.setStyleSheet(CHIP_STYLE)
         return label
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        # A style sheet resolves palette(...) once; set it again so the chips follow light/dark.
+        if event.type() == QEvent.Type.PaletteChange:
+            for chip in self.findChildren(QLabel):
+                if chip.styleSheet() == CHIP_STYLE:
+                    chip.setStyleSheet("")
+                    chip.setStyleSheet(CHIP_STYLE)
+        super().changeEvent(event)
 
     # ---- API -------------------------------------------------------------------------------------------
     def text(self) -> str:

@@ -50,7 +50,7 @@ from core.training.config import TrainingConfig
 from core.training.job import TrainingJob
 from gui import training_controller as tc
 from gui.results_view import ResultsView, format_metric
-from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, theme_for
+from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, status_style, theme_for
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +289,11 @@ class TrainingPanel(QWidget):
         self._update_buttons()
 
     # ---- construction -------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "readiness"):
+            self.readiness.setStyleSheet(status_style("caution", self))  # readable on light and dark
+        super().changeEvent(event)
+
     def _build_ui(self) -> None:
         defaults = TrainingConfig()
         self.epochs = QSpinBox()
@@ -351,7 +356,7 @@ class TrainingPanel(QWidget):
         self.child_status.setWordWrap(True)
         self.readiness = QLabel()
         self.readiness.setWordWrap(True)
-        self.readiness.setStyleSheet("QLabel { color: #7a4a00; }")
+        self.readiness.setStyleSheet(status_style("caution", self))
 
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)

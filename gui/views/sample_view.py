@@ -164,7 +164,7 @@ class SampleView(ThemedView, QWidget):
         self._spin.blockSignals(True)
         self._spin.setRange(0, max(0, x3.shape[0] - 1))
         self._spin.blockSignals(False)
-        fit_axis_to_labels(self._heat.getAxis("left"), tv.label_ticks(self._names, max_labels=20))
+        self._fit_feature_ticks()
         # Same left-axis width above and below, so the linked time axes line up step for step.
         heat_axis = self._heat.getAxis("left")
         width = max(int(heat_axis.fixedWidth or heat_axis.width()), 64)
@@ -367,6 +367,15 @@ class SampleView(ThemedView, QWidget):
         super().resizeEvent(event)
         if self._curves:
             self._fit_legend_columns()
+        if self._names and not self._tokens:
+            self._fit_feature_ticks()
+
+    def _fit_feature_ticks(self) -> None:
+        """As many feature names on the heat-map's axis as fit its height without overlapping."""
+        metrics = QFontMetrics(self._heat.getAxis("left").style.get("tickFont") or self.font())
+        height = self._heat.vb.height() or 200.0
+        fitting = max(2, int(height // (metrics.height() * 1.4)))
+        fit_axis_to_labels(self._heat.getAxis("left"), tv.label_ticks(self._names, max_labels=min(20, fitting)))
 
     def _draw_padding(self, step_mask: np.ndarray, features: int) -> None:
         for rect in self._pad_rects:

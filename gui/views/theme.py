@@ -209,3 +209,77 @@ class ThemedView:
 
     def _redraw_in_theme(self) -> None:
         """Redraw the data shown, when its colours are not just item pens (nothing by default)."""
+
+
+# ---- status texts and the app's colour scheme --------------------------------------------------
+#: Text colours of status lines on the window's own background: (on light, on dark). Each pair
+#: keeps a contrast of at least 4.5:1 (WCAG AA) on Fusion's light and dark window colours.
+STATUS_COLOURS = {
+    "ok": ("#0b5c3c", "#8ee3b5"),
+    "caution": ("#7a4a00", "#ffc46b"),
+}
+
+
+def status_style(kind: str, widget: QWidget, padding: str = "0px") -> str:
+    """A QLabel style sheet for a status line of ``kind`` ("ok", "caution") that reads well on
+    ``widget``'s palette, light or dark. Re-apply it when the palette changes."""
+    colour = STATUS_COLOURS[kind][1 if is_dark(widget.palette()) else 0]
+    return f"QLabel {{ color: {colour}; padding: {padding}; }}"
+
+
+def contrast_ratio(foreground: QColor, background: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+COLOUR_SCHEMES = ("system", "light", "dark")
+_system_palette: QPalette | None = None
+
+
+def dark_palette() -> QPalette:
+    """Fusion's colours for a dark window (the same roles Qt's own dark scheme sets)."""
+    palette = QPalette()
+    window, base, text = QColor(45, 45, 48), QColor(30, 30, 32), QColor(230, 230, 230)
+    for role, colour in (
+        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, QColor(40, 40, 43)),
+        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, QColor(53, 53, 56)),
+        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.ToolTipBase, QColor(60, 60, 64)),
+        (QPalette.ColorRole.ToolTipText, text), (QPalette.ColorRole.Highlight, QColor(42, 130, 218)),
+        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)), (QPalette.ColorRole.Link, QColor(120, 180, 255)),
+        (QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150)), (QPalette.ColorRole.Mid, QColor(90, 90, 95)),
+        (QPalette.ColorRole.Dark, QColor(160, 160, 165)), (QPalette.ColorRole.BrightText, QColor(255, 80, 80)),
+    ):
+        palette.setColor(role, colour)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(130, 130, 130))
+    return palette
+
+
+def apply_colour_scheme(name: str) -> None:
+    """Switch the whole app to the ``"light"``, ``"dark"`` or ``"system"`` colours.
+
+    Done with an application palette (not the platform's colour-scheme hint), so it works the
+    same on every platform, remote desktops and Xvfb included. Views follow through their
+    palette-change events.
+    """
+    global _system_palette
+    app = QApplication.instance()
+    if app is None or name not in COLOUR_SCHEMES:
+        return
+    if name == "system" and _system_palette is None:
+        return  # never changed: the desktop's colours are already in use
+    if _system_palette is None:
+        _system_palette = QPalette(app.palette())
+    if name == "dark":
+        app.setPalette(dark_palette())
+    elif name == "light":
+        app.setPalette(app.style().standardPalette() if not is_dark(app.style().standardPalette()) else QPalette())
+    else:
+        app.setPalette(_system_palette)

@@ -227,3 +227,25 @@ def test_features_in_different_units_get_their_own_colour_scale(qtbot, tmp_path)
     assert image.min() >= -0.5 and image.max() <= 1.5 and (image.max(axis=1) - image.min(axis=1) > 0.3).all()
     sample.colour_by.setCurrentIndex(sample.colour_by.findData("global"))
     assert sample._image.image.max() > 50  # raw values again
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_model_table_shows_every_column_at_small_and_large_sizes(qtbot, size):
+    from gui.training_panel import install_training_workflow
+
+    window = open_window(qtbot, "vowels")
+    workflow = install_training_workflow(window)
+    window.resize(*size)
+    panel = workflow.model_panel
+    window.show_view(workflow.model_tab)
+    panel.add_layer()
+    panel.layer_editors[0].bidirectional.setChecked(True)  # the longest layer name: bidirectional_lstm_1
+    settle(qtbot, window)
+    header = panel.table.horizontalHeader()
+    viewport = panel.table.viewport().width()
+    metrics = header.fontMetrics()
+    for column in range(panel.table.columnCount()):
+        left = header.sectionViewportPosition(column)
+        assert 0 <= left and left + header.sectionSize(column) <= viewport + 1, f"column {column} is cut off"
+        title = panel.table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(title), f"'{title}' is squeezed"
