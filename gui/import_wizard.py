@@ -731,7 +731,9 @@ class ImportWizard(QDialog):
         if embeddings is None:
             self.coverage_label.setText("No vectors: token ids go into an Embedding that learns from scratch.")
             return
-        low = embeddings.coverage < 0.8
+        from core.doctor import LOW_EMBEDDING_COVERAGE
+
+        low = embeddings.coverage < LOW_EMBEDDING_COVERAGE
         self.coverage_label.setText(("⚠ " if low else "✓ ") + embeddings.summary()
                                     + (". The shape doctor explains what to try." if low else "."))
 

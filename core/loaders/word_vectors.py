@@ -50,7 +50,6 @@ OOV_SCALE = 0.25  # random OOV vectors are uniform in [-0.25, 0.25), the range K
 OOV_SEED = 0
 CHUNK_BYTES = 1024 * 1024  # per read; memory is a few of these plus the needed rows, whatever the file's size
 FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
-LOW_COVERAGE = 0.5  # the doctor warns below this share of token occurrences found
 _NUMBER = re.compile(rb"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 _SAMPLE_ROWS = 2000  # rows looked at to tell whether the file's words are cased
 
@@ -134,7 +133,6 @@ class Embeddings:
             "oov": self.oov,
             "oov_examples": list(self.oov_examples),
             "embed_features": self.embed_features,
-            "trainable_default": False,
             "warnings": list(self.warnings),
         }
 
