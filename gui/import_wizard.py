@@ -66,7 +66,7 @@ _LAYOUT_NAMES = {
     "wide": "wide: one row per sample, one column per time step",
     "series": "series: rows are time, columns are features (one long series → windows)",
 }
-VECTORS_FILTER = "Word vectors (*.txt *.vec *.bin);;All files (*)"
+VECTORS_FILTER = "Word vectors (*.txt *.vec *.bin *.gz *.bz2 *.xz);;All files (*)"
 _VECTOR_USES = (("a frozen Embedding's weights (token ids)", False), ("the features: (N, T, vector size)", True))
 _OOV_RULES = (("zeros", "zeros"), ("a random vector per word (seeded)", "random"))
 _DELIMITERS = (("comma  ,", ","), ("tab", "\t"), ("semicolon  ;", ";"), ("pipe  |", "|"), ("whitespace", " "))

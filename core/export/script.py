@@ -281,6 +281,9 @@ def _word_vectors_section(dataset: Any) -> str:
     return f"""
 # Pre-trained word vectors ({emb.format}, {emb.dim}-d). Only the rows of this text's words are kept;
 # words the file lacks get {oov_words}, and id 0 (padding) stays all zeros.
+import bz2
+import gzip
+import lzma
 import struct
 import zlib
 
@@ -302,7 +305,10 @@ def read_word_vectors(path, words):
                 word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
         return None if word in found else word
 
-    with open(path, "rb") as handle:
+    opener = {{".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}}.get(os.path.splitext(path)[1].lower(), open)
+    with opener(path, "rb") as handle:
+        if handle.read(3) != b"\\xef\\xbb\\xbf":  # a byte-order mark before the first word is skipped
+            handle.seek(0)
         if VECTORS_FORMAT == "fasttext-binary":
             header = struct.unpack("<ii12idiiiqq", handle.read(92))
             dim, bucket, minn, maxn, vocab_size, nwords = header[2], header[10], header[11], header[12], header[15], header[16]

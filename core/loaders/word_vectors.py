@@ -14,6 +14,9 @@ Formats (:func:`sniff`, decided from the first bytes, never from the extension a
   beside it; only those rows are read (seek), never the matrix. Quantised (``.ftz``) and pruned
   models are refused.
 
+Files ending in ``.gz``, ``.bz2`` or ``.xz`` are decompressed as they are read (vectors are
+usually downloaded so), and a UTF-8 byte-order mark before the first word is skipped.
+
 Reading is **streamed** (:func:`read_vectors`): the file is read in chunks of
 :data:`CHUNK_BYTES`; only each line's first word is looked at (a set lookup on bytes) and only the
 lines of words the data needs are parsed, all at once with numpy. A 1 GB GloVe file therefore
@@ -30,14 +33,18 @@ The padding id 0 is always all zeros.
 
 from __future__ import annotations
 
+import codecs
+import importlib
 import os
 import re
 import struct
 import warnings
 import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -170,6 +177,12 @@ def sniff(head: bytes, strict: bool = True) -> VectorsFormat | None:
     word and the same count of numbers. Not strict (the user chose the file as vectors): the
     first line decides, and a bad line later is reported by the reader with its number.
     """
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0  # a text file saved by Notepad
+    if bom:
+        found = sniff(head[bom:], strict)
+        if found is None or found.format not in ("glove", "word2vec-text"):
+            return None
+        return VectorsFormat(found.format, found.dim, found.count, found.header_bytes + bom)
     if head.startswith(FASTTEXT_MAGIC):
         dim = int.from_bytes(head[8:12], "little", signed=True) if len(head) >= 12 else 0
         return VectorsFormat("fasttext-binary", dim, None, 0) if dim >= 1 else None
@@ -218,10 +231,15 @@ def sniff(head: bytes, strict: bool = True) -> VectorsFormat | None:
 
 
 def describe(path: str | os.PathLike[str]) -> VectorsFormat | None:
-    """:func:`sniff` (not strict) for a file chosen as vectors."""
+    """:func:`sniff` (not strict) for a file chosen as vectors (``.gz``/``.bz2``/``.xz`` decompressed)."""
     name = Path(path)
     files.check_regular_file(name)
-    return sniff(files.read_head(name), strict=False)
+    try:
+        with _open(name) as handle:
+            head = handle.read(files.HEAD_BYTES)
+    except _decompression_errors() as error:
+        raise LoadError(name, f"could not be decompressed ({error})", hint="Download it again, or decompress it yourself") from None
+    return sniff(head, strict=False)
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -245,16 +263,38 @@ def read_vectors(path: str | os.PathLike[str], words: Iterable[str], *, chunk_by
                         where="line 1",
                         hint="Each line must be a word followed by its numbers (a first line 'count dim' is allowed)")
     wanted = _wanted_bytes(words)
-    if info.format == "word2vec-binary":
-        return _read_binary(name, info, wanted, chunk_bytes)
-    if info.format == "fasttext-binary":
-        return _read_fasttext(name, wanted, chunk_bytes)
-    return _read_text(name, info, wanted, chunk_bytes)
+    try:
+        if info.format == "word2vec-binary":
+            return _read_binary(name, info, wanted, chunk_bytes)
+        if info.format == "fasttext-binary":
+            return _read_fasttext(name, wanted, chunk_bytes)
+        return _read_text(name, info, wanted, chunk_bytes)
+    except LoadError:
+        raise
+    except _decompression_errors() as error:
+        raise LoadError(name, f"could not be read to its end ({error})", hint="The file may be cut short; download it again") from None
 
 
-def _open(path: Path):
-    fd = files._open_read_only(path)  # noqa: SLF001 (the one safe way to open a user's file)
-    return os.fdopen(fd, "rb", closefd=True)
+_DECOMPRESSORS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # glove.6B.50d.txt.gz, cc.en.300.vec.gz
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[Any]:
+    """The file read-only (the one safe way to open a user's file), decompressed by its suffix."""
+    fd = files._open_read_only(path)  # noqa: SLF001
+    with os.fdopen(fd, "rb", closefd=True) as raw:
+        module = _DECOMPRESSORS.get(path.suffix.lower())
+        if module is None:
+            yield raw
+            return
+        with importlib.import_module(module).open(raw, "rb") as stream:
+            yield stream
+
+
+def _decompression_errors() -> tuple[type[BaseException], ...]:
+    import lzma  # noqa: PLC0415
+
+    return (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
 def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_bytes: int) -> WordVectors:
@@ -265,7 +305,7 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
     rows = 0
     stray = 0
     duplicates = 0
-    line_number = 1 if info.header_bytes else 0  # lines before the current chunk
+    line_number = 1 if info.count is not None else 0  # lines before the current chunk (the header is line 1)
     carry = b""
     with _open(path) as handle:
         handle.seek(info.header_bytes)

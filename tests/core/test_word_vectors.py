@@ -322,3 +322,36 @@ def test_vectors_given_for_a_table_are_reported_not_silently_ignored(tmp_path):
     dataset = load(path, LoadOptions(embeddings=str(REAL / "test_glove.txt")))
     assert dataset.embeddings is None
     assert any("only apply to text" in w for w in dataset.source.warnings)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_compressed_vectors_are_read_as_they_come(tmp_path, suffix):
+    import bz2
+    import gzip
+    import lzma
+
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}[suffix]
+    for name in ("test_glove.txt", "toy-model.vec", "euclidean_vectors.bin", "toy-model.bin"):
+        packed = tmp_path / (name + suffix)
+        with opener(packed, "wb") as out:
+            out.write((REAL / name).read_bytes())
+        plain = wv.read_vectors(REAL / name, ["the", "of", "and", "was"])
+        vectors = wv.read_vectors(packed, ["the", "of", "and", "was"], chunk_bytes=101)
+        assert vectors.format == plain.format and vectors.rows == plain.rows and vectors.index.keys() == plain.index.keys()
+        for word in vectors.index:
+            np.testing.assert_array_equal(vectors.vector(word), plain.vector(word))
+    broken = tmp_path / ("cut.txt" + suffix)
+    broken.write_bytes(packed.read_bytes()[:40])
+    with pytest.raises(LoadError, match="cut.txt"):
+        wv.read_vectors(broken, ["the"])
+
+
+def test_a_byte_order_mark_before_the_first_word(tmp_path):
+    path = tmp_path / "bom.vec"
+    path.write_bytes(b"\xef\xbb\xbf2 3\nthe 1 2 3\nof 4 5 6\n")
+    vectors = wv.read_vectors(path, ["the", "of"])
+    assert vectors.format == "word2vec-text" and vectors.dim == 3 and vectors.warnings == ()
+    np.testing.assert_array_equal(vectors.vector("the"), [1, 2, 3])
+    path.write_bytes(b"\xef\xbb\xbfthe 1 2 3\nof 4 5 6\n")
+    vectors = wv.read_vectors(path, ["the", "of"])
+    assert vectors.format == "glove" and set(vectors.index) == {"the", "of"}

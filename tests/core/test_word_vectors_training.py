@@ -120,6 +120,13 @@ def _script_tensor(text: str, tmp_path: Path) -> np.ndarray:
 @pytest.mark.parametrize("features, oov", [(False, "zeros"), (True, "random")])
 def test_the_exported_script_reads_the_vectors_itself_and_builds_the_apps_tensor(tmp_path, features, oov):
     _, vectors, options = reviews_with_vectors(tmp_path, embed_features=features, oov=oov)
+    if features:  # vectors as they are downloaded: gzip-compressed, with a byte-order mark
+        import gzip
+
+        packed = tmp_path / "vectors16.txt.gz"
+        with gzip.open(packed, "wb") as out:
+            out.write(b"\xef\xbb\xbf" + vectors.read_bytes())
+        vectors, options = packed, replace(options, embeddings=str(packed))
     dataset = load(REVIEWS, options)
     shaped = shape_dataset(dataset, PaddingOptions())
     spec = default_spec(shaped)
