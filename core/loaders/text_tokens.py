@@ -107,11 +107,14 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     sentences: list[str]
     label_texts: list[str] | None = None
     option = (options.label_col or "").lower() or None
-    fasttext = option == "fasttext" or (option is None and all(line.lstrip().startswith(FASTTEXT_LABEL) for _, line in numbered))
+    prefixed = sum(1 for _, line in numbered if line.lstrip().startswith(FASTTEXT_LABEL))
+    # Every line labelled is fastText's format; most lines labelled is that format with a line
+    # missing its label, which _fasttext_labels names (a stray '__label__' word alone is not).
+    fasttext = option == "fasttext" or (option is None and prefixed * 2 > len(numbered))
     if fasttext:
         side = "fasttext"
         if option is None:
-            guesses.append(Guess("label position", "fasttext", "every line starts with fastText's '__label__' prefix",
+            guesses.append(Guess("label position", "fasttext", "the lines start with fastText's '__label__' prefix",
                                  "label_col"))
         label_texts, sentences, several = _fasttext_labels(path, numbered)
         if several:

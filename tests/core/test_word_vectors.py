@@ -294,6 +294,9 @@ def test_several_fasttext_labels_keep_the_first_and_say_so(tmp_path):
     assert dataset.labels is None and dataset.source.options["text_label"] is None
     with pytest.raises(LoadError, match="line 2"):
         load(path, LoadOptions(label_col="fasttext"))
+    path.write_text("__label__a one\n__label__b two\nthree without\n")
+    with pytest.raises(LoadError, match=r"line 3: has no '__label__' prefix"):
+        load(path)
 
 
 @pytest.mark.parametrize("content, side", [("good film\tpos\nbad film\tneg\n", "last"),
