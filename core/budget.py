@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.wording import format_bytes  # noqa: F401  (re-exported for older imports; the rule lives in core.wording)
+
 import os
 
 _GIB = 1024**3
@@ -32,13 +34,3 @@ def check_budget(what: str, needed_bytes: int, budget_bytes: int | None = None) 
     budget = default_budget_bytes() if budget_bytes is None else budget_bytes
     if needed_bytes > budget:
         raise MemoryBudgetError(what, needed_bytes, budget)
-
-
-def format_bytes(count: float) -> str:
-    """Human-readable size: ``1536`` → ``'1.5 KiB'``."""
-    count = float(count)
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if abs(count) < 1024 or unit == "TiB":
-            return f"{int(count)} bytes" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return f"{count:.1f} TiB"

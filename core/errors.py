@@ -57,7 +57,7 @@ class MemoryBudgetError(ShapeExplorerError):
     """An allocation would exceed the memory budget; raised before allocating."""
 
     def __init__(self, what: str, needed_bytes: int, budget_bytes: int) -> None:
-        from core.budget import format_bytes
+        from core.wording import format_bytes
 
         self.needed_bytes = int(needed_bytes)
         self.budget_bytes = int(budget_bytes)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from core.budget import format_bytes
+from core.wording import format_bytes, shape_text
 from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset, pad_collision_count
 from core.options import PaddingOptions, WindowOptions
@@ -90,15 +90,8 @@ class ShapeReport:
 
     def headline(self) -> str:
         """``(270 samples, 26 timesteps, 12 features) → input_shape=(26, 12)``."""
-        plan = self.plan
-        n, t = plan.shape[0], plan.shape[1]
-        if len(plan.shape) == 2:
-            return (
-                f"({_count(n, 'sample')}, {_count(t, 'timestep')}) token ids → input_shape=({t},) "
-                f"into an Embedding layer"
-            )
-        f = plan.shape[2]
-        return f"({_count(n, 'sample')}, {_count(t, 'timestep')}, {_count(f, 'feature')}) → input_shape=({t}, {f})"
+        text = shape_text(self.plan.shape)
+        return text + " into an Embedding layer" if len(self.plan.shape) == 2 else text
 
     def to_text(self) -> str:
         """The human report: the headline first, then details and the doctor's findings."""
@@ -198,10 +191,6 @@ def _ignored_option_notes(dataset: SequenceDataset, window: WindowOptions | None
 
 
 # ---- internals ---------------------------------------------------------------------------
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _length_stats(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"min": 0, "max": 0, "mean": 0.0}

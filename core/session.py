@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.atomic import write_text_atomic
+from core.wording import json_safe
 from core.errors import ModelSpecError, SessionError, TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
@@ -74,8 +75,8 @@ class Session:
             "spec": self.spec.to_dict() if self.spec is not None else None,
             "config": self.config.to_dict(),
             "history": {str(k): [_finite_or_none(v) for v in values] for k, values in self.history.items()},
-            "result": _json_safe(self.result),
-            "ui": _json_safe(self.ui),
+            "result": json_safe(self.result),
+            "ui": json_safe(self.ui),
         }
 
 
@@ -195,22 +196,3 @@ def _history(value: Any) -> dict[str, list[float]]:
 def _finite_or_none(value: Any) -> float | None:
     number = float(value)
     return number if math.isfinite(number) else None
-
-
-def _json_safe(value: Any) -> Any:
-    """Plain JSON values: non-finite floats become ``None``, tuples lists, numpy scalars Python."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return value
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (int, str, bool)):
-        return value
-    return str(value)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.wording import plural
+from core.wording import escape_html
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
@@ -120,17 +121,17 @@ class DatasetDetails(QTextBrowser):
         if names and data.get("kind") != "tokens" and not vectors:
             rows.append(("Features", ", ".join(names[:16]) + ("…" if len(names) > 16 else "")))
         html = ["<table cellspacing='2' cellpadding='2'>"]
-        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{_escape(v)}</td></tr>" for k, v in rows]
+        html += [f"<tr><td valign='top'><b>{k}</b></td><td>{escape_html(v)}</td></tr>" for k, v in rows]
         html.append("</table>")
         guesses = data.get("guesses") or []
         if guesses:
             html.append("<p><b>Guessed while reading</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(g['what'])}: {_escape(str(g['value']))} — {_escape(g['why'])}</li>" for g in guesses]
+            html += [f"<li>{escape_html(g['what'])}: {escape_html(str(g['value']))} — {escape_html(g['why'])}</li>" for g in guesses]
             html.append("</ul>")
         warnings = data.get("warnings") or []
         if warnings:
             html.append("<p><b>Warnings</b></p><ul style='margin-left: -20px'>")
-            html += [f"<li>{_escape(w)}</li>" for w in warnings]
+            html += [f"<li>{escape_html(w)}</li>" for w in warnings]
             html.append("</ul>")
         self.setHtml("".join(html))
 
@@ -159,10 +160,6 @@ def _format_words(fmt: str) -> str:
         return formats.get(formats.base_key(fmt)).title
     except KeyError:
         return fmt
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MainWindow(QMainWindow):
@@ -194,12 +191,10 @@ class MainWindow(QMainWindow):
         self.autoplay = False  # set by `shape-explorer --autoplay`; the training panel may honour it
         self._loader = loader
         self._demos = list_demos() if demos is None else list(demos)
-        self._loading_path: str | None = None
         self._loading_demo = False
         self._review_after_load = False
         self._syncing_views = False
         self.current_wizard: ImportWizard | None = None
-        self.last_error: tuple[str, str] | None = None
         self._closed = False
         self._dock_visibility: dict | None = None
         self._sized_docks = False
@@ -546,7 +541,6 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user what went wrong in one sentence (never a traceback)."""
-        self.last_error = (title, message)
         self.statusBar().showMessage(message, 15000)
         self.errorShown.emit(title, message)
         if self.interactive:
@@ -669,7 +663,6 @@ class MainWindow(QMainWindow):
     # ---- state → views -----------------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self._loading_path = path
         self.statusBar().showMessage(f"Reading {Path(path).name}…")
 
     @Slot()
@@ -716,7 +709,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_finished(self, path: str) -> None:
-        self._loading_path = None
         if not self._keep_undo_on_load and path != self._undo_path:
             self.undo_stack.clear()  # undo belongs to one file
         self._undo_path, self._keep_undo_on_load = path, False
@@ -738,7 +730,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _on_load_failed(self, path: str, message: str) -> None:
-        self._loading_path = None
         self._keep_undo_on_load = False
         self.progress_bar.setVisible(False)  # not left at 0% behind the error dialog
         self.cancel_button.setVisible(False)
@@ -749,7 +740,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_cancelled(self, path: str) -> None:
-        self._loading_path = None
         self.statusBar().showMessage(f"Stopped reading {Path(path).name}.", 8000)
 
     @Slot(str)

@@ -43,6 +43,7 @@ from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
 from core.model.shapes import layer_table, non_trainable_params, recurrent_layer_name, total_params
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+from core.wording import escape_html
 from gui.views.theme import status_style
 
 INPUT_KINDS = (("masking", "Masking (padded floats)"), ("dense", "Plain (equal-length floats)"), ("embedding", "Embedding (token ids)"))
@@ -179,7 +180,7 @@ class LayerEditor(QFrame):
         self.up.setEnabled(index > 0)
         self.down.setEnabled(index < count - 1)
         self.remove.setEnabled(count > 1)
-        self.return_sequences.setText(f"<code>return_sequences=<b>{returns_sequences}</b></code> — {_escape(note)}")
+        self.return_sequences.setText(f"<code>return_sequences=<b>{returns_sequences}</b></code> — {escape_html(note)}")
         self.return_sequences.setToolTip(note)
 
     def set_verdict(self, verdict: cudnn.CudnnVerdict | None) -> None:
@@ -791,7 +792,7 @@ class ModelBuilderPanel(QWidget):
             self.warnings.setText(f"<b>This model cannot be built:</b> {self._error}")
         elif self._problems:
             self.warnings.setStyleSheet(WARNING_STYLE)
-            items = "".join(f"<li>{_escape(p)}</li>" for p in self._problems)
+            items = "".join(f"<li>{escape_html(p)}</li>" for p in self._problems)
             self.warnings.setText(f"<b>This model does not fit the data:</b><ul style='margin:0'>{items}</ul>")
         elif self._shaped is not None:
             self.warnings.setStyleSheet(status_style("ok", self, padding="6px"))
@@ -799,7 +800,3 @@ class ModelBuilderPanel(QWidget):
         else:
             self.warnings.setStyleSheet("")
             self.warnings.setText("Load a file to check the model against the data.")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

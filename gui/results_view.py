@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QWidget
 
+from core.wording import escape_html
 from gui.views.theme import BLUE, ORANGE, theme_for
 
 MAX_ANNOTATED_CLASSES = 20  # beyond this the cells are too small for numbers
@@ -127,7 +128,7 @@ class ResultsView(QWidget):
         reason = str(result.get("stop_reason") or "completed")
         rows = [("Outcome", STOP_REASON_TEXT.get(reason, reason))]
         if result.get("message"):
-            rows.append(("", _escape(str(result["message"]))))
+            rows.append(("", escape_html(str(result["message"]))))
         if result.get("epochs_run") is not None:
             rows.append(("Epochs run", str(result["epochs_run"])))
         if result.get("best_epoch"):
@@ -147,7 +148,7 @@ class ResultsView(QWidget):
         if result.get("n_train"):
             rows.append(("Samples", f"{int(result['n_train']):,} train, {int(result.get('n_val') or 0):,} validation"))
         cells = "".join(
-            f"<tr><td style='padding-right:12px'><b>{_escape(k)}</b></td><td>{v}</td></tr>" if k else f"<tr><td colspan='2'>{v}</td></tr>"
+            f"<tr><td style='padding-right:12px'><b>{escape_html(k)}</b></td><td>{v}</td></tr>" if k else f"<tr><td colspan='2'>{v}</td></tr>"
             for k, v in rows
         )
         return f"<table cellspacing='0' cellpadding='1'>{cells}</table>"
@@ -220,7 +221,3 @@ def _cell_label(text: str, brush: QBrush) -> QGraphicsSimpleTextItem:
 
 def _short(name: str, limit: int = 12) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

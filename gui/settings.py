@@ -103,10 +103,3 @@ class AppSettings:
     def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._settings.setValue("window/geometry", geometry)
         self._settings.setValue("window/state", state)
-
-    def splitter_state(self) -> QByteArray | None:
-        value = self._settings.value("window/splitter")
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
-
-    def save_splitter(self, state: QByteArray) -> None:
-        self._settings.setValue("window/splitter", state)

@@ -10,11 +10,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from core.budget import format_bytes
+from core.wording import format_bytes, plural, shape_text
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 CHIP_STYLE = "QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 6px; color: palette(window-text); }"
@@ -127,14 +124,15 @@ class ShapeBar(QFrame):
         n, t = shape[0], shape[1]
         tokens = len(shape) == 2
         input_shape = tuple(int(s) for s in shaped.input_shape)
-        shape_text = f"({input_shape[0]},)" if len(input_shape) == 1 else "(" + ", ".join(map(str, input_shape)) + ")"
-        self._code = f"keras.Input(shape={shape_text})"
+        input_text = f"({input_shape[0]},)" if len(input_shape) == 1 else "(" + ", ".join(map(str, input_shape)) + ")"
+        self._code = f"keras.Input(shape={input_text})"
+        self._text = shape_text(shape)
 
-        self._samples.setText(_plural(n, "sample"))
+        self._samples.setText(plural(n, "sample"))
         self._samples.setToolTip(
             f"{n:,} samples: the first axis. Each sample is one sequence (one row of your data) that the model "
             "sees as one example. Keras leaves it out of input_shape because batches can have any size.")
-        self._timesteps.setText(_plural(t, "timestep"))
+        self._timesteps.setText(plural(t, "timestep"))
         window = getattr(shaped, "window", None)
         how = (f"every window has {t} consecutive rows of the series" if window is not None else
                f"sequences are padded or truncated to {t} steps")
@@ -144,18 +142,16 @@ class ShapeBar(QFrame):
             self._features.setText("token ids")
             self._features.setToolTip("Each step is one token id (an integer). An Embedding layer turns it into a "
                                       "vector, which provides the features the LSTM sees.")
-            self._text = f"({_plural(n, 'sample')}, {_plural(t, 'timestep')}) token ids → input_shape={shape_text}"
         else:
             f = shape[2]
-            self._features.setText(_plural(f, "feature"))
+            self._features.setText(plural(f, "feature"))
             names = ", ".join(getattr(shaped, "feature_names", ())[:8])
             more = "…" if len(getattr(shaped, "feature_names", ())) > 8 else ""
             self._features.setToolTip(f"{f:,} features: the third axis, the values measured at every step"
                                       + (f" ({names}{more})." if names else "."))
-            self._text = f"({_plural(n, 'sample')}, {_plural(t, 'timestep')}, {_plural(f, 'feature')}) → input_shape={shape_text}"
-        self._input_shape.setText(f"input_shape={shape_text}")
+        self._input_shape.setText(f"input_shape={input_text}")
         self._input_shape.setToolTip(
-            f"What you give Keras: keras.Input(shape={shape_text}) or input_shape={shape_text}. It is the shape of "
+            f"What you give Keras: keras.Input(shape={input_text}) or input_shape={input_text}. It is the shape of "
             "ONE sample, without the samples (batch) axis.")
 
         dtype = str(shaped.x.dtype)

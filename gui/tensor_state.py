@@ -211,10 +211,6 @@ class TensorState(QObject):
         return self._runner.is_busy
 
     @property
-    def is_loading(self) -> bool:
-        return self._runner.is_busy and self._request is not None and self._request.kind == "load"
-
-    @property
     def runner(self) -> BackgroundRunner:
         return self._runner
 

@@ -144,11 +144,6 @@ class BackgroundRunner(QObject):
     def is_busy(self) -> bool:
         return self._running is not None or self._pending is not None
 
-    @property
-    def current_request(self) -> int:
-        """The id of the newest request (0 before the first)."""
-        return self._current_id
-
     def running_thread(self) -> QThread | None:
         """The thread currently running a task (for tests and diagnostics)."""
         return self._running.thread if self._running is not None else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import signal
 import sys
 from dataclasses import replace
@@ -22,6 +21,7 @@ from core.errors import TrainingError
 from core.model.spec import ModelSpec, RecurrentLayerSpec
 from core.training.config import OPTIMIZER_NAMES, TrainingConfig
 from core.training.reporter import TrainingControl
+from core.wording import json_safe
 
 NAME = "train"
 HELP = "train the default LSTM on FILE"
@@ -167,15 +167,6 @@ def job_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 # ---- train ---------------------------------------------------------------------------------
-def clean_number(value: Any) -> Any:
-    """Floats made JSON-safe: NaN and infinities become ``None``."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: clean_number(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean_number(v) for v in value]
-    return value
 
 
 def _format_logs(logs: dict[str, float]) -> str:
@@ -211,7 +202,7 @@ class PrintingReporter(TrainingControl):
 
     def on_epoch(self, epoch: int, logs: dict[str, float]) -> None:
         if self.as_json:
-            self._print(json.dumps(clean_number({"event": "epoch", "epoch": epoch, **logs}), allow_nan=False))
+            self._print(json.dumps(json_safe({"event": "epoch", "epoch": epoch, **logs}), allow_nan=False))
         else:
             self._print(f"Epoch {epoch}/{self.epochs}  {_format_logs(logs)}")
 
@@ -238,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
     if reporter.as_json:
         done = {"event": "done", **{k: v for k, v in payload.items() if k not in ("spec",)},
                 "streaming": getattr(reporter, "streaming", False)}
-        print(json.dumps(clean_number(done), allow_nan=False), flush=True)
+        print(json.dumps(json_safe(done), allow_nan=False), flush=True)
     else:
         print(payload["message"])
         final = payload.get("final") or {}

@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 
-from core.budget import check_budget, format_bytes
+from core.budget import check_budget
+from core.wording import format_bytes
 from core.errors import ShapingError
 
 PADDING_SIDES = ("pre", "post")

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core.budget import check_budget, format_bytes
+from core.budget import check_budget
+from core.wording import format_bytes
 from core.dataset import SequenceDataset
 from core.errors import ShapingError
 from core.options import PaddingOptions, WindowOptions

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from core.budget import format_bytes
+from core.wording import format_bytes
 from core.errors import TrainingError
 from core.model.shapes import recurrent_output_dim, total_params
 from core.training.data import (

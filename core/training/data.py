@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from core.budget import default_budget_bytes, format_bytes
+from core.budget import default_budget_bytes
+from core.wording import format_bytes
 from core.errors import TrainingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.standardize import Standardizer, TargetScaling

@@ -1,17 +1,14 @@
-"""The data views of the main window: 3-D tensor, one sample, padding preview, window designer.
+"""The data views of the main window: 3-D tensor, one sample, padding preview, window designer, values.
 
 Each is a self-contained widget with ``set_data``-style methods and Qt signals; the numbers
-they draw come from :mod:`core.tensor_views`. Importing this package sets pyqtgraph's image
-axis order to row-major once, so ``image[row, column]`` draws rows along the y axis.
+they draw come from :mod:`core.tensor_views`. Every ``pg.ImageItem`` is made with
+``axisOrder="row-major"``, so ``image[row, column]`` draws rows along the y axis without a
+global pyqtgraph setting.
 """
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-
-pg.setConfigOptions(imageAxisOrder="row-major")
-
-__all__ = ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "gl_available"]
+__all__ = ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView", "gl_available"]
 
 
 def __getattr__(name: str):
@@ -32,4 +29,8 @@ def __getattr__(name: str):
         from gui.views.window_designer import WindowDesigner
 
         return WindowDesigner
+    if name == "ValuesView":
+        from gui.views.values_view import ValuesView
+
+        return ValuesView
     raise AttributeError(name)

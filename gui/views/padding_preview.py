@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions
@@ -78,7 +78,6 @@ class PaddingPreview(ThemedView, QWidget):
         self._suggested_percentile = 95.0
         self._collisions = 0
         self._moving_cut_line = False
-        self._layout_step = 1
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -229,16 +228,13 @@ class PaddingPreview(ThemedView, QWidget):
             widget.setEnabled(enabled)
 
     def _set_controls(self, options: PaddingOptions, longest: int) -> None:
-        widgets = (self._maxlen, self._padding, self._truncating, self._value)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self._maxlen.setMaximum(max(10_000_000, longest))
-        self._maxlen.setValue(int(options.maxlen or 0))
-        self._padding.setCurrentIndex(self._padding.findData(options.padding))
-        self._truncating.setCurrentIndex(self._truncating.findData(options.truncating))
-        self._value.setValue(float(options.value))
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(self._maxlen), signals_blocked(self._padding), \
+                signals_blocked(self._truncating), signals_blocked(self._value):
+            self._maxlen.setMaximum(max(10_000_000, longest))
+            self._maxlen.setValue(int(options.maxlen or 0))
+            self._padding.setCurrentIndex(self._padding.findData(options.padding))
+            self._truncating.setCurrentIndex(self._truncating.findData(options.truncating))
+            self._value.setValue(float(options.value))
 
     def _on_control_changed(self, *_args) -> None:
         options = self.options()
@@ -333,9 +329,8 @@ class PaddingPreview(ThemedView, QWidget):
         for (padding, truncating), plot in self._layout_plots.items():
             if plot.sceneBoundingRect().contains(position):
                 if (padding, truncating) != (self._padding.currentData(), self._truncating.currentData()):
-                    self._padding.blockSignals(True)
-                    self._padding.setCurrentIndex(self._padding.findData(padding))
-                    self._padding.blockSignals(False)
+                    with signals_blocked(self._padding):
+                        self._padding.setCurrentIndex(self._padding.findData(padding))
                     self._truncating.setCurrentIndex(self._truncating.findData(truncating))  # emits once
                 return
 
@@ -408,7 +403,6 @@ class PaddingPreview(ThemedView, QWidget):
             plot.setMinimumHeight(24 + ROW_PIXELS * classes.shape[0])
             plot.getViewBox().setRange(xRange=(0, classes.shape[1]), yRange=(0, classes.shape[0]), padding=0.02)
             self._set_frame(plot, layouts.frame, classes.shape[0], current)
-        self._layout_step = layouts.steps_per_column
         fit_widget_to_layout(self._plots, PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
 
     def _set_frame(self, plot: pg.PlotItem, frame: tuple[int, int], rows: int, current: bool = False) -> None:

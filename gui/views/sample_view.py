@@ -18,8 +18,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPen
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
@@ -155,15 +155,13 @@ class SampleView(ThemedView, QWidget):
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._levels = tv.tensor_levels(self._x, self._mask)
         self._feature_levels = None if self._tokens else tv.feature_levels(self._x, self._mask)
-        self.colour_by.blockSignals(True)
-        suggested = self._feature_levels is not None and tv.colour_by_feature_suggested(self._feature_levels)
-        self.colour_by.setCurrentIndex(self.colour_by.findData("feature" if suggested else "global"))
-        self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
-        self.colour_by.blockSignals(False)
+        with signals_blocked(self.colour_by):
+            suggested = self._feature_levels is not None and tv.colour_by_feature_suggested(self._feature_levels)
+            self.colour_by.setCurrentIndex(self.colour_by.findData("feature" if suggested else "global"))
+            self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
         self._apply_colour_scale()
-        self._spin.blockSignals(True)
-        self._spin.setRange(0, max(0, x3.shape[0] - 1))
-        self._spin.blockSignals(False)
+        with signals_blocked(self._spin):
+            self._spin.setRange(0, max(0, x3.shape[0] - 1))
         self._fit_feature_ticks()
         # Same left-axis width above and below, so the linked time axes line up step for step.
         heat_axis = self._heat.getAxis("left")
@@ -177,9 +175,8 @@ class SampleView(ThemedView, QWidget):
     def set_sample(self, index: int) -> None:
         """Show sample ``index`` (does not emit ``sampleChanged``)."""
         self._sample = int(index)
-        self._spin.blockSignals(True)
-        self._spin.setValue(self._sample)
-        self._spin.blockSignals(False)
+        with signals_blocked(self._spin):
+            self._spin.setValue(self._sample)
         if self._x is None or tv.as_three_d(self._x).shape[0] == 0:
             return
         piece = tv.sample_slice(self._x, self._mask, self._sample)

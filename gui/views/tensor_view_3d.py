@@ -20,8 +20,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QMatrix4x4, QPainter, QPixmap,
                            QShortcut, QVector3D)
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
+from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (sets the row-major image axis order)
 from core import tensor_views as tv
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, plural, theme_for
 
@@ -238,10 +238,6 @@ class TensorView3D(ThemedView, QWidget):
         return self._gl_view is not None
 
     @property
-    def notice_text(self) -> str:
-        return self._notice.text() if self._notice.isVisible() or not self.uses_gl else ""
-
-    @property
     def block_grid(self) -> tv.BlockGrid | None:
         return self._grid
 
@@ -274,10 +270,9 @@ class TensorView3D(ThemedView, QWidget):
         for (key, _, _, _), size in zip(AXES, x3.shape):
             slider, spin = self._sliders[key], self._spins[key]
             for w in (slider, spin):
-                w.blockSignals(True)
-                w.setRange(0, max(0, size - 1))
-                w.setEnabled(size > 1)
-                w.blockSignals(False)
+                with signals_blocked(w):
+                    w.setRange(0, max(0, size - 1))
+                    w.setEnabled(size > 1)
         self._selection = [min(s, max(0, size - 1)) for s, size in zip(self._selection, x3.shape)]
         self._sync_controls()
         self._update_caption()
@@ -334,9 +329,8 @@ class TensorView3D(ThemedView, QWidget):
     def _sync_controls(self) -> None:
         for (key, *_), value in zip(AXES, self._selection):
             for w in (self._sliders[key], self._spins[key]):
-                w.blockSignals(True)
-                w.setValue(value)
-                w.blockSignals(False)
+                with signals_blocked(w):
+                    w.setValue(value)
 
     def _on_control_changed(self, _value: int) -> None:
         self._selection = [self._spins[key].value() for key, *_ in AXES]

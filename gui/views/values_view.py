@@ -22,6 +22,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
+from superqt.utils import signals_blocked
 
 from core import tensor_views as tv
 from core.wording import plural
@@ -180,6 +181,7 @@ class ValuesView(ThemedView, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setMinimumSize(420, 320)
         self._theme = theme_for(self)
         self.model = TensorTableModel(self._theme)
 
@@ -224,22 +226,19 @@ class ValuesView(ThemedView, QWidget):
         """Show a new tensor; keeps the sample and feature when they still exist."""
         self.model.set_data(shaped)
         n = self.model.n_samples
-        self.sample_spin.blockSignals(True)
-        self.sample_spin.setRange(0, max(n - 1, 0))
-        self.sample_spin.blockSignals(False)
-        self.feature_combo.blockSignals(True)
-        current = self.feature_combo.currentIndex()
-        self.feature_combo.clear()
-        self.feature_combo.addItems(list(self.model.feature_names))
-        self.feature_combo.setCurrentIndex(min(max(current, 0), max(self.feature_combo.count() - 1, 0)))
-        self.feature_combo.blockSignals(False)
+        with signals_blocked(self.sample_spin):
+            self.sample_spin.setRange(0, max(n - 1, 0))
+        with signals_blocked(self.feature_combo):
+            current = self.feature_combo.currentIndex()
+            self.feature_combo.clear()
+            self.feature_combo.addItems(list(self.model.feature_names))
+            self.feature_combo.setCurrentIndex(min(max(current, 0), max(self.feature_combo.count() - 1, 0)))
         self._apply_view()
 
     def set_sample(self, index: int) -> None:
         """Show sample ``index`` (does not emit ``sampleChanged``)."""
-        self.sample_spin.blockSignals(True)
-        self.sample_spin.setValue(int(index))
-        self.sample_spin.blockSignals(False)
+        with signals_blocked(self.sample_spin):
+            self.sample_spin.setValue(int(index))
         self._apply_view()
 
     @property

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt.utils import signals_blocked
 
-import gui.views  # noqa: F401  (row-major images)
 from core import tensor_views as tv
 from core.options import WindowOptions
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, theme_for
@@ -82,8 +82,17 @@ class WindowDesigner(ThemedView, QWidget):
         names = tuple(feature_names or ())
         count = self._values.shape[1]
         self._names = names if len(names) == count else tuple(f"feature_{i}" for i in range(count))
-        for widget in (self._feature, self._targets):
-            widget.blockSignals(True)
+        with signals_blocked(self._feature), signals_blocked(self._targets):
+            self._fill_feature_lists()
+        rows = self._values.shape[0]
+        for spin in (self._window, self._stride, self._horizon):
+            with signals_blocked(spin):
+                spin.setMaximum(max(1, rows))
+        self.set_options(self._options)
+        self._plot_series()
+
+    def _fill_feature_lists(self) -> None:
+        """The feature choice and the target list, one entry per feature (all targets ticked)."""
         self._feature.clear()
         self._feature.addItems(list(self._names))
         self._targets.clear()
@@ -92,31 +101,19 @@ class WindowDesigner(ThemedView, QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self._targets.addItem(item)
-        for widget in (self._feature, self._targets):
-            widget.blockSignals(False)
-        rows = self._values.shape[0]
-        for spin in (self._window, self._stride, self._horizon):
-            spin.blockSignals(True)
-            spin.setMaximum(max(1, rows))
-            spin.blockSignals(False)
-        self.set_options(self._options)
-        self._plot_series()
 
     def set_options(self, options: WindowOptions) -> None:
         """Show ``options`` in the controls and the plots (does not emit)."""
         self._options = options
-        widgets = (self._window, self._stride, self._horizon, self._targets)
-        for widget in widgets:
-            widget.blockSignals(True)
-        self._window.setValue(int(options.window))
-        self._stride.setValue(int(options.stride))
-        self._horizon.setValue(int(options.horizon))
-        wanted = set(options.target_cols or self._names)
-        for i in range(self._targets.count()):
-            item = self._targets.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in wanted else Qt.CheckState.Unchecked)
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(self._window), signals_blocked(self._stride), signals_blocked(self._horizon), \
+                signals_blocked(self._targets):
+            self._window.setValue(int(options.window))
+            self._stride.setValue(int(options.stride))
+            self._horizon.setValue(int(options.horizon))
+            wanted = set(options.target_cols or self._names)
+            for i in range(self._targets.count()):
+                item = self._targets.item(i)
+                item.setCheckState(Qt.CheckState.Checked if item.text() in wanted else Qt.CheckState.Unchecked)
         self._draw_windows()
 
     # ---- controls ---------------------------------------------------------------------------

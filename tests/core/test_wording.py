@@ -18,3 +18,22 @@ def test_reports_never_say_s_in_parentheses(resources_dir):
     for name in ("vowels_long.csv", "us_change_quarterly.csv", "sentiment_reviews.txt"):
         text = build_report(load(resources_dir / "demos" / name)).to_text()
         assert "(s)" not in text, name
+
+
+def test_shape_text_is_the_one_headline():
+    from core.wording import shape_text
+
+    assert shape_text((270, 26, 12)) == "(270 samples, 26 timesteps, 12 features) → input_shape=(26, 12)"
+    assert shape_text((1, 1, 1)) == "(1 sample, 1 timestep, 1 feature) → input_shape=(1, 1)"
+    assert shape_text((12000, 16)) == "(12,000 samples, 16 timesteps) token ids → input_shape=(16,)"
+
+
+def test_json_safe_and_format_bytes_and_escape_html():
+    import numpy as np
+
+    from core.wording import escape_html, format_bytes, json_safe
+
+    assert json_safe({"a": float("nan"), "b": (1, np.float32(2.5)), 3: np.int64(4), "c": float("inf")}) == {
+        "a": None, "b": [1, 2.5], "3": 4, "c": None}
+    assert format_bytes(1536) == "1.5 KiB" and format_bytes(10) == "10 bytes"
+    assert escape_html("a<b & <unk>") == "a&lt;b &amp; &lt;unk&gt;"

@@ -258,7 +258,7 @@ def test_theme_follows_palette_lightness(qtbot):
     assert LIGHT.padding != LIGHT.data and DARK.background != LIGHT.background
 
 
-@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner"])
+@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView"])
 def test_views_switch_theme_on_palette_change(qtbot, name):
     import gui.views
     from PySide6.QtGui import QColor, QPalette
@@ -283,7 +283,7 @@ def test_views_switch_theme_on_palette_change(qtbot, name):
     assert redrawn == [True]
 
 
-@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner"])
+@pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView"])
 def test_every_control_explains_itself(qtbot, name):
     import gui.views
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QListWidget, QSlider
