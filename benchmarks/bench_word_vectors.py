@@ -115,7 +115,7 @@ def glove_needed_rows(quick: bool) -> dict:
     name = f"GloVe text {rows // 1000}k words × {DIM}-d → rows of a {VOCABULARY:,}-word vocabulary"
     goal = f"ratio (ours / gensim time) ≤ 1; ours adds < {MEMORY_GOAL_MB:.0f} MB and less than gensim"
     try:
-        import gensim  # noqa: F401, PLC0415
+        import gensim  # noqa: F401
     except ImportError:
         return {"name": name, "ours_s": None, "reference_s": None, "ratio": None, "goal": goal, "passed": False,
                 "notes": "gensim is not installed (pip install -e '.[bench]'), so there is no reference to compare with"}

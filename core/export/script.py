@@ -270,7 +270,7 @@ def _word_vectors_section(dataset: Any) -> str:
     emb = getattr(dataset, "embeddings", None)
     if emb is None:
         return ""
-    from core.loaders.word_vectors import OOV_SCALE, OOV_SEED  # noqa: PLC0415
+    from core.loaders.word_vectors import OOV_SCALE, OOV_SEED
 
     oov_words = "zeros" if emb.oov == "zeros" else "a random vector drawn from the word itself"
     to_vectors = (

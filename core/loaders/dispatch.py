@@ -77,7 +77,7 @@ def _detect(path: Path, head: bytes) -> Guess:
 
 def _refuse_word_vectors(path: Path, head: bytes) -> None:
     """A GloVe/word2vec/fastText vectors file is not data: say what to open instead."""
-    from core.loaders import word_vectors  # noqa: PLC0415 (small, but only needed here)
+    from core.loaders import word_vectors  # small, but only needed here
 
     found = word_vectors.sniff(head)
     if found is not None:

@@ -79,6 +79,11 @@ def _open_read_only(path: Path) -> int:
     return fd
 
 
+def open_binary(path: Path):
+    """The file as a read-only binary stream, for readers that stream it (opened as :func:`read_bytes` does)."""
+    return os.fdopen(_open_read_only(path), "rb", closefd=True)
+
+
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """Read the whole file (or its first ``limit`` bytes) read-only."""
     fd = _open_read_only(path)
@@ -260,7 +265,7 @@ def decode_utf8_with_stray_bytes(data: bytes) -> tuple[str, StrayBytes] | None:
     if len(text) == len(data):  # no multi-byte UTF-8 character at all: a cp1252 file, not UTF-8 with strays
         return None
 
-    def as_cp1252(match: "re.Match[str]") -> str:
+    def as_cp1252(match: re.Match[str]) -> str:
         byte = bytes([ord(match.group()) - 0xDC00])
         try:
             return byte.decode("cp1252")

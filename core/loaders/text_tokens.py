@@ -223,7 +223,7 @@ def _fasttext_labels(path: Path, numbered: list[tuple[int, str]]) -> tuple[list[
 
 
 def _read_embeddings(path: Path, options: LoadOptions, vocabulary: tuple[str, ...], ids: np.ndarray, budget_bytes: int):
-    from core.loaders import word_vectors  # noqa: PLC0415 (only when vectors are asked for)
+    from core.loaders import word_vectors  # only when vectors are asked for
 
     if options.oov not in word_vectors.OOV_RULES:
         raise LoadError(path, f"'{options.oov}' is not a rule for words missing from the vectors",

@@ -281,8 +281,7 @@ _DECOMPRESSORS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # glove.6B.50d.t
 @contextmanager
 def _open(path: Path) -> Iterator[Any]:
     """The file read-only (the one safe way to open a user's file), decompressed by its suffix."""
-    fd = files._open_read_only(path)  # noqa: SLF001
-    with os.fdopen(fd, "rb", closefd=True) as raw:
+    with files.open_binary(path) as raw:
         module = _DECOMPRESSORS.get(path.suffix.lower())
         if module is None:
             yield raw
@@ -292,7 +291,7 @@ def _open(path: Path) -> Iterator[Any]:
 
 
 def _decompression_errors() -> tuple[type[BaseException], ...]:
-    import lzma  # noqa: PLC0415
+    import lzma
 
     return (OSError, EOFError, zlib.error, lzma.LZMAError)
 

@@ -15,7 +15,6 @@ from core.errors import LoadError
 from core.loaders import load
 from core.loaders import word_vectors as wv
 from core.options import LoadOptions, PaddingOptions
-from core.report import build_report
 from core.shaping.tensorize import shape_dataset
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real" / "gensim"
