@@ -30,6 +30,22 @@ CODES = (
     "pre_padding_with_mask",
     "pad_value_collision",
 )
+# A user's own model (core.usermodel) against the data, or a pasted error explained; two_d_input,
+# batch_in_input_shape, channels_first and missing_return_sequences come from there too.
+MODEL_CODES = (
+    "extra_axis",
+    "timesteps_mismatch",
+    "features_mismatch",
+    "sequence_output_mismatch",
+    "output_units_mismatch",
+    "loss_label_mismatch",
+    "embedding_input_mismatch",
+    "mask_value_mismatch",
+    "layer_shape_error",
+    "model_not_fully_read",
+    "model_builder_mismatch",
+)
+ALL_CODES = CODES + MODEL_CODES
 
 
 @dataclass(frozen=True)
@@ -122,7 +138,36 @@ def diagnose_dataset(
     plan = plan_shape(dataset, padding, None)
     found += diagnose(plan.shape, dataset=dataset, spec=spec, padding=padding, dtype=None, pad_collisions=pad_collisions)
     found += _embedding_coverage(dataset)
+    if loaded_from_2d(dataset):
+        found.append(two_d_loaded(dataset.n_samples, plan.timesteps))
     return found
+
+
+def loaded_from_2d(dataset: SequenceDataset) -> bool:
+    """True when the file held a 2-D ``(samples, timesteps)`` array (wide CSV, 2-D ``.npy``) and the
+    loader added the feature axis: the user's own code must add it too."""
+    options = dataset.source.options or {}
+    return dataset.kind == "sequences" and dataset.n_features == 1 and (
+        dataset.source.format == "csv-wide" or (dataset.source.format in ("npy", "npz") and options.get("layout") == "wide"))
+
+
+def two_d_loaded(n: int | None, t: int | None, severity: str = "info", model_expects: bool = False) -> Diagnosis:
+    """``two_d_input`` for a 2-D file the loader reshaped: the ``x[..., None]`` the user's own code needs."""
+    said = ("The model expects (timesteps, features) input, " if model_expects else "")
+    return Diagnosis(
+        code="two_d_input",
+        severity=severity,
+        title="Your file is 2-D: your own code must add the feature axis",
+        explanation=(
+            f"{said}The file holds a 2-D array {_fmt((n, t))}: one value per timestep and no feature axis. Shape "
+            f"Explorer added an axis of size 1 when it loaded it, but a script that loads the same file and calls "
+            f"model.fit on it gets 'expected ndim=3, found ndim=2'."
+        ),
+        fix_text="Add a features axis of size 1 before fit/predict, and use input_shape=(timesteps, 1).",
+        fix_code=f"x = x[..., None]  # {_fmt((n, t))} -> {_fmt((n, t, 1))}\ninputs = keras.Input(shape=({t}, 1))",
+        before_shape=(n, t),
+        after_shape=(n, t, 1),
+    )
 
 
 LOW_EMBEDDING_COVERAGE = 0.8  # share of token occurrences found below which the vectors are worth a warning
@@ -160,6 +205,11 @@ def _embedding_coverage(dataset: SequenceDataset) -> list[Diagnosis]:
 
 
 # ---- the individual checks ---------------------------------------------------------------
+def format_shape(shape: Sequence[int | None]) -> str:
+    """``(None, 10, 3)``; a 1-tuple keeps its comma: ``(10,)``."""
+    return _fmt(shape)
+
+
 def _fmt(shape: Sequence[int | None]) -> str:
     inner = ", ".join("None" if s is None else str(s) for s in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
@@ -411,3 +461,19 @@ def _pad_collision(dataset: SequenceDataset, padding: PaddingOptions, count: int
             f"x = keras.layers.Masking(mask_value={suggestion:g})(inputs)"
         ),
     )
+
+
+def builder_diagnoses(problems: Sequence[str]) -> list[Diagnosis]:
+    """The model builder's misfits (``core.model.defaults.spec_fits_data`` sentences) as doctor findings,
+    so the doctor and the builder never disagree: "no shape problems" only when both have none."""
+    return [
+        Diagnosis(
+            code="model_builder_mismatch",
+            severity="error",
+            title="The model in the Model tab does not fit this data",
+            explanation=" ".join(str(problem).split()),
+            fix_text="Change it in the Model tab (or reset it to the data's defaults there).",
+            fix_code="",
+        )
+        for problem in problems
+    ]

@@ -26,19 +26,39 @@ class ModelFileError(ShapeExplorerError):
     """A model file that cannot or must not be loaded, or a save that failed."""
 
 
+def check_save_target(path: str | os.PathLike[str]) -> Path:
+    """The ``.keras`` path a model will be saved to, checked before any training happens.
+
+    A name without a suffix gets ``.keras``; any other suffix (``.h5`` included), a folder, a
+    missing folder or one that cannot be written to raises :class:`TrainingError` in one sentence.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix in LEGACY_SUFFIXES:
+        raise TrainingError(f"{target.name}: models are saved in the .keras format, not legacy HDF5; use a .keras file name.")
+    if target.is_dir():
+        raise TrainingError(f"{target.name} is a folder; give a file name ending in .keras inside it, e.g. {target / 'model.keras'}.")
+    if not suffix:
+        target = target.with_name(target.name + ".keras")
+    elif suffix != ".keras":
+        raise TrainingError(f"{target.name}: a model is saved as a .keras file; use a name ending in .keras, e.g. {target.stem}.keras.")
+    if target.is_dir():
+        raise TrainingError(f"{target.name} is a folder; choose another name for the model file.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise TrainingError(f"{target.name}: the folder {folder} does not exist; create it or choose another place to save the model.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise TrainingError(f"{target.name}: the folder {folder} cannot be written to; choose another place to save the model.")
+    return target
+
+
 def save_model_atomic(model: Any, path: str | os.PathLike[str]) -> Path:
     """Save ``model`` as a ``.keras`` archive at ``path`` atomically; returns the final path.
 
-    A path without the ``.keras`` suffix gets it (Keras decides the format from the suffix).
+    The target is checked with :func:`check_save_target` (call it before training, too).
     Raises :class:`TrainingError` in plain words when the folder cannot be written.
     """
-    target = Path(path)
-    if target.suffix.lower() in LEGACY_SUFFIXES:
-        raise TrainingError(f"{target.name}: models are saved in the .keras format, not legacy HDF5; use a .keras file name.")
-    if target.suffix.lower() != ".keras":
-        target = target.with_name(target.name + ".keras")
-    if not target.parent.exists():
-        raise TrainingError(f"{target.name}: the folder {target.parent} does not exist; choose another place to save the model.")
+    target = check_save_target(path)
     try:
         with atomic_path(target, suffix=".keras") as tmp:
             model.save(tmp)
@@ -47,12 +67,8 @@ def save_model_atomic(model: Any, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def load_model_safe(path: str | os.PathLike[str]) -> Any:
-    """Load a ``.keras`` model with ``safe_mode=True``; refuse legacy HDF5 files.
-
-    Raises :class:`ModelFileError` with a plain sentence for a missing, legacy or unreadable
-    file.
-    """
+def check_model_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` if it names an existing ``.keras`` file; :class:`ModelFileError` in one sentence otherwise."""
     source = Path(path)
     suffix = source.suffix.lower()
     if suffix in LEGACY_SUFFIXES:
@@ -64,6 +80,16 @@ def load_model_safe(path: str | os.PathLike[str]) -> Any:
         raise ModelFileError(f"{source.name}: not a Keras model archive; choose a .keras file.")
     if not source.is_file():
         raise ModelFileError(f"{source.name}: no such file.")
+    return source
+
+
+def load_model_safe(path: str | os.PathLike[str]) -> Any:
+    """Load a ``.keras`` model with ``safe_mode=True``; refuse legacy HDF5 files.
+
+    Raises :class:`ModelFileError` with a plain sentence for a missing, legacy or unreadable
+    file.
+    """
+    source = check_model_file(path)
     from core.training.quiet import quiet_tensorflow_import
 
     _, keras = quiet_tensorflow_import()

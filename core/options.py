@@ -12,6 +12,8 @@ from typing import Any, Literal
 Layout = Literal["long", "wide", "series"]
 Padding = Literal["pre", "post"]
 
+TASKS = ("binary", "multiclass", "regression")
+
 
 def __getattr__(name: str):
     """``FORMATS``: the format keys, from the registry (``core.loaders.formats``), the one home
@@ -54,6 +56,10 @@ class LoadOptions(_Record):
     lowercase: bool = True  # text: tokenisation
     max_vocab: int | None = None  # text: keep the most frequent tokens (plus padding and OOV)
     encoding: str | None = None  # text files; detected (UTF-8/UTF-8-BOM/UTF-16/cp1252) when None
+    merge_axes: str | None = None  # 4-D arrays: "samples", "timesteps" or "features" (which two axes become one)
+    task: str | None = None  # "binary", "multiclass" or "regression": how labels are read (detected when None)
+    sheet: str | None = None  # Excel workbooks: the sheet to read (the first when None)
+    skip_cols: tuple[str, ...] | None = None  # tables: columns to leave out of every role
     embeddings: str | None = None  # text: a GloVe/word2vec/fastText vectors file for the vocabulary
     embed_features: bool = False  # text + embeddings: the tensor holds the vectors (N, T, dim), not token ids
     oov: str = "zeros"  # text + embeddings: words not in the vectors file get "zeros" or "random" (seeded) vectors

@@ -72,6 +72,7 @@ class ShapeReport:
             "format": ds.source.format,
             "file": ds.source.path,
             "feature_names": list(ds.feature_names),
+            "read_options": {k: _plain(v) for k, v in ds.source.options.items()},
             "guesses": [
                 {"what": g.what, "value": _plain(g.value), "why": g.why, "option": g.option} for g in ds.source.guesses
             ],
@@ -202,6 +203,8 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
     if lengths.size == 0:
         return {"edges": [], "counts": []}
     low, high = int(lengths.min()), int(lengths.max())
+    if low == high:  # windows of a series: no per-sequence array needed
+        return {"edges": [low, low + 1], "counts": [int(lengths.size)]}
     width = max(1, math.ceil((high - low + 1) / 30))
     counts = np.bincount((lengths - low) // width)
     edges = low + width * np.arange(counts.size + 1)

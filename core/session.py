@@ -2,7 +2,9 @@
 
 A session holds what is needed to get back to the same screen: the data file and how it was
 read (:class:`~core.options.LoadOptions`), how it was shaped (padding or windows), the model
-spec, the training settings and the last run's history. It never holds the data itself: the
+spec, the training settings and the last run's history, and — when a model was trained — the
+trained ``.keras`` saved beside it (:func:`save_session_model`) with its
+:class:`~core.recipe.Recipe`, so exporting and predicting work again after reopening. It never holds the data itself: the
 file is read again on open, so a session stays small and cannot smuggle arrays or code.
 
 Saves are atomic (:func:`core.atomic.write_text_atomic`). Reading refuses, with one plain
@@ -15,16 +17,18 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from core.atomic import write_text_atomic
+from core.atomic import atomic_path, write_text_atomic
 from core.wording import json_safe
 from core.errors import ModelSpecError, SessionError, TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.recipe import Recipe, RecipeError
 from core.training.config import TrainingConfig
 
 SESSION_FORMAT = "shape-explorer-session"
@@ -54,6 +58,8 @@ class Session:
     history: dict[str, list[float]] = field(default_factory=dict)
     result: dict[str, Any] = field(default_factory=dict)
     ui: dict[str, Any] = field(default_factory=dict)
+    recipe: Recipe | None = None  # of the trained model, when the session carries one
+    model_file: str | None = None  # that model's .keras (saved beside the session by save_session_model)
 
     def to_dict(self, relative_to: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         """The JSON document; ``relative_to`` (the session's folder) adds a relative data path."""
@@ -77,6 +83,9 @@ class Session:
             "history": {str(k): [_finite_or_none(v) for v in values] for k, values in self.history.items()},
             "result": json_safe(self.result),
             "ui": json_safe(self.ui),
+            "recipe": self.recipe.to_dict() if self.recipe is not None else None,
+            "model_file": str(Path(self.model_file).resolve()) if self.model_file else None,
+            "model_file_relative": _relative(self.model_file, relative_to),
         }
 
 
@@ -163,11 +172,69 @@ def session_from_dict(data: Any, *, name: str = "the session", folder: Path | No
         result = _mapping(data.get("result") or {})
         field_name = "ui"
         ui = _mapping(data.get("ui") or {})
+        field_name = "recipe"
+        recipe = None if data.get("recipe") is None else Recipe.from_dict(data["recipe"], name=f"{name}'s recipe")
+        field_name = "model_file"
+        model_file = _moved_with(data.get("model_file"), data.get("model_file_relative"), folder)
+    except RecipeError as exc:
+        raise SessionError(f"{name}, field \"recipe\": {exc}") from exc
     except (ModelSpecError, TrainingError) as exc:
         raise SessionError(f"{name}, field \"{field_name}\": {exc}") from exc
     except (TypeError, ValueError, AttributeError) as exc:
         raise SessionError(f"{name}, field \"{field_name}\": {exc}; the session may be damaged.") from exc
-    return Session(file, load_options, padding, window, spec, config, history, result, ui)
+    return Session(file, load_options, padding, window, spec, config, history, result, ui, recipe, model_file)
+
+
+def _relative(path: str | None, folder: str | os.PathLike[str] | None) -> str | None:
+    if not path or folder is None:
+        return None
+    try:
+        return os.path.relpath(Path(path).resolve(), Path(folder).resolve())
+    except ValueError:  # another drive on Windows
+        return None
+
+
+def _moved_with(path: Any, relative: Any, folder: Path | None) -> str | None:
+    """``path``, or the file at ``relative`` to the session's folder when the two moved together."""
+    if path is not None and not isinstance(path, str):
+        raise TypeError(f"expected a path, found {type(path).__name__}")
+    if folder is not None and isinstance(relative, str) and not (path and Path(path).exists()):
+        candidate = (folder / relative).resolve()
+        if candidate.exists():
+            return str(candidate)
+    return path
+
+
+def session_model_path(session_path: str | os.PathLike[str]) -> Path:
+    """Where a session keeps its trained model: ``run.shapesession.json`` → ``run.keras`` beside it."""
+    session_path = Path(session_path)
+    name = session_path.name
+    for suffix in (SESSION_SUFFIX, ".json"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return session_path.with_name((name or "session") + ".keras")
+
+
+def save_session_model(session_path: str | os.PathLike[str], source_model: str | os.PathLike[str], recipe: Recipe) -> Path:
+    """Copy the trained ``source_model`` beside the session (atomically) with its recipe; returns its path.
+
+    A model that already is the session's file is left as it is (only the recipe is rewritten).
+    """
+    from core.recipe import save_recipe
+
+    source = Path(source_model)
+    target = session_model_path(session_path)
+    if not source.is_file():
+        raise SessionError(f"{source.name}: the trained model file is gone, so the session cannot carry it; train again.")
+    try:
+        if source.resolve() != target.resolve():
+            with atomic_path(target, suffix=".keras") as tmp:
+                shutil.copyfile(source, tmp)
+        save_recipe(recipe, target)
+    except (OSError, RecipeError) as exc:
+        raise SessionError(f"{target.name}: the session's model could not be saved ({getattr(exc, 'strerror', None) or exc}).") from exc
+    return target
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 One home for each: counts with their nouns (:func:`plural`), sizes (:func:`format_bytes`), the
 shape headline (:func:`shape_text`), values made JSON-safe (:func:`json_safe`) and text made
-safe inside rich-text labels (:func:`escape_html`).
+safe inside rich-text labels (:func:`escape_html`) or on a terminal (:func:`printable`).
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,3 +62,12 @@ def escape_html(text: Any) -> str:
     """``text`` shown literally in a Qt rich-text label: a column ``a<b`` or the token ``<unk>``
     stays visible instead of being taken for a tag."""
     return html.escape(str(text), quote=False)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (terminal escapes such as ESC in a
+    file name or a label) and unpaired surrogates are shown as ``\\x1b``-style escapes; newlines
+    and tabs are kept."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
+                        if not 0xD800 <= ord(match.group()) <= 0xDFFF else f"\\u{ord(match.group()):04x}", text)

@@ -3,7 +3,9 @@
 For conference demos and CI smoke runs. :func:`start_autoplay` waits for the window's data
 (the file or demo given on the command line; the first bundled demo otherwise), takes the
 model builder's default model for it, switches to the Training tab and trains ``epochs``
-epochs. With ``screenshot`` the window is saved as a PNG (atomically) when training ends and
+epochs (by default about 150 gradient steps, 5 to 40 epochs:
+:func:`core.training.sizing.demo_epochs`), with the batch size chosen from the data's size.
+With ``screenshot`` the window is saved as a PNG (atomically) when training ends and
 the application exits: 0 after a finished run, 1 when training failed or timed out, 2 when
 the data could not be read.
 """
@@ -26,7 +28,7 @@ PREFERRED_DEMO = "vowels"
 class Autoplay(QObject):
     """Drives one automatic run on a main window (see the module docstring)."""
 
-    def __init__(self, window: Any, epochs: int = 5, screenshot: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(self, window: Any, epochs: int = 0, screenshot: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(window)
         from gui.training_panel import install_training_workflow
 
@@ -81,7 +83,13 @@ class Autoplay(QObject):
         panel = self.panel
         from core.training.config import TrainingConfig
 
-        panel.set_config(TrainingConfig(epochs=self.epochs, early_stopping=False))
+        epochs = self.epochs
+        if epochs <= 0:  # about 150 gradient steps, so the curves visibly move on small data too
+            from core.training.sizing import demo_epochs
+
+            shaped = self.window.state.snapshot.shaped
+            epochs = demo_epochs(int(shaped.x.shape[0])) if shaped is not None and getattr(shaped, "x", None) is not None else 5
+        panel.set_config(TrainingConfig(epochs=epochs, early_stopping=False))
         self.workflow.model_panel.reset_to_defaults()
         if hasattr(self.window, "show_view"):
             self.window.show_view(self.workflow.training_tab)
@@ -160,7 +168,7 @@ def save_window_png(window: Any, path: str | Path) -> Path:
     return Path(path)
 
 
-def start_autoplay(main_window: Any, epochs: int = 5, screenshot: str | None = None) -> Autoplay:
+def start_autoplay(main_window: Any, epochs: int = 0, screenshot: str | None = None) -> Autoplay:
     """Start autoplay on ``main_window`` (call it after opening the FILE or demo, if any).
 
     Returns the :class:`Autoplay`; with ``screenshot`` the application exits by itself when the

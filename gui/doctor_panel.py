@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.wording import escape_html
+
 _SEVERITY_ICONS = {
     "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -147,19 +149,37 @@ class DiagnosisCard(QFrame):
 
 
 class DoctorPanel(QWidget):
-    """A scrollable list of :class:`DiagnosisCard`, or a reassuring note when all is well."""
+    """A scrollable list of :class:`DiagnosisCard`, or a reassuring note when all is well.
+
+    The data's own findings (:meth:`set_diagnoses`) come first; then named sections for the
+    user's own model, the Model tab's misfits and a pasted error (:meth:`set_section`). "No shape
+    problems" is said only when every section agrees. *Paste an error…* asks the window to explain
+    an error text (``pasteErrorRequested``); the explaining is core's.
+    """
 
     copied = Signal(str)
+    pasteErrorRequested = Signal()
+
+    SECTIONS = ("model", "builder", "error")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setToolTip("The shape doctor checks the tensor for the classic LSTM shape mistakes and shows the fix.")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 6, 0)
         self._summary = QLabel()
         self._summary.setWordWrap(True)
         self._summary.setContentsMargins(8, 6, 8, 2)
-        outer.addWidget(self._summary)
+        top.addWidget(self._summary, 1)
+        self.paste_button = QPushButton("Paste an error…")
+        self.paste_button.setObjectName("pasteErrorButton")
+        self.paste_button.setToolTip("Paste the shape error your own Keras or PyTorch code raised: the doctor explains it "
+                                     "for this data, with the fix.")
+        self.paste_button.clicked.connect(self.pasteErrorRequested)
+        top.addWidget(self.paste_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
 
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
@@ -173,6 +193,9 @@ class DoctorPanel(QWidget):
         self._scroll.setWidget(self._content)
         outer.addWidget(self._scroll, 1)
         self._cards: list[DiagnosisCard] = []
+        self._headers: list[QLabel] = []
+        self._data: list[Any] | None = None
+        self._sections: dict[str, tuple[str, list[Any]]] = {}
         self.set_diagnoses(None)
 
     @property
@@ -181,24 +204,63 @@ class DoctorPanel(QWidget):
 
     def set_diagnoses(self, diagnoses: list[Any] | None) -> None:
         """Show these findings; ``None`` means no data loaded yet, ``[]`` means all is well."""
-        for card in self._cards:
-            self._list.removeWidget(card)
-            card.deleteLater()
-        self._cards = []
+        self._data = None if diagnoses is None else list(diagnoses)
+        self._render()
+
+    def set_section(self, name: str, title: str, diagnoses: list[Any] | None) -> None:
+        """Findings about something besides the data (``name`` in :data:`SECTIONS`); ``None`` removes it."""
         if diagnoses is None:
+            self._sections.pop(name, None)
+        else:
+            self._sections[name] = (title, list(diagnoses))
+        self._render()
+
+    def section(self, name: str) -> list[Any] | None:
+        entry = self._sections.get(name)
+        return None if entry is None else list(entry[1])
+
+    def all_diagnoses(self) -> list[Any]:
+        return list(self._data or []) + [d for name in self.SECTIONS for d in (self._sections.get(name, ("", []))[1])]
+
+    def _render(self) -> None:
+        for widget in self._cards + self._headers:
+            self._list.removeWidget(widget)
+            widget.deleteLater()
+        self._cards, self._headers = [], []
+        if self._data is None and not self._sections:
             self._summary.setText("Load data and the shape doctor will check it for common LSTM shape mistakes.")
             return
-        if not diagnoses:
+        everything = self.all_diagnoses()
+        if not everything:
             self._summary.setText("✔ No shape problems found. The tensor can go straight into an LSTM.")
-            return
-        errors = sum(1 for d in diagnoses if _field(d, "severity") == "error")
-        words = f"{len(diagnoses)} finding{'s' if len(diagnoses) != 1 else ''}"
-        self._summary.setText(f"{words}" + (f", {errors} to fix before training." if errors else "; nothing blocks training."))
-        for diagnosis in diagnoses:
-            card = DiagnosisCard(diagnosis)
-            card.copied.connect(self.copied)
-            self._list.insertWidget(self._list.count() - 1, card)
-            self._cards.append(card)
+        else:
+            errors = sum(1 for d in everything if _field(d, "severity") == "error")
+            words = f"{len(everything)} finding{'s' if len(everything) != 1 else ''}"
+            self._summary.setText(f"{words}" + (f", {errors} to fix before training." if errors else "; nothing blocks training."))
+        # What the user brought (their error, their model) first, then the Model tab, then the data itself.
+        for name in ("error", "model", "builder"):
+            if name in self._sections:
+                title, diagnoses = self._sections[name]
+                self._add_header(name, f"<b>{escape_html(title)}</b>" + ("" if diagnoses else " — ✔ no problems"))
+                for diagnosis in diagnoses:
+                    self._add_card(diagnosis)
+        if self._sections and self._data:
+            self._add_header("data", "<b>This data</b>")
+        for diagnosis in self._data or []:
+            self._add_card(diagnosis)
+
+    def _add_header(self, name: str, html: str) -> None:
+        header = QLabel(html)
+        header.setObjectName(f"doctorSection_{name}")
+        header.setWordWrap(True)
+        self._list.insertWidget(self._list.count() - 1, header)
+        self._headers.append(header)
+
+    def _add_card(self, diagnosis: Any) -> None:
+        card = DiagnosisCard(diagnosis)
+        card.copied.connect(self.copied)
+        self._list.insertWidget(self._list.count() - 1, card)
+        self._cards.append(card)
 
     def preferred_height(self, width: int) -> int:
         """Height that shows the summary and every card without scrolling at ``width``."""
@@ -207,6 +269,8 @@ class DoctorPanel(QWidget):
         for card in self._cards:
             hint = card.layout().totalHeightForWidth(inner) if card.layout().hasHeightForWidth() else card.sizeHint().height()
             height += hint + self._list.spacing()
+        for header in self._headers:
+            height += header.sizeHint().height() + self._list.spacing()
         return height + 20
 
     def summary_text(self) -> str:

@@ -1,8 +1,8 @@
 """Export what ran, and save or reopen the whole exploration.
 
 Four exports — the runnable Keras script (``core.export.script.render_script``), the trained
-model (the training child saved it to a temporary ``.keras`` file; it is moved onto the
-chosen name atomically), the plots as PNG (pyqtgraph's exporter writing into
+model (the training child saved it to a temporary ``.keras`` file with its recipe beside it;
+both are copied onto the chosen name atomically), the plots as PNG (pyqtgraph's exporter writing into
 ``core.atomic`` temporary paths) — and sessions (``core.session``). The file-writing parts
 are plain functions so they can be tested without dialogs; :class:`ExportActions` adds the
 menu actions and the dialogs.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.atomic import atomic_path, write_text_atomic
 from core.errors import SessionError, ShapeExplorerError
-from core.session import SESSION_SUFFIX, Session, load_session, save_session
+from core.recipe import load_recipe, recipe_path, save_recipe
+from core.session import SESSION_SUFFIX, Session, load_session, save_session, save_session_model
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +32,17 @@ log = logging.getLogger(__name__)
 # ---- plain functions -------------------------------------------------------------------------------
 def write_script(target: str | os.PathLike[str], path: str, load_options: Any, padding: Any, window: Any, spec: Any, config: Any) -> Path:
     """Render the reproducing script for this data, model and config and save it atomically."""
-    from core.export.script import render_script
-
-    text = render_script(path, load_options, padding, window, spec, config)
+    text = script_text(path, load_options, padding, window, spec, config)
     target = Path(target)
     write_text_atomic(target, text)
     return target
+
+
+def script_text(path: str, load_options: Any, padding: Any, window: Any, spec: Any, config: Any) -> str:
+    """The reproducing script's text; a file it cannot read correctly raises ``ExportError`` (one sentence)."""
+    from core.export.script import render_script
+
+    return render_script(path, load_options, padding, window, spec, config)
 
 
 def move_model(source: str | os.PathLike[str], target: str | os.PathLike[str], *, keep_source: bool = True) -> Path:
@@ -50,11 +57,14 @@ def move_model(source: str | os.PathLike[str], target: str | os.PathLike[str], *
         raise ShapeExplorerError(f"{source.name}: the trained model file is gone; train again to export a model.")
     if target.suffix.lower() != ".keras":
         target = target.with_suffix(".keras")
+    recipe = load_recipe(source) if recipe_path(source).is_file() else None
     with atomic_path(target, suffix=".keras") as tmp:
         if keep_source:
             shutil.copyfile(source, tmp)
         else:
             os.replace(source, tmp) if _same_device(source, tmp) else shutil.move(str(source), str(tmp))
+    if recipe is not None:  # the recipe travels with the model: predict reads it beside the .keras
+        save_recipe(recipe, target)
     return target
 
 
@@ -118,6 +128,9 @@ class ExportActions(QObject):
         self.save_session_action = self._action("&Save session…", self.save_session, "File, layout, shaping, model, training settings and history as JSON")
         self.save_session_action.setShortcut("Ctrl+S")
         self.open_session_action = self._action("Open sess&ion…", self.open_session, "Reopen a saved exploration")
+        self.predict_action = self._action("Pre&dict on a file…", self.predict_on_file, "The trained model's predictions on another file laid out like this one")
+        self.predictions_dialog: Any = None
+        self._predict_runner: Any = None
         self.refresh()
 
     def _action(self, text: str, slot: Any, tip: str) -> QAction:
@@ -145,6 +158,8 @@ class ExportActions(QObject):
         self.save_session_action.setEnabled(has_data)
         self.export_model_action.setEnabled(bool(result.get("saved_model")) and not panel.is_training())
         self.export_plots_action.setEnabled(bool(panel.history))
+        predicting = self._predict_runner is not None and self._predict_runner.is_busy
+        self.predict_action.setEnabled(not panel.is_training() and not predicting)
 
     # ---- dialogs ------------------------------------------------------------------------------
     @property
@@ -182,16 +197,21 @@ class ExportActions(QObject):
         inputs = self.workflow.script_inputs()
         if inputs is None:
             return None
+        try:  # before asking for a name: a file the script cannot read is refused in one sentence
+            text = script_text(*inputs)
+        except ShapeExplorerError as exc:
+            self._error("Export training script", str(exc))
+            return None
         name = self._save_name("Export training script", f"train_{self._stem()}.py", "Python script (*.py)")
         if not name:
             return None
         try:
-            written = write_script(name, *inputs)
-            self._done(f"Saved the training script to {name}.")
-            return written
-        except (ShapeExplorerError, OSError) as exc:
+            write_text_atomic(Path(name), text)
+        except OSError as exc:
             self._error("Export training script", f"{Path(name).name}: the script could not be written ({exc}).")
             return None
+        self._done(f"Saved the training script to {name}.")
+        return Path(name)
 
     @Slot()
     def export_model(self) -> Path | None:
@@ -232,8 +252,15 @@ class ExportActions(QObject):
         if not name:
             return None
         try:
-            save_session(name, self.workflow.current_session())
-        except SessionError as exc:
+            session = self.workflow.current_session()
+            source = (self.workflow.training_panel.last_result or {}).get("saved_model")
+            if source and recipe_path(source).is_file():
+                # The model first, then the session that refers to it: never a session pointing at nothing.
+                recipe = load_recipe(source)
+                model = save_session_model(name, source, recipe)
+                session = replace(session, recipe=recipe, model_file=str(model))
+            save_session(name, session)
+        except (SessionError, ShapeExplorerError) as exc:
             self._error("Save session", str(exc))
             return None
         self._session_path = name
@@ -258,3 +285,66 @@ class ExportActions(QObject):
             return None
         self._session_path = str(path)
         return session
+
+    # ---- predict on a file ----------------------------------------------------------------------
+    def trained_model(self) -> str | None:
+        """The model of the last run (or of the reopened session), when its file is still there."""
+        source = (self.workflow.training_panel.last_result or {}).get("saved_model")
+        return str(source) if source and Path(source).is_file() else None
+
+    @Slot()
+    def predict_on_file(self) -> bool:
+        """Ask for a file (and a model when none was trained) and predict on it in the background."""
+        model = self.trained_model()
+        if model is None:
+            model, _ = QFileDialog.getOpenFileName(self.parent_widget, "Predict: choose a trained model", self.last_directory, "Keras model (*.keras)")
+            if not model:
+                return False
+        inputs = self.workflow.script_inputs()
+        start = str(Path(inputs[0]).parent) if inputs else self.last_directory
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Predict on a file", start, "All files (*)")
+        if not path:
+            return False
+        return self.predict_paths(model, path)
+
+    def predict_paths(self, model: str, path: str) -> bool:
+        """Predict with ``model`` on ``path`` off the main thread; the table opens when it is done."""
+        from core.predict import predict_in_subprocess
+        from gui.workers import BackgroundRunner
+
+        if self._predict_runner is None:
+            self._predict_runner = BackgroundRunner(self, name="predict")
+            self._predict_runner.succeeded.connect(self._on_predicted)
+            self._predict_runner.failed.connect(self._on_predict_failed)
+            self._predict_runner.busyChanged.connect(lambda _busy: self.refresh())
+        status = getattr(self.parent_widget, "statusBar", None)
+        if callable(status):
+            status().showMessage(f"Predicting on {Path(path).name} with {Path(model).name}…")
+        self._predict_runner.submit(lambda _progress, cancelled: predict_in_subprocess(model, path, cancelled=cancelled))
+        return True
+
+    @Slot(object)
+    def _on_predicted(self, result: Any) -> None:
+        if result is None:
+            return
+        from gui.predict_dialog import PredictionsDialog
+
+        status = getattr(self.parent_widget, "statusBar", None)
+        if callable(status):
+            status().showMessage(f"{len(result.predictions)} predictions on {Path(result.file).name}", 8000)
+        self.predictions_dialog = PredictionsDialog(result, self.parent_widget)
+        self.predictions_dialog.show()
+
+    @Slot(object)
+    def _on_predict_failed(self, failure: Any) -> None:
+        error = getattr(failure, "error", failure)
+        if isinstance(error, ShapeExplorerError):
+            message = str(error)
+        else:
+            log.error("Predicting failed:\n%s", getattr(failure, "traceback_text", ""))
+            message = "Predicting failed unexpectedly; the details are in the log file."
+        self._error("Predict on a file", message)
+
+    def shutdown(self) -> None:
+        if self._predict_runner is not None:
+            self._predict_runner.shutdown()

@@ -46,12 +46,17 @@ from PySide6.QtWidgets import (
 )
 
 from core.dataset import Guess, SequenceDataset
-from core.options import LoadOptions, WindowOptions
+from core.errors import LoadError
+from core.loaders.files import content_head
+from core.loaders.table_preview import TABLE_FORMATS, RawTable, raw_preview
+from core.options import TASKS, LoadOptions, WindowOptions
+from gui.column_roles import ColumnRolesMixin
 from gui.tensor_state import default_window
+from gui.window_terms import in_window_terms  # noqa: F401 (re-exported for the main window)
 from gui.workers import BackgroundRunner, TaskFailure
 
 #: Formats whose reading involves guesses worth showing before loading.
-WIZARD_FORMATS = frozenset({"csv", "json", "jsonl", "text"})
+WIZARD_FORMATS = frozenset({"csv", "json", "jsonl", "text"}) | TABLE_FORMATS
 _PREVIEW_ROWS = 40
 _HEAD_BYTES = 4096
 _DEBOUNCE_MS = 200
@@ -60,7 +65,10 @@ _AUTO = "Auto"
 _FORMAT_NAMES = {
     "csv": "CSV / TSV table", "json": "JSON", "jsonl": "JSON Lines", "text": "Text, one sentence per line",
     "npy": "NumPy .npy", "npz": "NumPy .npz", "ts": "UEA/UCR .ts",
+    "xlsx": "Excel workbook", "parquet": "Parquet table", "feather": "Feather table",
 }
+_TASK_NAMES = {"binary": "two classes (binary)", "multiclass": "several classes (multiclass)",
+               "regression": "numbers to predict (regression)"}
 _LAYOUT_NAMES = {
     "long": "long: one row per time step, an id column groups rows into sequences",
     "wide": "wide: one row per sample, one column per time step",
@@ -102,6 +110,16 @@ class Preview:
     window: WindowOptions | None
     dataset: SequenceDataset
     report: Any
+    raw: RawTable | None = None
+
+
+@dataclass(frozen=True)
+class FailedPreview:
+    """A read that failed with a user-facing message; the raw rows still show the columns."""
+
+    options: LoadOptions
+    error: str
+    raw: RawTable | None
 
 
 class _PreviewTask:
@@ -110,15 +128,22 @@ class _PreviewTask:
     def __init__(self, path: str, options: LoadOptions, window: WindowOptions | None, loader) -> None:
         self.path, self.options, self.window, self.loader = path, options, window, loader
 
-    def __call__(self, progress, cancelled) -> Preview:
+    def __call__(self, progress, cancelled) -> Preview | FailedPreview:
+        from core.errors import LoadCancelled, ShapeExplorerError
         from core.report import build_report
 
         loader = self.loader
         if loader is None:
             from core.loaders import load as loader
-        dataset = loader(self.path, self.options, progress=progress, cancelled=cancelled)
+        raw = raw_preview(self.path, self.options)
+        try:
+            dataset = loader(self.path, self.options, progress=progress, cancelled=cancelled)
+        except LoadCancelled:
+            raise
+        except ShapeExplorerError as error:
+            return FailedPreview(self.options, str(error), raw)
         window = (self.window or default_window(dataset)) if dataset.kind == "series" else None
-        return Preview(self.options, window, dataset, build_report(dataset, None, window))
+        return Preview(self.options, window, dataset, build_report(dataset, None, window), raw)
 
 
 def _reason_label() -> QLabel:
@@ -133,7 +158,7 @@ def _reason_label() -> QLabel:
     return label
 
 
-class ImportWizard(QDialog):
+class ImportWizard(ColumnRolesMixin, QDialog):
     """Check and adjust how a file is read before it is opened.
 
     Use :meth:`load_options`, :meth:`window_options` and :meth:`loaded_dataset` after it is
@@ -150,6 +175,9 @@ class ImportWizard(QDialog):
         self._preview: Preview | None = None
         self._error: str | None = None
         self._columns: list[str] = []
+        self._raw: RawTable | None = None
+        self._last_features: tuple[str, ...] = ()
+        self._detected_roles: dict[str, str] = {}
         self._features_explicit = options is not None and options.feature_cols is not None
         self._updating = False
         self.setWindowTitle(f"Open {Path(self.path).name}")
@@ -189,6 +217,7 @@ class ImportWizard(QDialog):
         self._buttons.rejected.connect(self.reject)
         layout.addWidget(self._buttons)
 
+        self._roles: dict[str, str] = {name: "skip" for name in ((options.skip_cols or ()) if options else ())}
         self._apply_options(options or LoadOptions(), window)
         self._show_raw_head()
         if dataset is not None:
@@ -261,6 +290,18 @@ class ImportWizard(QDialog):
         add("label_col", "Label column", self.label_combo,
             "The value the model should predict (a class or a number). Not used as a feature.")
 
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.addItem(_AUTO, None)
+        add("sheet", "Sheet", self.sheet_combo, "Excel workbooks: the sheet holding the table. Auto reads the first.")
+
+        self.task_combo = QComboBox()
+        self.task_combo.addItem(_AUTO, None)
+        for key in TASKS:
+            self.task_combo.addItem(_TASK_NAMES[key], key)
+        add("task", "Task", self.task_combo,
+            "What the labels mean: two classes, several classes, or numbers to predict. Auto: text and whole numbers "
+            "with at most 50 values are classes, other numbers are predicted as numbers.")
+
         self.feature_list = QListWidget()
         self.feature_list.setObjectName("featureList")
         self.feature_list.setMaximumHeight(130)
@@ -292,10 +333,22 @@ class ImportWizard(QDialog):
         window_form.addRow("Horizon", self.horizon_spin)
         window_form.addRow("Targets", self.targets_edit)
 
+        self.roles_group = QGroupBox("Columns and their roles")
+        self.roles_group.setToolTip("Every column of the table as it is in the file. Give a column a role here: "
+                                    "Auto keeps the detected one.")
+        roles_layout = QVBoxLayout(self.roles_group)
+        self.roles_table = QTableWidget(0, 4)
+        self.roles_table.setObjectName("columnRoles")
+        self.roles_table.setHorizontalHeaderLabels(["Column", "Kind", "Role", "First values"])
+        self.roles_table.verticalHeader().setVisible(False)
+        self.roles_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.roles_table.horizontalHeader().setStretchLastSection(True)
+        self.roles_table.setMinimumHeight(160)
+        roles_layout.addWidget(self.roles_table)
         self.vectors_group = self._build_vectors_group()
 
         for combo in (self.format_combo, self.layout_combo, self.delimiter_combo, self.header_combo,
-                      self.channels_combo):
+                      self.channels_combo, self.task_combo, self.sheet_combo):
             combo.currentIndexChanged.connect(self._schedule)
         for combo in (self.id_combo, self.time_combo, self.label_combo):
             combo.currentIndexChanged.connect(self._schedule)
@@ -305,6 +358,7 @@ class ImportWizard(QDialog):
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 4, 0)
         column.addWidget(box)
+        column.addWidget(self.roles_group)
         column.addWidget(self.window_group)
         column.addWidget(self.vectors_group)
         column.addStretch(1)
@@ -486,6 +540,10 @@ class ImportWizard(QDialog):
             self._set_combo(self.delimiter_combo, options.delimiter)
             self._set_combo(self.header_combo, options.header)
             self._set_combo(self.channels_combo, options.channels_first)
+            self._set_combo(self.task_combo, options.task)
+            if options.sheet is not None:
+                self.sheet_combo.addItem(options.sheet, options.sheet)
+                self._set_combo(self.sheet_combo, options.sheet)
             for combo, value in ((self.id_combo, options.id_col), (self.time_combo, options.time_col),
                                  (self.label_combo, options.label_col)):
                 self._set_column(combo, value)
@@ -535,9 +593,11 @@ class ImportWizard(QDialog):
     def load_options(self) -> LoadOptions:
         """The options chosen in the form (``None`` for everything left on Auto)."""
         features = None
+        roles = {self._column_value(c) for c in (self.id_combo, self.time_combo, self.label_combo)} - {None}
         if self._features_explicit:
             features = tuple(self.feature_list.item(i).text() for i in range(self.feature_list.count())
-                             if self.feature_list.item(i).checkState() == Qt.CheckState.Checked)
+                             if self.feature_list.item(i).checkState() == Qt.CheckState.Checked
+                             and self.feature_list.item(i).text() not in roles)
         return LoadOptions(
             format=self.format_combo.currentData(),
             layout=self.layout_combo.currentData(),
@@ -548,6 +608,9 @@ class ImportWizard(QDialog):
             label_col=self._column_value(self.label_combo),
             feature_cols=features or None,
             channels_first=self.channels_combo.currentData(),
+            task=self.task_combo.currentData(),
+            sheet=self.sheet_combo.currentData(),
+            skip_cols=tuple(name for name, role in self._roles.items() if role == "skip") or None,
             **self._text_options(),
         )
 
@@ -616,9 +679,15 @@ class ImportWizard(QDialog):
         self._update_ok()
 
     @Slot(object)
-    def _on_preview(self, preview: Preview) -> None:
+    def _on_preview(self, preview: Preview | FailedPreview) -> None:
+        if isinstance(preview, FailedPreview):
+            self._show_failure(in_window_terms(preview.error), preview.raw)
+            return
         self._preview = preview
         self._error = None
+        if preview.raw is not None:
+            self._raw = preview.raw
+            self._offer_sheets(preview.raw)
         report = preview.report
         shape = tuple(report.shape)
         input_shape = tuple(report.input_shape)
@@ -631,6 +700,7 @@ class ImportWizard(QDialog):
         self._update_form_from(preview)
         self._fill_table(preview.dataset)
         self._fill_guesses(preview.dataset)
+        self._fill_roles()
         self._update_ok()
         self.previewUpdated.emit()
 
@@ -640,20 +710,13 @@ class ImportWizard(QDialog):
 
         error = failure.error
         if isinstance(error, ShapeExplorerError):
-            self._error = str(error)
+            message = in_window_terms(str(error))
         else:
             import logging
 
             logging.getLogger(__name__).error("preview of %s failed:\n%s", self.path, failure.traceback_text)
-            self._error = f"{Path(self.path).name} could not be read with these settings ({type(error).__name__}: {error})."
-        self.shape_label.setText("—")
-        self.headline_label.setText("")
-        self.status_label.setText(f"✖ {self._error} Change the settings on the left.")
-        self.table.clear()
-        self.table.setRowCount(0)
-        self.table.setColumnCount(0)
-        self._update_ok()
-        self.previewUpdated.emit()
+            message = f"{Path(self.path).name} could not be read with these settings ({type(error).__name__}: {error})."
+        self._show_failure(message, None)
 
     def _update_ok(self) -> None:
         ok = self._buttons.button(QDialogButtonBox.StandardButton.Open)
@@ -668,6 +731,17 @@ class ImportWizard(QDialog):
         for guess in source.guesses:
             guesses.setdefault(guess.option or guess.what, []).append(guess)
 
+        detected = {name: "feature" for name in (effective.get("feature_cols") or ())}
+        for key, role in (("id_col", "sequence id"), ("time_col", "order"), ("label_col", "label")):
+            if effective.get(key):
+                detected[str(effective[key])] = role
+        for name in effective.get("index_cols") or ():
+            detected[str(name)] = "order"
+        for guess in source.guesses:
+            if guess.what == "excluded column":
+                detected.setdefault(str(guess.value), "skipped")
+        self._detected_roles = detected
+        self._last_features = tuple(str(c) for c in (effective.get("feature_cols") or ()))
         columns = [effective.get(k) for k in ("id_col", "time_col", "label_col")]
         columns += list(effective.get("feature_cols") or ())
         columns += [str(g.value) for g in source.guesses if g.what == "excluded column"]
@@ -686,6 +760,8 @@ class ImportWizard(QDialog):
             self._auto_text(self.delimiter_combo, names.get(delimiter, delimiter))
             header = effective.get("header")
             self._auto_text(self.header_combo, None if header is None else ("yes" if header else "no"))
+            task = effective.get("task") or (dataset.labels.kind if dataset.labels is not None else None)
+            self._auto_text(self.task_combo, "per-step labels" if task == "sequence" else task)
             channels = effective.get("channels_first")
             self._auto_text(self.channels_combo, None if channels is None else ("yes" if channels else "no"))
             for combo, key in ((self.id_combo, "id_col"), (self.time_combo, "time_col"), (self.label_combo, "label_col")):
@@ -693,13 +769,15 @@ class ImportWizard(QDialog):
                     if combo.findData(name) < 0:
                         combo.addItem(name, name)
                 self._auto_text(combo, effective.get(key))
-            is_table = fmt == "csv"
+            is_table = fmt in TABLE_FORMATS
             layout_guessed = any(g.option == "layout" for g in source.guesses)
             for widget_name, visible in (("layout", is_table or layout_guessed), ("delimiter", is_table), ("header", is_table),
                                          ("id_col", is_table and layout == "long"),
                                          ("time_col", is_table and layout == "long"),
-                                         ("label_col", is_table and layout != "series" or fmt in ("json", "jsonl", "text")),
+                                         ("label_col", is_table or fmt in ("json", "jsonl", "text")),
                                          ("feature_cols", is_table and layout != "wide"),
+                                         ("task", dataset.labels is not None or effective.get("task") is not None),
+                                         ("sheet", fmt == "xlsx"),
                                          ("channels_first", fmt in ("npy", "npz", "json", "jsonl", "ts"))):
                 self._set_row_visible(widget_name, visible)
             if not self._features_explicit:
@@ -765,6 +843,7 @@ class ImportWizard(QDialog):
 
     def _fill_table(self, dataset: SequenceDataset) -> None:
         """The first steps as read: sample, step, features (or token), label. Display only."""
+        self.tabs.setTabText(0, "Preview: first steps as read")
         lengths = dataset.lengths
         tokens = dataset.kind == "tokens"
         names = ["token"] if tokens else list(dataset.feature_names)
@@ -825,7 +904,8 @@ class ImportWizard(QDialog):
     def _fill_guesses(self, dataset: SequenceDataset) -> None:
         parts = ["<b>What was guessed, and why</b><ul>"]
         for guess in dataset.source.guesses:
-            option = f" <i>(override: --{guess.option.replace('_', '-')})</i>" if guess.option else ""
+            field = in_window_terms(f"--{guess.option.replace('_', '-')}") if guess.option else ""
+            option = f" <i>(change it in {field})</i>" if guess.option and not field.startswith("--") else ""
             parts.append(f"<li><b>{guess.what}</b>: {self._plain(guess.value)} — {guess.why}{option}</li>")
         parts.append("</ul>")
         if dataset.source.warnings:
@@ -834,10 +914,9 @@ class ImportWizard(QDialog):
 
     def _show_raw_head(self) -> None:
         try:
-            with open(self.path, "rb") as handle:
-                head = handle.read(_HEAD_BYTES)
-        except OSError as error:
-            self.raw_text.setPlainText(f"(cannot read the file: {error.strerror})")
+            head = content_head(Path(self.path), _HEAD_BYTES)  # decompressed for .gz/.bz2/.xz files
+        except LoadError as error:
+            self.raw_text.setPlainText(f"(cannot read the file: {error.problem})")
             return
         if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             self.raw_text.setPlainText("(binary file: nothing to show as text)")

@@ -4,7 +4,7 @@
 importing Qt (fast, and usable on machines without a display). Anything else opens the
 window, importing Qt only then::
 
-    shape-explorer [FILE] [--demo [NAME]] [--screenshot PATH] [--size WxH] [--autoplay] [layout options]
+    shape-explorer [FILE] [--demo [NAME]] [--check-model MODEL] [--screenshot PATH] [--size WxH] [--autoplay] [layout options]
 
 ``FILE`` opens directly (no import wizard), with the layout options if given. ``--demo NAME``
 opens a bundled demo; ``--demo`` alone lists the demos and opens the first.
@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="window size for --screenshot (default 1400x900)")
     parser.add_argument("--view", metavar="NAME", type=str.lower,
                         help="tab to show once the data is loaded: tensor, sample, padding, windows, values, model or training")
+    parser.add_argument("--check-model", metavar="MODEL",
+                        help="once the data is shown, check your own model (.keras, .h5, .json or .py) against it")
     parser.add_argument("--autoplay", action="store_true",
                         help="train the default model on the data right away (with --screenshot: save when done, exit)")
     add_layout_options(parser)
@@ -156,6 +158,12 @@ def run_window(args: argparse.Namespace) -> int:
             print(f"shape-explorer: there is no view called '{args.view}'; choose one of: {names}.", file=sys.stderr)
             return EXIT_BAD_INPUT
         window.fileLoaded.connect(_view_switcher(window, args.view))
+
+    if args.check_model:
+        if not (args.file or demo_name):
+            print("shape-explorer: --check-model needs the data too: shape-explorer DATA --check-model MODEL.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        window.fileLoaded.connect(lambda _path: window.user_model.check_path(args.check_model))
 
     shot = None
     if args.screenshot and not args.autoplay:

@@ -47,7 +47,9 @@ from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
 from gui.settings import AppSettings
 from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
+from gui.user_model_panel import UserModelController
 from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
+from gui.window_terms import in_window_terms
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_central(use_gl)
         self._build_docks()
+        self.user_model = UserModelController(self)  # File ▸ Check my model…, the "Your model" dock
         self._build_menus()
         self._build_toolbars()
         self._build_status_bar()
@@ -337,6 +340,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
+        self.check_model_action = self._action("Check my &model…", self.user_model.choose_file, "Ctrl+M",
+                                               "Check your own Keras model (.keras, .h5, .json or .py) against this data; "
+                                               "it is read, never run")
+        file_menu.addAction(self.check_model_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setToolTipsVisible(True)
         self.demos_menu = file_menu.addMenu("&Demos")
@@ -483,6 +490,17 @@ class MainWindow(QMainWindow):
         loader was unsure. ``wizard=False`` always loads directly (command line, demos).
         """
         text = str(Path(path).expanduser())
+        from core.usermodel import error_text_in, is_model_file
+
+        if load_options is None and is_model_file(text):  # a Keras model: checked against the data, not read as data
+            self.user_model.check_path(text)
+            return
+        error_text = error_text_in(text) if load_options is None else None
+        if error_text is not None:  # a saved shape error: explained in the doctor, not read as sentences
+            self.user_model.explain(error_text)
+            self._show_docks()
+            self.statusBar().showMessage(f"{Path(text).name} holds a shape error: the shape doctor explains it.", 10000)
+            return
         self._loading_demo = False
         if wizard is None:
             wizard = self.interactive and load_options is None and self._format_needs_wizard(text)
@@ -649,7 +667,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_path(path)
+        self.open_path(path)  # a model file is checked against the data instead (see open_path)
 
     @staticmethod
     def _dropped_file(mime) -> str | None:
@@ -736,6 +754,13 @@ class MainWindow(QMainWindow):
         self._loading_demo = False
         self._review_after_load = False
         self.loadFailed.emit(path, message)
+        message = in_window_terms(message)
+        if self.interactive and path and Path(path).is_file() and self._format_needs_wizard(path):
+            # No dead end: a table that could not be read opens in the import window, which keeps
+            # its columns on screen and says what to change there.
+            self.statusBar().showMessage(message, 15000)
+            self.show_import_wizard(path)
+            return
         self.show_error(f"Could not open {Path(path).name}" if path else "Could not open the file", message)
 
     @Slot(str)
@@ -763,6 +788,8 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(self.state.is_busy)
         self.reimport_action.setEnabled(has_data and bool(self.state.path))
         self.copy_input_action.setEnabled(has_data)
+        if hasattr(self, "check_model_action"):
+            self.check_model_action.setEnabled(has_data)
         for action in self.view_actions:
             # A view whose tab is off for this data (Padding for a series, Windows otherwise) is off here too.
             action.setEnabled(has_data and self.tabs.isTabEnabled(int(action.data())))

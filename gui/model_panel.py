@@ -267,6 +267,11 @@ class ModelBuilderPanel(QWidget):
         self.embedding_dim = QSpinBox()
         self.embedding_dim.setRange(1, 4096)
         self.mask_zero = QCheckBox("id 0 is padding (mask_zero)")
+        self.standardize = QCheckBox("standardise in the model")
+        self.standardize.setToolTip(
+            "A Normalization layer after the input holds each feature's mean and std from the training split, so the "
+            "saved model takes your raw values (padded steps stay masked). Off: features go in unscaled."
+        )
         self.vectors_label = QLabel("none")
         self.vectors_label.setObjectName("modelVectors")
         self.vectors_label.setWordWrap(True)
@@ -299,6 +304,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.addRow("Vocabulary size", self.vocab_size)
         self.input_form.addRow("Embedding size", self.embedding_dim)
         self.input_form.addRow("", self.mask_zero)
+        self.input_form.addRow("Scaling", self.standardize)
         self.input_form.addRow("Word vectors", self.vectors_row)
         self.input_form.addRow("", self.train_embeddings)
 
@@ -408,6 +414,7 @@ class ModelBuilderPanel(QWidget):
             self.vocab_size.valueChanged,
             self.embedding_dim.valueChanged,
             self.mask_zero.toggled,
+            self.standardize.toggled,
             self.train_embeddings.toggled,
             self.task.currentIndexChanged,
             self.n_outputs.valueChanged,
@@ -539,7 +546,7 @@ class ModelBuilderPanel(QWidget):
         widgets = (
             self.input_kind, self.timesteps, self.features, self.mask_value, self.vocab_size,
             self.embedding_dim, self.mask_zero, self.task, self.n_outputs, self.hidden_units, self.sequence_classes,
-            self.scale_targets, self.train_embeddings,
+            self.scale_targets, self.standardize, self.train_embeddings,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -552,6 +559,7 @@ class ModelBuilderPanel(QWidget):
             self.vocab_size.setValue(max(2, int(inp.vocab_size or 2)))
             self.embedding_dim.setValue(int(inp.embedding_dim))
             self.mask_zero.setChecked(bool(inp.mask_zero))
+            self.standardize.setChecked(bool(inp.standardize))
             self._pretrained = inp.pretrained_embeddings
             self.train_embeddings.setChecked(bool(inp.trainable_embeddings) and inp.pretrained_embeddings is not None)
             head = spec.head
@@ -630,6 +638,7 @@ class ModelBuilderPanel(QWidget):
             vocab_size=int(self.vocab_size.value()) if kind == "embedding" else None,
             embedding_dim=int(self.embedding_dim.value()),
             mask_zero=self.mask_zero.isChecked(),
+            standardize=self.standardize.isChecked(),
             pretrained_embeddings=self._pretrained if kind == "embedding" else None,
             trainable_embeddings=self.train_embeddings.isChecked() if kind == "embedding" and self._pretrained else True,
         )
@@ -725,6 +734,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.setRowVisible(self.vocab_size, kind == "embedding")
         self.input_form.setRowVisible(self.embedding_dim, kind == "embedding")
         self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
+        self.input_form.setRowVisible(self.standardize, kind != "embedding")
         text = getattr(getattr(getattr(self._shaped, "dataset", None), "source", None), "format", None) == "text"
         self.input_form.setRowVisible(self.vectors_row, text)
         self.input_form.setRowVisible(self.train_embeddings, kind == "embedding" and self._pretrained is not None)

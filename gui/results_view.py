@@ -3,7 +3,9 @@
 The training child computes everything (``core.training.runner.validation_report``); this
 view only draws the small JSON it sends with the ``end`` event: ``confusion_matrix`` (rows =
 true class) with ``class_names`` for classification, ``predictions`` (``[prediction, truth]``
-pairs of the first target) for regression.
+pairs of the first target) for regression. With ``baseline`` (``core.training.baseline``) each
+validation and test metric is followed by what a model that learned nothing scores, e.g.
+``val_accuracy 0.93 (majority class 0.52)``.
 """
 
 from __future__ import annotations
@@ -134,11 +136,20 @@ class ResultsView(QWidget):
         if result.get("best_epoch"):
             rows.append(("Best epoch", str(result["best_epoch"])))
         final = result.get("final") or {}
+        baseline = result.get("baseline") or {}
+        val_base, test_base = baseline.get("val") or {}, baseline.get("test") or {}
         for key, value in final.items():
-            rows.append((f"{key} (best epoch)", format_metric(value)))
+            base = val_base.get(key[4:]) if key.startswith("val_") else None
+            rows.append((f"{key} (best epoch)", format_metric(value) + _baseline_note(baseline, base)))
         test = result.get("test") or {}
         for key, value in test.items():
-            rows.append((f"test {key}", format_metric(value)))
+            rows.append((f"test {key}", format_metric(value) + _baseline_note(baseline, test_base.get(key))))
+        if baseline:
+            chance = baseline.get("chance_accuracy")
+            text = escape_html(f"{baseline.get('name', 'baseline')}: {baseline.get('description', '')}")
+            if chance is not None:
+                text += f"; chance {format_metric(chance)}"
+            rows.append(("Baseline", text))
         seconds = result.get("seconds")
         if seconds:
             rows.append(("Training time", f"{float(seconds):.1f} s"))
@@ -203,6 +214,14 @@ class ResultsView(QWidget):
         item.setTitle("Prediction vs truth (validation set)")
         self.plot.setToolTip("Each dot is a validation sample; the dashed line is a perfect prediction.")
         item.autoRange()
+
+
+def _baseline_note(baseline: dict[str, Any], value: Any) -> str:
+    """`` (majority class 0.52)`` in grey after a metric, when the baseline scored it."""
+    if value is None or not baseline:
+        return ""
+    name = escape_html(str(baseline.get("name", "baseline")))
+    return f" <span style='color:#777'>({name} {format_metric(value)})</span>"
 
 
 def _cell_label(text: str, brush: QBrush) -> QGraphicsSimpleTextItem:

@@ -22,9 +22,12 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+
+from core.training import events
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +66,8 @@ class TrainingWorker(QObject):
     """
 
     childState = Signal(str, str)  # state, message
-    runBegan = Signal(int, object)  # run id, info dict
-    batchProgress = Signal(int, object)  # run id, {"epoch", "batch", "total_batches", "elapsed", "logs"}
+    runBegan = Signal(int, object)  # run id, events.Begin
+    batchProgress = Signal(int, object)  # run id, events.Batch (``elapsed`` filled in)
     epochEnded = Signal(int, int, object)  # run id, epoch (1-based), logs
     runFinished = Signal(int, object)  # run id, result dict
     runFailed = Signal(int, str)  # run id, one plain sentence
@@ -219,43 +222,44 @@ class TrainingWorker(QObject):
         elif self._run_id and not self._paused and now - self._last_event > self._silence_timeout_s:
             self._finish_hung_run("it sent nothing for {:.0f} seconds".format(self._silence_timeout_s))
 
-    def _handle(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
+    def _handle(self, message: dict[str, Any]) -> None:
+        """One encoded event from the child (:mod:`core.training.events`), as a signal."""
         self._last_event = time.monotonic()
-        if kind == "ready":
+        try:
+            event = events.decode(message)
+        except ValueError as exc:  # a child of another version, or a bug: log it, keep going
+            log.warning("ignoring a training message: %s", exc)
+            return
+        if isinstance(event, events.Ready):
             self._child_ready = True
             self._restarts_without_ready = 0
             self.childState.emit(CHILD_READY, "")
             return
-        if kind == "log":
-            self.logMessage.emit(self._run_id, str(event.get("message", "")))
+        if isinstance(event, events.Log):
+            self.logMessage.emit(self._run_id, event.message)
             return
         run_id = self._run_id
         if not run_id:
             return  # an event for no run (after a watchdog restart, say): stale
-        if kind == "begin":
+        if isinstance(event, events.Begin):
             self._began_at = self._last_event
-            info = event.get("info", event)
-            self.runBegan.emit(run_id, {k: v for k, v in dict(info).items() if k != "event"})
-        elif kind == "batch":
+            self.runBegan.emit(run_id, event)
+        elif isinstance(event, events.Batch):
             if self._began_at is None:
                 self._began_at = self._last_event
-            payload = _batch_payload(event)
-            if "elapsed" not in event:  # the child does not time batches; the worker does
-                payload["elapsed"] = self._last_event - self._began_at - self._paused_total
-            self.batchProgress.emit(run_id, payload)
-        elif kind == "epoch":
-            self.epochEnded.emit(run_id, int(event.get("epoch", 0)), _float_logs(event.get("logs")))
-        elif kind == "end":
+            if event.elapsed is None:  # the child does not time batches; the worker does
+                event = replace(event, elapsed=self._last_event - self._began_at - self._paused_total)
+            self.batchProgress.emit(run_id, event)
+        elif isinstance(event, events.Epoch):
+            self.epochEnded.emit(run_id, event.epoch, dict(event.logs))
+        elif isinstance(event, events.End):
             self._run_id = 0
             self._stop_requested_at = None
-            result = event.get("result", event)
-            self.runFinished.emit(run_id, {k: v for k, v in dict(result).items() if k != "event"})
-        elif kind == "error":
+            self.runFinished.emit(run_id, event.result())
+        elif isinstance(event, events.Failed):
             self._run_id = 0
             self._stop_requested_at = None
-            message = str(event.get("message") or "Training failed for an unknown reason.")
-            self.runFailed.emit(run_id, message)
+            self.runFailed.emit(run_id, event.message or "Training failed for an unknown reason.")
 
     # ---- child supervision --------------------------------------------------------------------
     def _spawn_child(self) -> None:
@@ -336,8 +340,8 @@ class TrainingController(QObject):
 
     stateChanged = Signal(str)
     childStateChanged = Signal(str, str)  # state, message
-    began = Signal(object)  # info dict
-    batchProgress = Signal(object)  # {"epoch", "batch", "total_batches", "elapsed", "logs"}
+    began = Signal(object)  # events.Begin
+    batchProgress = Signal(object)  # events.Batch (``elapsed``: seconds of training, pauses excluded)
     epochEnded = Signal(int, object)  # epoch (1-based), logs
     finished = Signal(object)  # result dict (history, best_epoch, stop_reason, message, ...)
     failed = Signal(str)  # one plain sentence; the run is over
@@ -571,24 +575,3 @@ def _kill_process(process: Any) -> None:
     except Exception as exc:
         log.info("killing the training child failed: %r", exc)
     _close_process(process)
-
-
-def _float_logs(logs: Any) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, value in dict(logs or {}).items():
-        try:
-            out[str(key)] = float(value)
-        except (TypeError, ValueError):
-            continue
-    return out
-
-
-def _batch_payload(event: dict[str, Any]) -> dict[str, Any]:
-    total = event.get("total_batches")
-    return {
-        "epoch": int(event.get("epoch", 1)),
-        "batch": int(event.get("batch", 0)),
-        "total_batches": int(total) if total else None,
-        "elapsed": float(event.get("elapsed") or 0.0),
-        "logs": _float_logs(event.get("logs")),
-    }

@@ -27,6 +27,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
 from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.training import events
 from core.training.config import TrainingConfig
 from core.training.job import TrainingJob
 from gui import training_controller as tc
@@ -59,6 +61,7 @@ LOG_LINES = 2000
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}  # the legend names the key
 LEFT_AXIS_WIDTH = 52  # pixels: room for labels such as "0.6931" or "1.2e+05"
 FINISH_STEP_MS = 40  # pause between the drawing steps of a finished run (see _on_finished)
+STOPPED_WORDS = {"user": "Stopped", "early_stopping": "Stopped early", "nan_loss": "Stopped (NaN loss)", "error": "Failed"}
 
 
 class SeriesBuffer:
@@ -148,6 +151,8 @@ class CurvePlots(QWidget):
             # visible and draws 5× fewer points than pyqtgraph's default factor.
             curve.opts["autoDownsampleFactor"] = 1.0
         self.markers: list[Any] = []
+        self.baseline_line: Any = None
+        self.baseline_value: float | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot, 3)
@@ -175,6 +180,7 @@ class CurvePlots(QWidget):
         for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
             curve.setData([], [])
         self.clear_markers()
+        self.set_baseline(None)
 
     # Autoranging on every update re-lays out and repaints both axes of a plot on every frame:
     # during a run that was most of the window's drawing time and what pushed the main thread's
@@ -225,6 +231,23 @@ class CurvePlots(QWidget):
             plot.removeItem(marker)
         self.markers = []
 
+    def set_baseline(self, value: float | None, label: str = "") -> None:
+        """A dashed horizontal line on the metric plot at what a model that learned nothing scores."""
+        if self.baseline_line is not None:
+            self.metric_plot.removeItem(self.baseline_line)
+            self.baseline_line = None
+        self.baseline_value = value if value is not None and math.isfinite(value) else None
+        if self.baseline_value is None:
+            return
+        self.baseline_line = pg.InfiniteLine(
+            pos=self.baseline_value,
+            angle=0,
+            pen=pg.mkPen(90, 90, 90, 220, width=1.5, style=Qt.PenStyle.DashLine),
+            label=label,
+            labelOpts={"position": 0.35, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
+        )
+        self.metric_plot.addItem(self.baseline_line)
+
     def mark_best_epoch(self, epoch: int) -> None:
         self.clear_markers()
         plots = [self.loss_plot] + ([self.metric_plot] if self.metric_name else [])
@@ -259,6 +282,7 @@ class TrainingPanel(QWidget):
         self._data: Any = None
         self._spec: ModelSpec | None = None
         self._spec_problems: list[str] = []
+        self._blocker: str | None = None  # why this data and model cannot train (core preflight), if so
         self._info: dict[str, Any] = {}
         self._history: dict[str, list[float]] = {}
         self._epoch_x: list[float] = []
@@ -299,7 +323,9 @@ class TrainingPanel(QWidget):
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 100_000)
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 1_000_000)
+        self.batch_size.setRange(0, 1_000_000)
+        self.batch_size.setSpecialValueText("auto")  # 0: chosen from the data's size (core.training.sizing)
+        self.batch_size.setToolTip("auto: 32, or 16 or 8 when there are too few samples for three batches of 32 an epoch.")
         self.learning_rate = QDoubleSpinBox()
         self.learning_rate.setDecimals(5)
         self.learning_rate.setRange(0.00001, 10.0)
@@ -311,9 +337,13 @@ class TrainingPanel(QWidget):
         self.validation_split.setToolTip("Share of samples held out to measure val_loss (windows of one series: the last ones).")
         self.early_stopping = QCheckBox("stop when val_loss stops improving")
         self.patience = QSpinBox()
-        self.patience.setRange(0, 10_000)
+        self.patience.setRange(-1, 10_000)
+        self.patience.setSpecialValueText("auto")  # -1: about 100 gradient steps, at least 8 epochs
         self.patience.setSuffix(" epochs")
-        self.patience.setToolTip("Epochs without improvement before stopping; the best epoch's weights are kept.")
+        self.patience.setToolTip(
+            "Epochs without improvement before stopping; the best epoch's weights are kept. "
+            "auto: about 100 gradient steps, at least 8 epochs."
+        )
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("Same seed, same data split, same initial weights, same curves.")
@@ -329,6 +359,8 @@ class TrainingPanel(QWidget):
         form.addRow("Patience", self.patience)
         form.addRow("Seed", self.seed)
         self._setting_widgets = (self.epochs, self.batch_size, self.learning_rate, self.validation_split, self.early_stopping, self.patience, self.seed)
+        for spin in (self.epochs, self.batch_size, self.validation_split, self.patience):
+            spin.valueChanged.connect(self._on_settings_changed)
 
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip("Train the model on the loaded data in a separate process.")
@@ -405,21 +437,21 @@ class TrainingPanel(QWidget):
     def config(self) -> TrainingConfig:
         return TrainingConfig(
             epochs=int(self.epochs.value()),
-            batch_size=int(self.batch_size.value()),
+            batch_size=int(self.batch_size.value()) or None,
             learning_rate=float(self.learning_rate.value()),
             validation_split=round(float(self.validation_split.value()), 4),
             early_stopping=self.early_stopping.isChecked(),
-            patience=int(self.patience.value()),
+            patience=None if self.patience.value() < 0 else int(self.patience.value()),
             seed=int(self.seed.value()),
         )
 
     def set_config(self, config: TrainingConfig) -> None:
         self.epochs.setValue(int(config.epochs))
-        self.batch_size.setValue(int(config.batch_size))
+        self.batch_size.setValue(0 if config.batch_size is None else int(config.batch_size))
         self.learning_rate.setValue(float(config.learning_rate))
         self.validation_split.setValue(float(config.validation_split))
         self.early_stopping.setChecked(bool(config.early_stopping))
-        self.patience.setValue(int(config.patience))
+        self.patience.setValue(-1 if config.patience is None else int(config.patience))
         self.patience.setEnabled(bool(config.early_stopping))
         self.seed.setValue(int(config.seed))
         self._extra_config = {k: v for k, v in config.to_dict().items() if k not in ("epochs", "batch_size", "learning_rate", "validation_split", "early_stopping", "patience", "seed")}
@@ -431,16 +463,31 @@ class TrainingPanel(QWidget):
         if data is None or previous is None or getattr(previous, "path", None) != getattr(data, "path", None):
             if not self.controller.is_busy():
                 self._reset_run_display("Results appear here when a run ends.")
-        self._update_buttons()
+        self._refresh_blocker()
 
     @Slot(object)
     def set_spec(self, spec: ModelSpec | None) -> None:
         self._spec = spec
-        self._update_buttons()
+        self._refresh_blocker()
 
     def set_spec_problems(self, problems: list[str]) -> None:
-        """Why the model does not fit the data (shown above the progress bar; training still allowed)."""
+        """Why the model does not fit the data (shown beside Start, which stays disabled until fixed)."""
         self._spec_problems = list(problems)
+        self._update_buttons()
+
+    @Slot()
+    def _on_settings_changed(self, *_: Any) -> None:
+        self._refresh_blocker()
+
+    def _refresh_blocker(self) -> None:
+        """Ask the engine's preflight whether this data, model and settings can train (no TensorFlow)."""
+        from core.training.checks import readiness_problem
+
+        shaped = getattr(self._data, "shaped", None)
+        blocker = None
+        if shaped is not None and self._spec is not None:
+            blocker = readiness_problem(self._spec, shaped, self._config_with_extras())
+        self._blocker = blocker
         self._update_buttons()
 
     # ---- state read by export and sessions ----------------------------------------------------
@@ -469,6 +516,7 @@ class TrainingPanel(QWidget):
             self._last_result = dict(result)
             if result.get("best_epoch"):
                 self.curves.mark_best_epoch(int(result["best_epoch"]))
+            self._show_baseline(result.get("baseline"))
             self.results.show_result(result)
 
     # ---- commands -----------------------------------------------------------------------------
@@ -477,6 +525,8 @@ class TrainingPanel(QWidget):
             self._data is not None
             and getattr(self._data, "path", None)
             and self._spec is not None
+            and not self._spec_problems
+            and self._blocker is None
             and not self.controller.is_busy()
             and self.controller.child_state != tc.CHILD_FAILED
             and not self._closing
@@ -522,7 +572,7 @@ class TrainingPanel(QWidget):
         self.curves.begin_run(config.epochs, metric_name)
         self._progress = (0, 0, 0, config.epochs, 0.0)
         self.progress.setFormat("Waiting for TensorFlow…" if self.controller.child_state != tc.CHILD_READY else "Preparing the data…")
-        self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size}, learning rate {config.learning_rate:g}.")
+        self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size or 'auto'}, learning rate {config.learning_rate:g}.")
         self.runStarted.emit(run_id)
         self._update_buttons()
         return run_id
@@ -615,31 +665,44 @@ class TrainingPanel(QWidget):
         self._update_buttons()
 
     @Slot(object)
-    def _on_began(self, info: dict) -> None:
-        self._info = dict(info)
-        epochs = int(info.get("epochs") or self._progress[3] or 0)
-        self._progress = (0, 0, int(info.get("steps_per_epoch") or 0), epochs, 0.0)
-        parts = []
-        if info.get("train_samples") is not None:
-            parts.append(f"{int(info['train_samples']):,} training and {int(info.get('validation_samples') or 0):,} validation samples")
-        if info.get("params") is not None:
-            parts.append(f"{int(info['params']):,} parameters")
-        if info.get("streaming"):
+    def _on_began(self, begin: events.Begin) -> None:
+        self._info = events.encode(begin)
+        epochs = int(begin.epochs or self._progress[3] or 0)
+        self._progress = (0, 0, int(begin.steps_per_epoch or 0), epochs, 0.0)
+        parts = [f"{int(begin.train_samples):,} training and {int(begin.validation_samples or 0):,} validation samples"]
+        if begin.params is not None:
+            parts.append(f"{int(begin.params):,} parameters")
+        parts.append(f"batch size {int(begin.batch_size)}, {int(begin.steps_per_epoch)} batch{'es' if begin.steps_per_epoch != 1 else ''} per epoch")
+        if begin.streaming:
             parts.append("streaming batches from disk")
-        self._append_log("Training began: " + (", ".join(parts) or "…") + ".")
+        self._append_log("Training began: " + ", ".join(parts) + ".")
+        for why in begin.chosen.values():
+            self._append_log(why)
+        self._show_baseline(begin.baseline)
         self.progress.setFormat("Epoch 1 starting…")
 
+    def _show_baseline(self, baseline: dict[str, Any] | None) -> None:
+        """The validation baseline of the plotted metric as a dashed line (see core.training.baseline)."""
+        name = self.curves.metric_name or live_metric_name(self._spec)
+        scores = (baseline or {}).get("val") or {}
+        if not name or name not in scores:
+            self.curves.set_baseline(None)
+            return
+        self.curves.set_baseline(float(scores[name]), f"{baseline.get('name', 'baseline')} {format_metric(scores[name])}")
+        if baseline.get("description"):
+            self._append_log(f"Baseline: {baseline['description']} scores val_{name} {format_metric(scores[name])}.")
+
     @Slot(object)
-    def _on_batch(self, payload: dict) -> None:
-        epoch = int(payload.get("epoch") or 1)
-        batch = int(payload.get("batch") or 0)
-        total = payload.get("total_batches") or self._progress[2] or 0
-        elapsed = float(payload.get("elapsed") or 0.0)
-        self._progress = (epoch, batch, int(total), self._progress[3], elapsed)
-        logs = payload.get("logs") or {}
+    def _on_batch(self, batch: events.Batch) -> None:
+        epoch = int(batch.epoch or 1)
+        done = int(batch.batch or 0)
+        total = batch.total_batches or self._progress[2] or 0
+        elapsed = float(batch.elapsed or 0.0)
+        self._progress = (epoch, done, int(total), self._progress[3], elapsed)
+        logs = batch.logs or {}
         loss = logs.get("recent_loss", logs.get("loss"))  # recent: Keras' own restarts every epoch
         if loss is not None and total:
-            self._batch_loss.append(epoch - 1 + batch / total, float(loss))
+            self._batch_loss.append(epoch - 1 + done / total, float(loss))
         self._schedule_redraw()
 
     @Slot(int, object)
@@ -677,7 +740,7 @@ class TrainingPanel(QWidget):
             self.progress.setValue(self.progress.maximum())
             self.progress.setFormat(f"Done: {epochs_done} epoch{'s' if epochs_done != 1 else ''}")
         else:
-            self.progress.setFormat(f"{reason.replace('_', ' ').capitalize()} after {epochs_done} of {planned} epochs")
+            self.progress.setFormat(f"{STOPPED_WORDS.get(reason, 'Stopped')} after {epochs_done} of {planned} epochs")
         self._update_buttons()
         # The final curves (all ranges refitted, the best epoch marked) and the results view (a
         # confusion matrix of up to 400 cells) drawn together with the text above stalled the
@@ -698,6 +761,8 @@ class TrainingPanel(QWidget):
         best = result.get("best_epoch")
         if best:
             self.curves.mark_best_epoch(int(best))
+        if result.get("baseline") and self.curves.baseline_value is None:
+            self._show_baseline(result.get("baseline"))
         QTimer.singleShot(FINISH_STEP_MS, self, self._show_pending_result)
 
     @Slot()
@@ -758,7 +823,8 @@ class TrainingPanel(QWidget):
                 metrics = (self._series(c.metric_name, x.size), self._series(f"val_{c.metric_name}", x.size))
                 c.metric.setData(x, metrics[0])
                 c.val_metric.setData(x, metrics[1])
-                c.follow_y(c.metric_plot, *metrics)
+                baseline = () if c.baseline_value is None else (np.array([c.baseline_value]),)
+                c.follow_y(c.metric_plot, *metrics, *baseline)
         if batches or epochs:
             c.follow_y(c.loss_plot, self._batch_loss.y, *losses)
         self._update_progress()
@@ -820,10 +886,14 @@ class TrainingPanel(QWidget):
             reason = self._spec_problems[0] if self._spec_problems else "Build a model in the Model tab first."
             self.readiness.setText("The model cannot be built: " + reason if self._spec_problems else reason)
         elif self._spec_problems and not busy:
-            self.readiness.setText("The model does not fit the data yet: " + self._spec_problems[0])
+            self.readiness.setText("Start is off — the model does not fit the data yet: " + self._spec_problems[0])
+        elif self._blocker and not busy:
+            self.readiness.setText("Start is off — this cannot train: " + self._blocker)
         else:
             self.readiness.setText("")
         self.readiness.setVisible(bool(self.readiness.text()))
+        reason = self.readiness.text() if not self.start_button.isEnabled() and not busy else ""
+        self.start_button.setToolTip(reason or "Train the model on the loaded data in a separate process.")
 
     def _append_log(self, message: str) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -895,6 +965,9 @@ class TrainingWorkflow(QObject):
         self.state.loadFinished.connect(self._on_load_finished)
         self.model_panel.specChanged.connect(self._on_spec_changed)
         self.model_panel.problemsChanged.connect(self._on_spec_problems)
+        user_model = getattr(window, "user_model", None)  # Check my model: its architecture can come here
+        if user_model is not None:
+            user_model.architectureChosen.connect(self.use_architecture)
         self.model_panel.embeddingsRequested.connect(self._on_embeddings_requested)
         window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
         self.training_panel.runStarted.connect(self._refresh_exports)
@@ -920,6 +993,7 @@ class TrainingWorkflow(QObject):
         for action in (exports.open_session_action, exports.save_session_action):
             file_menu.insertAction(anchor, action) if anchor is not None else file_menu.addAction(action)
         file_menu.insertMenu(anchor, export_menu) if anchor is not None else file_menu.addMenu(export_menu)
+        file_menu.insertAction(anchor, exports.predict_action) if anchor is not None else file_menu.addAction(exports.predict_action)
         self.export_menu = export_menu
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
@@ -938,6 +1012,7 @@ class TrainingWorkflow(QObject):
             self._apply_session_model(pending)
         self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(self.model_panel.problems())
+        self._tell_doctor(self.model_panel.problems())
         self._refresh_exports()
 
     @Slot(object)
@@ -960,6 +1035,19 @@ class TrainingWorkflow(QObject):
         # While the editors hold an impossible model there is nothing to train.
         self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
         self.training_panel.set_spec_problems(problems)
+        self._tell_doctor(problems)
+
+    def _tell_doctor(self, problems: list[str]) -> None:
+        """The builder's misfits appear in the shape doctor too, so the two never disagree."""
+        user_model = getattr(self.window, "user_model", None)
+        if user_model is not None:
+            user_model.set_builder_problems(list(problems))
+
+    @Slot(object)
+    def use_architecture(self, spec: Any) -> None:
+        """*Use this architecture* from Check my model: the user's design, in the Model tab."""
+        self.model_panel.set_spec(spec)
+        self.window.show_view(self.model_tab)
 
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
@@ -990,6 +1078,7 @@ class TrainingWorkflow(QObject):
 
     @Slot()
     def shutdown(self) -> None:
+        self.exports.shutdown()
         self.training_panel.shutdown()
 
     # ---- sessions and exports -----------------------------------------------------------------
@@ -1021,25 +1110,46 @@ class TrainingWorkflow(QObject):
         """Reopen a session: settings now, the file in the background, model and history once it is shaped."""
         if not self.training_panel.confirm_stop("Opening a session replaces the current exploration."):
             return False
+        if session.file and not Path(session.file).is_file():
+            located = self.locate_data_file(session.file)
+            if located is None:
+                return False  # nothing restored: the window stays as it was
+            session = replace(session, file=located)
         self.training_panel.set_config(session.config)
-        if session.file and Path(session.file).is_file():
+        if session.file:
             self._pending_session = session
             self.window.open_path(session.file, session.load_options, session.padding, session.window, wizard=False)
             return True
         self._apply_session_model(session)
-        if session.file:
-            QMessageBox.warning(
-                self.window,
-                "Open session",
-                f"{Path(session.file).name}: the data file of this session was not found; the model and training "
-                "settings were restored. Open the file again to train.",
-            )
         return True
+
+    def ask_to_locate(self, missing: str) -> bool:
+        """The *Locate the data file…* question; True when the user wants to look for it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Open session",
+                          f"{Path(missing).name}: the data file of this session is not where it was ({Path(missing).parent}). "
+                          "Locate it to reopen the session; nothing is restored otherwise.", parent=self.window)
+        locate = box.addButton("Locate the data file…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is locate
+
+    def locate_data_file(self, missing: str) -> str | None:
+        """Ask where a session's data file went (*Locate the data file…*); None restores nothing."""
+        name = Path(missing).name
+        if not getattr(self.window, "interactive", True) or not self.ask_to_locate(missing):
+            return None
+        start = str(Path(missing).parent) if Path(missing).parent.is_dir() else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self.window, f"Locate {name}", str(Path(start) / name), "All files (*)")
+        return path or None
 
     def _apply_session_model(self, session: Any) -> None:
         if session.spec is not None:
             self.model_panel.set_spec(session.spec)
-        self.training_panel.restore_history(session.history, session.result or None)
+        result = dict(session.result or {})
+        if session.model_file and Path(session.model_file).is_file():
+            result["saved_model"] = session.model_file  # Export ▸ trained model and Predict work again
+        self.training_panel.restore_history(session.history, result or None)
+        self.exports.refresh()
         tab = (session.ui or {}).get("tab")
         if isinstance(tab, int) and hasattr(self.window, "show_view"):
             self.window.show_view(tab)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from core.options import FORMATS, LoadOptions, PaddingOptions, WindowOptions
+from core.options import FORMATS, TASKS, LoadOptions, PaddingOptions, WindowOptions
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2, "mib": 1024**2,
                "g": 1024**3, "gb": 1000**3, "gib": 1024**3, "t": 1024**4, "tb": 1000**4, "tib": 1024**4}
@@ -51,9 +51,19 @@ def number(kind: type, allowed: Callable[[Any], bool], wanted: str) -> Callable[
     return parse
 
 
+#: Larger counts (steps, units, epochs) cannot be meant, and would overflow 64-bit arithmetic.
+MAX_WHOLE_NUMBER = 10**15
+
+
 def whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number no smaller than ``minimum`` (0 or 1 here)."""
-    return number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
+    """An argparse type: a whole number from ``minimum`` (0 or 1 here) to :data:`MAX_WHOLE_NUMBER`."""
+    low = number(int, lambda value: value >= minimum, f"at least {minimum}" if minimum else "0 or more")
+    high = number(int, lambda value: value <= MAX_WHOLE_NUMBER, f"at most {MAX_WHOLE_NUMBER:,}")
+
+    def parse(text: str) -> int:
+        return high(str(low(text)))
+
+    return parse
 
 
 # A pad value: NaN never equals itself (so it can never be masked) and inf is not a value.
@@ -89,13 +99,21 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
     read.add_argument("--time-col", help="long layout: the column giving the order of steps")
     read.add_argument("--label-col", help="the label/target column (CSV) or field (JSON)")
     read.add_argument("--feature-cols", type=_column_list, metavar="A,B,...", help="feature columns to use")
+    read.add_argument("--skip-cols", type=_column_list, metavar="A,B,...",
+                      help="table columns to leave out of every role (neither id, time, label nor feature)")
     read.add_argument("--delimiter", type=_delimiter, help="CSV delimiter (e.g. ';' or 'tab')")
     read.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                       help="the CSV's first line is (or with --no-header, is not) a header")
     read.add_argument("--labels", dest="labels_file", metavar="FILE",
                       help="a .npy of labels for a .npy of inputs (large inputs stay on disk, memory-mapped)")
+    read.add_argument("--task", choices=TASKS,
+                      help="treat the labels as two classes, several classes or numbers to predict (detected when "
+                           "omitted: whole numbers with more than 50 values are numbers)")
+    read.add_argument("--sheet", metavar="NAME", help="Excel workbook: the sheet to read (default: the first)")
     read.add_argument("--channels-first", action="store_true", default=None,
                       help="arrays are stored (samples, features, timesteps): transpose on load")
+    read.add_argument("--merge-axes", choices=("samples", "timesteps", "features"),
+                      help="4-D arrays: merge axes 0+1 into samples, 1+2 into timesteps or 2+3 into features")
     text = parser.add_argument_group("text and word vectors")
     text.add_argument("--embeddings", metavar="FILE",
                       help="pre-trained word vectors for a text file: GloVe .txt, word2vec/fastText .vec, word2vec .bin or a fastText .bin model")
@@ -133,6 +151,10 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         feature_cols=getattr(args, "feature_cols", None),
         channels_first=getattr(args, "channels_first", None),
         labels_file=getattr(args, "labels_file", None),
+        merge_axes=getattr(args, "merge_axes", None),
+        task=getattr(args, "task", None),
+        sheet=getattr(args, "sheet", None),
+        skip_cols=getattr(args, "skip_cols", None),
         lowercase=not getattr(args, "keep_case", False),
         embeddings=getattr(args, "embeddings", None),
         embed_features=bool(getattr(args, "embed_features", False)),

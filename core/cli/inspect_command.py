@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from core.budget import check_budget
     from core.loaders import load
     from core.report import build_report
+    from core.wording import printable
 
     load_options, padding, window = options_from_args(args)
     dataset = load(args.file, load_options, budget_bytes=getattr(args, "memory_budget", None))
@@ -36,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), allow_nan=False, ensure_ascii=False))
     else:
-        print(report.to_text())
+        print(printable(report.to_text()))  # a label or file name may hold terminal escapes
     return 0

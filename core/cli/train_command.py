@@ -10,7 +10,6 @@ imported once training starts, quietly (no TensorFlow start-up chatter on the te
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 from dataclasses import replace
@@ -20,8 +19,9 @@ from core.cli.arguments import add_layout_options, number, options_from_args, wh
 from core.errors import TrainingError
 from core.model.spec import ModelSpec, RecurrentLayerSpec
 from core.training.config import OPTIMIZER_NAMES, TrainingConfig
-from core.training.reporter import TrainingControl
-from core.wording import json_safe
+from core.training import events
+from core.training.baseline import describe_baseline
+from core.training.events import EventReporter
 
 NAME = "train"
 HELP = "train the default LSTM on FILE"
@@ -78,12 +78,12 @@ def add_fit_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = TrainingConfig()
     fit = parser.add_argument_group("training")
     fit.add_argument("--epochs", type=whole_number(1), help=f"epochs (default {defaults.epochs})")
-    fit.add_argument("--batch-size", type=whole_number(1), help=f"batch size (default {defaults.batch_size})")
+    fit.add_argument("--batch-size", type=whole_number(1), help="batch size (default: 32, or 16 or 8 when the data is small; see README)")
     fit.add_argument("--learning-rate", type=_positive_float, help=f"learning rate (default {defaults.learning_rate:g})")
     fit.add_argument("--optimizer", choices=OPTIMIZER_NAMES, help=f"optimizer (default {defaults.optimizer})")
     fit.add_argument("--validation-split", type=_fraction, help=f"share held out for validation (default {defaults.validation_split:g})")
     fit.add_argument("--validation-file", metavar="FILE", help="validate on FILE (shaped like the training file) instead of a split")
-    fit.add_argument("--patience", type=whole_number(0), help=f"early-stopping patience in epochs (default {defaults.patience})")
+    fit.add_argument("--patience", type=whole_number(0), help="early-stopping patience in epochs (default: about 100 gradient steps, at least 8 epochs)")
     fit.add_argument("--no-early-stopping", action="store_true", help="train every epoch")
     fit.add_argument("--seed", type=whole_number(0), help=f"random seed (default {defaults.seed})")
     fit.add_argument("--no-standardize", action="store_true", help="feed float features unscaled")
@@ -149,6 +149,8 @@ def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
         spec = replace(spec, head=replace(spec.head, hidden_units=int(args.head_hidden)))
     if getattr(args, "no_target_scaling", False):
         spec = replace(spec, head=replace(spec.head, scale_targets=False))
+    if getattr(args, "no_standardize", False):
+        spec = replace(spec, input=replace(spec.input, standardize=False))
     return spec.validate()
 
 
@@ -167,53 +169,69 @@ def job_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 # ---- train ---------------------------------------------------------------------------------
-
-
 def _format_logs(logs: dict[str, float]) -> str:
     order = sorted(logs, key=lambda k: (k.startswith("val_"), k != "loss" and k != "val_loss", k))
     return "  ".join(f"{k} {logs[k]:.4f}" for k in order)
 
 
-class PrintingReporter(TrainingControl):
-    """Prints one line per epoch (text or JSON); Ctrl-C asks it to stop after the current batch."""
+class PrintingReporter(EventReporter):
+    """Prints one line per epoch (text, or the encoded event as JSON); Ctrl-C asks it to stop after the current batch."""
 
     def __init__(self, as_json: bool, stream: Any = None) -> None:
-        super().__init__()
+        super().__init__(self._show)
         self.as_json = as_json
         self.stream = stream or sys.stdout
         self.epochs = 0
+        self.streaming = False
 
     def _print(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
 
-    def on_train_begin(self, info: dict[str, Any]) -> None:
-        self.epochs = int(info.get("epochs", 0))
-        self.streaming = bool(info.get("streaming"))
-        if not self.as_json:
-            self._print(
-                f"Training on {info['train_samples']} samples, validating on {info['validation_samples']}; "
-                f"{info['params']:,} parameters, {info['steps_per_epoch']} batches per epoch."
-            )
-            if self.streaming:
-                self._print("The data is larger than the memory budget, so it is read from disk batch by batch.")
+    def _show(self, event: events.Event) -> None:
+        if isinstance(event, events.Begin):
+            self.epochs = int(event.epochs)
+            self.streaming = bool(event.streaming)
+            if not self.as_json:
+                self._print(
+                    f"Training on {event.train_samples} samples, validating on {event.validation_samples}; "
+                    f"{event.params or 0:,} parameters, batch size {event.batch_size}, {event.steps_per_epoch} batches per epoch."
+                )
+                for why in event.chosen.values():
+                    self._print(why)
+                if self.streaming:
+                    self._print("The data is larger than the memory budget, so it is read from disk batch by batch.")
+        elif isinstance(event, events.Epoch):
+            if self.as_json:
+                self._print(events.to_json(event))
+            else:
+                self._print(f"Epoch {event.epoch}/{self.epochs}  {_format_logs(event.logs)}")
+        elif isinstance(event, events.End):
+            if self.as_json:
+                self._print(events.to_json(event))
+            else:
+                self._print_summary(event.result())
 
-    def on_batch(self, epoch: int, batch: int, total_batches: int | None, logs: dict[str, float]) -> None:
-        pass
-
-    def on_epoch(self, epoch: int, logs: dict[str, float]) -> None:
-        if self.as_json:
-            self._print(json.dumps(json_safe({"event": "epoch", "epoch": epoch, **logs}), allow_nan=False))
-        else:
-            self._print(f"Epoch {epoch}/{self.epochs}  {_format_logs(logs)}")
-
-    def on_train_end(self, result: dict[str, Any]) -> None:
-        pass
+    def _print_summary(self, payload: dict[str, Any]) -> None:
+        self._print(payload["message"])
+        final = payload.get("final") or {}
+        if final:
+            self._print(f"Best epoch {payload['best_epoch']}: {_format_logs(final)}")
+        if payload.get("test"):
+            self._print(f"Test ({payload.get('test_path') or 'test file'}): {_format_logs(payload['test'])}")
+        for line in describe_baseline(payload.get("baseline")):
+            self._print(line)
+        if payload.get("saved_model"):
+            recipe = payload.get('saved_recipe')
+            self._print(f"Saved the model to {payload['saved_model']}" + (f" and its recipe to {recipe}" if recipe else ""))
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as the arguments say and print the epochs and a summary; returns the exit code."""
+    from core.model_io import check_save_target
     from core.training.job import execute
 
+    if getattr(args, "save", None):
+        check_save_target(args.save)  # a bad target fails now, not after the last epoch
     job, shaped = job_from_args(args)
     reporter = PrintingReporter(bool(getattr(args, "json", False)))
     previous = None
@@ -226,17 +244,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    if reporter.as_json:
-        done = {"event": "done", **{k: v for k, v in payload.items() if k not in ("spec",)},
-                "streaming": getattr(reporter, "streaming", False)}
-        print(json.dumps(json_safe(done), allow_nan=False), flush=True)
-    else:
-        print(payload["message"])
-        final = payload.get("final") or {}
-        if final:
-            print(f"Best epoch {payload['best_epoch']}: {_format_logs(final)}")
-        if payload.get("test"):
-            print(f"Test ({job.test_path}): {_format_logs(payload['test'])}")
-        if payload.get("saved_model"):
-            print(f"Saved the model to {payload['saved_model']}")
+    details = {k: v for k, v in payload.items() if k != "spec"}
+    details["streaming"] = reporter.streaming
+    if job.test_path:
+        details.setdefault("test_path", job.test_path)
+    reporter.emit(events.End.from_result(details))
     return 0

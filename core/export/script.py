@@ -17,20 +17,21 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from core.errors import ShapeExplorerError
+from core.export.readers import (
+    ExportError,
+    header_section,
+    labels_section,
+    reader_section,
+)
 from core.model.build import loss_and_metrics
-from core.model.shapes import TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
+from core.model.shapes import STANDARDIZE_LAYER, TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
-from core.shaping.standardize import CONSTANT_STD, MASK_COLLISION_NUDGE
+from core.shaping.standardize import CONSTANT_STD
 from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
-
-
-class ExportError(ShapeExplorerError):
-    """The current data or model cannot be written as a script (yet)."""
 
 
 def render_script(
@@ -51,213 +52,41 @@ def render_script(
         from core.loaders import load
 
         dataset = load(path, load_options)
+    if config.batch_size is None or config.patience is None:  # chosen from the data's size, as a run would
+        from core.shaping.tensorize import plan_shape
+        from core.training.sizing import resolve
+
+        config, _ = resolve(config, int(plan_shape(dataset, padding, window).shape[0]))
     labels = dataset.labels
     series = dataset.kind == "series"  # its targets come from the windows, not from labels
     per_step = labels is not None and labels.kind == "sequence"
     if labels is None and not series:
-        raise ExportError(f"{Path(path).name} has no labels or targets, so there is nothing to train in a script.")
+        raise ExportError(f"{dataset.source.name} has no labels or targets, so there is nothing to train in a script.")
     options = dict(dataset.source.options)
     fmt = dataset.source.format
     if series and window is None:
         window = default_window(dataset.total_steps)
     parts = [
-        _header(path, fmt, spec, config),
+        header_section(dataset.source.path or path, fmt, config),
         _reader(fmt, options, dataset, series, per_step),
         _word_vectors_section(dataset),
         _labels_section(labels, series),
         _shaping_section(dataset, padding, window, series, spec, labels),
         _split_section(labels, series, config),
         _standardise_section(config, dataset, series),
-        _model_section(spec),
+        _model_section(spec, standardized=bool(config.standardize) and dataset.kind != "tokens"),
         _pretrained_embedding_section(spec, dataset),
         _fit_section(spec, config),
+        _save_section(path, load_options, dataset, padding, window, spec, config),
     ]
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
 
 
 # ---- sections ------------------------------------------------------------------------------
-def _header(path: str, fmt: str, spec: ModelSpec, config: TrainingConfig) -> str:
-    return f'''
-        """Reproduces Shape Explorer's shaping, model and training for {Path(path).name} ({fmt}).
-
-        Depends only on numpy, pandas and keras. Run: python this_script.py
-        """
-        import os
-
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-        import json  # noqa: F401  (used by the JSON reader)
-        import re  # noqa: F401  (used by the text reader)
-        from collections import Counter  # noqa: F401
-
-        import keras
-        import numpy as np
-        import pandas as pd  # noqa: F401
-
-        FILE = {str(path)!r}
-        SEED = {int(config.seed)}
-        EPOCHS = {int(config.epochs)}
-        BATCH_SIZE = {int(config.batch_size)}
-        LEARNING_RATE = {float(config.learning_rate)!r}
-        VALIDATION_SPLIT = {float(config.validation_split)!r}
-
-        keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
-        '''
-
-
-def _reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool) -> str:
-    if per_step and fmt not in ("csv-long", "npz", "json", "jsonl"):
-        raise ExportError(f"Exporting a script for per-timestep labels in {fmt} files is not supported yet; the model itself can be saved as .keras.")
-    if fmt.startswith("csv"):
-        return _csv_reader(fmt, options, series, per_step)
-    if fmt in ("npy", "npz"):
-        return _numpy_reader(fmt, options, dataset, series)
-    if fmt == "text":
-        return _text_reader(options)
-    if fmt == "ts":
-        return _ts_reader()
-    if fmt in ("json", "jsonl"):
-        return _json_reader(fmt, options)
-    raise ExportError(f"Exporting a script for {fmt} files is not supported yet.")
-
-
-def _csv_reader(fmt: str, options: dict[str, Any], series: bool, per_step: bool = False) -> str:
-    sep = options.get("delimiter") or ","
-    sep_arg = r'r"\s+"' if sep == " " else repr(sep)
-    header = "0" if options.get("header", True) is not False else "None"
-    features = list(options.get("feature_cols") or [])
-    label = options.get("label_col")
-    id_col, time_col = options.get("id_col"), options.get("time_col")
-    read = f"frame = pd.read_csv(FILE, sep={sep_arg}, header={header})\nFEATURES = {features!r}\n"
-    if fmt == "csv-long":
-        order = [id_col] + ([time_col] if time_col else [])
-        return read + f'''
-# Long layout: one row per time step. Sort by sequence id{" then by " + repr(time_col) if time_col else ""},
-# then each run of equal ids is one sequence.
-frame = frame.sort_values({order!r}, kind="stable")
-ids = frame[{id_col!r}].to_numpy()
-starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-values = frame[FEATURES].to_numpy(dtype="float32")
-sequences = np.split(values, starts[1:])  # list of (length, features) arrays
-raw_labels = {_long_labels(label, per_step)}
-'''
-    if fmt == "csv-wide":
-        return read + f'''
-# Wide layout: one row per sample, one column per time step; empty trailing cells shorten a sequence.
-table = frame[FEATURES].to_numpy(dtype="float32")
-lengths = (~np.isnan(table)).sum(axis=1)
-sequences = [row[:n, None] for row, n in zip(table, lengths)]
-raw_labels = {f"frame[{label!r}].to_numpy()" if label else "None"}
-'''
-    return read + f'''
-# Single series: rows are time, columns are features.
-series = frame[FEATURES].to_numpy(dtype="float32")
-'''
-
-
-def _long_labels(label: str | None, per_step: bool) -> str:
-    if not label:
-        return "None"
-    if per_step:  # the label changes within sequences: one per row, split like the values
-        return f"np.split(frame[{label!r}].to_numpy(), starts[1:])  # one label per step"
-    return f"frame[{label!r}].to_numpy()[starts]  # one label per sequence"
-
-
-def _numpy_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
-    if fmt == "npz":
-        load = f'''
-archive = np.load(FILE, allow_pickle=False)  # never unpickle
-x = archive[{options.get("x_key") or "X"!r}]
-raw_labels = {f"archive[{options['y_key']!r}]" if options.get("y_key") else "None"}
-'''
-    else:
-        load = '''
-x = np.load(FILE, allow_pickle=False)  # never unpickle
-raw_labels = None
-'''
-    if series:
-        return load + "series = x.reshape(len(x), -1).astype(\"float32\")  # one long (timesteps, features) series\n"
-    transpose = "x = x.transpose(0, 2, 1)  # stored channels-first: (samples, features, timesteps)\n" if options.get("channels_first") else ""
-    return load + transpose + '''
-if x.ndim == 2:
-    x = x[:, :, None]  # (samples, timesteps) → one feature per step
-sequences = list(x.astype("float32"))  # equal-length sequences
-'''
-
-
-def _text_reader(options: dict[str, Any]) -> str:
-    lowercase = bool(options.get("lowercase", True))
-    side = options.get("label_col")
-    max_vocab = options.get("max_vocab")
-    encoding = options.get("encoding") or "utf-8"
-    if side == "first":
-        split = '    label, _, sentence = line.partition("\\t")'
-    else:
-        split = '    sentence, _, label = line.rpartition("\\t") if "\\t" in line else (line, "", "")'
-    return f'''
-# Text: one sentence per line, "sentence<TAB>label"; words and punctuation are tokens.
-TOKEN = re.compile(r"\\w+(?:['’]\\w+)*|[^\\w\\s]")
-with open(FILE, encoding={encoding!r}) as handle:
-    lines = [line.rstrip("\\r\\n") for line in handle if line.strip()]
-token_lists, label_texts = [], []
-for line in lines:
-{split}
-    token_lists.append(TOKEN.findall(sentence.lower() if {lowercase} else sentence))
-    label_texts.append(label.strip())
-# Vocabulary: id 0 pads, id 1 is unknown, then tokens by frequency (ties alphabetical).
-counts = Counter(token for tokens in token_lists for token in tokens)
-ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0])){f"[:{int(max_vocab)}]" if max_vocab is not None else ""}
-vocabulary = ["<pad>", "<unk>"] + [token for token, _ in ranked]
-index = {{token: i for i, token in enumerate(vocabulary)}}
-sequences = [np.array([index.get(t, 1) for t in tokens], dtype="int32") for tokens in token_lists]
-raw_labels = np.array(label_texts, dtype=object) if any(label_texts) else None
-'''
-
-
-def _ts_reader() -> str:
-    return '''
-def read_ts(path):
-    """Cases of a UEA/UCR .ts file: dimensions split by ':', values by ',', the label last."""
-    sequences, labels = [], []
-    with open(path, encoding="utf-8") as handle:
-        in_data = False
-        for line in handle:
-            line = line.strip()
-            if not line or line.startswith(("#", "%")):
-                continue
-            if not in_data:
-                in_data = line.lower().startswith("@data")
-                continue
-            *dims, label = line.split(":")
-            channels = [np.array([np.nan if v == "?" else float(v) for v in d.split(",")], dtype="float32") for d in dims]
-            sequences.append(np.stack(channels, axis=1))  # (length, dimensions)
-            labels.append(label.strip())
-    return sequences, np.array(labels, dtype=object)
-
-
-sequences, raw_labels = read_ts(FILE)
-'''
-
-
-def _json_reader(fmt: str, options: dict[str, Any]) -> str:
-    field = options.get("sequence_field")
-    label = options.get("label_col")
-    load = (
-        "with open(FILE, encoding=\"utf-8\") as handle:\n    records = [json.loads(line) for line in handle if line.strip()]\n"
-        if fmt == "jsonl"
-        else "with open(FILE, encoding=\"utf-8\") as handle:\n    records = json.load(handle)\n"
-    )
-    return load + f'''
-SEQUENCE_FIELD, LABEL_FIELD = {field!r}, {label!r}
-if isinstance(records, dict) and SEQUENCE_FIELD in records and isinstance(records[SEQUENCE_FIELD], list):
-    steps_list, raw_labels = records[SEQUENCE_FIELD], records.get(LABEL_FIELD) if LABEL_FIELD else None
-else:
-    records = records if isinstance(records, list) else [records]
-    steps_list = [r[SEQUENCE_FIELD] if isinstance(r, dict) else r for r in records]
-    raw_labels = [r[LABEL_FIELD] for r in records] if LABEL_FIELD else None
-sequences = [np.array(steps, dtype="float32").reshape(len(steps), -1) for steps in steps_list]
-raw_labels = None if raw_labels is None else np.array(raw_labels, dtype=object)
-'''
+# The header, the readers and the labels live in core.export.readers; the names below keep the
+# section functions' old spelling for callers and tests.
+_reader = reader_section
+_labels_section = labels_section
 
 
 def _word_vectors_section(dataset: Any) -> str:
@@ -305,7 +134,10 @@ def read_word_vectors(path, words):
                 word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
         return None if word in found else word
 
-    opener = {{".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}}.get(os.path.splitext(path)[1].lower(), open)
+    with open(path, "rb") as probe:  # gzip, bz2 and xz are known by their first bytes, as Shape Explorer does
+        magic = probe.read(6)
+    opener = (gzip.open if magic[:2] == b"\\x1f\\x8b" else bz2.open if magic[:3] == b"BZh"
+              else lzma.open if magic == b"\\xfd7zXZ\\x00" else open)
     with opener(path, "rb") as handle:
         if handle.read(3) != b"\\xef\\xbb\\xbf":  # a byte-order mark before the first word is skipped
             handle.seek(0)
@@ -417,42 +249,6 @@ model.get_layer("embedding").trainable = {not frozen}
 """
 
 
-def _labels_section(labels: Any, series: bool) -> str:
-    if series:
-        return ""
-    per_step = labels.kind == "sequence"
-    if labels.classes is None:
-        if per_step:
-            return '''
-# One number (or row of numbers) per time step, one array per sequence.
-label_sequences = [np.asarray(steps, dtype="float32") for steps in raw_labels]
-'''
-        return '''
-y = np.asarray(raw_labels, dtype="float32").reshape(len(raw_labels), -1)  # regression targets
-'''
-    if per_step:
-        what = "One label per time step → class indices, in the order Shape Explorer used; one array per sequence."
-        encode = 'label_sequences = [np.array([class_index[label_name(v)] for v in steps], dtype="int64") for steps in raw_labels]'
-    else:
-        what = "Labels → class indices, in the order Shape Explorer used."
-        encode = 'y = np.array([class_index[label_name(v)] for v in raw_labels], dtype="int64")'
-    return f'''
-# {what}
-CLASSES = {list(labels.classes)!r}
-
-
-def label_name(value):
-    """A label as text, with whole numbers written without a decimal point."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-class_index = {{name: i for i, name in enumerate(CLASSES)}}
-{encode}
-'''
-
-
 def _shaping_section(dataset: Any, padding: PaddingOptions, window: WindowOptions | None, series: bool, spec: ModelSpec, labels: Any = None) -> str:
     if series:
         assert window is not None
@@ -477,7 +273,7 @@ print("x:", x.shape, "y:", y.shape)
     tokens = dataset.kind == "tokens"
     dtype = "int32" if tokens else "float32"
     maxlen = padding.maxlen
-    value = float(padding.value)
+    value = 0.0 if tokens else float(padding.value)  # token ids pad with id 0, "<pad>", whatever the pad value
     value_text = repr(int(value)) if tokens else repr(value)
     pad_labels = ""
     if labels is not None and labels.kind == "sequence":
@@ -538,27 +334,17 @@ def _standardise_section(config: TrainingConfig, dataset: Any, series: bool) -> 
         return "x_train, x_val = x[train], x[val]  # token ids are not scaled\n"
     if not config.standardize:
         return "x_train, x_val = x[train].astype(\"float32\"), x[val].astype(\"float32\")\n"
-    nudge = "" if series else f'''
-    collided = mask & (out == PAD_VALUE).all(axis=-1)  # a real step must not look like padding
-    out[collided] += {MASK_COLLISION_NUDGE!r}'''
     return f'''
-# Standardise each feature with the TRAINING split's real steps only; padding stays as it is.
+# Standardisation lives INSIDE the model (its "standardize" layer below), so the saved model takes
+# the raw padded tensor. Each feature's mean and std come from the TRAINING split's real steps only.
 steps_seen = x[train][real[train]].astype("float64")
 mean, std = steps_seen.mean(axis=0), steps_seen.std(axis=0)
 std[~(std > {CONSTANT_STD!r})] = 1.0
-
-
-def standardise(data, mask):
-    out = ((data - mean) / std).astype("float32")
-    out[~mask] = data[~mask]{nudge}
-    return out
-
-
-x_train, x_val = standardise(x[train], real[train]), standardise(x[val], real[val])
+x_train, x_val = x[train].astype("float32"), x[val].astype("float32")  # raw values
 '''
 
 
-def _model_section(spec: ModelSpec) -> str:
+def _model_section(spec: ModelSpec, standardized: bool = True) -> str:
     inp = spec.input
     t = "None" if inp.timesteps is None else str(inp.timesteps)
     lines = []
@@ -573,6 +359,13 @@ def _model_section(spec: ModelSpec) -> str:
             lines.append(f'x = keras.layers.Masking(mask_value={float(inp.mask_value)!r}, name="masking")(inputs)')
         else:
             lines.append("x = inputs")
+        if inp.standardizes:
+            if standardized:
+                statistics = "mean=mean.tolist(), variance=(std**2).tolist()"
+            else:  # the layer is there (the same model), but leaves the values as they are
+                statistics = f"mean={[0.0] * inp.features!r}, variance={[1.0] * inp.features!r}"
+            lines.append("# (x - mean) / std per feature; Masking above saw the RAW pad value and the mask passes through.")
+            lines.append(f'x = keras.layers.Normalization({statistics}, name="{STANDARDIZE_LAYER}")(x)')
     for index, layer in enumerate(spec.layers):
         args = [str(layer.units), f"return_sequences={spec.return_sequences(index)}"]
         defaults = {"dropout": 0.0, "recurrent_dropout": 0.0, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": True, "unroll": False}
@@ -635,4 +428,34 @@ history = model.fit(
 if len(val):
     final = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
     print("FINAL " + " ".join(f"val_{{k}}={{v:.4f}}" for k, v in final.items()))
+'''
+
+
+def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: PaddingOptions, window: WindowOptions | None, spec: ModelSpec, config: TrainingConfig) -> str:
+    """Save the model and its recipe side by side (``shape-explorer predict`` reads both)."""
+    import json
+
+    from core.recipe import RECIPE_SUFFIX, recipe_for_dataset
+
+    recipe = recipe_for_dataset(path, load_options, dataset, padding, window, spec, config).to_dict()
+    has_vocabulary = recipe.get("vocabulary") is not None
+    recipe["vocabulary"] = None  # the script's own `vocabulary` (the same list) fills it in
+    stem = Path(path).stem or "model"
+    text = json.dumps(recipe, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    fill = 'RECIPE["vocabulary"] = vocabulary  # new sentences are encoded with the same ids\n' if has_vocabulary else ""
+    return f'''
+# Save the trained model and, beside it, its recipe: how a raw file is read and shaped for it
+# (`shape-explorer predict MODEL FILE` uses both). Each is written to a temporary file first and
+# then renamed, so a crash never leaves half a file. The model standardises its own input, so it
+# predicts from keras.utils.pad_sequences of raw values.
+MODEL_FILE = {stem + ".keras"!r}
+RECIPE = json.loads({text!r})
+{fill}temporary = MODEL_FILE + ".partial.keras"  # Keras chooses the format from the suffix
+model.save(temporary)
+os.replace(temporary, MODEL_FILE)
+recipe_file = MODEL_FILE[: -len(".keras")] + {RECIPE_SUFFIX!r}
+with open(recipe_file + ".partial", "w", encoding="utf-8") as handle:
+    json.dump(RECIPE, handle, indent=1, ensure_ascii=False)
+os.replace(recipe_file + ".partial", recipe_file)
+print("SAVED_MODEL=" + MODEL_FILE)
 '''

@@ -19,48 +19,42 @@ number of a broken row (line numbers are only computed when an error names one).
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import warnings
-from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
-from core.dataset import Guess, SequenceDataset, SourceInfo
+from core.dataset import Guess, SequenceDataset
 from core.errors import LoadError
-from core.loaders import files
+from core.loaders import files, huge_rows
 from core.loaders.csv_dialect import (
+    SNIFF_BYTES,
     Dialect,
     RowLines,
     field_counts,
     is_number,
     looks_like_numeric_table,
+    preamble,
     sniff_dialect,
 )
-from core.loaders.table_build import (
-    MAX_CLASSES,
-    Table,
-    build_long,
-    build_wide,
-    encode_labels,
-    feature_block,
-    numeric_kind,
-    short,
-)
-from core.loaders.table_layout import plan_layout
+from core.loaders.table_build import MAX_CLASSES, Table, encode_labels, short
+from core.loaders.table_layout import Plan
+from core.loaders.table_read import Shaped, shape_table, table_dataset
 from core.options import LoadOptions
 
 __all__ = ["MAX_CLASSES", "encode_labels", "is_number", "looks_like_numeric_table", "read", "sniff_dialect"]
 
 
 # ---- parsing ---------------------------------------------------------------------------------
-def _parse(data: bytes, path: Path, dialect: Dialect) -> Table:
+def _parse(data: bytes, path: Path, dialect: Dialect, first_line: int = 0, guesses: list[Guess] | None = None,
+           notes: list[str] | None = None) -> Table:
     import pandas as pd  # noqa: PLC0415 (pandas is only paid for when a table is read)
 
     header_arg = 0 if dialect.header else None
-    lines = RowLines(data, 1 if dialect.header else 0)
-    use_arrow = dialect.delimiter != " " and dialect.decimal == "." and (data.find(b'"') < 0 or data.count(b'"') % 2 == 0)
+    lines = RowLines(data, 1 if dialect.header else 0, first_line)
+    use_arrow = (dialect.delimiter != " " and dialect.decimal == "." and dialect.thousands is None
+                 and (data.find(b'"') < 0 or data.count(b'"') % 2 == 0))
     frame = None
     padded = False
     if use_arrow:
@@ -79,7 +73,8 @@ def _parse(data: bytes, path: Path, dialect: Dialect) -> Table:
             frame = None
     if frame is None:
         kwargs: dict = {"sep": r"\s+" if dialect.delimiter == " " else dialect.delimiter, "header": header_arg, "engine": "c", "index_col": False,
-                        "decimal": dialect.decimal, "low_memory": False, "skip_blank_lines": True}
+                        "decimal": dialect.decimal, "thousands": dialect.thousands, "low_memory": False,
+                        "skip_blank_lines": True}
         if not dialect.header and dialect.delimiter != " ":
             counts = field_counts(data, dialect.delimiter)
             width = int(counts.max()) if counts.size else 1
@@ -100,8 +95,20 @@ def _parse(data: bytes, path: Path, dialect: Dialect) -> Table:
             # Quoted delimiters can over-count fields: drop columns that are empty everywhere.
             keep = [c for c in frame.columns if not frame[c].isna().all()] or list(frame.columns[:1])
             frame = frame[keep]
+    if len(frame.columns) > 1 and frame[frame.columns[-1]].isna().all() and len(frame):
+        last = str(frame.columns[-1])
+        if not dialect.header or last.startswith("Unnamed:") or not last.strip():
+            frame = frame.iloc[:, :-1]  # every line ends with the delimiter: an empty column after it
+            if guesses is not None:
+                guesses.append(Guess("excluded column", "(empty last column)", "every line ends with a delimiter, so "
+                                     "the column after it is empty; it was left out", "feature_cols"))
     if dialect.header:
         columns = [str(c) for c in frame.columns]
+        named = [c.strip() for c in (dialect.rows[0] if dialect.rows else [])]
+        repeated = sorted({c for c in named if c and named.count(c) > 1})
+        if repeated and notes is not None:
+            notes.append(f"the header (line {first_line + 1}) names {', '.join(repr(c) for c in repeated[:5])} more than "
+                         f"once; the later ones are called '{repeated[0]}.1', … (choose columns by those names)")
     else:
         columns = [f"col{i}" for i in range(len(frame.columns))]
     frame.columns = columns
@@ -133,55 +140,107 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     raw = files.read_bytes(path)
     files.report_progress(progress, 0.05)
     files.check_cancelled(path, cancelled)
-    data, encoding, encoding_guess = files.utf8_bytes(raw, path, options.encoding, kind="CSV")
+    mixed = _utf8_with_cp1252_bytes(raw, path) if options.encoding is None else None
+    if mixed is not None:
+        data, encoding, encoding_guess = mixed
+    else:
+        data, encoding, encoding_guess = files.utf8_bytes(raw, path, options.encoding, kind="CSV")
     del raw
     guesses: list[Guess] = [encoding_guess] if encoding_guess else []
-    head_end = data.rfind(b"\n", 0, files.HEAD_BYTES)
-    if head_end < 0 or len(data) <= files.HEAD_BYTES:
-        head_end = len(data) if len(data) <= files.HEAD_BYTES else max(data.find(b"\n"), files.HEAD_BYTES)
-    head = data[:head_end].decode("utf-8", errors="replace")
-    if not head.strip():
-        raise LoadError(path, "has no data (only blank lines)")
+    if options.labels_file:
+        raise LoadError(path, "a separate labels file (--labels) only goes with a .npy of inputs, not a table",
+                        hint="Name the label column with --label-col instead")
     if options.delimiter is not None and len(options.delimiter) != 1:
         raise LoadError(path, f"the delimiter must be one character, not {options.delimiter!r}")
-    dialect = sniff_dialect(head, options.delimiter, options.header)
+    offset, skipped, sep, comments = preamble(data)
+    if skipped:
+        data = data[offset:]
+        what = " and ".join(w for w in ("Excel's 'sep=' line" if sep else "", "comment lines starting with '#'"
+                                          if comments else "") if w)
+        guesses.append(Guess("skipped lines", skipped, f"the file starts with {what}; the table starts on line "
+                             f"{skipped + 1}", "header"))
+    delimiter = options.delimiter or sep
+    if sep and options.delimiter is None:
+        guesses.append(Guess("delimiter", _DELIMITER_WORDS.get(sep, sep), f"the first line 'sep={sep}' names it",
+                             "delimiter"))
+    head = _head(data)
+    if not head.strip():
+        raise LoadError(path, "has no table, only comment lines or Excel's sep= line" if skipped else
+                        "has no data (only blank lines)")
+    dialect = sniff_dialect(head, delimiter, options.header, complete=len(head) >= len(data) - 1)
     guesses.extend(dialect.guesses)
     files.report_progress(progress, 0.1)
 
-    table = _parse(data, path, dialect)
+    huge = huge_rows.read_if_huge(data, path, dialect, options, skipped, guesses)
+    if huge is not None:
+        values, lengths, labels, notes = huge
+        plan = Plan("wide", label_col="col0" if labels is not None else None, feature_cols=[])
+        shaped = Shaped(values, lengths, labels, None, ("value",), "sequences", plan)
+        return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
+
+    notes: list[str] = []
+    table = _parse(data, path, dialect, skipped, guesses, notes)
     files.report_progress(progress, 0.6)
     files.check_cancelled(path, cancelled)
 
-    if len(table.columns) == 1 and options.layout is None and numeric_kind(table.frame[table.columns[0]]) == "text":
-        raise LoadError(path, "has a single column that is not numeric",
-                        hint="For sentences use a .txt file (one per line); for numbers check the delimiter")
-    plan = plan_layout(table, path, options, guesses, dialect.header)
-    files.report_progress(progress, 0.7)
-    files.check_cancelled(path, cancelled)
+    shaped = shape_table(table, path, options, guesses, dialect.header, notes, progress, cancelled)
+    return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
 
-    notes: list[str] = []
-    if plan.layout == "long":
-        values, lengths, labels, sample_ids = build_long(table, path, plan, notes, guesses)
-        names = tuple(plan.feature_cols)
-        kind = "sequences"
-    elif plan.layout == "wide":
-        values, lengths, labels, sample_ids = build_wide(table, path, plan, notes)
-        names = ("value",)
-        kind = "sequences"
-    else:
-        block = feature_block(table, path, plan.feature_cols, notes=notes)
-        values = block.astype(np.float32)
-        lengths = np.array([len(values)], dtype=np.int64)
-        labels, sample_ids, names, kind = None, None, tuple(plan.feature_cols), "series"
-    if labels is not None and labels.classes is not None and len(labels.classes) == 1:
-        notes.append(f"the label column '{plan.label_col}' has a single class ('{labels.classes[0]}')")
-    files.report_progress(progress, 0.95)
-    files.check_cancelled(path, cancelled)
 
-    effective = replace(
-        options, format="csv", layout=plan.layout, delimiter=dialect.delimiter, header=dialect.header,
-        id_col=plan.id_col, time_col=plan.time_col, label_col=plan.label_col,
-        feature_cols=tuple(plan.feature_cols), encoding=options.encoding or encoding,
-    )
-    source = SourceInfo(str(path), f"csv-{plan.layout}", effective.to_dict(), tuple(guesses), tuple(notes))
-    return SequenceDataset(values, lengths, names, source, labels, kind, None, sample_ids).validate()
+def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("shape_explorer_cp1252_bytes", _cp1252_byte)
+
+
+def _utf8_with_cp1252_bytes(raw: bytes, path: Path) -> tuple[bytes, str, Guess] | None:
+    """UTF-8 text with a few stray Windows (cp1252) bytes, e.g. one cell pasted from another file:
+    the UTF-8 is kept and only the stray bytes are read as cp1252 (decoding the whole file as
+    cp1252 would garble every accented UTF-8 character). None when the file is not like that."""
+    if raw.isascii() or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
+        return None
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError as error:
+        first = error.start
+    text = body.decode("utf-8", errors="shape_explorer_cp1252_bytes")
+    if text == body.decode("cp1252", errors="replace"):
+        return None  # no valid multi-byte UTF-8 at all: a plain cp1252 file, which files.decode_text reads
+    line = body.count(b"\n", 0, first) + 1
+    shown = body[first:first + 1].decode("cp1252", errors="replace")
+    guess = Guess("encoding", "utf-8", f"the file is UTF-8 except for bytes like 0x{body[first]:02X} on line {line}, "
+                  f"which were read as Windows (cp1252) characters ('{shown}')", "encoding")
+    return text.encode("utf-8"), "utf-8", guess
+
+
+_DELIMITER_WORDS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe", " ": "whitespace"}
+
+
+def _head(data: bytes) -> str:
+    """The first lines to sniff: up to the last line end within the sniffing limit, or, for a
+    file whose first line is longer than that, just the limit (never the whole line)."""
+    if len(data) <= SNIFF_BYTES:
+        return data.decode("utf-8", errors="replace")
+    end = data.rfind(b"\n", 0, SNIFF_BYTES)
+    return data[: end if end > 0 else SNIFF_BYTES].decode("utf-8", errors="replace")
+
+
+def _dataset(path: Path, options: LoadOptions, encoding: str, dialect: Dialect, guesses: list[Guess], notes: list[str],
+             shaped: Shaped, skipped: int, comments: bool) -> SequenceDataset:
+    recorded = {
+        "delimiter": dialect.delimiter, "header": dialect.header, "encoding": options.encoding or encoding,
+        "decimal": dialect.decimal, "thousands": dialect.thousands, "skip_rows": skipped,
+        "comment": "#" if comments else None, "label_position": _label_position(shaped.plan, dialect),
+    }
+    return table_dataset(path, "csv", shaped, options, guesses, notes, recorded)
+
+
+def _label_position(plan: Plan, dialect: Dialect) -> str | None:
+    """Where a headerless table keeps its label: "first" or "last" column (None when named)."""
+    if plan.label_col is None or dialect.header or not plan.label_col.startswith("col"):
+        return None
+    return "first" if plan.label_col == "col0" else "last"

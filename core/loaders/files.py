@@ -183,7 +183,9 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None, kind: str 
                             hint="Save it as UTF-8") from None
         if "\x00" in text:
             raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {kind}")
-        return DecodedText(_strip_bom(text), "utf-16", Guess("encoding", "utf-16", why, "encoding"))
+        # The exact codec (utf-16 with a BOM, utf-16-le/-be without one) is recorded, so a reader
+        # given it later (an exported script, a reopened session) decodes the same way.
+        return DecodedText(_strip_bom(text), sniffed, Guess("encoding", "utf-16", why, "encoding"))
 
     nul_line = first_nul_line(data)
     if nul_line is not None:
@@ -238,6 +240,126 @@ def utf8_bytes(data: bytes, path: Path, encoding: str | None = None, kind: str =
     return decoded.text.encode("utf-8"), decoded.encoding, decoded.guess
 
 
+# ---- compressed files ------------------------------------------------------------------------
+#: Signatures of the compressions read transparently, and the module that opens each.
+COMPRESSIONS = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
+_COMPRESSION_SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz"}
+#: Signatures of compressions and archives that are recognised only to be refused precisely.
+_OTHER_PACKINGS = (
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "Decompress it first (zstd -d FILE)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "Extract the data file from it first"),
+    (b"Rar!\x1a\x07", "a RAR archive", "Extract the data file from it first"),
+    (b"\x04\x22\x4d\x18", "LZ4-compressed", "Decompress it first (lz4 -d FILE)"),
+)
+DECOMPRESS_CHUNK = 1 << 20
+
+
+def compression_of(path: Path, head: bytes) -> str | None:
+    """``"gzip"``, ``"bz2"``, ``"xz"`` when ``head`` starts with that signature, else None.
+
+    A name ending in ``.gz``/``.bz2``/``.xz`` whose bytes are not so compressed, and other
+    compressions and archives, are refused with what they are.
+    """
+    for kind, magic in COMPRESSIONS.items():
+        if head.startswith(magic) and (kind != "bz2" or head[3:4].isdigit()):
+            return kind
+    for magic, what, hint in _OTHER_PACKINGS:
+        if head.startswith(magic):
+            raise LoadError(path, f"is {what}, which cannot be read directly", hint=hint)
+    named = _COMPRESSION_SUFFIXES.get(path.suffix.lower())
+    if named is not None:
+        raise LoadError(path, f"is named {path.suffix} but is not {named}-compressed (its first bytes are not {named}'s)",
+                        hint=f"Rename it without {path.suffix}, or compress it again")
+    return None
+
+
+def inner_name(path: Path) -> str:
+    """``data.csv.gz`` → ``data.csv``: the name of the file inside a compressed one."""
+    if path.suffix.lower() in _COMPRESSION_SUFFIXES:
+        return path.stem or "data"
+    return path.name + ".data"  # no compression suffix: the inner format is sniffed from content
+
+
+def _open_compressed(path: Path, kind: str):
+    import bz2  # noqa: PLC0415 (lazy: only for compressed files)
+    import gzip  # noqa: PLC0415
+    import lzma  # noqa: PLC0415
+
+    fd = _open_read_only(path)
+    raw = os.fdopen(fd, "rb", closefd=True)
+    opener = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
+    return raw, (opener(fileobj=raw, mode="rb") if kind == "gzip" else opener(raw, mode="rb"))
+
+
+def _decompress_error(path: Path, kind: str, error: BaseException) -> LoadError:
+    detail = str(error).strip() or type(error).__name__
+    return LoadError(path, f"is not a valid {kind} file ({detail}); it may be truncated or damaged",
+                     hint="Check the download, or decompress it yourself to see the error")
+
+
+def _decompression_errors():
+    import lzma  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    return (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
+
+
+def decompressed_head(path: Path, kind: str, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` decompressed bytes (for format sniffing)."""
+    raw, stream = _open_compressed(path, kind)
+    try:
+        with raw, stream:
+            return stream.read(size)
+    except _decompression_errors() as error:
+        raise _decompress_error(path, kind, error) from None
+
+
+def decompress_to(path: Path, kind: str, target: Path, budget_bytes: int, cancelled: CancelCallback = None) -> int:
+    """Stream the decompressed content of ``path`` into ``target``; return its size.
+
+    The size is checked against the memory budget while streaming, so a decompression bomb is
+    refused after reading at most ``budget_bytes`` of output, naming the size reached.
+    """
+    written = 0
+    raw, stream = _open_compressed(path, kind)
+    try:
+        with raw, stream, open(target, "wb") as out:
+            while True:
+                chunk = stream.read(DECOMPRESS_CHUNK)
+                if not chunk:
+                    break
+                written += len(chunk)
+                if written > budget_bytes:
+                    from core.budget import format_bytes  # noqa: PLC0415
+
+                    packed = os.stat(path).st_size
+                    raise LoadError(path, f"decompresses to more than {format_bytes(budget_bytes)} (the memory budget) from "
+                                    f"{format_bytes(packed)}: stopped after {format_bytes(written)}",
+                                    hint="Raise the budget with --memory-budget if the data really is that large, "
+                                    "or check that this is the right file")
+                out.write(chunk)
+                check_cancelled(path, cancelled)
+    except LoadError:
+        raise
+    except LoadCancelled:
+        raise
+    except _decompression_errors() as error:
+        if isinstance(error, OSError) and error.errno is not None:  # the disk, not the data
+            raise LoadError(path, f"could not be decompressed to a temporary file ({error.strerror})",
+                            hint="Free some disk space, or decompress it yourself") from None
+        raise _decompress_error(path, kind, error) from None
+    if written == 0:
+        raise LoadError(path, f"is an empty {kind} file: it decompresses to nothing")
+    return written
+
+
+def content_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes of what the file holds: decompressed for gzip/bz2/xz files (for
+    previews; raises :class:`LoadError` for what cannot be read)."""
+    path = Path(path)
+    check_regular_file(path)
+    kind = compression_of(path, read_head(path, 8))
+    return read_head(path, size) if kind is None else decompressed_head(path, kind, size)
 @dataclass(frozen=True)
 class StrayBytes:
     """Bytes of a UTF-8 file that are not UTF-8, each read as the cp1252 character it is."""

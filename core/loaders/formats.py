@@ -41,9 +41,10 @@ from typing import Any
 #: Suffixes of compressed files, read transparently (the format is the suffix before it).
 COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
-_TEXT_OPTIONS = frozenset({"format", "encoding"})
-_TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols"}
-_ARRAY_OPTIONS = frozenset({"format", "channels_first"})
+_TEXT_OPTIONS = frozenset({"format", "encoding", "task"})  # task: how any labels are read
+_TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols",
+                                  "skip_cols"}
+_ARRAY_OPTIONS = frozenset({"format", "channels_first", "layout", "merge_axes", "task"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,14 @@ class Format:
 REGISTRY: tuple[Format, ...] = (
     Format("csv", "CSV/TSV table", "CSV/TSV", (".csv", ".tsv", ".tab"), "core.loaders.csv_table:read",
            "CSV/TSV tables", _TABLE_OPTIONS, table=True),
+    Format("xlsx", "Excel workbook (one sheet as a table)", "Excel .xlsx", (".xlsx", ".xlsm"),
+           "core.loaders.sheet_tables:read_xlsx", "Excel workbooks", (_TABLE_OPTIONS - {"delimiter", "encoding"}) | {"sheet"},
+           table=True),
+    Format("parquet", "Parquet table", "Parquet", (".parquet", ".pq"), "core.loaders.sheet_tables:read_parquet",
+           "Parquet tables", _TABLE_OPTIONS - {"delimiter", "encoding", "header"}, table=True, magic=(b"PAR1",)),
+    Format("feather", "Feather (Arrow IPC) table", "Feather", (".feather", ".arrow"),
+           "core.loaders.sheet_tables:read_feather", "Feather tables", _TABLE_OPTIONS - {"delimiter", "encoding", "header"},
+           table=True, magic=(b"ARROW1", b"FEA1")),
     Format("npy", "NumPy array", "NumPy .npy", (".npy",), "core.loaders.numpy_files:read",
            "NumPy arrays", _ARRAY_OPTIONS | {"labels_file"}, magic=(b"\x93NUMPY",)),
     Format("npz", "NumPy archive", "NumPy .npz", (".npz",), "core.loaders.numpy_files:read",
@@ -89,6 +98,10 @@ REGISTRY: tuple[Format, ...] = (
            extension_decides=False),
     Format("ts", "UEA/UCR .ts time series", "UEA/UCR .ts", (".ts",), "core.loaders.ts_format:read",
            "UEA/UCR time series", _TEXT_OPTIONS),
+    Format("arff", "UEA/UCR .arff time series", "UEA/UCR .arff", (".arff",), "core.loaders.arff_format:read",
+           "ARFF time series (UEA/UCR)", _TEXT_OPTIONS),
+    Format("tsf", "Monash .tsf forecasting series", "Monash .tsf", (".tsf",), "core.loaders.tsf_format:read",
+           "Monash forecasting series", _TEXT_OPTIONS),
 )
 
 _BY_KEY = {fmt.key: fmt for fmt in REGISTRY}

@@ -32,7 +32,7 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numpy_files import labels_from_values
+from core.loaders.labels import encode_labels as labels_from_values
 from core.options import LoadOptions
 
 PARSE_BYTES_PER_FILE_BYTE = 8  # Python objects from json.loads take up to ~8x the text's size
@@ -188,8 +188,13 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         feature_names = None
     if feature_names is None:
         feature_names = tuple(f"feature_{i}" for i in range(values.shape[1]))
-    effective = replace(options, format=fmt, sequence_field=fields.get("sequence_field"), label_col=fields.get("label_col"))
-    source = SourceInfo(str(path), fmt, effective.to_dict(), tuple(guesses), tuple(warnings))
+    effective = replace(options, format=fmt, sequence_field=fields.get("sequence_field"), label_col=fields.get("label_col"),
+                        encoding=options.encoding or decoded.encoding)
+    # Where the records and labels were found, recorded for exported scripts: the top-level object's
+    # list of sequences and its list of labels (None when the records themselves are the top level).
+    recorded = {**effective.to_dict(), "container_key": container.get("sequences_key"),
+                "container_label_key": container.get("label_key")}
+    source = SourceInfo(str(path), fmt, recorded, tuple(guesses), tuple(warnings))
     return SequenceDataset(values, lengths, tuple(feature_names), source, labels, dataset_kind,
                            sample_ids=ids).validate()
 
@@ -277,7 +282,12 @@ def _fields(path: Path, records: list[Any], container: dict[str, Any], options: 
             raw_ids = [record.get(id_field) for record in records]
             ids = tuple(map(str, raw_ids)) if all(v is not None for v in raw_ids) else None
     else:
-        index = next(i for i, record in enumerate(records) if type(record) not in (list, dict))
+        index = next((i for i, record in enumerate(records) if type(record) not in (list, dict)), None)
+        if index is None:  # lists and objects mixed: name the first record unlike the first one
+            index = next(i for i, record in enumerate(records) if type(record) is not type(records[0]))
+            raise LoadError(path, f"this record is {_describe(records[index])}, but the first record is "
+                            f"{_describe(records[0])}", where=locate(index),
+                            hint="Write every record the same way: all lists of steps, or all objects")
         bad = records[index]
         if isinstance(records[0], (list, dict)):
             raise LoadError(path, f"this record is {_describe(bad)}, not a list of steps or an object", where=locate(index),

@@ -32,10 +32,11 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
+from core.loaders.labels import encode_labels
+from core.loaders.numbers import check_float32_range
 from core.options import LoadOptions
 
 MEMORY_MAP_BYTES = 64 * 1024**2  # .npy arrays bigger than this stay on disk (mmap_mode="r")
-MAX_CLASSES = 50  # integer labels with at most this many distinct values are classes (as CSV)
 CHANNELS_FIRST_MAX_F = 64  # a middle axis this small, and much shorter than the last, looks like features
 SERIES_MAX_COLUMNS = 64  # a 2-D array with more columns is never read as one series
 SERIES_ROWS_PER_COLUMN = 10  # "rows >> columns": at least this many rows per column for a series
@@ -131,7 +132,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         x, y, x_key, y_key = _load_npz(path, options, budget_bytes, guesses)
     files.report_progress(progress, 0.5)
     files.check_cancelled(path, cancelled)
-    effective = replace(options, format=kind, x_key=x_key, y_key=y_key)
+    effective = replace(options, format=kind, x_key=x_key, y_key=y_key,
+                        labels_file=str(_labels_path(path, options.labels_file)) if options.labels_file else None)
     return _to_dataset(path, kind, x, y, effective, budget_bytes, guesses, warnings, progress, cancelled)
 
 
@@ -140,11 +142,13 @@ def _load_npy(path: Path, file_size: int, budget_bytes: int) -> np.ndarray:
     with open(path, "rb") as handle:
         header = _read_header(handle, path, "the array")
     _check_dtype(header, path, "the array", allow_text=False)
-    _check_shape(header.shape, path, "the array", max_ndim=3)
+    _check_shape(header.shape, path, "the array", max_ndim=None)
     present = file_size - header.data_offset
     if present < header.data_bytes:
         raise LoadError(path, f"is truncated: header promises {header.data_bytes} bytes, file has {max(present, 0)}",
                         hint="Copy or save the file again")
+    if present > header.data_bytes:
+        _refuse_trailing_bytes(path, header, present - header.data_bytes)
     # The budget guards allocations. A C-order array bigger than the budget is memory-mapped instead:
     # it stays on disk and training reads it batch by batch (the scale path), so it is not refused.
     if header.fortran_order:
@@ -156,11 +160,22 @@ def _load_npy(path: Path, file_size: int, budget_bytes: int) -> np.ndarray:
         raise LoadError(path, f"could not be read as a NumPy array ({error})", hint="Save it again with numpy.save") from None
 
 
+def _refuse_trailing_bytes(path: Path, header: _Header, extra: int) -> None:
+    """A ``.npy`` holds exactly one array: anything after it would be silently ignored by np.load."""
+    with open(path, "rb") as handle:
+        handle.seek(header.data_offset + header.data_bytes)
+        tail = handle.read(len(_NPY_MAGIC))
+    if tail == _NPY_MAGIC:
+        raise LoadError(path, f"holds a second array after the first (shape {header.shape}): several arrays were saved into "
+                        "one file, and only the first would be read",
+                        hint="Save them together with numpy.savez(path, X=x, y=y), or concatenate them into one array first")
+    raise LoadError(path, f"has {extra:,} unexpected bytes after its array of shape {header.shape}",
+                    hint="The file was probably appended to or damaged; save the array again with numpy.save")
+
+
 def _load_labels_file(inputs: Path, labels_file: str, budget_bytes: int) -> np.ndarray:
     """Labels from their own ``.npy`` (numbers or text, never pickled), read whole: they are small."""
-    path = Path(labels_file)
-    if not path.is_absolute():
-        path = inputs.parent / path
+    path = _labels_path(inputs, labels_file)
     info = files.check_regular_file(path)
     with open(path, "rb") as handle:
         header = _read_header(handle, path, "the labels")
@@ -176,17 +191,23 @@ def _load_labels_file(inputs: Path, labels_file: str, budget_bytes: int) -> np.n
         raise LoadError(path, f"could not be read as a NumPy array ({error})", hint="Save it again with numpy.save") from None
 
 
-def _check_shape(shape: tuple[int, ...], path: Path, what: str, max_ndim: int) -> None:
-    """Refuse 0-D, empty and too-many-dimension arrays from the header alone."""
+def _labels_path(inputs: Path, labels_file: str) -> Path:
+    """The labels file; a relative name is beside the inputs."""
+    path = Path(labels_file)
+    return path if path.is_absolute() else inputs.parent / path
+
+
+def _check_shape(shape: tuple[int, ...], path: Path, what: str, max_ndim: int | None) -> None:
+    """Refuse 0-D, empty and (for labels) too-many-dimension arrays from the header alone.
+
+    Inputs with more than 3 dimensions pass here: :func:`_to_3d` squeezes or merges axes, or
+    refuses with the fixes for that shape."""
     if len(shape) == 0:
         raise LoadError(path, f"{what} holds a single number (shape ()), not a sequence",
                         hint="Save an array of shape (samples, timesteps, features)")
     if 0 in shape:
         raise LoadError(path, f"{what} is empty (shape {shape})", hint="Save an array with at least one sample and one step")
-    if len(shape) > max_ndim:
-        if max_ndim == 3:
-            raise LoadError(path, f"{what} has {len(shape)} dimensions (shape {shape}); an LSTM takes 3-D (samples, timesteps, "
-                            "features)", hint=f"Reshape it first, e.g. x.reshape({shape[0]}, {shape[1]}, -1)")
+    if max_ndim is not None and len(shape) > max_ndim:
         raise LoadError(path, f"{what} has {len(shape)} dimensions (shape {shape}), too many for labels",
                         hint="Save labels with shape (N,), (N, k) or (N, timesteps)")
 
@@ -199,7 +220,13 @@ def _load_npz(path: Path, options: LoadOptions, budget_bytes: int, guesses: list
     except Exception as error:  # noqa: BLE001 - zipfile raises many kinds of errors on hostile archives
         raise LoadError(path, f"is not a valid .npz archive ({error})", hint="Save it with numpy.savez") from None
     with archive:
-        members = {info.filename[:-4]: info for info in archive.infolist() if info.filename.endswith(".npy")}
+        arrays = [info for info in archive.infolist() if info.filename.endswith(".npy")]
+        members = {info.filename[:-4]: info for info in arrays}
+        if len(members) != len(arrays):
+            seen: set[str] = set()
+            twice = next(info.filename for info in arrays if info.filename in seen or seen.add(info.filename))
+            raise LoadError(path, f"holds two arrays named '{twice[:-4]}' ({twice} appears twice in the archive), so which "
+                            "one is meant is unclear", hint="Save the archive again with numpy.savez, one name per array")
         if not members:
             raise LoadError(path, "holds no arrays (no .npy members in the archive)", hint="Save it with numpy.savez(path, X=x, y=y)")
         present = ", ".join(sorted(members))
@@ -210,7 +237,7 @@ def _load_npz(path: Path, options: LoadOptions, budget_bytes: int, guesses: list
         chosen = [members[x_key]] + ([members[y_key]] if y_key else [])
         declared = sum(info.file_size for info in chosen)
         check_budget(f"Unpacking {', '.join(i.filename for i in chosen)} from {path.name}", declared, budget_bytes)
-        x = _read_member(archive, members[x_key], path, budget_bytes, allow_text=False, max_ndim=3)
+        x = _read_member(archive, members[x_key], path, budget_bytes, allow_text=False, max_ndim=None)
         y = _read_member(archive, members[y_key], path, budget_bytes - x.nbytes, allow_text=True, max_ndim=2) if y_key else None
     return x, y, x_key, y_key
 
@@ -237,7 +264,7 @@ def _pick_key(path, members, chosen, candidates, option, role, guesses, required
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, budget_bytes: int, allow_text: bool,
-                 max_ndim: int) -> np.ndarray:
+                 max_ndim: int | None) -> np.ndarray:
     """Read one ``.npy`` member into a fresh array of exactly the size its header declares."""
     what = f"array '{info.filename[:-4]}'"
     try:
@@ -278,6 +305,8 @@ def _to_dataset(path, kind, x, y, options, budget_bytes, guesses, warnings, prog
         check_budget(f"Converting {path.name} from bool to float32", x.size * 4, budget_bytes)
         x = x.astype(np.float32)
         warnings.append("X held True/False values; they were converted to 1.0/0.0 (float32)")
+    x = _to_3d(path, x, options, guesses)
+    _check_range(path, x, "X")
     layout = None
     dataset_kind = "sequences"
     if x.ndim == 1:
@@ -310,6 +339,61 @@ def _to_dataset(path, kind, x, y, options, budget_bytes, guesses, warnings, prog
     lengths = np.array([series.shape[0]], dtype=np.int64)
     names = tuple(f"feature_{i}" for i in range(series.shape[1]))
     return SequenceDataset(series, lengths, names, source, None, "series").validate()
+
+
+MERGES = {  # merge_axes value → (the two axes of a 4-D array merged, what the merged axis becomes)
+    "samples": (0, "samples"),
+    "timesteps": (1, "timesteps"),
+    "features": (2, "features"),
+}
+
+
+def _to_3d(path: Path, x: np.ndarray, options: LoadOptions, guesses: list[Guess]) -> np.ndarray:
+    """Bring arrays of more than 3 dimensions to 3: squeeze size-1 axes, or merge two axes when
+    ``options.merge_axes`` says which; otherwise refuse with the fixes, as code for this shape."""
+    merge = getattr(options, "merge_axes", None)
+    if merge is not None and merge not in MERGES:
+        raise LoadError(path, f"merge_axes '{merge}' is not one of {', '.join(MERGES)}")
+    if x.ndim <= 3:
+        if merge is not None:
+            raise LoadError(path, f"merge_axes='{merge}' applies to 4-D arrays, but X has shape {x.shape}",
+                            hint="Leave merge_axes unset for arrays of 3 dimensions or fewer")
+        return x
+    shape = x.shape
+    squeezable = [axis for axis in range(1, x.ndim) if shape[axis] == 1] or ([0] if shape[0] == 1 else [])
+    if x.ndim - len(squeezable) <= 3 and squeezable:
+        drop = tuple(squeezable[: x.ndim - 3])
+        squeezed = x.squeeze(axis=drop)
+        code = f"x.squeeze(axis={drop[0] if len(drop) == 1 else drop})"
+        guesses.append(Guess("squeeze", list(drop), f"X has shape {shape}; axis {', '.join(map(str, drop))} has size 1, so "
+                             f"it was dropped ({code} → {squeezed.shape})", None))
+        return squeezed
+    if x.ndim == 4:
+        n, a, b, c = shape
+        results = {"samples": (n * a, b, c), "timesteps": (n, a * b, c), "features": (n, a, b * c)}
+        if merge is not None:
+            merged = x.reshape(results[merge])  # a view for C-order arrays (memory maps stay on disk)
+            axis = MERGES[merge][0]
+            guesses.append(Guess("merge axes", merge, f"X has shape {shape}; axes {axis} and {axis + 1} were merged into "
+                                 f"{merge} → {results[merge]}", "merge_axes"))
+            return merged
+        codes = {"samples": f"x.reshape(-1, {b}, {c})", "timesteps": f"x.reshape({n}, -1, {c})",
+                 "features": f"x.reshape({n}, {a}, -1)"}
+        offers = "; ".join(f"merge_axes='{key}' gives {results[key]} ({codes[key]})" for key in ("features", "samples", "timesteps"))
+        raise LoadError(path, f"X has 4 dimensions (shape {shape}) and an LSTM takes 3 (samples, timesteps, features), so "
+                        "two axes must become one", hint=f"Choose how: {offers}")
+    raise LoadError(path, f"X has {x.ndim} dimensions (shape {shape}) and an LSTM takes 3 (samples, timesteps, features)",
+                    hint=f"Reshape it to 3-D first, e.g. x.reshape({shape[0]}, {shape[1]}, -1) if the later axes are features")
+
+
+def _check_range(path: Path, x: np.ndarray, name: str) -> None:
+    """Values beyond float32 are refused where they are, as in every other format."""
+    shape = x.shape
+
+    def locate(i: int) -> str:
+        return f"{name}[{', '.join(str(int(v)) for v in np.unravel_index(i, shape))}]"
+
+    check_float32_range(x if x.flags.c_contiguous else np.ascontiguousarray(x), path, locate)
 
 
 def _choose_2d_layout(path: Path, x: np.ndarray, y, options: LoadOptions, guesses: list[Guess]) -> str:
@@ -411,10 +495,10 @@ def _labels_for(path: Path, y: np.ndarray, n_samples: int, steps: int, name: str
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim == 1:
-        return labels_from_values(y, name, path, lambda i: f"label index {i}")
+        return encode_labels(y, name, path, lambda i: f"label index {i}", container="array")
     if y.ndim == 2 and y.shape[1] == steps and steps > 1:
         guesses.append(Guess("labels", "sequence", f"y has shape {y.shape}: one label per time step", "y_key"))
-        flat = labels_from_values(y.reshape(-1), name, path, lambda i: f"label index {divmod(i, steps)}")
+        flat = encode_labels(y.reshape(-1), name, path, lambda i: f"label index {divmod(i, steps)}", container="array")
         kind = "sequence"
         return Labels(flat.values, kind, flat.classes, name)
     if y.ndim == 2 and y.dtype.kind in "iuf":
@@ -424,47 +508,3 @@ def _labels_for(path: Path, y: np.ndarray, n_samples: int, steps: int, name: str
         return Labels(values, "regression", None, name)
     raise LoadError(path, f"y has shape {y.shape}, which is not one label per sample",
                     hint="Save y with shape (N,) for classes or (N, k) for k regression targets")
-
-
-def labels_from_values(raw: Any, name: str | None, path: Path, locate) -> Labels:
-    """Turn one label per sample (or per step) into :class:`Labels`.
-
-    Text, booleans and integral numbers with at most :data:`MAX_CLASSES` distinct values become
-    classes 0..C-1 (text sorted as strings; numbers sorted numerically, then written as
-    strings); other numbers become float32 regression targets. Text that is all numbers is
-    treated as numbers. ``locate(i)`` names entry ``i`` in error messages.
-    """
-    values = np.asarray(raw)
-    if values.dtype.kind == "S":  # bytes: decode leniently rather than fail on non-ASCII names
-        values = np.char.decode(values, "utf-8", errors="replace")
-    if values.dtype.kind == "U" or values.dtype == object:
-        text = values.astype(str)
-        numbers = _as_numbers(text)
-        if numbers is not None and np.isfinite(numbers).all():  # "nan"/"inf" as text stay class names
-            return labels_from_values(numbers, name, path, locate)
-        uniques, codes = np.unique(text, return_inverse=True)
-        return _class_labels(codes, tuple(str(u) for u in uniques), name)
-    if values.dtype == np.bool_:
-        uniques, codes = np.unique(values, return_inverse=True)
-        return _class_labels(codes, tuple(str(bool(u)) for u in uniques), name)
-    numbers = values.astype(np.float64)
-    finite = np.isfinite(numbers)
-    if not finite.all():
-        index = int(np.argmax(~finite))
-        raise LoadError(path, "has a missing (NaN) or infinite label", where=locate(index), hint="Give every sample a finite label")
-    uniques, codes = np.unique(numbers, return_inverse=True)
-    if bool(np.all(uniques == np.round(uniques))) and len(uniques) <= MAX_CLASSES:
-        return _class_labels(codes, tuple(str(int(u)) for u in uniques), name)
-    return Labels(numbers.astype(np.float32), "regression", None, name)
-
-
-def _as_numbers(text: np.ndarray) -> np.ndarray | None:
-    try:
-        return text.astype(np.float64)
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def _class_labels(codes: np.ndarray, classes: tuple[str, ...], name: str | None) -> Labels:
-    kind = "binary" if len(classes) <= 2 else "multiclass"
-    return Labels(np.asarray(codes, dtype=np.int64).reshape(-1), kind, classes, name)

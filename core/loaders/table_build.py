@@ -10,6 +10,7 @@ float type); columns whose magnitude exceeds 2**24 get a note.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,12 +21,13 @@ import numpy as np
 
 from core.dataset import Guess, Labels
 from core.errors import LoadError
+from core.loaders import labels as _labels
 from core.loaders.csv_dialect import RowLines
 
 if TYPE_CHECKING:
     from core.loaders.table_layout import Plan
 
-MAX_CLASSES = 50  # integer labels with at most this many distinct values are classes
+MAX_CLASSES = _labels.MAX_CLASSES  # integer labels with at most this many distinct values are classes
 _FLOAT32_EXACT = 2.0**24
 
 
@@ -131,54 +133,8 @@ def _raise_at(table: Table, path: Path, bad: np.ndarray, columns: list[str], pro
 
 # ---- labels ----------------------------------------------------------------------------------
 def encode_labels(raw, name: str | None, path: Path, locate: Callable[[int], str]) -> Labels:
-    """Turn a label column into :class:`Labels`, one entry per row.
-
-    Text, booleans and integers with at most ``MAX_CLASSES`` distinct values become classes
-    0..C-1 (names sorted as strings; integers sorted numerically, then written as strings).
-    Other numbers become float32 regression targets. ``locate(row)`` names a row for errors.
-    """
-    import pandas as pd  # noqa: PLC0415
-
-    series = raw if isinstance(raw, pd.Series) else pd.Series(raw)
-    missing = series.isna().to_numpy()
-    if missing.any():
-        raise LoadError(path, f"the label{f' column {name!r}' if name else ''} is empty", where=locate(int(np.argmax(missing))),
-                        hint="Give every row a label, or choose another label column")
-    if pd.api.types.is_bool_dtype(series.dtype):
-        series = series.astype(str)
-    if not pd.api.types.is_numeric_dtype(series.dtype):
-        text = series.astype(str).str.strip()
-        numbers = pd.to_numeric(text, errors="coerce")
-        parsed = numbers.notna().to_numpy()
-        if parsed.all():
-            return encode_labels(numbers, name, path, locate)
-        if parsed.mean() >= 0.5:
-            row = int(np.argmin(parsed))
-            raise LoadError(path, f"{show_value(text.iloc[row])} is not a number like the other labels{f' in {name!r}' if name else ''}",
-                            where=locate(row), hint="Fix that label")
-        codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-        names = [str(u) for u in uniques]
-        order = sorted(range(len(names)), key=names.__getitem__)
-        return _classes(codes, [names[i] for i in order], order, name)
-    values = series.to_numpy(dtype=np.float64)
-    if not np.isfinite(values).all():
-        row = int(np.argmax(~np.isfinite(values)))
-        raise LoadError(path, "has an infinite label", where=locate(row), hint="Use finite label values")
-    codes, uniques = pd.factorize(values, sort=True)
-    integral = bool(np.all(uniques == np.round(uniques)))
-    if integral and len(uniques) <= MAX_CLASSES:
-        names = [str(int(u)) for u in uniques]
-        return _classes(codes, names, list(range(len(names))), name)
-    return Labels(values.astype(np.float32), "regression", None, name)
-
-
-def _classes(codes: np.ndarray, names: list[str], order: list[int], name: str | None) -> Labels:
-    remap = np.empty(len(order), dtype=np.int64)
-    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
-    values = remap[np.asarray(codes, dtype=np.int64)]
-    kind = "binary" if len(names) <= 2 else "multiclass"
-    return Labels(values, kind, tuple(names), name)
-
+    """A label column as :class:`Labels`: the one rule of :func:`core.loaders.labels.encode_labels`."""
+    return _labels.encode_labels(raw, name, path, locate, container="column")
 
 
 def is_integral(series) -> bool:
@@ -195,14 +151,38 @@ def is_integral(series) -> bool:
 
 
 # ---- building --------------------------------------------------------------------------------
-def time_values(table: Table, path: Path, column: str) -> np.ndarray:
+_ZONE = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)\s*$", re.IGNORECASE)
+
+
+def parse_times(series, path: Path, lines: RowLines, column: str):
+    """Text times as pandas datetimes (NaT where a cell is not a time). Times that all carry a
+    zone are converted to UTC; a column mixing times with and without a zone is refused at the
+    first cell that differs from the first time, since no rule can place the naive ones."""
     import pandas as pd  # noqa: PLC0415
 
-    series = table.frame[column]
-    if numeric_kind(series) == "text":
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(series, errors="coerce", format="mixed")
+            return pd.to_datetime(series, errors="coerce", format="mixed")
+    except (ValueError, TypeError):
+        pass
+    text = series.astype(str).str.strip()
+    zoned = text.str.contains(_ZONE).to_numpy() & series.notna().to_numpy()
+    if zoned.all() or not zoned.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.to_datetime(series, errors="coerce", format="mixed", utc=True)
+    row = int(np.argmax(zoned != zoned[0]))
+    first = "with" if zoned[0] else "without"
+    raise LoadError(path, f"the time column '{column}' mixes times {first} a time zone ('{short(text.iloc[0], 30)}' on "
+                    f"{lines.where(0)}) and {'without' if zoned[0] else 'with'} one ('{short(text.iloc[row], 30)}')",
+                    where=lines.where(row, column), hint="Give every time the same time zone, or none")
+
+
+def time_values(table: Table, path: Path, column: str) -> np.ndarray:
+    series = table.frame[column]
+    if numeric_kind(series) == "text":
+        parsed = parse_times(series, path, table.lines, column)
         bad = parsed.isna().to_numpy() & series.notna().to_numpy()
         if bad.any():
             row = int(np.argmax(bad))
@@ -345,12 +325,22 @@ def build_wide(table: Table, path: Path, plan: Plan, warnings_out: list[str]):
     present = ~np.isnan(block)
     width = block.shape[1]
     any_present = present.any(axis=1)
-    lengths = np.where(any_present, width - np.argmax(present[:, ::-1], axis=1), 0).astype(np.int64)
-    interior = ~present & (np.arange(width)[None, :] < lengths[:, None])
+    # Empty or NaN cells at either end of a row pad a shorter sequence (variable-length UCR
+    # files pad the end with NaN; some writers pad the start): the sequence is the run between.
+    starts = np.where(any_present, np.argmax(present, axis=1), 0)
+    ends = np.where(any_present, width - np.argmax(present[:, ::-1], axis=1), 0)
+    lengths = (ends - starts).astype(np.int64)
+    columns = np.arange(width)[None, :]
+    interior = ~present & (columns >= starts[:, None]) & (columns < ends[:, None])
     if interior.any():
         row, col = divmod(int(np.argmax(interior)), width)
         raise LoadError(path, "has an empty cell or NaN inside a sequence", where=table.lines.where(row, plan.feature_cols[col]),
-                        hint="Only trailing cells may be empty (a shorter sequence); fill the gap or drop the row")
+                        hint="Only the cells at the start or end of a row may be empty (a shorter sequence); fill the gap "
+                             "or drop the row")
+    if any_present.all() and (starts > 0).any():
+        count = int(np.count_nonzero(starts > 0))
+        warnings_out.append(f"{count} row{'s' if count != 1 else ''} start with empty cells (first: "
+                            f"{table.lines.where(int(np.argmax(starts > 0)))}); those sequences start later and are shorter")
     if not any_present.all():
         row = int(np.argmin(any_present))
         raise LoadError(path, "has a row without any values", where=table.lines.where(row),
@@ -363,3 +353,55 @@ def build_wide(table: Table, path: Path, plan: Plan, warnings_out: list[str]):
     if plan.sample_id_col is not None:
         sample_ids = tuple(str(v) for v in table.frame[plan.sample_id_col].tolist())
     return values, lengths, labels, sample_ids
+
+
+
+def build_series(table: Table, path: Path, plan: Plan, warnings_out: list[str], guesses: list[Guess]):
+    """One series: rows are time steps, sorted by the time index when it is out of order; a
+    per-step label column makes it one sequence labelled at every step (kind ``"sequence"``)."""
+    block = feature_block(table, path, plan.feature_cols, notes=warnings_out)
+    order = _index_order(table, path, plan.index_cols, guesses)
+    values = block.astype(np.float32) if order is None else np.take(block.astype(np.float32), order, axis=0)
+    lengths = np.array([len(values)], dtype=np.int64)
+    labels = None
+    if plan.label_col is not None:
+        per_row = encode_labels(table.frame[plan.label_col], plan.label_col, path, table.lines.where)
+        row_values = per_row.values if order is None else np.take(per_row.values, order)
+        labels = replace(per_row, values=row_values, kind="sequence")
+    return values, lengths, labels
+
+
+def _index_order(table: Table, path: Path, index_cols: tuple[str, ...], guesses: list[Guess]) -> np.ndarray | None:
+    """The row order the time index gives, or None when the rows are already in order (or the
+    index is text that is not dates, which cannot be sorted meaningfully)."""
+    import pandas as pd  # noqa: PLC0415
+
+    keys = []
+    for column in index_cols:
+        series = table.frame[column]
+        if numeric_kind(series) == "text":
+            parsed = parse_times(series, path, table.lines, column)
+            if parsed.isna().any():
+                break  # text that is not dates: keep the file's order from here on
+            keys.append(parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64))
+        else:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            if np.isnan(values).any():
+                break
+            keys.append(values)
+    if not keys:
+        return None
+    stacked = np.stack(keys)
+    steps = np.diff(stacked, axis=1)
+    # Lexicographically non-decreasing: the first key that changes between two rows goes up.
+    changed = steps != 0
+    first_change = np.argmax(changed, axis=0)
+    any_change = changed.any(axis=0)
+    direction = np.take_along_axis(steps, first_change[None, :], axis=0)[0]
+    if not np.any(any_change & (direction < 0)):
+        return None
+    order = np.lexsort(tuple(reversed(keys)))
+    names = ", ".join(f"'{c}'" for c in index_cols[: len(keys)])
+    guesses.append(Guess("row order", "sorted", f"the rows are not in the order of {names}, so they were sorted by it",
+                         "time_col"))
+    return order

@@ -29,7 +29,7 @@ from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numpy_files import labels_from_values
+from core.loaders.labels import encode_labels as labels_from_values
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # the decoded text, the per-case strings and their joined copy
@@ -162,7 +162,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     problem = header.get("problemname")
     if problem:
         guesses.append(Guess("problem", problem, "the file's @problemName", None))
-    source = SourceInfo(str(path), "ts", replace(options, format="ts").to_dict(), tuple(guesses), tuple(warnings))
+    effective = replace(options, format="ts", encoding=options.encoding or decoded.encoding)
+    source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": timestamped}, tuple(guesses), tuple(warnings))
     return SequenceDataset(values, lengths, feature_names, source, labels, "sequences").validate()
 
 

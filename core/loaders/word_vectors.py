@@ -14,8 +14,9 @@ Formats (:func:`sniff`, decided from the first bytes, never from the extension a
   beside it; only those rows are read (seek), never the matrix. Quantised (``.ftz``) and pruned
   models are refused.
 
-Files ending in ``.gz``, ``.bz2`` or ``.xz`` are decompressed as they are read (vectors are
-usually downloaded so), and a UTF-8 byte-order mark before the first word is skipped.
+gzip, bz2 and xz files (``glove.6B.50d.txt.gz``, ``cc.en.300.vec.gz``: vectors are usually
+downloaded so) are decompressed as they are read, through :mod:`core.loaders.files`, and a UTF-8
+byte-order mark before the first word is skipped.
 
 Reading is **streamed** (:func:`read_vectors`): the file is read in chunks of
 :data:`CHUNK_BYTES`; only each line's first word is looked at (a set lookup on bytes) and only the
@@ -34,7 +35,6 @@ The padding id 0 is always all zeros.
 from __future__ import annotations
 
 import codecs
-import importlib
 import os
 import re
 import struct
@@ -275,25 +275,21 @@ def read_vectors(path: str | os.PathLike[str], words: Iterable[str], *, chunk_by
         raise LoadError(name, f"could not be read to its end ({error})", hint="The file may be cut short; download it again") from None
 
 
-_DECOMPRESSORS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # glove.6B.50d.txt.gz, cc.en.300.vec.gz
-
-
 @contextmanager
 def _open(path: Path) -> Iterator[Any]:
-    """The file read-only (the one safe way to open a user's file), decompressed by its suffix."""
-    with files.open_binary(path) as raw:
-        module = _DECOMPRESSORS.get(path.suffix.lower())
-        if module is None:
+    """The file read-only, decompressed when it is gzip/bz2/xz (by its signature, as every loader does)."""
+    kind = files.compression_of(path, files.read_head(path, 8))
+    if kind is None:
+        with files.open_binary(path) as raw:
             yield raw
-            return
-        with importlib.import_module(module).open(raw, "rb") as stream:
-            yield stream
+        return
+    raw, stream = files._open_compressed(path, kind)  # the one home of decompression
+    with raw, stream:
+        yield stream
 
 
 def _decompression_errors() -> tuple[type[BaseException], ...]:
-    import lzma
-
-    return (OSError, EOFError, zlib.error, lzma.LZMAError)
+    return files._decompression_errors()
 
 
 def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_bytes: int) -> WordVectors:

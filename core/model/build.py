@@ -11,17 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ModelSpecError
-from core.model.shapes import TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
+from core.model.shapes import STANDARDIZE_LAYER, TARGET_UNITS_LAYER, output_activation, output_units, recurrent_layer_name
 from core.model.spec import ModelSpec
-from core.shaping.standardize import TargetScaling
+from core.shaping.standardize import Standardizer, TargetScaling
 
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD", "nadam": "Nadam"}
 
 
-def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, embedding_weights: Any = None) -> Any:
+def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, input_scaling: Standardizer | None = None,
+                embedding_weights: Any = None) -> Any:
     """Build the functional ``keras.Model`` the spec describes (not compiled).
 
-    A regression head with ``scale_targets`` ends in a ``Rescaling`` to target units with
+    Float input with ``spec.input.standardize`` passes a ``Normalization`` layer holding
+    ``input_scaling``'s per-feature mean and variance (identity when it is not given), after the
+    ``Masking`` layer, which therefore sees the raw pad value; the mask passes through it. So the
+    saved model takes the raw padded tensor and needs no custom objects to load. A regression head with ``scale_targets`` ends in a ``Rescaling`` to target units with
     ``target_scaling``'s mean and std (identity when it is not given, e.g. to count parameters).
     ``embedding_weights`` (a ``(vocab_size, embedding_dim)`` array, e.g. pre-trained word vectors)
     become the Embedding's initial weights; the layer is frozen unless ``trainable_embeddings``.
@@ -46,6 +50,9 @@ def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, em
             x = inputs
             if inp.kind == "masking":
                 x = keras.layers.Masking(mask_value=float(inp.mask_value), name="masking")(x)
+            if inp.standardizes:
+                mean, variance = normalization_statistics(input_scaling, inp.features)
+                x = keras.layers.Normalization(mean=mean, variance=variance, name=STANDARDIZE_LAYER)(x)
 
         for index, layer in enumerate(spec.layers):
             common = dict(
@@ -88,6 +95,17 @@ def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, em
     return keras.Model(inputs, outputs, name="shape_explorer_model")
 
 
+def normalization_statistics(scaling: Standardizer | None, features: int) -> tuple[list[float], list[float]]:
+    """``(mean, variance)`` lists for the ``standardize`` layer: the fitted statistics, or identity."""
+    if scaling is None or not scaling.fitted:
+        return [0.0] * features, [1.0] * features
+    mean = [float(v) for v in scaling.mean]
+    if len(mean) != features:
+        raise ModelSpecError(
+            f"The model expects {features} feature{'s' if features != 1 else ''} per timestep but the standardisation "
+            f"was fitted on {len(mean)}; rebuild the model for this data."
+        )
+    return mean, [float(v) * float(v) for v in scaling.std]
 def _set_embedding_weights(layer: Any, weights: Any, inp: Any) -> None:
     import numpy as np
 

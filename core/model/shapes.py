@@ -11,7 +11,12 @@ Weight formulas (Keras 3, ``keras/src/layers/rnn/lstm.py`` and ``gru.py``, the c
 * ``GRUCell``: kernel ``(input_dim, 3u)``, recurrent kernel ``(u, 3u)``, bias ``(2, 3u)`` when
   ``reset_after`` (separate input and recurrent biases) else ``(3u,)``.
 * ``Bidirectional``: two copies of the layer; outputs concatenated (``2u`` features).
+* ``SimpleRNNCell``: kernel ``(input_dim, u)``, recurrent kernel ``(u, u)``, bias ``(u,)``.
 * ``Embedding``: ``vocab_size * embedding_dim`` (non-trainable when frozen); ``Dense``: ``in * out + out``.
+* ``Normalization`` given its mean and variance (the ``standardize`` layer) and ``Rescaling``:
+  no weights at all (the statistics live in the layer's config).
+
+The same formulas give the rows of a user's own model (``core.usermodel.layers``).
 """
 
 from __future__ import annotations
@@ -41,14 +46,22 @@ def recurrent_layer_name(layer: RecurrentLayerSpec, position: int) -> str:
     return f"bidirectional_{base}" if layer.bidirectional else base
 
 
+RNN_GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
+
+
+def rnn_params(kind: str, units: int, input_dim: int, use_bias: bool = True, reset_after: bool = True) -> int:
+    """Weights of one LSTM/GRU/SimpleRNN layer (one direction) fed ``input_dim`` features."""
+    gates = RNN_GATES[kind]
+    weights = gates * units * (input_dim + units)
+    if use_bias:
+        bias_rows = 2 if (kind == "GRU" and reset_after) else 1
+        weights += bias_rows * gates * units
+    return weights
+
+
 def recurrent_params(layer: RecurrentLayerSpec, input_dim: int) -> int:
     """Trainable weights of one (possibly bidirectional) LSTM/GRU layer fed ``input_dim`` features."""
-    units = layer.units
-    gates = 4 if layer.kind == "LSTM" else 3
-    weights = gates * units * (input_dim + units)
-    if layer.use_bias:
-        bias_rows = 2 if (layer.kind == "GRU" and layer.reset_after) else 1
-        weights += bias_rows * gates * units
+    weights = rnn_params(layer.kind, layer.units, input_dim, layer.use_bias, layer.reset_after)
     return weights * (2 if layer.bidirectional else 1)
 
 
@@ -89,6 +102,7 @@ def output_activation(spec: ModelSpec) -> str:
 
 
 TARGET_UNITS_LAYER = "target_units"  # the Rescaling after a regression output (HeadSpec.scale_targets)
+STANDARDIZE_LAYER = "standardize"  # the Normalization after the input (InputSpec.standardize)
 
 
 def layer_table(spec: ModelSpec) -> list[LayerRow]:
@@ -122,6 +136,17 @@ def layer_table(spec: ModelSpec) -> list[LayerRow]:
                     (None, t, inp.features),
                     0,
                     f"skips timesteps whose features all equal {inp.mask_value:g}",
+                )
+            )
+        if inp.standardizes:
+            rows.append(
+                LayerRow(
+                    STANDARDIZE_LAYER,
+                    "Normalization",
+                    (None, t, inp.features),
+                    0,
+                    "(x − mean) / std per feature of the training split, inside the model"
+                    + ("; padded steps stay masked" if inp.kind == "masking" else ""),
                 )
             )
         features = inp.features

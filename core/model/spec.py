@@ -32,6 +32,9 @@ class InputSpec:
     (given to :func:`core.model.build.build_model`); ``trainable_embeddings=False`` freezes them,
     so their weights count as non-trainable.
     ``timesteps=None`` builds a model that accepts any length.
+    ``standardize`` (float input): a ``Normalization`` layer (named ``standardize``) right after the
+    input (after ``Masking``, on the raw pad value) holds the training split's per-feature mean and
+    variance, so the saved model takes raw values; it passes the mask on. Ignored for token ids.
     """
 
     kind: InputKind = "masking"
@@ -41,6 +44,12 @@ class InputSpec:
     vocab_size: int | None = None
     embedding_dim: int = 32
     mask_zero: bool = True
+    standardize: bool = True
+
+    @property
+    def standardizes(self) -> bool:
+        """True when the model starts with the ``standardize`` (Normalization) layer."""
+        return self.kind != "embedding" and bool(self.standardize)
     pretrained_embeddings: str | None = None  # the vectors file the Embedding starts from (None: random init)
     trainable_embeddings: bool = True  # False freezes the Embedding (pre-trained vectors, the default for them)
 

@@ -214,5 +214,7 @@ def suggest_maxlen(lengths: np.ndarray, percentile: float = SUGGESTED_PERCENTILE
     lengths = np.asarray(lengths, dtype=np.int64)
     if lengths.size == 0:
         return 1, 0.0
+    if lengths.min() == lengths.max():  # equal lengths (windows): no sort, no copy
+        return max(1, int(lengths.min())), 0.0
     value = max(1, int(np.ceil(np.percentile(lengths, percentile))))
     return value, truncated_share(lengths, value)

@@ -1,7 +1,10 @@
 """Per-feature standardisation that ignores padding and keeps the mask working.
 
 The one standardiser of the app: training (:mod:`core.training.data`) fits it on the
-training split and applies it to every batch, and the exported script repeats its rule.
+training split and its mean and std become the model's own ``standardize`` (``Normalization``)
+layer (:func:`core.model.build.build_model`), so inputs stay raw and a saved model takes the raw
+padded tensor; the exported script repeats the rule. :meth:`Standardizer.transform` remains
+for code that wants standardised arrays outside a model.
 
 * Statistics come from real steps only (padding would drag the mean towards the pad value)
   and from the rows given (the training split, so validation and test data do not leak in).

@@ -10,6 +10,10 @@ Keras is imported inside :func:`make_callbacks` only. Two callbacks:
   all the logs.
   It declares ``async_safe`` so Keras keeps dispatching batch-end work off the training
   loop exactly as a plain ``model.fit`` does — reporting costs no throughput.
+* a stop in the middle of an epoch keeps only complete epochs: Keras still ends the cut
+  epoch (and validates it), but that epoch is not reported, not added to the history, not
+  seen by early stopping, and the weights go back to the last complete epoch's (or, with
+  early stopping, the best complete epoch's). ``RunState.cut_epoch`` marks it.
 * the NaN guard: like ``TerminateOnNaN`` but it keeps the last good weights. Weights are
   copied at the end of every epoch whose loss is finite; when the loss turns NaN or
   infinite (seen in a throttled batch report or at the epoch end) training stops and those
@@ -37,6 +41,11 @@ class RunState:
     epochs_seen: int = 0
     history: dict[str, list[float]] = field(default_factory=dict)
     restored_last_good: bool = False
+    cut_epoch: int | None = None  # 0-based epoch a stop request cut short (its numbers are dropped)
+
+    def is_cut(self, epoch: int) -> bool:
+        """True when ``epoch`` (0-based) was cut short by a stop and must not count."""
+        return self.cut_epoch is not None and self.cut_epoch == epoch
 
 
 def is_finite_loss(logs: dict[str, Any] | None) -> bool:
@@ -102,6 +111,8 @@ def make_callbacks(
         def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
             reporter.wait_if_paused()
             if reporter.should_stop():
+                if not state.user_stopped and total_batches and batch + 1 < total_batches:
+                    state.cut_epoch = self._epoch  # this batch is the epoch's last: it is incomplete
                 state.user_stopped = True
                 self.model.stop_training = True
             elif state.nan_loss:
@@ -126,6 +137,8 @@ def make_callbacks(
             reporter.on_batch(self._epoch + 1, seen, total_batches, clean)
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            if state.is_cut(epoch):
+                return  # a partial epoch: its numbers would be a spike in the curves
             clean = float_logs(logs)
             state.epochs_seen = epoch + 1
             for key, value in clean.items():
@@ -141,6 +154,10 @@ def make_callbacks(
             self._good = [w.copy() for w in self.model.get_weights()]
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            if state.is_cut(epoch):  # back to the last complete epoch
+                if self._good is not None:
+                    self.model.set_weights(self._good)
+                return
             if is_finite_loss(logs) and not state.nan_loss:
                 self._good = self.model.get_weights()
                 return

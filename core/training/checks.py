@@ -26,7 +26,9 @@ _SCAN_ROWS_BYTES = 32 * 1024 * 1024
 
 def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, budget_bytes: int | None = None) -> None:
     """Raise :class:`TrainingError` for the first reason training cannot work; return quietly otherwise."""
-    config.validate()
+    from core.training.sizing import resolve_for
+
+    config, _ = resolve_for(config.validate(), shaped, validation)
     spec.validate()
     check_labels_present(shaped)
     check_counts(shaped, config, validation)
@@ -40,6 +42,39 @@ def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, bu
         check_finite(validation, "validation data", chunk)
         check_labels_in_range(spec, validation, name="validation data")
     check_memory(spec, shaped, config, budget_bytes)
+
+
+QUICK_SCAN_BYTES = 64 * 1024 * 1024  # readiness_problem scans for NaN only in data up to this size
+
+
+def readiness_problem(spec: Any, shaped: Any, config: Any, *, budget_bytes: int | None = None) -> str | None:
+    """The sentence :func:`preflight` would raise for this data, model and config, or None when it can train.
+
+    For the window's Start button, so it runs on every change: the NaN/infinity scan is
+    skipped for data larger than ``QUICK_SCAN_BYTES`` (the run's own preflight still does it).
+    """
+    from core.errors import ShapeExplorerError
+
+    if shaped is None or spec is None:
+        return None
+    try:
+        x = shaped.x
+        nbytes = int(np.prod(x.shape)) * x.dtype.itemsize
+        if nbytes <= QUICK_SCAN_BYTES:
+            preflight(spec, shaped, config, budget_bytes=budget_bytes)
+        else:
+            from core.training.sizing import resolve_for
+
+            config, _ = resolve_for(config.validate(), shaped)
+            spec.validate()
+            check_labels_present(shaped)
+            check_counts(shaped, config, None)
+            check_spec_fits(spec, shaped)
+            check_labels_in_range(spec, shaped)
+            check_memory(spec, shaped, config, budget_bytes)
+    except ShapeExplorerError as exc:
+        return str(exc)
+    return None
 
 
 def check_labels_present(shaped: Any) -> None:

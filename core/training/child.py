@@ -10,11 +10,13 @@ Parent → child messages: ``{"type": "job", "job": {...}}``, ``{"type": "stop"}
 ``{"type": "pause"}``, ``{"type": "resume"}``, ``{"type": "close"}``. A listener thread in
 the child reads them while training runs, so stop and pause act within a batch.
 
-Child → parent events (small JSON-able dicts, never big arrays): ``ready``, ``begin``,
-``batch`` (≤ 20 a second), ``epoch``, ``end`` (history, best epoch, stop reason, final
-metrics, a confusion matrix or prediction sample, the saved model path), ``error`` (one
-plain sentence) and ``log``. If the child dies, :meth:`TrainingProcess.poll_events` reports
-``{"event": "error", "message": "The training process stopped unexpectedly (exit code N)."}``.
+Child → parent: the typed events of :mod:`core.training.events`, sent encoded
+(:func:`~core.training.events.encode`; small dicts, never big arrays): ``Ready``, ``Begin``,
+``Batch`` (≤ 10 a second), ``Epoch`` (complete epochs only), ``End`` (history, best epoch,
+stop reason, final metrics, baseline, a confusion matrix or prediction sample, the saved
+model path), ``Failed`` (one plain sentence) and ``Log``. If the child dies,
+:meth:`TrainingProcess.poll_events` reports a ``Failed`` event itself: "The training process
+stopped unexpectedly (exit code N)."
 """
 
 from __future__ import annotations
@@ -27,30 +29,17 @@ import time
 import traceback
 from typing import Any
 
-from core.training.reporter import TrainingControl
+from core.training.events import End, EventReporter, Failed, Log, Ready, encode
 
 KILL_GRACE_SECONDS = 2.0
 CLOSE_TIMEOUT_SECONDS = 5.0
 
 
-class PipeReporter(TrainingControl):
+class PipeReporter(EventReporter):
     """The child's reporter: sends each event to the parent; stop/pause come from the listener."""
 
     def __init__(self, send: Any) -> None:
-        super().__init__()
-        self._send = send
-
-    def on_train_begin(self, info: dict[str, Any]) -> None:
-        self._send({"event": "begin", **info})
-
-    def on_batch(self, epoch: int, batch: int, total_batches: int | None, logs: dict[str, float]) -> None:
-        self._send({"event": "batch", "epoch": epoch, "batch": batch, "total_batches": total_batches, "logs": logs})
-
-    def on_epoch(self, epoch: int, logs: dict[str, float]) -> None:
-        self._send({"event": "epoch", "epoch": epoch, "logs": logs})
-
-    def on_train_end(self, result: dict[str, Any]) -> None:
-        pass  # the job sends "end" once the model is scored and saved
+        super().__init__(lambda event: send(encode(event)))
 
 
 def child_main(connection: Any) -> None:
@@ -76,7 +65,7 @@ def child_main(connection: Any) -> None:
 
     started = time.perf_counter()
     quiet_tensorflow_import()
-    send({"event": "ready", "seconds": time.perf_counter() - started, "pid": os.getpid()})
+    send(encode(Ready(seconds=time.perf_counter() - started, pid=os.getpid())))
 
     reporter = PipeReporter(send)
     jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
@@ -124,14 +113,14 @@ def run_job(job_data: dict[str, Any], reporter: PipeReporter, send: Any) -> None
     try:
         job = TrainingJob.from_dict(job_data)
         payload = execute(job, reporter)
-        send({"event": "end", **payload})
+        send(encode(End.from_result(payload)))
     except ShapeExplorerError as exc:
-        send({"event": "error", "message": str(exc)})
+        send(encode(Failed(str(exc))))
     except MemoryError:
-        send({"event": "error", "message": "Training ran out of memory: use a smaller batch size, fewer units or a shorter maxlen."})
+        send(encode(Failed("Training ran out of memory: use a smaller batch size, fewer units or a shorter maxlen.")))
     except Exception as exc:  # a bug: the parent shows one sentence and logs the details
-        send({"event": "log", "level": "error", "message": traceback.format_exc()})
-        send({"event": "error", "message": f"Training failed unexpectedly ({type(exc).__name__}: {exc})."})
+        send(encode(Log(traceback.format_exc(), level="error")))
+        send(encode(Failed(f"Training failed unexpectedly ({type(exc).__name__}: {exc}).")))
 
 
 class TrainingProcess:
@@ -200,9 +189,10 @@ class TrainingProcess:
 
     # ---- child → parent --------------------------------------------------------------------
     def poll_events(self, timeout: float = 0.0) -> list[dict[str, Any]]:
-        """Every event waiting now (waiting up to ``timeout`` seconds for the first one).
+        """Every event waiting now, encoded (waiting up to ``timeout`` seconds for the first one).
 
-        Ends with an ``error`` event, once, when the child has died unexpectedly.
+        Ends with a ``Failed`` event, once, when the child has died unexpectedly. Turn them
+        into typed events with :func:`core.training.events.decode`.
         """
         events: list[dict[str, Any]] = []
         try:
@@ -214,14 +204,14 @@ class TrainingProcess:
         except (EOFError, OSError, ValueError):
             pass
         for event in events:
-            if event.get("event") == "ready":
+            if isinstance(event, dict) and event.get("event") == Ready.kind:
                 self.ready = True
         if not events and not self._death_reported and not self.is_alive():
             self._death_reported = True
             if not self._closing:
                 self._process.join(0.1)
                 code = self._process.exitcode
-                events.append({"event": "error", "message": f"The training process stopped unexpectedly (exit code {code})."})
+                events.append(encode(Failed(f"The training process stopped unexpectedly (exit code {code}).")))
         return events
 
     def wait_ready(self, timeout: float = 60.0) -> list[dict[str, Any]]:
@@ -231,7 +221,7 @@ class TrainingProcess:
         while not self.ready and time.monotonic() < deadline:
             batch = self.poll_events(min(0.5, max(0.0, deadline - time.monotonic())))
             seen.extend(batch)
-            if any(e.get("event") == "error" for e in batch):
+            if any(isinstance(e, dict) and e.get("event") == Failed.kind for e in batch):
                 break
         return seen
 

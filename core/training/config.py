@@ -23,17 +23,22 @@ class TrainingConfig:
     shuffle; windows of one series are split in time order instead, so no future leaks into
     training). ``validation_file`` replaces the split with a separate file shaped the same
     way. ``standardize`` scales float features with the training split's mean and standard
-    deviation (padded steps are left alone so the mask still sees them); token ids are never
-    scaled. ``memory_budget`` (bytes, ``None`` = the app's budget) decides when training
+    deviation inside the model (its ``standardize`` Normalization layer, after ``Masking`` on
+    the raw pad value, so the mask still sees padded steps and a saved model takes raw data);
+    token ids are never scaled. ``memory_budget`` (bytes, ``None`` = the app's budget) decides when training
     streams batches from disk instead of copying the data into memory.
+
+    ``batch_size=None`` and ``patience=None`` (the defaults) are chosen from the data's size
+    when a run starts (:func:`core.training.sizing.resolve`: 32 and 8 for ordinary data,
+    smaller batches and a longer patience for small data).
     """
 
     epochs: int = 50
-    batch_size: int = 32
+    batch_size: int | None = None
     learning_rate: float = 1e-3
     validation_split: float = 0.2
     early_stopping: bool = True
-    patience: int = 8
+    patience: int | None = None
     seed: int = 0
     standardize: bool = True
     shuffle: bool = True
@@ -45,7 +50,7 @@ class TrainingConfig:
         """Raise :class:`TrainingError` with a plain sentence for a setting that cannot work."""
         if not _is_whole(self.epochs) or self.epochs < 1:
             raise TrainingError(f"Epochs must be a whole number of at least 1, not {self.epochs!r}.")
-        if not _is_whole(self.batch_size) or self.batch_size < 1:
+        if self.batch_size is not None and (not _is_whole(self.batch_size) or self.batch_size < 1):
             raise TrainingError(f"The batch size must be a whole number of at least 1, not {self.batch_size!r}.")
         if not _is_number(self.learning_rate) or not 0.0 < float(self.learning_rate) <= 10.0:
             raise TrainingError(f"The learning rate must be a number above 0 (typically 0.001), not {self.learning_rate!r}.")
@@ -53,7 +58,7 @@ class TrainingConfig:
             raise TrainingError(
                 f"The validation split must be at least 0 and below 1 (0.2 holds out a fifth), not {self.validation_split!r}."
             )
-        if not _is_whole(self.patience) or self.patience < 0:
+        if self.patience is not None and (not _is_whole(self.patience) or self.patience < 0):
             raise TrainingError(f"Patience must be a whole number of epochs, 0 or more, not {self.patience!r}.")
         if not _is_whole(self.seed) or self.seed < 0:
             raise TrainingError(f"The seed must be a whole number, 0 or more, not {self.seed!r}.")

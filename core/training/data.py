@@ -5,10 +5,11 @@
   split in time order instead (the last windows validate), because shuffled overlapping
   windows would leak the validation targets into training.
 * **Standardise**: per-feature mean and standard deviation over the *training* split's real
-  steps only; padded steps are left exactly at the pad value so the Masking layer still
-  skips them. A real step that happens to standardise to the pad value in every feature
-  is nudged by a tiny amount, or the mask would silently drop it. Token ids are never scaled.
-  (:class:`core.shaping.standardize.Standardizer` does this.)
+  steps only (:class:`core.shaping.standardize.Standardizer` fits them). The statistics go
+  into the model's own ``standardize`` (``Normalization``) layer, after ``Masking``, so the
+  inputs here stay raw: the saved model then takes exactly the tensor a user's own
+  ``pad_sequences`` makes, and the mask is computed on the raw pad value. Token ids are never
+  scaled.
 * **Scale path**: when copying the data into memory would exceed the memory budget (a big
   memory-mapped ``.npy``, say) the arrays are never materialised: statistics are computed
   chunk by chunk and training reads index-sorted batches straight from the memory map
@@ -154,7 +155,7 @@ class FitData:
     n_val: int
     steps_per_epoch: int
     streaming: bool
-    scaling: Standardizer | None
+    scaling: Standardizer | None  # the inputs' training statistics (the model's ``standardize`` layer)
     val_indices: np.ndarray | None = None  # into the training data, when the split made validation
     target_scaling: TargetScaling | None = None  # regression targets' training statistics (the model's last layer)
 
@@ -175,6 +176,10 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     Streams from the arrays (never copying them whole) when the in-memory copies would not
     fit the budget.
     """
+    if config.batch_size is None:  # chosen from the data's size (core.training.sizing)
+        from core.training.sizing import resolve_for
+
+        config, _ = resolve_for(config, shaped, validation)
     budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
     tokens = is_token_input(shaped)
     n = int(shaped.x.shape[0])
@@ -193,7 +198,7 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     streaming = copy_bytes(shaped) > budget or (validation is not None and copy_bytes(validation) > budget)
     mask_value = _mask_value(spec, shaped)
     scaling = None
-    if config.standardize and not tokens:
+    if config.standardize and not tokens and (spec is None or spec.input.standardizes):
         scaling = Standardizer(mask_value=mask_value).fit(
             shaped.x, getattr(shaped, "mask", None), rows=train_idx, chunk_bytes=max(1 << 16, budget // 16)
         )
@@ -203,27 +208,27 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     batch = int(config.batch_size)
     steps = max(1, math.ceil(train_idx.size / batch))
     if streaming:
-        train_ds = batch_stream(shaped.x, y_all, train_idx, batch, seed=int(config.seed), shuffle=bool(config.shuffle), scaling=scaling, tokens=tokens)
+        train_ds = batch_stream(shaped.x, y_all, train_idx, batch, seed=int(config.seed), shuffle=bool(config.shuffle), tokens=tokens)
         if validation is not None:
             val_y = _training_targets(validation)
-            val_ds = batch_stream(validation.x, val_y, np.arange(validation.x.shape[0]), batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens)
+            val_ds = batch_stream(validation.x, val_y, np.arange(validation.x.shape[0]), batch, seed=0, shuffle=False, tokens=tokens)
             n_val = int(validation.x.shape[0])
         elif val_idx.size:
-            val_ds = batch_stream(shaped.x, y_all, val_idx, batch, seed=0, shuffle=False, scaling=scaling, tokens=tokens)
+            val_ds = batch_stream(shaped.x, y_all, val_idx, batch, seed=0, shuffle=False, tokens=tokens)
             n_val = int(val_idx.size)
         else:
             val_ds, n_val = None, 0
         return FitData(train_ds, None, val_ds, None, int(train_idx.size), n_val, steps, True, scaling,
                        val_idx if validation is None else None, target_scaling)
 
-    x_train = _inputs(shaped.x, train_idx, getattr(shaped, "mask", None), scaling, tokens)
+    x_train = _inputs(shaped.x, train_idx, tokens)
     y_train = y_all[train_idx]
     if validation is not None:
-        x_val = _inputs(validation.x, np.arange(validation.x.shape[0]), getattr(validation, "mask", None), scaling, tokens)
+        x_val = _inputs(validation.x, np.arange(validation.x.shape[0]), tokens)
         y_val = _training_targets(validation)
         val_indices = None
     elif val_idx.size:
-        x_val = _inputs(shaped.x, val_idx, getattr(shaped, "mask", None), scaling, tokens)
+        x_val = _inputs(shaped.x, val_idx, tokens)
         y_val = y_all[val_idx]
         val_indices = val_idx
     else:
@@ -232,20 +237,15 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     return FitData(x_train, y_train, x_val, y_val, int(train_idx.size), n_val, steps, False, scaling, val_indices, target_scaling)
 
 
-def prepare_inputs(shaped: Any, scaling: Standardizer | None) -> np.ndarray:
-    """All of ``shaped.x`` as the trained model expects it (standardised with ``scaling``)."""
-    tokens = is_token_input(shaped)
-    return _inputs(shaped.x, np.arange(shaped.x.shape[0]), getattr(shaped, "mask", None), scaling, tokens)
+def prepare_inputs(shaped: Any) -> np.ndarray:
+    """All of ``shaped.x`` as the trained model takes it: raw values (float32) or token ids (int32)."""
+    return _inputs(shaped.x, np.arange(shaped.x.shape[0]), is_token_input(shaped))
 
 
-def _inputs(x: Any, rows: np.ndarray, mask: np.ndarray | None, scaling: Standardizer | None, tokens: bool) -> np.ndarray:
+def _inputs(x: Any, rows: np.ndarray, tokens: bool) -> np.ndarray:
     contiguous = rows.size and rows.size == x.shape[0] and bool((rows == np.arange(x.shape[0])).all())
     picked = np.asarray(x) if contiguous else x[rows]
-    if tokens:
-        return np.asarray(picked, dtype=np.int32)
-    if scaling is None:
-        return np.asarray(picked, dtype=np.float32)
-    return scaling.transform(picked, None if mask is None else np.asarray(mask)[rows])
+    return np.asarray(picked, dtype=np.int32 if tokens else np.float32)
 
 
 def _training_targets(shaped: Any) -> np.ndarray:
@@ -276,7 +276,6 @@ def batch_stream(
     *,
     seed: int,
     shuffle: bool,
-    scaling: Standardizer | None,
     tokens: bool,
 ) -> Any:
     """A ``tf.data.Dataset`` of ``(x, y)`` batches read from ``x`` (e.g. a memory map) on demand.
@@ -300,7 +299,7 @@ def batch_stream(
         for start in range(0, order.size, batch_size):
             idx = np.sort(order[start : start + batch_size])
             xb = x[idx]
-            xb = scaling.transform(xb) if scaling is not None else np.asarray(xb, dtype=x_dtype)
+            xb = np.asarray(xb, dtype=x_dtype)  # raw: the model standardises
             yield xb, y[idx]
 
     signature = (

@@ -26,6 +26,7 @@ from core.dataset import Labels
 from core.errors import TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.recipe import Recipe, recipe_for
 from core.training.config import TrainingConfig
 
 PAD_TOKEN_ID = 0
@@ -79,6 +80,28 @@ class TrainingJob:
     def budget_bytes(self) -> int:
         return int(self.config.memory_budget) if self.config.memory_budget else default_budget_bytes()
 
+    def recipe(self, shaped: Any, spec: ModelSpec | None = None) -> Recipe:
+        """The :class:`~core.recipe.Recipe` of this job's model trained on ``shaped`` (saved beside the model)."""
+        resolved = spec or self.spec
+        if resolved is None:
+            from core.model.defaults import default_spec
+
+            resolved = default_spec(shaped)
+        return recipe_for(self.path, self.load_options, shaped, resolved, self.config)
+
+    @classmethod
+    def from_recipe(cls, recipe: Recipe, **changes: Any) -> "TrainingJob":
+        """The job that trains the same model again on the recipe's file (``changes`` override fields)."""
+        job = cls(
+            path=str(recipe.file or ""),
+            load_options=recipe.load_options,
+            padding=recipe.padding,
+            window=recipe.window,
+            spec=recipe.spec,
+            config=recipe.config,
+        )
+        return replace(job, **changes) if changes else job
+
 
 # ---- reading and shaping -------------------------------------------------------------------
 def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, window: WindowOptions | None, budget_bytes: int) -> Any:
@@ -122,7 +145,9 @@ def shape_like(path: str | os.PathLike[str], load_options: LoadOptions, referenc
     name = Path(path).name
     train_dataset = reference.dataset
     options = load_options
-    if train_dataset.source.format.startswith("csv") and options.feature_cols is None and train_dataset.kind != "series":
+    if train_dataset.source.format in ("csv-long", "csv-series") and options.feature_cols is None and train_dataset.kind != "series":
+        # Long CSVs name their feature columns; a wide CSV's one feature is a placeholder
+        # ('value') for its step columns, which are found again in the other file.
         options = replace(options, feature_cols=tuple(train_dataset.feature_names))
     dataset = load(path, options, budget_bytes=budget)
     if dataset.kind != train_dataset.kind and {dataset.kind, train_dataset.kind} != {"sequences", "series"}:
@@ -191,13 +216,24 @@ def _in_training_classes(labels: Labels | None, train_labels: Labels | None, nam
 
 
 # ---- carrying a job out --------------------------------------------------------------------
+def run_baseline(result: Any, shaped: Any, validation: Any, test: Any) -> dict[str, Any] | None:
+    """The do-nothing baseline (:mod:`core.training.baseline`) on the run's validation and test samples."""
+    from core.training.baseline import run_baseline as baseline_of_run
+
+    return baseline_of_run(shaped, result.fit_data, validation, test)
+
+
 def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, Any]:
     """Prepare, train, score and save as the job says; returns the JSON-ready ``end`` payload.
 
     Raises :class:`core.errors.ShapeExplorerError` subclasses (plain sentences) on bad input.
     """
+    from core.model_io import check_save_target, save_model_atomic
+    from core.recipe import save_recipe
     from core.training import runner
 
+    if job.save_path:
+        check_save_target(job.save_path)  # before the first epoch, not after the last
     spec, shaped, validation = prepare(job, shaped)
     test = shape_like(job.test_path, job.load_options, shaped, job.budget_bytes) if job.test_path else None
     result = runner.run(spec, shaped, job.config, reporter, validation=validation, budget_bytes=job.budget_bytes)
@@ -207,8 +243,10 @@ def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, An
     if test is not None:
         payload["test"] = runner.evaluate(result, test)
         result.test_metrics = payload["test"]
+    payload["baseline"] = run_baseline(result, shaped, validation, test)
     if job.save_path:
-        from core.model_io import save_model_atomic
-
-        payload["saved_model"] = str(save_model_atomic(result.model, job.save_path))
+        recipe = job.recipe(shaped, spec)
+        saved = save_model_atomic(result.model, job.save_path)
+        payload["saved_model"] = str(saved)
+        payload["saved_recipe"] = str(save_recipe(recipe, saved))
     return payload

@@ -41,6 +41,7 @@ from core.training.data import (
     _training_targets,
 )
 from core.training.reporter import NullReporter, Reporter
+from core.training.sizing import resolve_for
 
 STOP_REASONS = ("completed", "early_stopping", "user", "nan_loss", "error")
 REGRESSION_SAMPLE_LIMIT = 500
@@ -69,6 +70,8 @@ class TrainingResult:
     n_train: int = 0
     n_val: int = 0
     fit_data: FitData | None = field(default=None, repr=False)
+    settings: dict[str, Any] = field(default_factory=dict)  # the concrete settings the run used
+    chosen: dict[str, str] = field(default_factory=dict)  # settings chosen from the data's size, and why
 
     @property
     def samples_per_second(self) -> float:
@@ -95,6 +98,8 @@ class TrainingResult:
             "seconds": self.seconds,
             "n_train": self.n_train,
             "n_val": self.n_val,
+            "settings": dict(self.settings),
+            "chosen": dict(self.chosen),
         }
 
 
@@ -140,6 +145,7 @@ def run(
     """
     config = config or TrainingConfig()
     reporter = reporter or NullReporter()
+    config, chosen = resolve_for(config.validate(), shaped, validation)
     preflight(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
     tf, _ = import_tensorflow()
     from core.model.build import build_model, compile_model
@@ -149,11 +155,14 @@ def run(
         data = prepare_fit_data(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
         strategy = choose_strategy()
         with strategy.scope():
-            model = build_model(spec, data.target_scaling, pretrained_embedding_weights(spec, shaped))
+            model = build_model(spec, data.target_scaling, data.scaling, pretrained_embedding_weights(spec, shaped))
             compile_model(model, spec, config.learning_rate, config.optimizer)
     except MemoryError as exc:
         raise _out_of_memory() from exc
 
+    from core.training.baseline import run_baseline
+
+    baseline = run_baseline(shaped, data, validation)  # before training: the curves can show it live
     state = RunState()
     callbacks, early = training_callbacks(reporter, state, data, config)
     monitor = early_stopping_monitor(data)
@@ -168,6 +177,10 @@ def run(
             "streaming": data.streaming,
             "monitor": monitor,
             "params": int(model.count_params()),
+            "learning_rate": float(config.learning_rate),
+            "patience": int(config.patience) if config.early_stopping else None,
+            "chosen": dict(chosen),
+            "baseline": baseline,
         }
     )
     started = time.perf_counter()
@@ -190,7 +203,10 @@ def run(
         )
         best_epoch = _best_epoch({k: v[: max(0, (state.nan_epoch or 1) - 1)] for k, v in history.items()}, monitor)
     elif state.user_stopped:
-        reason, message = "user", f"Stopped on request after {epochs_run} epoch{'s' if epochs_run != 1 else ''}."
+        reason, message = "user", f"Stopped on request after {epochs_run} of {int(config.epochs)} epochs."
+        if state.cut_epoch is not None and epochs_run:
+            kept = f"the best epoch's ({best_epoch})" if early is not None and best_epoch else f"epoch {epochs_run}'s"
+            message += f" The epoch in progress was dropped; the model keeps {kept} weights."
     elif early is not None and early.stopped_epoch > 0:
         reason = "early_stopping"
         message = (
@@ -212,6 +228,10 @@ def run(
         n_train=data.n_train,
         n_val=data.n_val,
         fit_data=data,
+        settings={"epochs": int(config.epochs), "batch_size": int(config.batch_size), "learning_rate": float(config.learning_rate),
+                  "validation_split": float(config.validation_split), "early_stopping": bool(config.early_stopping),
+                  "patience": int(config.patience)},
+        chosen=dict(chosen),
     )
     reporter.on_train_end(result.summary())
     return result
@@ -246,19 +266,57 @@ def training_callbacks(reporter: Reporter, state: RunState, data: FitData, confi
     """
     _, keras = import_tensorflow()
     callbacks = make_callbacks(reporter, state, total_batches=data.steps_per_epoch)
+    if validates_in_callback(data):
+        x_val, y_val = data.x_val, data.y_val
+
+        class ValidateInOneBatch(keras.callbacks.Callback):
+            """``val_*`` logs from one ``test_on_batch`` over the whole (small) validation set.
+
+            Keras' own validation builds a ``tf.data`` iterator and an evaluation loop every
+            epoch: 0.1-0.2 s here, more than the epoch itself on a few dozen short samples.
+            One batch gives the same mean loss and metrics. First in the list, so every other
+            callback sees the ``val_*`` numbers.
+            """
+
+            def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+                if logs is None or state.is_cut(epoch):
+                    return
+                scores = self.model.test_on_batch(x_val, y_val, return_dict=True)
+                logs.update({f"val_{k}": float(v) for k, v in scores.items()})
+
+        callbacks.insert(0, ValidateInOneBatch())
     early = None
     if config.early_stopping:
-        early = keras.callbacks.EarlyStopping(
+
+        class CompleteEpochsEarlyStopping(keras.callbacks.EarlyStopping):
+            """Early stopping that ignores an epoch a stop request cut short."""
+
+            def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+                if not state.is_cut(epoch):
+                    super().on_epoch_end(epoch, logs)
+
+        early = CompleteEpochsEarlyStopping(
             monitor=early_stopping_monitor(data), patience=int(config.patience), restore_best_weights=True
         )
         callbacks.append(early)
     return callbacks, early
 
 
+SMALL_VALIDATION_SAMPLES = 2048
+SMALL_VALIDATION_BYTES = 32 * 1024 * 1024
+
+
+def validates_in_callback(data: FitData) -> bool:
+    """True when the validation set is small enough to score in one batch after each epoch."""
+    if data.streaming or not data.n_val or data.x_val is None:
+        return False
+    return data.n_val <= SMALL_VALIDATION_SAMPLES and int(np.asarray(data.x_val).nbytes) <= SMALL_VALIDATION_BYTES
+
+
 def fit_model(model: Any, data: FitData, config: TrainingConfig, callbacks: list[Any]) -> Any:
     """The ``model.fit`` call (separate so tests can make it fail)."""
     validation = None
-    if data.n_val:
+    if data.n_val and not validates_in_callback(data):
         validation = data.x_val if data.streaming else (data.x_val, data.y_val)
     kwargs: dict[str, Any] = dict(
         epochs=int(config.epochs),
@@ -291,7 +349,7 @@ def _out_of_memory() -> TrainingError:
 # ---- using a trained model -----------------------------------------------------------------
 def evaluate(result: TrainingResult, shaped: Any, batch_size: int = 256) -> dict[str, float]:
     """Loss and metrics of the trained model on other data shaped like the training data."""
-    x = prepare_inputs(shaped, result.standardizer)
+    x = prepare_inputs(shaped)  # raw: the model standardises its own input
     y = _training_targets(shaped)
     logs = result.model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
     return {str(k): float(v) for k, v in logs.items()}

@@ -182,5 +182,6 @@ def test_script_standardises_like_the_app():
     app = Standardizer(mask_value=0.0).fit(x, real, rows=train)
     np.testing.assert_allclose(scope["mean"], app.mean, rtol=1e-12)
     np.testing.assert_allclose(scope["std"], app.std, rtol=1e-12)
-    np.testing.assert_allclose(scope["x_train"], app.transform(x[train], real[train]), rtol=1e-6)
-    np.testing.assert_allclose(scope["x_val"], app.transform(x[val], real[val]), rtol=1e-6)
+    # Like the app, the script feeds raw values: the statistics go into the model's standardize layer.
+    np.testing.assert_array_equal(scope["x_train"], x[train])
+    np.testing.assert_array_equal(scope["x_val"], x[val])

@@ -89,3 +89,33 @@ def test_window_lists_come_from_the_registry():
         assert needle in source, relative
         assert "*.npz" not in source and '".jsonl"' not in source, relative
 
+
+
+@pytest.mark.parametrize(("name", "content", "options", "stray"), [
+    ("a.csv", "id,t,x\n1,0,1\n1,1,2\n", LoadOptions(labels_file="y.npy"), "labels file"),
+    ("a.ts", "@problemName p\n@data\n1,2,3\n", LoadOptions(layout="wide"), "layout"),
+    ("a.json", '[{"x": [1, 2]}]', LoadOptions(delimiter=";", id_col="x"), "delimiter, id col"),
+])
+def test_an_option_of_another_format_is_refused(tmp_path, name, content, options, stray):
+    from core.errors import LoadError  # noqa: PLC0415
+    from core.loaders import load  # noqa: PLC0415
+
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(LoadError, match=f"{name}: the options? {stray} do(es)? not apply to"):
+        load(path, options)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (LoadOptions(id_col="id", label_col="id"), "the column 'id' is given as both the id column and the label column"),
+    (LoadOptions(id_col="id", time_col="id"), "the column 'id' is given as both the id column and the time column"),
+    (LoadOptions(label_col="v", feature_cols=("v",)), "the column 'v' is given as both the label column and a feature column"),
+])
+def test_one_column_in_two_roles_is_refused(tmp_path, options, message):
+    from core.errors import LoadError  # noqa: PLC0415
+    from core.loaders import load  # noqa: PLC0415
+
+    path = tmp_path / "roles.csv"
+    path.write_text("id,t,v\n1,0,1\n1,1,2\n2,0,3\n")
+    with pytest.raises(LoadError, match=message):
+        load(path, options)

@@ -209,15 +209,18 @@ def test_series_excludes_date_column(tmp_path):
     assert dataset.kind == "series"
     assert dataset.lengths.tolist() == [3]
     assert dataset.feature_names == ("temp", "humidity")
-    excluded = _guess(dataset, "excluded column")
-    assert excluded.value == "date" and "not numeric" in excluded.why
+    index = _guess(dataset, "time index")
+    assert index.value == "date" and "row order" in index.why
+    assert dataset.source.options["time_col"] == "date"
+    assert dataset.source.options["index_cols"] == ["date"]
 
 
 def test_series_keeps_a_float_target_as_a_feature(tmp_path):
     rows = "".join(f"{i},{i * 0.37:.2f},{i * 1.1:.2f}\n" for i in range(80))
     dataset = load(_csv(tmp_path, "hour,load,target\n" + rows))
     assert dataset.kind == "series"
-    assert dataset.feature_names == ("hour", "load", "target")
+    assert dataset.feature_names == ("load", "target")  # 'hour' is the time index, not a feature
+    assert _guess(dataset, "time index").value == "hour"
     assert not [g for g in dataset.source.guesses if g.what == "label column"]
 
 
@@ -243,9 +246,10 @@ def test_one_text_column_is_an_error(tmp_path):
         load(_csv(tmp_path, "word\nhello\nworld\n"))
 
 
-def test_series_rejects_a_label_option(tmp_path):
-    with pytest.raises(LoadError, match="label column does not apply to a single series"):
-        load(_csv(tmp_path, "a,b\n1,2\n3,4\n"), LoadOptions(layout="series", label_col="b"))
+def test_series_with_a_label_option_is_labelled_at_every_step(tmp_path):
+    dataset = load(_csv(tmp_path, "a,b\n1,2\n3,4\n5,2\n"), LoadOptions(layout="series", label_col="b"))
+    assert dataset.kind == "sequences" and dataset.lengths.tolist() == [3]
+    assert dataset.labels.kind == "sequence" and dataset.labels.values.tolist() == [0, 1, 0]
 
 
 # ---- overrides -----------------------------------------------------------------------------
@@ -431,4 +435,4 @@ def test_unnamed_row_number_column_is_not_a_feature(tmp_path):
     dataset = load(path)
     assert dataset.kind == "series"
     assert dataset.feature_names == ("speed", "load")
-    assert any(g.what == "excluded column" and "row number" in g.why for g in dataset.source.guesses)
+    assert any(g.what == "time index" and g.value == "Unnamed: 0" and "unnamed" in g.why for g in dataset.source.guesses)

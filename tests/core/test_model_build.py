@@ -41,8 +41,9 @@ def test_layers_carry_the_spec_settings_and_stable_names() -> None:
     )
     model = build_model(spec)
     names = [layer.name for layer in model.layers]
-    assert names == ["input", "masking", "bidirectional_gru_1", "lstm_2", "head_hidden", "output"]
+    assert names == ["input", "masking", "standardize", "bidirectional_gru_1", "lstm_2", "head_hidden", "output"]
     assert model.get_layer("masking").mask_value == -1.0
+    assert model.get_layer("standardize").supports_masking  # the mask reaches the GRU
     gru = model.get_layer("bidirectional_gru_1").forward_layer
     assert (gru.units, gru.return_sequences, gru.dropout, gru.recurrent_dropout) == (4, True, 0.1, 0.2)
     assert gru.cell.reset_after is False
@@ -97,3 +98,24 @@ def test_regression_compile_uses_requested_optimizer_and_learning_rate() -> None
     assert model.get_layer("output").activation.__name__ == "linear"
     with pytest.raises(ModelSpecError, match="Unknown optimizer"):
         compile_model(model, spec, 0.001, optimizer="lbfgs")
+
+
+@pytest.mark.slow
+def test_standardize_layer_holds_the_statistics_and_can_be_left_out() -> None:
+    import argparse
+
+    from core.cli.train_command import spec_from_args
+    from core.shaping.standardize import Standardizer
+
+    spec = ModelSpec(input=InputSpec(kind="masking", timesteps=5, features=2), head=HeadSpec("binary"))
+    scaling = Standardizer(np.array([3.0, -1.0]), np.array([2.0, 0.5]))
+    model = build_model(spec, input_scaling=scaling)
+    layer = model.get_layer("standardize")
+    assert layer.get_config()["mean"] == [3.0, -1.0] and layer.get_config()["variance"] == [4.0, 0.25]
+    x = np.array([[[5.0, -0.5], [1.0, -1.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]], dtype=np.float32)
+    assert np.allclose(layer(x)[0, :2], [[1.0, 1.0], [-1.0, 0.0]])
+    assert layer.count_params() == 0  # the statistics are config, not weights: summary() shows 0
+    args = argparse.Namespace(no_standardize=True)
+    plain = spec_from_args(args, spec)
+    assert plain.input.standardize is False
+    assert "standardize" not in [layer.name for layer in build_model(plain).layers]

@@ -23,6 +23,7 @@ def random_spec(rng: random.Random) -> ModelSpec:
         vocab_size=rng.randint(2, 30) if kind == "embedding" else None,
         embedding_dim=rng.randint(1, 6),
         mask_zero=rng.random() < 0.5,
+        standardize=rng.random() < 0.7,
     )
     layers = tuple(
         RecurrentLayerSpec(
@@ -66,16 +67,19 @@ def test_table_for_a_stacked_masked_model_reads_like_a_summary() -> None:
         head=HeadSpec("multiclass", n_outputs=3),
     )
     rows = layer_table(spec)
-    assert [r.name for r in rows] == ["input", "masking", "bidirectional_gru_1", "lstm_2", "output"]
+    assert [r.name for r in rows] == ["input", "masking", "standardize", "bidirectional_gru_1", "lstm_2", "output"]
+    assert [r.class_name for r in rows][1:3] == ["Masking", "Normalization"]
     assert [r.output_shape for r in rows] == [
+        (None, None, 3),
         (None, None, 3),
         (None, None, 3),
         (None, None, 8),
         (None, 5),
         (None, 3),
     ]
-    assert "another recurrent layer follows" in rows[2].note
-    assert "only the last step" in rows[3].note
+    assert "padded steps stay masked" in rows[2].note
+    assert "another recurrent layer follows" in rows[3].note
+    assert "only the last step" in rows[4].note
     assert total_params(spec) == sum(r.params for r in rows) == 2 * (3 * 4 * 7 + 24) + 4 * (5 * (8 + 5) + 5) + (5 * 3 + 3)
 
 

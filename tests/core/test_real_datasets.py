@@ -5,8 +5,9 @@ and cases counted with plain string splitting), the ``csv`` module for the table
 data sets' documented facts (case counts, dimensions, classes). The app is run through
 ``core.cli.main(["inspect", FILE, "--json"])`` and once through a real ``python -m core``.
 
-Core tests use only ``resources/demos`` (shipped with the repository). A few more UEA/UCR
-files are checked from the aeon wheel's data when it is unpacked at /tmp/aeon (not in CI).
+Core tests use ``resources/demos`` and the UEA/UCR files copied from the aeon wheel into
+``tests/data/real/aeon`` (both shipped with the repository, see its SOURCES.md), so nothing
+is skipped for missing data.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from core.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[2]
 DEMOS = REPO / "resources" / "demos"
-AEON_DATA = Path("/tmp/aeon/aeon/datasets/data")
+AEON_DATA = REPO / "tests" / "data" / "real" / "aeon"
 
 REQUIRED_KEYS = {"shape", "input_shape", "samples", "timesteps", "features", "lengths", "labels",
                  "padded_fraction", "memory_bytes"}
@@ -339,48 +340,44 @@ def test_ts_classes_keep_the_order_the_file_declares(capsys):
     assert test_report["labels"]["classes"] == report["labels"]["classes"]
 
 
-# ---- more UEA/UCR files from the aeon wheel (skipped when it is not unpacked) ---------------
+# ---- more UEA/UCR files from the aeon wheel (tests/data/real/aeon) ---------------------------
 AEON_CASES = [
-    # (relative path, documented cases, dimensions, classes)
-    ("ArrowHead/ArrowHead_TRAIN.ts", 36, 1, 3),
-    ("GunPoint/GunPoint_TRAIN.ts", 50, 1, 2),
-    ("ItalyPowerDemand/ItalyPowerDemand_TEST.ts", 1029, 1, 2),
-    ("PickupGestureWiimoteZ/PickupGestureWiimoteZ_TEST.ts", 50, 1, 10),
-    ("OSULeaf/OSULeaf_TRAIN.ts", 200, 1, 6),
-    ("ACSF1/ACSF1_TRAIN.ts", 100, 1, 10),
-    ("JapaneseVowels/JapaneseVowels_eq_TRAIN.ts", 270, 12, 9),
-    ("Covid3Month_disc/Covid3Month_disc_TRAIN.ts", 140, 1, 3),
+    # (file, documented cases, dimensions, classes)
+    ("ArrowHead_TRAIN.ts", 36, 1, 3),
+    ("ArrowHead_TEST.ts", 175, 1, 3),
+    ("GunPoint_TRAIN.ts", 50, 1, 2),
+    ("GunPoint_TEST.ts", 150, 1, 2),
+    ("ItalyPowerDemand_TRAIN.ts", 67, 1, 2),
+    ("ItalyPowerDemand_TEST.ts", 1029, 1, 2),
+    ("PickupGestureWiimoteZ_TRAIN.ts", 50, 1, 10),
+    ("PickupGestureWiimoteZ_TEST.ts", 50, 1, 10),
 ]
 
 
-@pytest.mark.skipif(not AEON_DATA.is_dir(), reason="the aeon wheel's data is not unpacked at /tmp/aeon")
-@pytest.mark.parametrize(("relative", "cases", "dims", "classes"), AEON_CASES, ids=[c[0].split("/")[1] for c in AEON_CASES])
+@pytest.mark.parametrize(("relative", "cases", "dims", "classes"), AEON_CASES, ids=[c[0] for c in AEON_CASES])
 def test_more_ucr_files_from_aeon(relative, cases, dims, classes, capsys):
     path = AEON_DATA / relative
-    if not path.is_file():
-        pytest.skip(f"{relative} is not in this aeon copy")
     truth = read_ts_truth(path)
     assert (truth.n_cases, truth.dimensions, len(set(truth.labels))) == (cases, dims, classes)
     assert_matches_ts(inspect_json(path, capsys=capsys), truth, classes)
 
 
-@pytest.mark.skipif(not AEON_DATA.is_dir(), reason="the aeon wheel's data is not unpacked at /tmp/aeon")
-def test_regression_ts_from_aeon_has_float_targets(capsys):
-    path = AEON_DATA / "Covid3Month" / "Covid3Month_TRAIN.ts"
-    if not path.is_file():
-        pytest.skip("Covid3Month is not in this aeon copy")
+@pytest.mark.parametrize(("name", "cases", "steps", "dims"), [("Covid3Month_TRAIN.ts", 140, 84, 1),
+                                                              ("Covid3Month_TEST.ts", 61, 84, 1),
+                                                              ("CardanoSentiment_TRAIN.ts", 74, 24, 2)])
+def test_regression_ts_from_aeon_has_float_targets(name, cases, steps, dims, capsys):
+    path = AEON_DATA / name
     truth = read_ts_truth(path)
     assert truth.header.get("@targetlabel") == "true"
     report = inspect_json(path, capsys=capsys)
-    assert report["shape"] == [truth.n_cases, truth.timesteps, truth.dimensions] == [140, 84, 1]
+    assert report["shape"] == [truth.n_cases, truth.timesteps, truth.dimensions] == [cases, steps, dims]
     assert report["labels"]["kind"] == "regression"
     assert report["labels"]["classes"] is None
 
 
-@pytest.mark.skipif(not (AEON_DATA / "Lynx" / "Lynx.csv").is_file(), reason="the aeon wheel's data is not unpacked")
 def test_lynx_series_written_by_pandas_with_a_year_index(capsys):
     # Header ",0" (an unnamed year index, then pandas' default column name 0): 114 yearly counts.
-    path = AEON_DATA / "Lynx" / "Lynx.csv"
+    path = AEON_DATA / "Lynx.csv"
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["", "0"]

@@ -35,7 +35,7 @@ def test_split_keeps_time_order_for_windows():
     assert train.tolist() == list(range(7)) and val.tolist() == [7, 8, 9]
 
 
-def test_standardisation_uses_train_only_and_leaves_padding():
+def test_standardisation_statistics_use_train_only_and_inputs_stay_raw():
     rng = np.random.default_rng(0)
     x = rng.normal(5.0, 2.0, size=(40, 8, 3)).astype(np.float32)
     x[:, 6:, :] = 0.0  # post padding
@@ -48,8 +48,13 @@ def test_standardisation_uses_train_only_and_leaves_padding():
     expected = x[train_idx][:, :6].reshape(-1, 3)
     np.testing.assert_allclose(fit.scaling.mean, expected.mean(axis=0), rtol=1e-5)
     np.testing.assert_allclose(fit.scaling.std, expected.std(axis=0), rtol=1e-4)
-    assert (fit.x_train[:, 6:] == 0.0).all()  # padding untouched → still masked
-    assert abs(float(fit.x_train[:, :6].mean())) < 0.05
+    # The statistics go into the model's 'standardize' layer; the inputs stay raw, exactly the
+    # tensor a user's own pad_sequences would make, so the saved model takes that tensor.
+    train_order, _ = split_indices(40, 0.25, TrainingConfig().seed, labels=np.arange(40) % 2)
+    np.testing.assert_array_equal(fit.x_train, x[train_order])
+    spec_off = tiny_spec(t=8, f=3, kind="masking")
+    fit_off = prepare_fit_data(spec_off, data, TrainingConfig(validation_split=0.25, standardize=False))
+    assert fit_off.scaling is None
 
 
 def test_real_step_standardised_onto_pad_value_is_nudged():

@@ -65,8 +65,42 @@ def test_stop_is_honoured_within_a_batch():
     reporter = RecordingReporter(stop_after_batches=3)
     result = runner.run(tiny_spec(), binary_data(), TrainingConfig(epochs=5, batch_size=8, early_stopping=False), reporter)
     assert result.stop_reason == "user" and result.stopped_early
-    assert result.epochs_run == 1  # 8 batches an epoch; stopped after the third
+    assert result.epochs_run == 0  # 8 batches an epoch; stopped after the third: no complete epoch
+    assert result.history == {} and reporter.epochs == []
     assert reporter.stop_checks == 4
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_stop_mid_epoch_keeps_only_complete_epochs_and_their_weights(monkeypatch, early_stopping):
+    import keras
+
+    weights_after: dict[int, list] = {}
+
+    class RememberWeights(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            weights_after[epoch + 1] = [w.copy() for w in self.model.get_weights()]
+
+    real_fit = runner.fit_model
+    monkeypatch.setattr(runner, "fit_model", lambda model, data, config, callbacks: real_fit(model, data, config, [RememberWeights(), *callbacks]))
+    # 64 training samples in batches of 8: 8 batches an epoch; the stop comes at batch 3 of epoch 3
+    reporter = RecordingReporter(stop_after_batches=2 * 8 + 3)
+    config = TrainingConfig(epochs=20, batch_size=8, early_stopping=early_stopping, patience=50)
+    result = runner.run(tiny_spec(), binary_data(), config, reporter)
+    assert result.stop_reason == "user"
+    assert result.epochs_run == 2 and [e for e, _ in reporter.epochs] == [1, 2]
+    assert all(len(values) == 2 for values in result.history.values())
+    assert set(weights_after) == {1, 2, 3}  # Keras did end the cut epoch; the run ignored it
+    kept = result.best_epoch if early_stopping else 2
+    for now, then in zip(result.model.get_weights(), weights_after[kept]):
+        np.testing.assert_array_equal(now, then)
+    assert "Stopped on request after 2 of 20 epochs" in result.message and "dropped" in result.message
+
+
+def test_a_stop_at_an_epochs_last_batch_keeps_that_epoch():
+    reporter = RecordingReporter(stop_after_batches=8 + 7)  # the check before epoch 2's last batch
+    result = runner.run(tiny_spec(), binary_data(), TrainingConfig(epochs=5, batch_size=8, early_stopping=False), reporter)
+    assert result.stop_reason == "user" and result.epochs_run == 2
+    assert len(result.history["loss"]) == 2 and "dropped" not in result.message
 
 
 def test_pause_blocks_without_spinning_and_resume_continues():
@@ -180,3 +214,13 @@ def test_one_number_per_step_trains_against_the_per_step_output():
     result = runner.run(tiny_spec(t=5, task="sequence"), data, TrainingConfig(epochs=2, early_stopping=False), RecordingReporter())
     assert result.epochs_run == 2 and all(np.isfinite(result.history["loss"]))
     assert runner.predict(result, x[:3]).shape == (3, 5, 1)
+
+
+def test_a_small_validation_set_is_scored_in_one_batch_with_keras_numbers():
+    data, spec = binary_data(), tiny_spec()
+    result = runner.run(spec, data, FAST, RecordingReporter())
+    assert runner.validates_in_callback(result.fit_data)
+    x_val, y_val = runner.validation_arrays(result)
+    logs = result.model.evaluate(x_val, y_val, batch_size=5, verbose=0, return_dict=True)  # Keras' own loop
+    assert result.history["val_loss"][-1] == pytest.approx(logs["loss"], rel=1e-5)
+    assert result.history["val_accuracy"][-1] == pytest.approx(logs["accuracy"])

@@ -318,12 +318,11 @@ def test_a_stray_cp1252_byte_in_utf8_text_is_read_with_a_warning(tmp_path):
     assert dataset.labels.classes == ("neg", "pos")
 
 
-def test_vectors_given_for_a_table_are_reported_not_silently_ignored(tmp_path):
+def test_vectors_given_for_a_table_are_refused_not_silently_ignored(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a,b\n1,2\n3,4\n5,6\n")
-    dataset = load(path, LoadOptions(embeddings=str(REAL / "test_glove.txt")))
-    assert dataset.embeddings is None
-    assert any("only apply to text" in w for w in dataset.source.warnings)
+    with pytest.raises(LoadError, match="embeddings does not apply to CSV"):
+        load(path, LoadOptions(embeddings=str(REAL / "test_glove.txt")))
 
 
 @pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])

@@ -2,9 +2,12 @@
 
 Same methods as the real child (``submit``, ``poll_events``, ``stop``, ``pause``, ``resume``,
 ``kill``, ``close``, ``is_alive``) so the controller and panels can be tested without
-TensorFlow. Every ``poll_events`` call hands out at most ``per_poll`` events of the current
-script; a paused fake hands out nothing; a stopped one ends the run with
-``stop_reason="user"`` (unless ``ignore_stop``, which plays a hung child).
+TensorFlow. The scripts are the typed events of :mod:`core.training.events`, encoded with
+the same :func:`~core.training.events.encode` the real child uses, so the window sees the
+real message shape. Every ``poll_events`` call hands out at most ``per_poll`` events of the
+current script; a paused fake hands out nothing; a stopped one ends the run with
+``stop_reason="user"`` after the last complete epoch (unless ``ignore_stop``, which plays a
+hung child).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import math
 import threading
 from typing import Any
+
+from core.training import events as ev
 
 
 def scripted_run(
@@ -23,68 +28,65 @@ def scripted_run(
     error: str | None = None,
     error_at_epoch: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The events a real child sends for a tiny run: begin, batches, epochs, end (or error)."""
-    events: list[dict[str, Any]] = [
-        {"event": "begin", "info": {"epochs": epochs, "steps_per_epoch": batches, "train_samples": 40, "validation_samples": 10, "monitor": "val_loss"}}
+    """The events a real child sends for a tiny run: begin, batches, epochs, end (or failed), encoded."""
+    classification = task in ("binary", "multiclass")
+    if classification:
+        baseline = {"name": "majority class", "description": "always predicting the most common training class, 'pos'",
+                    "majority_class": "pos", "chance_accuracy": 0.5, "val": {"accuracy": 0.6, "loss": 0.67}}
+    else:
+        baseline = {"name": "training mean", "description": "predicting the training samples' mean target for every sample",
+                    "val": {"loss": 0.12, "mae": 0.3}}
+    script: list[Any] = [
+        ev.Begin(epochs=epochs, batch_size=32, steps_per_epoch=batches, train_samples=40, validation_samples=10, monitor="val_loss",
+                 baseline=baseline)
     ]
     history: dict[str, list[float]] = {"loss": [], "val_loss": []}
-    classification = task in ("binary", "multiclass")
     if classification:
         history.update(accuracy=[], val_accuracy=[])
     elapsed = 0.0
     for epoch in range(1, epochs + 1):
         if error is not None and error_at_epoch == epoch:
-            events.append({"event": "error", "message": error})
-            return events
+            script.append(ev.Failed(error))
+            return [ev.encode(e) for e in script]
         nan = nan_at_epoch is not None and epoch >= nan_at_epoch
         loss = math.nan if nan else 1.0 / epoch
         for batch in range(1, batches + 1):  # 1-based, as the real child sends
             elapsed += 0.01
-            events.append(
-                {"event": "batch", "epoch": epoch, "batch": batch, "total_batches": batches, "elapsed": elapsed, "logs": {"loss": loss * (1.3 - 0.3 * batch / batches)}}
-            )
+            script.append(ev.Batch(epoch=epoch, batch=batch, total_batches=batches, elapsed=elapsed, logs={"loss": loss * (1.3 - 0.3 * batch / batches)}))
         logs = {"loss": loss, "val_loss": math.nan if nan else 1.2 / epoch + (0.3 if epoch == epochs else 0.0)}
         if classification:
             logs.update(accuracy=min(0.99, 0.5 + 0.1 * epoch), val_accuracy=min(0.99, 0.45 + 0.1 * epoch))
         for key, value in logs.items():
             history[key].append(value)
-        events.append({"event": "epoch", "epoch": epoch, "logs": logs})
+        script.append(ev.Epoch(epoch=epoch, logs=logs))
         if nan:
-            events.append(
-                {
-                    "event": "end",
-                    "result": {
-                        "history": history,
-                        "best_epoch": epoch - 1 if epoch > 1 else None,
-                        "stop_reason": "nan_loss",
-                        "stopped_early": True,
-                        "epochs_run": epoch,
-                        "message": f"The loss became NaN (not a number) in epoch {epoch}, so training stopped and kept the last good weights: try a lower learning rate or standardised inputs.",
-                        "final": {},
-                    },
-                }
+            script.append(
+                ev.End(
+                    stop_reason="nan_loss",
+                    message=f"The loss became NaN (not a number) in epoch {epoch}, so training stopped and kept the last good weights: try a lower learning rate or standardised inputs.",
+                    history=history,
+                    best_epoch=epoch - 1 if epoch > 1 else None,
+                    epochs_run=epoch,
+                    details={"stopped_early": True, "final": {}},
+                )
             )
-            return events
+            return [ev.encode(e) for e in script]
     val = history["val_loss"]
     best = int(min(range(len(val)), key=val.__getitem__)) + 1
-    result: dict[str, Any] = {
-        "history": history,
-        "best_epoch": best,
-        "stop_reason": "completed",
+    details: dict[str, Any] = {
         "stopped_early": False,
-        "epochs_run": epochs,
-        "message": f"Trained for {epochs} epochs.",
         "final": {k: v[best - 1] for k, v in history.items()},
         "seconds": elapsed,
         "n_train": 40,
         "n_val": 10,
     }
+    details["baseline"] = baseline
     if classification:
-        result["validation"] = {"confusion_matrix": [[4, 1], [2, 3]], "class_names": ["neg", "pos"]}
+        details.update(confusion_matrix=[[4, 1], [2, 3]], class_names=["neg", "pos"])
     else:
-        result["validation"] = {"predictions": [[0.1 * i + 0.05, 0.1 * i] for i in range(10)]}
-    events.append({"event": "end", "result": result})
-    return events
+        details.update(predictions=[[0.1 * i + 0.05, 0.1 * i] for i in range(10)])
+    script.append(ev.End(stop_reason="completed", message=f"Trained for {epochs} epochs.", history=history, best_epoch=best, epochs_run=epochs, details=details))
+    return [ev.encode(e) for e in script]
 
 
 class FakeTrainingProcess:
@@ -104,10 +106,11 @@ class FakeTrainingProcess:
         self._per_poll = per_poll
         self._ignore_stop = ignore_stop
         self._lock = threading.Lock()
-        self._pending: list[dict[str, Any]] = [{"event": "ready"}] if ready else []
+        self._pending: list[dict[str, Any]] = [ev.encode(ev.Ready())] if ready else []
         self._running = False
         self._paused = False
         self._alive = True
+        self._sent_epochs: list[ev.Epoch] = []
         self.exitcode: int | None = None
         self.jobs: list[Any] = []
         self.commands: list[str] = []
@@ -128,7 +131,13 @@ class FakeTrainingProcess:
             if not self._alive or self._paused:
                 return []
             out, self._pending = self._pending[: self._per_poll], self._pending[self._per_poll :]
-            if any(e["event"] in ("end", "error") for e in out):
+            for message in out:
+                event = ev.decode(message)  # the fake sends only what decodes, as the real child
+                if isinstance(event, ev.Begin):
+                    self._sent_epochs = []
+                elif isinstance(event, ev.Epoch):
+                    self._sent_epochs.append(event)
+            if any(e["event"] in (ev.End.kind, ev.Failed.kind) for e in out):
                 self._running = False
             return out
 
@@ -138,13 +147,19 @@ class FakeTrainingProcess:
             self._paused = False
             if self._ignore_stop or not self._running:
                 return
-            # The real child honours a stop within a batch: drop the rest, end as "user".
-            epochs = [e for e in self._pending if e["event"] == "epoch"]
+            # The real child honours a stop within a batch and keeps the complete epochs only:
+            # drop the rest of the script, end as "user" with the history of the epochs sent.
+            sent = self._sent_epochs
+            remaining = [e for e in self._pending if e["event"] == ev.Epoch.kind]
+            history: dict[str, list[float]] = {}
+            for epoch in sent:
+                for key, value in epoch.logs.items():
+                    history.setdefault(key, []).append(value)
+            n = len(sent)
             self._pending = [
-                {
-                    "event": "end",
-                    "result": {"history": {}, "best_epoch": None, "stop_reason": "user", "stopped_early": True, "message": "Stopped on request.", "epochs_run": 0, "remaining_epochs": len(epochs)},
-                }
+                ev.encode(ev.End(stop_reason="user", message=f"Stopped on request after {n} epoch{'s' if n != 1 else ''}.",
+                                 history=history, best_epoch=None, epochs_run=n,
+                                 details={"stopped_early": True, "remaining_epochs": len(remaining)}))
             ]
 
     def pause(self) -> None:

@@ -96,15 +96,16 @@ def test_changing_the_layout_to_series_shows_window_options(qtbot, tmp_path):
 
     assert wizard.error_text() is None
     assert not wizard.window_group.isHidden()
-    # 14 rows, 3 numeric columns: core's default window for a short series (a quarter of it,
-    # here 3 steps), exactly what `shape-explorer inspect` shows for the same file.
-    assert wizard.preview_shape_text() == "(11, 3, 3) → input_shape=(3, 3)"
+    # 14 rows, 2 numeric feature columns ('t' orders the rows: the series' time index, not a
+    # feature): core's default window for a short series (a quarter of it, here 3 steps),
+    # exactly what `shape-explorer inspect` shows for the same file.
+    assert wizard.preview_shape_text() == "(11, 3, 2) → input_shape=(3, 2)"
     from core.shaping.windows import default_window
 
     assert default_window(14).window == 3
     wizard.window_spin.setValue(4)
     wait_preview(qtbot, wizard)
-    assert wizard.preview_shape_text() == "(10, 4, 3) → input_shape=(4, 3)"
+    assert wizard.preview_shape_text() == "(10, 4, 2) → input_shape=(4, 2)"
     assert wizard.window_options().window == 4
 
 
@@ -178,3 +179,106 @@ def test_uncertain_guesses_flag_transposes_and_low_confidence():
     layout = Guess("layout", "wide", "a 2-D array: one row per sample", "layout")
     assert uncertain_guesses(_dataset_with([layout], fmt="npy")) == [layout]
     assert uncertain_guesses(_dataset_with([layout], fmt="csv-long")) == []
+
+
+# ---- no dead end when a read fails (issue 10), and the task ----------------------------------------
+def write_meter_csv(folder: Path) -> Path:
+    """Two meters read four times each; 'note' is numbers except one 'oops', so reading it as a
+    feature fails at that cell until the user skips it."""
+    rows = ["meter,step,value,note"]
+    for meter in ("a", "b"):
+        for step in range(4):
+            note = "oops" if (meter, step) == ("b", 2) else str(step * 2)
+            rows.append(f"{meter},{step},{step * 1.5 + (meter == 'b')},{note}")
+    path = folder / "meters.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_failed_read_keeps_the_columns_and_their_roles_on_screen(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_meter_csv(tmp_path))
+    error = wizard.error_text()
+    assert error is not None and "'oops'" in error and "line 8" in error
+    assert "--" not in error and "--" not in wizard.status_label.text()  # window words, not flags
+    assert "the Feature columns" in error
+    # The column table is filled from the file's raw rows, not emptied.
+    names = [wizard.roles_table.item(r, 0).text() for r in range(wizard.roles_table.rowCount())]
+    assert names == ["meter", "step", "value", "note"]
+    assert wizard.roles_table.item(2, 1).text() == "number" and wizard.roles_table.item(0, 1).text() == "text"
+    assert wizard.feature_list.count() == 4
+    assert wizard.id_combo.findData("meter") >= 0
+    headers = [wizard.table.horizontalHeaderItem(c).text() for c in range(wizard.table.columnCount())]
+    assert headers == names and wizard.table.rowCount() == 8  # the file's rows as they are
+
+    # The user gives the roles in the column table, and the read succeeds.
+    wizard.role_combo("meter").setCurrentIndex(wizard.role_combo("meter").findData("id"))
+    wait_preview(qtbot, wizard)
+    wizard.role_combo("note").setCurrentIndex(wizard.role_combo("note").findData("skip"))
+    wait_preview(qtbot, wizard)
+    assert wizard.error_text() is None
+    options = wizard.load_options()
+    assert options.id_col == "meter" and options.skip_cols == ("note",)
+    dataset = wizard.loaded_dataset()
+    assert dataset is not None and dataset.sample_ids == ("a", "b") and "note" not in dataset.feature_names
+    assert wizard._buttons.button(QDialogButtonBox.StandardButton.Open).isEnabled()
+    assert wizard.column_roles()["meter"] == "id" and wizard.column_roles()["note"] == "skip"
+
+
+def test_the_detected_roles_are_shown_in_the_column_table(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    assert wizard.role_combo("patient").itemText(0) == "Auto (sequence id)"
+    assert wizard.role_combo("x").itemText(0) == "Auto (feature)"
+
+
+def test_the_task_choice_overrides_how_labels_are_read(qtbot, tmp_path):
+    rows = ["id,step,x,y"] + [f"{i},{s},{(i + s) % 7 / 7},{i % 60}" for i in range(120) for s in range(3)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, path)
+    assert wizard.loaded_dataset().labels.kind == "regression"
+    assert "regression" in wizard.task_combo.itemText(0)
+    assert "50" in wizard._reasons["task"].text()  # the reason for the close call, under the field
+    select_data(wizard.task_combo, "multiclass")
+    wait_preview(qtbot, wizard)
+    assert wizard.load_options().task == "multiclass"
+    labels = wizard.loaded_dataset().labels
+    assert labels.kind == "multiclass" and len(labels.classes) == 60
+    select_data(wizard.task_combo, "binary")
+    wait_preview(qtbot, wizard)
+    assert "not two classes" in wizard.error_text() and "--" not in wizard.error_text()
+    assert wizard.roles_table.rowCount() == 4  # still on screen
+
+
+def test_window_terms_replace_flags():
+    from gui.import_wizard import in_window_terms
+
+    text = in_window_terms("has no column 'q' (given as --id-col). Choose them with --feature-cols.")
+    assert text == "has no column 'q' (given as the Sequence id column). Choose them in the Feature columns."
+
+
+def test_an_excel_workbook_offers_its_sheets(qtbot, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "notes"
+    first.append(["word", "text"])
+    first.append(["a", "b"])
+    data = book.create_sheet("readings")
+    data.append(["meter", "step", "value"])
+    for meter in ("a", "b"):
+        for step in range(3):
+            data.append([meter, step, step * 2.5])
+    book.save(tmp_path / "book.xlsx")
+    wizard = open_wizard(qtbot, tmp_path / "book.xlsx")
+    assert wizard.error_text() is not None  # the first sheet holds no numbers
+    assert not wizard.sheet_combo.isHidden() and wizard.sheet_combo.findData("readings") > 0
+    select_data(wizard.sheet_combo, "readings")
+    wait_preview(qtbot, wizard)
+    assert wizard.error_text() is None and wizard.load_options().sheet == "readings"
+    assert wizard.loaded_dataset().sample_ids == ("a", "b")
+
+
+def test_a_csv_has_no_sheet_choice(qtbot, tmp_path):
+    wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
+    assert wizard.sheet_combo.isHidden() or not wizard.sheet_combo.isVisibleTo(wizard)

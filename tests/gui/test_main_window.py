@@ -428,3 +428,18 @@ def test_background_runner_reports_failures_with_the_traceback(qtbot):
     assert isinstance(failure, TaskFailure) and isinstance(failure.error, KeyError)
     assert "Traceback" in failure.traceback_text
     qtbot.waitUntil(lambda: not runner.is_busy, timeout=5000)
+
+
+def test_a_table_that_cannot_be_read_opens_the_import_window_instead_of_a_dead_end(qtbot, window, errors, tmp_path):
+    path = tmp_path / "meters.csv"
+    path.write_text("meter,step,value,note\na,0,1,2\na,1,2,oops\nb,0,3,4\nb,1,4,5\n", encoding="utf-8")
+    with qtbot.waitSignal(window.loadFailed, timeout=10000):
+        window.open_path(path, wizard=False)
+    assert errors == []  # no message box that ends the attempt
+    wizard = window.current_wizard
+    assert wizard is not None and wizard.path == str(path)
+    qtbot.waitUntil(lambda: not wizard.is_busy and wizard.error_text() is not None, timeout=10000)
+    assert "'oops'" in wizard.error_text() and "--" not in wizard.error_text()
+    assert wizard.roles_table.rowCount() == 4
+    assert "--" not in window.statusBar().currentMessage()
+    wizard.reject()

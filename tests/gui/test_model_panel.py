@@ -88,15 +88,15 @@ def test_add_reorder_remove_layers_and_return_sequences(panel):
     assert "another recurrent layer follows" in first.return_sequences.toolTip()
     assert "return_sequences=<b>False</b>" in second.return_sequences.text()
     names = [r[0] for r in table_rows(panel)]
-    assert names[2:4] == ["lstm_1", "lstm_2"]
-    assert table_rows(panel)[2][2] == f"(None, {panel.spec().input.timesteps}, 32)"
+    assert names[2:5] == ["standardize", "lstm_1", "lstm_2"]
+    assert table_rows(panel)[3][2] == f"(None, {panel.spec().input.timesteps}, 32)"
 
     second.kind.setCurrentText("GRU")
     second.bidirectional.setChecked(True)
     panel.move_layer(1, -1)  # the ▲ button of row 2
     layers = panel.spec().layers
     assert (layers[0].kind, layers[0].bidirectional, layers[1].kind) == ("GRU", True, "LSTM")
-    assert table_rows(panel)[2][1] == "Bidirectional" and table_rows(panel)[2][2].endswith(", 64)")
+    assert table_rows(panel)[3][1] == "Bidirectional" and table_rows(panel)[3][2].endswith(", 64)")
     assert not panel.layer_editors[0].up.isEnabled() and not panel.layer_editors[1].down.isEnabled()
 
     panel.layer_editors[0].remove.click()
@@ -230,3 +230,18 @@ def test_the_model_panel_never_imports_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_the_table_shows_the_standardize_layer_and_it_can_be_switched_off(panel, qtbot):
+    panel.set_data(ragged())
+    rows = table_rows(panel)
+    assert [row[:2] for row in rows[:3]] == [["input", "InputLayer"], ["masking", "Masking"], ["standardize", "Normalization"]]
+    assert "padded steps stay masked" in rows[2][4]
+    assert panel.input_form.isRowVisible(panel.standardize) and panel.standardize.isChecked()
+    panel.standardize.setChecked(False)
+    assert panel.spec().input.standardize is False
+    assert "standardize" not in [row[0] for row in table_rows(panel)]
+    panel.set_spec(panel.spec())
+    assert not panel.standardize.isChecked()  # round trip
+    panel.input_kind.setCurrentIndex(panel.input_kind.findData("embedding"))
+    assert not panel.input_form.isRowVisible(panel.standardize)  # token ids are never scaled

@@ -93,7 +93,7 @@ def wait_ready(qtbot, controller):
 def test_run_events_reach_the_main_thread_in_order(qtbot, panel):
     controller = panel.controller
     seen = []
-    controller.began.connect(lambda info: seen.append(("begin", info["epochs"])))
+    controller.began.connect(lambda begin: seen.append(("begin", begin.epochs)))
     controller.epochEnded.connect(lambda epoch, logs: seen.append(("epoch", epoch)))
     with qtbot.waitSignal(controller.finished, timeout=WAIT_MS) as finished:
         assert panel.start_training() == 1
@@ -163,7 +163,29 @@ def test_pause_resume_and_stop_are_messages_with_matching_buttons(qtbot, dialogs
         assert finished.args[0]["stop_reason"] == "user"
         assert FakeTrainingProcess.instances[0].commands[:3] == ["pause", "resume", "stop"]
         assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
-        assert "Stopped" in panel.progress.format() or "User" in panel.progress.format()
+        epochs_seen = len(panel.history["loss"])
+        assert panel.progress.format() == f"Stopped after {epochs_seen} of 50 epochs"
+    finally:
+        panel.shutdown()
+
+
+def test_a_stop_mid_epoch_shows_only_complete_epochs_and_says_stopped(qtbot, dialogs):
+    panel = make_panel(qtbot, lambda job: scripted_run(epochs=200, batches=10), per_poll=1)
+    try:
+        controller = panel.controller
+        epochs = []
+        controller.epochEnded.connect(lambda epoch, logs: epochs.append(epoch))
+        panel.start_training()
+        qtbot.waitUntil(lambda: len(epochs) >= 2, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: panel._progress[1] not in (0, 10), timeout=WAIT_MS)  # some batches into the next epoch
+        with qtbot.waitSignal(panel.runFinished, timeout=WAIT_MS) as finished:
+            panel.stop_training()
+        result = finished.args[0]
+        kept = result["epochs_run"]
+        assert kept == len(epochs) and result["history"]["loss"] and len(result["history"]["loss"]) == kept
+        assert len(panel.history["loss"]) == kept and len(panel.curves.loss.getData()[0]) == kept
+        assert panel.progress.format() == f"Stopped after {kept} of 200 epochs"
+        assert "User" not in panel.progress.format() and "Stopped by you" in panel.results.summary.text()
     finally:
         panel.shutdown()
 
@@ -483,7 +505,7 @@ def test_real_child_trains_a_tiny_job_and_the_model_exports(qtbot, dialogs, tmp_
         assert dialogs.warnings == []
         assert result["stop_reason"] == "completed" and result["epochs_run"] == 2
         assert len(panel.history["loss"]) == 2 and len(panel.history["val_loss"]) == 2
-        assert batches and batches[-1]["total_batches"] and batches[-1]["elapsed"] > 0
+        assert batches and batches[-1].total_batches and batches[-1].elapsed > 0
         assert panel.results.kind == "confusion"
         assert len(panel.curves.loss.getData()[0]) == 2
         saved = result["saved_model"]
@@ -491,6 +513,9 @@ def test_real_child_trains_a_tiny_job_and_the_model_exports(qtbot, dialogs, tmp_
         (tmp_path / "out").mkdir()
         exported = move_model(saved, tmp_path / "out" / "model.keras")
         assert exported.read_bytes()[:2] == b"PK"  # a .keras file is a zip
+        from core.recipe import load_recipe
+
+        assert load_recipe(exported).load_options.layout == "long"  # the recipe travels with the model
         pngs = export_training_plots(panel, tmp_path / "curves.png")
         assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs) and len(pngs) >= 2
     finally:

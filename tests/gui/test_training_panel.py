@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions
+from core.training import events
 from core.training.config import TrainingConfig
 from gui import training_controller as tc
 from gui.export_actions import export_plot_png, export_training_plots, move_model
@@ -65,9 +66,47 @@ def test_start_needs_data_and_a_model(panel):
     assert "cannot be built: The spec is impossible." in panel.readiness.text()
     panel.set_spec(ModelSpec())
     panel.set_spec_problems(["The model expects 3 features but the data has 2."])
-    assert panel.start_button.isEnabled()  # a misfit warns; the child's preflight has the last word
-    assert "does not fit" in panel.readiness.text()
+    assert not panel.start_button.isEnabled()  # a misfit cannot train: Start waits, with the reason beside it
+    assert "does not fit" in panel.readiness.text() and "3 features" in panel.start_button.toolTip()
+    panel.set_spec_problems([])
+    assert panel.start_button.isEnabled() and panel.readiness.text() == ""
     assert not panel.pause_button.isEnabled() and not panel.resume_button.isEnabled() and not panel.stop_button.isEnabled()
+
+
+def _shaped_stub(y, n_classes=2):
+    from core.training.data import ArrayData
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(len(y), 6, 2)).astype(np.float32)
+    return types.SimpleNamespace(path="/data/x.npz", load_options=LoadOptions(), padding=PaddingOptions(), window=None,
+                                 shaped=ArrayData(x, np.asarray(y), "binary", n_classes))
+
+
+def test_start_is_off_with_the_reason_when_the_data_cannot_train(panel):
+    from tests.core.training_helpers import tiny_spec
+
+    panel.set_spec(tiny_spec())
+    panel.set_data(_shaped_stub([1] * 20))  # every sample has the same label
+    assert not panel.start_button.isEnabled()
+    assert "Start is off" in panel.readiness.text() and "same label" in panel.readiness.text()
+    assert "same label" in panel.start_button.toolTip()
+    assert panel.start_training() is None
+    panel.set_data(_shaped_stub([0, 1] * 10))
+    assert panel.start_button.isEnabled() and not panel.readiness.isVisibleTo(panel)
+    # settings count too: holding out 95% of 2 samples leaves nothing to train on
+    panel.set_data(_shaped_stub([0, 1]))
+    panel.validation_split.setValue(0.9)
+    assert not panel.start_button.isEnabled() and "too few" in panel.readiness.text()
+    panel.validation_split.setValue(0.0)
+    assert panel.start_button.isEnabled()
+
+
+def test_batch_size_and_patience_default_to_auto(panel):
+    assert panel.batch_size.text() == "auto" and panel.patience.text().startswith("auto")
+    assert panel.config().batch_size is None and panel.config().patience is None
+    panel.batch_size.setValue(16)
+    panel.patience.setValue(0)
+    assert panel.config().batch_size == 16 and panel.config().patience == 0
 
 
 def test_invalid_settings_are_refused_before_starting(panel, warnings_shown):
@@ -102,6 +141,13 @@ def test_a_classification_run_draws_curves_progress_and_results(qtbot, warnings_
         assert panel.results.kind == "confusion"
         summary = panel.results.summary.text()
         assert "Best epoch" in summary and "val_accuracy (best epoch)" in summary
+        # the baseline a user judges the run by: beside the metric, and dashed on the metric plot
+        assert "(majority class 0.6)" in summary and "chance 0.5" in summary
+        line = panel.curves.baseline_line
+        assert line is not None and line.value() == pytest.approx(0.6) and line.angle == 0
+        assert line in panel.curves.metric_plot.getPlotItem().items
+        assert line.label.toPlainText() == "majority class 0.6"
+        assert "Baseline: always predicting the most common training class" in panel.log.toPlainText()
         assert "Epoch 4: loss 0.25, val_loss 0.3" in panel.log.toPlainText()
         assert warnings_shown == []
     finally:
@@ -204,7 +250,7 @@ def test_redraws_are_throttled(qtbot, panel, monkeypatch):
     monkeypatch.setattr(panel, "_redraw", counting_redraw)
     try:
         for i in range(2000):  # a burst far faster than anyone can see
-            panel._on_batch({"epoch": 1, "batch": i + 1, "total_batches": 2000, "elapsed": i * 0.001, "logs": {"loss": 1.0 / (i + 1)}})
+            panel._on_batch(events.Batch(epoch=1, batch=i + 1, total_batches=2000, elapsed=i * 0.001, logs={"loss": 1.0 / (i + 1)}))
         assert calls == []  # nothing drawn synchronously
         qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2000)
         qtbot.wait(250)
@@ -298,3 +344,25 @@ def test_script_export_writes_the_rendered_script(tmp_path):
     text = target.read_text(encoding="utf-8")
     compile(text, str(target), "exec")
     assert "d.csv" in text
+
+
+def test_script_export_refuses_in_one_sentence_before_asking_for_a_name(tmp_path, qtbot, warnings_shown, monkeypatch):
+    """A file the script cannot reproduce is refused with the exporter's own sentence, and no file dialog opens."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from gui.export_actions import ExportActions
+
+    data = tmp_path / "unlabelled.csv"
+    data.write_text("id,t,x\n1,0,0.5\n1,1,0.4\n2,0,0.1\n2,1,0.3\n", encoding="utf-8")
+    inputs = (str(data), LoadOptions(layout="long", id_col="id", time_col="t"), PaddingOptions(), None, ModelSpec(), TrainingConfig())
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a[1]) or ("", ""))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    panel = SimpleNamespace(last_result=None, history=[], is_training=lambda: False)
+    actions = ExportActions(SimpleNamespace(script_inputs=lambda: inputs, training_panel=panel), parent)
+    assert actions.export_script() is None
+    assert asked == []
+    assert warnings_shown == ["unlabelled.csv has no labels or targets, so there is nothing to train in a script."]
