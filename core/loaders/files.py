@@ -79,11 +79,6 @@ def _open_read_only(path: Path) -> int:
     return fd
 
 
-def open_binary(path: Path):
-    """The file as a read-only binary stream, for readers that stream it (opened as :func:`read_bytes` does)."""
-    return os.fdopen(_open_read_only(path), "rb", closefd=True)
-
-
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """Read the whole file (or its first ``limit`` bytes) read-only."""
     fd = _open_read_only(path)
