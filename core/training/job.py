@@ -270,10 +270,8 @@ def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, An
     payload["baseline"] = run_baseline(result, shaped, validation, test)
     if job.save_path:
         from core.training.distribute import is_chief
-        from core.training.sizing import resolve_for
 
-        ran_with, _ = resolve_for(job.config.validate(), shaped, validation)  # the settings that ran, sized to the data
-        recipe = replace(job, config=ran_with).recipe(shaped, spec)
+        recipe = job.recipe(shaped, spec)  # settings left to the data stay "auto", as the exported script's recipe
         if is_chief():
             saved = save_model_atomic(result.model, job.save_path)
             payload["saved_model"] = str(saved)

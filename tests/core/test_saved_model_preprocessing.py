@@ -178,10 +178,8 @@ def test_the_exported_script_saves_a_model_and_recipe_that_predict_uses(tmp_path
     model = tmp_path / "JapaneseVowels_TRAIN.keras"
     assert f"SAVED_MODEL={model.name}" in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["JapaneseVowels_TRAIN.keras", "JapaneseVowels_TRAIN.recipe.json", "train_vowels.py"]
-    from core.training.sizing import resolve_for
-
-    ran_with, _ = resolve_for(config, shaped)  # settings left to the data are recorded as they ran
-    assert load_recipe(model) == recipe_for_dataset(train, LoadOptions(), dataset, PaddingOptions(), None, spec, ran_with)
+    # settings left to the data (patience here) stay "auto" in the recipe, as in the app's own
+    assert load_recipe(model) == recipe_for_dataset(train, LoadOptions(), dataset, PaddingOptions(), None, spec, config)
 
     import keras
 
