@@ -14,6 +14,7 @@ Nothing here imports TensorFlow: the script is text.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from core.export.readers import (
