@@ -63,7 +63,7 @@ class ShapeReport:
             "length_histogram": self.length_histogram,
             "labels": _finite(ds.labels.summary()) if ds.labels is not None else None,
             "padded_fraction": float(plan.padded_fraction),
-            "truncated": int(np.count_nonzero(plan.truncated)),
+            "truncated": 0 if plan.kind == "series" else int(np.count_nonzero(plan.truncated)),
             "suggested_maxlen": self.suggested_maxlen,
             "memory_bytes": int(plan.memory_bytes),
             "dtype": plan.dtype,
@@ -184,9 +184,22 @@ def _ignored_option_notes(dataset: SequenceDataset, window: WindowOptions | None
 
 
 # ---- internals ---------------------------------------------------------------------------
+def _constant(lengths: np.ndarray) -> int | None:
+    """The one length of a zero-stride (broadcast) array, such as a series' windows, else None.
+
+    Statistics of such an array are answered from that value, without allocating per window.
+    """
+    if lengths.size and lengths.ndim == 1 and lengths.strides[0] == 0:
+        return int(lengths[0])
+    return None
+
+
 def _length_stats(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"min": 0, "max": 0, "mean": 0.0}
+    constant = _constant(lengths)
+    if constant is not None:
+        return {"min": constant, "max": constant, "mean": float(constant)}
     return {"min": int(lengths.min()), "max": int(lengths.max()), "mean": float(lengths.mean())}
 
 
@@ -194,6 +207,9 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
     """Integer-aligned bins (at most 30): bin i counts lengths in ``[edges[i], edges[i + 1])``."""
     if lengths.size == 0:
         return {"edges": [], "counts": []}
+    constant = _constant(lengths)
+    if constant is not None:
+        return {"edges": [constant, constant + 1], "counts": [int(lengths.size)]}
     low, high = int(lengths.min()), int(lengths.max())
     if low == high:  # windows of a series: no per-sequence array needed
         return {"edges": [low, low + 1], "counts": [int(lengths.size)]}
@@ -206,6 +222,9 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
 def _suggested_maxlen(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"value": None, "percentile": SUGGESTED_PERCENTILE, "truncated_share": 0.0}
+    constant = _constant(lengths)
+    if constant is not None:
+        return {"value": constant, "percentile": SUGGESTED_PERCENTILE, "truncated_share": 0.0}
     value, share = suggest_maxlen(lengths, SUGGESTED_PERCENTILE)
     return {"value": value, "percentile": SUGGESTED_PERCENTILE, "truncated_share": share}
 

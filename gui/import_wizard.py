@@ -19,12 +19,11 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFrame,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -50,7 +49,7 @@ from core.loaders.table_preview import TABLE_FORMATS, RawTable, raw_preview
 from core.options import TASKS, LoadOptions, WindowOptions
 from gui.column_roles import ColumnRolesMixin
 from gui.tensor_state import default_window
-from gui.window_terms import in_window_terms  # noqa: F401 (re-exported for the main window)
+from gui.window_terms import in_window_terms
 from gui.workers import BackgroundRunner, TaskFailure
 
 #: Formats whose reading involves guesses worth showing before loading.
@@ -796,7 +795,7 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         self.raw_text.setPlainText(text + ("\n…" if len(head) == _HEAD_BYTES else ""))
 
     # ---- closing ----------------------------------------------------------------------------------------
-    def done(self, result: int) -> None:  # noqa: D102 (Qt API)
+    def done(self, result: int) -> None:
         self._debounce.stop()
         self._runner.shutdown()
         super().done(result)

@@ -30,6 +30,7 @@ from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.shaping.standardize import CONSTANT_STD
 from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
+from core.training.distribute import SCRIPT_SNIPPET
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
 
@@ -47,7 +48,7 @@ def render_script(
     """The script's text. ``dataset`` (the app's loaded file) avoids reading the file again."""
     load_options = load_options or LoadOptions()
     padding = padding or PaddingOptions()
-    config = config or TrainingConfig()
+    config = requested = config or TrainingConfig()
     if dataset is None:
         from core.loaders import load
 
@@ -56,6 +57,7 @@ def render_script(
         from core.shaping.tensorize import plan_shape
         from core.training.sizing import resolve
 
+        requested = config  # the recipe keeps "auto", as the app's does; the script's numbers are concrete
         config, _ = resolve(config, int(plan_shape(dataset, padding, window).shape[0]))
     labels = dataset.labels
     series = dataset.kind == "series"  # its targets come from the windows, not from labels
@@ -68,6 +70,7 @@ def render_script(
         window = default_window(dataset.total_steps)
     parts = [
         header_section(dataset.source.path or path, fmt, config),
+        _strategy_section(),
         _reader(fmt, options, dataset, series, per_step),
         _labels_section(labels, series),
         _shaping_section(dataset, padding, window, series, spec, labels),
@@ -75,7 +78,7 @@ def render_script(
         _standardise_section(config, dataset, series),
         _model_section(spec, standardized=bool(config.standardize) and dataset.kind != "tokens"),
         _fit_section(spec, config),
-        _save_section(path, load_options, dataset, padding, window, spec, config),
+        _save_section(path, load_options, dataset, padding, window, spec, requested),
     ]
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
 
@@ -234,7 +237,7 @@ def _model_section(spec: ModelSpec, standardized: bool = True) -> str:
             f'outputs = keras.layers.Rescaling(scale=target_std.tolist(), offset=target_mean.tolist(), name="{TARGET_UNITS_LAYER}")(outputs)',
         ]
     lines.append('model = keras.Model(inputs, outputs, name="shape_explorer_model")')
-    return "\n".join(lines) + "\n"
+    return "with strategy.scope():  # the model's variables are mirrored on every replica\n" + textwrap.indent("\n".join(lines), "    ") + "\n"
 
 
 def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
@@ -248,25 +251,39 @@ def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
     )
     y_cast = 'y.astype("float32")' if spec.head.task == "binary" else "y"
     return f'''
-model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
+with strategy.scope():
+    model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
 model.summary()
 print(f"TOTAL_PARAMS={{model.count_params()}}")
 
 targets = {y_cast}
-history = model.fit(
-    x_train,
-    targets[train],
-    validation_data=(x_val, targets[val]) if len(val) else None,
-    epochs=EPOCHS,
-    batch_size=BATCH_SIZE,
-    shuffle={bool(config.shuffle)},
-    callbacks={callbacks},
-    verbose=2,
-)
+if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+    prepare_for_workers(model, strategy, x_train[:1], targets[train][:1])
+with strategy.scope():  # BATCH_SIZE is the global batch, split across every replica
+    history = model.fit(
+        x_train,
+        targets[train],
+        validation_data=(x_val, targets[val]) if len(val) else None,
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        shuffle={bool(config.shuffle)},
+        callbacks={callbacks},
+        verbose=2,
+    )
 if len(val):
     final = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
     print("FINAL " + " ".join(f"val_{{k}}={{v:.4f}}" for k, v in final.items()))
 '''
+
+
+def _strategy_section() -> str:
+    """Pick the tf.distribute strategy from the environment, as the app's ``train`` does."""
+    return ("import tensorflow as tf  # Keras' backend: tf.distribute spreads training over GPUs or workers\n\n"
+            + SCRIPT_SNIPPET.strip("\n") + "\n\n\n"
+            "# TF_CONFIG naming a cluster -> MultiWorkerMirroredStrategy (run this script on every worker, each with\n"
+            "# its own TF_CONFIG); several GPUs -> MirroredStrategy; otherwise the default.\n"
+            "strategy, IS_CHIEF = pick_strategy()\n"
+            'print(f"STRATEGY={type(strategy).__name__} replicas={strategy.num_replicas_in_sync}")\n')
 
 
 def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: PaddingOptions, window: WindowOptions | None, spec: ModelSpec, config: TrainingConfig) -> str:
@@ -287,6 +304,10 @@ def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: P
 # then renamed, so a crash never leaves half a file. The model standardises its own input, so it
 # predicts from keras.utils.pad_sequences of raw values.
 MODEL_FILE = {stem + ".keras"!r}
+if not IS_CHIEF:  # another worker of a cluster: it saves too, where the copy is thrown away
+    import tempfile
+
+    MODEL_FILE = os.path.join(tempfile.mkdtemp(), MODEL_FILE)
 RECIPE = json.loads({text!r})
 {fill}temporary = MODEL_FILE + ".partial.keras"  # Keras chooses the format from the suffix
 model.save(temporary)

@@ -49,7 +49,7 @@ __all__ = ["MAX_CLASSES", "encode_labels", "is_number", "looks_like_numeric_tabl
 # ---- parsing ---------------------------------------------------------------------------------
 def _parse(data: bytes, path: Path, dialect: Dialect, first_line: int = 0, guesses: list[Guess] | None = None,
            notes: list[str] | None = None) -> Table:
-    import pandas as pd  # noqa: PLC0415 (pandas is only paid for when a table is read)
+    import pandas as pd
 
     header_arg = 0 if dialect.header else None
     lines = RowLines(data, 1 if dialect.header else 0, first_line)
@@ -59,7 +59,7 @@ def _parse(data: bytes, path: Path, dialect: Dialect, first_line: int = 0, guess
     padded = False
     if use_arrow:
         try:
-            import pyarrow  # noqa: PLC0415 (without it, the C engine below reads the file)
+            import pyarrow
 
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
@@ -147,9 +147,6 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         data, encoding, encoding_guess = files.utf8_bytes(raw, path, options.encoding, kind="CSV")
     del raw
     guesses: list[Guess] = [encoding_guess] if encoding_guess else []
-    if options.labels_file:
-        raise LoadError(path, "a separate labels file (--labels) only goes with a .npy of inputs, not a table",
-                        hint="Name the label column with --label-col instead")
     if options.delimiter is not None and len(options.delimiter) != 1:
         raise LoadError(path, f"the delimiter must be one character, not {options.delimiter!r}")
     offset, skipped, sep, comments = preamble(data)

@@ -45,7 +45,7 @@ def _detect(path: Path, head: bytes) -> Guess:
         why = "the file starts with the NumPy .npy signature"
         return Guess("format", "npy", why, "format")
     if head.startswith(_ZIP_MAGIC) and by_extension != "npz":
-        from core.loaders.sheet_tables import is_workbook  # noqa: PLC0415
+        from core.loaders.sheet_tables import is_workbook
 
         if is_workbook(path) or by_extension == "xlsx":  # a broken .xlsx: its reader says what is wrong
             named = "" if by_extension == "xlsx" else f" even though its name ends in {suffix or 'nothing'}"
@@ -85,7 +85,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     if header_format is not None:
         return header_format
 
-    from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
+    from core.loaders.csv_dialect import looks_like_numeric_table
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
     if looks_like_numeric_table(text, complete=len(head) < files.HEAD_BYTES):
@@ -133,6 +133,9 @@ def _header_format(text: str) -> Guess | None:
     return None
 
 
+_MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".py")  # what core.usermodel reads; never data
+
+
 def load(
     path: str | os.PathLike[str],
     options: LoadOptions | None = None,
@@ -161,6 +164,10 @@ def load(
     if options.format is not None and options.format not in formats.keys():
         raise LoadError(resolved, f"unknown format '{options.format}'", hint=f"Use one of {', '.join(formats.keys())}")
 
+    if options.format is None and resolved.suffix.lower() in _MODEL_SUFFIXES:
+        raise LoadError(resolved, "is a Keras model (or the code of one), not data",
+                        hint=f"Check it against your data: shape-explorer check DATA --model {resolved.name} "
+                             "(in the window: File ▸ Check my model…)")
     compression = files.compression_of(resolved, files.read_head(resolved, 8))
     if compression is None:
         dataset = _load_plain(resolved, info, options, budget, progress, cancelled)

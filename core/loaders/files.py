@@ -87,6 +87,11 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         raise LoadError(path, f"could not be read ({error.strerror or error})") from None
 
 
+def open_binary(path: Path):
+    """The file opened read-only in binary mode (never blocking), for readers that stream it."""
+    return os.fdopen(_open_read_only(path), "rb", closefd=True)
+
+
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     """The first ``size`` bytes, for format and encoding sniffing."""
     return read_bytes(path, size)

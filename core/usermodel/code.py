@@ -58,6 +58,7 @@ class _Reader:
     unsupported: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    subclassed: list[str] = field(default_factory=list)
 
 
 def read_model_code(text: str, source: str = "the pasted code") -> UserModel:
@@ -75,6 +76,10 @@ def read_model_code(text: str, source: str = "the pasted code") -> UserModel:
     for statement in _statements(tree.body, reader):
         _statement(statement, reader)
     name = reader.compiled if reader.compiled in reader.models else (reader.order[-1] if reader.order else None)
+    if name is None and reader.subclassed:
+        raise LoadError(source, f"defines a subclassed model ({reader.subclassed[0]}), whose layers are only connected "
+                        "when call() runs, so it cannot be read without running it",
+                        hint="Give the saved model (model.save('model.keras')) or a Sequential/functional version")
     if name is None:
         raise LoadError(source, "builds no Keras model that could be read (no Sequential(...), model.add(...) or keras.Model(...))",
                         hint="Paste the lines that build the model, e.g. model = keras.Sequential([...])")
@@ -86,13 +91,26 @@ def read_model_code(text: str, source: str = "the pasted code") -> UserModel:
 
 def _statements(body: list[ast.stmt], reader: _Reader):
     for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.With)):
+        if isinstance(node, (ast.FunctionDef, ast.With)) or _is_main_guard(node):
             yield from _statements(node.body, reader)
+        elif isinstance(node, ast.ClassDef) and any(_base_name(base).endswith("Model") for base in node.bases):
+            reader.subclassed.append(f"line {node.lineno}: class {node.name}({', '.join(_base_name(b) for b in node.bases)})")
         elif isinstance(node, (ast.For, ast.While, ast.If, ast.Try)) and _mentions_layers(node):
             reader.unsupported.append(f"line {node.lineno}: a {type(node).__name__.lower()} statement builds layers; "
                                       "only straight-line code is read")
         else:
             yield node
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` — scripts put everything under it."""
+    test = getattr(node, "test", None)
+    return (isinstance(node, ast.If) and isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__")
+
+
+def _base_name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _mentions_layers(node: ast.AST) -> bool:

@@ -123,3 +123,13 @@ def test_the_window_entry_point_passes_check_and_explain_to_the_cli():
                           cwd=ROOT, capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["diagnoses"][0]["fix_code"].startswith("x = x.unsqueeze(-1)")
+
+
+@pytest.mark.parametrize("name", ["model.keras", "model.h5", "build_model.py"])
+def test_inspecting_a_model_file_points_to_check(tmp_path, capsys, name):
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04" if name.endswith(".keras") else b"model = 1\n")
+    code, out, err = _run(capsys, ["inspect", str(path)])
+    assert code == 2 and out == ""
+    assert err.strip() == (f"{name}: is a Keras model (or the code of one), not data. Check it against your data: "
+                           f"shape-explorer check DATA --model {name} (in the window: File ▸ Check my model…).")

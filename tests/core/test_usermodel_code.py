@@ -100,3 +100,17 @@ def test_layers_kept_in_variables_and_applied():
 def test_code_that_builds_no_model_is_one_sentence(text, problem):
     with pytest.raises(LoadError, match=problem):
         read_model_code(text)
+
+
+def test_a_script_under_a_main_guard_is_read():
+    model = read_model_code("import keras\n\nif __name__ == '__main__':\n    model = keras.Sequential([keras.Input((5, 2)), keras.layers.GRU(3)])\n"
+                            "    model.compile(loss='mse')\n")
+    assert _classes(model) == ["GRU"] and model.loss == "mean_squared_error"
+
+
+def test_a_subclassed_model_says_why_it_cannot_be_read():
+    code = ("class Forecaster(keras.Model):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.lstm = keras.layers.LSTM(8)\n        self.out = keras.layers.Dense(1)\n"
+            "    def call(self, x):\n        return self.out(self.lstm(x))\n\nmodel = Forecaster()\n")
+    with pytest.raises(LoadError, match=r"subclassed model \(line 1: class Forecaster\(Model\)\).*cannot be read without running it"):
+        read_model_code(code)
