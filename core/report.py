@@ -85,6 +85,8 @@ class ShapeReport:
             out["dropped_tail"] = plan.dropped_tail
         if ds.kind == "tokens":
             out["vocabulary_size"] = len(ds.vocabulary) if ds.vocabulary is not None else None
+        embeddings = getattr(ds, "embeddings", None)
+        out["embeddings"] = embeddings.to_dict() if embeddings is not None else None
         return out
 
     def headline(self) -> str:
@@ -131,6 +133,12 @@ class ShapeReport:
             lines.append(f"Targets:   {targets} at {plural(plan.window.horizon, 'step')} after each window (regression)")
         else:
             lines.append("Labels:    none found")
+        embeddings = getattr(ds, "embeddings", None)
+        if embeddings is not None:
+            use = ("the tensor holds the vectors, padded steps masked" if embeddings.embed_features
+                   else "initial weights of a frozen Embedding layer (--train-embeddings to fine-tune)")
+            lines.append(f"Vectors:   {embeddings.summary()}")
+            lines.append(f"           used as {use}")
         if ds.source.guesses:
             lines.append("")
             lines.append("Guessed (override with the option shown):")

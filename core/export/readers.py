@@ -92,7 +92,8 @@ _UNDERSTOOD = {
             "feature_cols", "label_position", "ragged", "index_cols"},
     "npy": {"labels_file", "channels_first", "merge_axes"},
     "npz": {"x_key", "y_key", "channels_first", "merge_axes"},
-    "text": {"label_col", "label_position", "lowercase", "max_vocab", "text_label"},
+    # embeddings/embed_features/oov: the script's word-vectors section (core.export.script) repeats them
+    "text": {"label_col", "label_position", "lowercase", "max_vocab", "text_label", "embeddings", "embed_features", "oov"},
     "ts": {"timestamps"},
     "arff": set(),
     "tsf": set(),

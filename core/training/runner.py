@@ -165,7 +165,7 @@ def run(
             if data.x_val is not None:
                 data.x_val = data.x_val.with_options(shard_options(tf))
         with strategy.scope():
-            model = build_model(spec, data.target_scaling, data.scaling)
+            model = build_model(spec, data.target_scaling, data.scaling, pretrained_embedding_weights(spec, shaped))
             compile_model(model, spec, config.learning_rate, config.optimizer)
     except MemoryError as exc:
         raise _out_of_memory() from exc
@@ -252,6 +252,24 @@ def run(
     )
     reporter.on_train_end(result.summary())
     return result
+
+
+def pretrained_embedding_weights(spec: Any, shaped: Any) -> np.ndarray | None:
+    """The ``(vocabulary, dim)`` word vectors the spec's Embedding starts from, or None.
+
+    They come with the data (``dataset.embeddings``, read for its vocabulary by the loader), so a
+    job shaped in the training child process reads the same vectors file as the window did.
+    """
+    inp = spec.input
+    vectors = getattr(getattr(shaped, "dataset", None), "embeddings", None)
+    if inp.kind != "embedding" or not inp.pretrained_embeddings:
+        return None
+    if vectors is None:
+        raise TrainingError(
+            f"The model starts from the vectors in {inp.pretrained_embeddings}, but the data was read without them: "
+            "choose the vectors file (--embeddings) or let the Embedding start from random weights."
+        )
+    return vectors.matrix
 
 
 def early_stopping_monitor(data: FitData) -> str:
