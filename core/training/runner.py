@@ -110,7 +110,7 @@ class TrainingResult:
 
 def import_tensorflow() -> tuple[Any, Any]:
     """``(tensorflow, keras)``, imported quietly (no C++ start-up chatter)."""
-    from core.training.quiet import quiet_tensorflow_import
+    from core.model.quiet import quiet_tensorflow_import
 
     return quiet_tensorflow_import()
 
