@@ -189,6 +189,7 @@ def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancell
     if cases:
         _read_chunk(path, header, cases, numbers, state, output, lengths, raw_labels, warnings)
         all_numbers.extend(numbers)
+    files.report_progress(progress, 0.9)  # every case parsed; labels and checks are left
     if not all_numbers:
         raise LoadError(path, "has no cases after @data", where=f"line {header.data_line + 1}", hint="Add one case per line after @data")
     if state.timestamped:
@@ -207,7 +208,9 @@ def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancell
     effective = replace(options, format="ts", encoding=options.encoding or encoding)
     source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": state.timestamped}, tuple(guesses),
                         tuple(warnings))
-    return SequenceDataset(values, all_lengths, feature_names, source, labels, "sequences").validate()
+    dataset = SequenceDataset(values, all_lengths, feature_names, source, labels, "sequences").validate()
+    files.report_progress(progress, 1.0)
+    return dataset
 
 
 @dataclass
