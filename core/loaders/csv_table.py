@@ -181,7 +181,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     files.check_cancelled(path, cancelled)
 
     shaped = shape_table(table, path, options, guesses, dialect.header, notes, progress, cancelled)
-    return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
+    return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments, ragged=table.padded,
+                    stray=mixed is not None)
 
 
 def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -227,8 +228,10 @@ def _head(data: bytes) -> str:
 
 
 def _dataset(path: Path, options: LoadOptions, encoding: str, dialect: Dialect, guesses: list[Guess], notes: list[str],
-             shaped: Shaped, skipped: int, comments: bool) -> SequenceDataset:
-    recorded = {
+             shaped: Shaped, skipped: int, comments: bool, ragged: bool = False, stray: bool = False) -> SequenceDataset:
+    # ``ragged`` (short rows of a header-less file were padded to the widest) and ``stray_bytes`` (UTF-8
+    # with cp1252 bytes, each read with errors="replace") are recorded for exported scripts too.
+    recorded = {"ragged": ragged, "stray_bytes": "cp1252-replace" if stray else None,
         "delimiter": dialect.delimiter, "header": dialect.header, "encoding": options.encoding or encoding,
         "decimal": dialect.decimal, "thousands": dialect.thousands, "skip_rows": skipped,
         "comment": "#" if comments else None, "label_position": _label_position(shaped.plan, dialect),

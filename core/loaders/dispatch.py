@@ -64,6 +64,8 @@ def _detect(path: Path, head: bytes) -> Guess:
         return Guess("format", signed.key, f"the file starts with the {signed.short} signature", "format")
     files.refuse_other_file(path, head)
 
+    if by_extension is None:
+        _refuse_word_vectors(path, head)
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
         line = files.first_nul_line(head)
@@ -92,6 +94,23 @@ def _detect(path: Path, head: bytes) -> Guess:
     if looks_like_numeric_table(text, complete=len(head) < files.HEAD_BYTES):
         return Guess("format", "csv", f"{where} and its lines are delimited numbers", "format")
     return Guess("format", "text", f"{where} and its lines are not numeric rows, so one sentence per line", "format")
+
+
+def _refuse_word_vectors(path: Path, head: bytes) -> None:
+    """A GloVe/word2vec/fastText vectors file is not data: say what to open instead."""
+    from core.loaders import word_vectors  # small, but only needed here
+
+    found = word_vectors.sniff(head)
+    if found is None:
+        return
+    hint = ("Open your text file (one sentence per line) and choose these vectors beside it as its embeddings: "
+            "--embeddings FILE, or Embeddings… in the text import")
+    if found.format == "fasttext-binary":
+        raise LoadError(path, f"is a fastText model with {found.dim} numbers per word, not data", hint=hint)
+    line = 1 if found.count is None else 2
+    first = head[found.header_bytes:].split(b"\n", 1)[0].split(b" ", 1)[0].decode("utf-8", errors="replace")
+    raise LoadError(path, f"is a file of word vectors ({found.format}): a word and {found.dim} numbers on every line, "
+                          f"not data", where=f"line {line}, word '{first}'", hint=hint)
 
 
 def _head_text(head: bytes, encoding: str | None) -> str:
