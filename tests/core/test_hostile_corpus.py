@@ -39,13 +39,7 @@ WORKERS = 3
 
 #: Cases that fail today in code owned elsewhere (id → what is wrong and where). Asserted to
 #: still fail, so an entry must be removed when its fix lands.
-KNOWN_OPEN: dict[str, str] = {
-    # JSON and .ts readers (core/loaders/json_records.py, core/loaders/ts_format.py)
-    "json-beyond-float32": "1e39 in JSON is accepted (warned, becomes inf) instead of refused with the record",
-    "ts-1e400": ".ts value 1e400 passes silently (inf)",
-    "ts-1e39": ".ts value 1e39: a RuntimeWarning 'overflow encountered in cast' on stderr, exit 0",
-    "ts-nan-under-missing-false": ".ts 'nan' under @missing false passes silently",
-}
+KNOWN_OPEN: dict[str, str] = {}
 
 
 @dataclass
