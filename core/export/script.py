@@ -66,12 +66,8 @@ def render_script(
         raise ExportError(f"{dataset.source.name} has no labels or targets, so there is nothing to train in a script.")
     options = dict(dataset.source.options)
     fmt = dataset.source.format
-    packed = options.get("compression")
-    suffix = {"gzip": ".gz", "bz2": ".bz2", "xz": ".xz"}.get(str(packed))
-    if packed and not (fmt.startswith("csv") and Path(path).name.lower().endswith(str(suffix))):
-        # pandas decompresses a CSV named .gz/.bz2/.xz by itself; the other readers of the script do not.
-        raise ExportError(f"{Path(path).name} is {packed}-compressed; exporting a script that reads it is only supported for "
-                          "CSV files named with their compression suffix. Decompress it first.")
+    # Compressed files (gzip/bz2/xz) are decompressed by the readers of core.export.readers; what
+    # they cannot repeat (another compression) they refuse in one sentence.
     if series and window is None:
         window = default_window(dataset.total_steps)
     parts = [

@@ -281,9 +281,9 @@ def inner_name(path: Path) -> str:
 
 
 def _open_compressed(path: Path, kind: str):
-    import bz2  # noqa: PLC0415 (lazy: only for compressed files)
-    import gzip  # noqa: PLC0415
-    import lzma  # noqa: PLC0415
+    import bz2
+    import gzip
+    import lzma
 
     fd = _open_read_only(path)
     raw = os.fdopen(fd, "rb", closefd=True)
@@ -298,8 +298,8 @@ def _decompress_error(path: Path, kind: str, error: BaseException) -> LoadError:
 
 
 def _decompression_errors():
-    import lzma  # noqa: PLC0415
-    import zlib  # noqa: PLC0415
+    import lzma
+    import zlib
 
     return (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 
@@ -330,7 +330,7 @@ def decompress_to(path: Path, kind: str, target: Path, budget_bytes: int, cancel
                     break
                 written += len(chunk)
                 if written > budget_bytes:
-                    from core.budget import format_bytes  # noqa: PLC0415
+                    from core.wording import format_bytes
 
                     packed = os.stat(path).st_size
                     raise LoadError(path, f"decompresses to more than {format_bytes(budget_bytes)} (the memory budget) from "

@@ -5,7 +5,7 @@ from the command line but missing from the file dialog, or listed on the welcome
 unknown to the loader:
 
 * :mod:`core.loaders.dispatch` maps extensions to formats and imports the reader,
-* ``core.options.FORMATS`` (the command line's ``--format`` choices) is :func:`keys`,
+* the command line's ``--format`` choices (``core.cli.arguments``) are :func:`keys`,
 * the window's file dialog (:func:`dialog_filter`), the welcome screen and drop hint
   (:func:`supported_text`) and the demo list (:func:`data_suffixes`).
 

@@ -87,7 +87,7 @@ def _npy_header(shape: tuple[int, ...], descr: str = "<f8", tail: int = 64) -> b
 
 
 def _zip(members: list[tuple[str, bytes]], compress: bool = False) -> bytes:
-    import warnings  # noqa: PLC0415
+    import warnings
 
     buffer = io.BytesIO()
     with warnings.catch_warnings():
@@ -108,12 +108,12 @@ def _xlsx() -> bytes:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     return _zip([
-        ("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-         '<Default Extension="xml" ContentType="application/xml"/>'
-         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-         '</Types>'.encode()),
+        ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         b'<Default Extension="xml" ContentType="application/xml"/>'
+         b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+         b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+         b'</Types>'),
         ("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
          f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode()),
         ("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
@@ -331,15 +331,15 @@ def _cases() -> list[tuple]:
 
 
 def _arrow_table(path: Path, kind: str, cut: bool = False) -> None:
-    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow as pa
 
     table = pa.table({"id": [1, 1, 2, 2], "step": [0, 1, 0, 1], "v": [0.5, 0.25, 1.5, 2.5]})
     if kind == "parquet":
-        import pyarrow.parquet as pq  # noqa: PLC0415
+        import pyarrow.parquet as pq
 
         pq.write_table(table, path)
     else:
-        import pyarrow.feather as feather  # noqa: PLC0415
+        import pyarrow.feather as feather
 
         feather.write_feather(table, path)
     if cut:

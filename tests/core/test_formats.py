@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import core.options
 from core.cli import arguments
 from core.loaders import dispatch, formats
 from core.options import LoadOptions
@@ -21,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_keys_are_unique_and_are_the_cli_choices():
     keys = formats.keys()
     assert len(set(keys)) == len(keys)
-    assert core.options.FORMATS == keys
     parser = argparse.ArgumentParser()
     arguments.add_layout_options(parser)
     choices = {action.dest: action.choices for action in parser._actions}
@@ -97,8 +95,8 @@ def test_window_lists_come_from_the_registry():
     ("a.json", '[{"x": [1, 2]}]', LoadOptions(delimiter=";", id_col="x"), "delimiter, id col"),
 ])
 def test_an_option_of_another_format_is_refused(tmp_path, name, content, options, stray):
-    from core.errors import LoadError  # noqa: PLC0415
-    from core.loaders import load  # noqa: PLC0415
+    from core.errors import LoadError
+    from core.loaders import load
 
     path = tmp_path / name
     path.write_text(content)
@@ -112,8 +110,8 @@ def test_an_option_of_another_format_is_refused(tmp_path, name, content, options
     (LoadOptions(label_col="v", feature_cols=("v",)), "the column 'v' is given as both the label column and a feature column"),
 ])
 def test_one_column_in_two_roles_is_refused(tmp_path, options, message):
-    from core.errors import LoadError  # noqa: PLC0415
-    from core.loaders import load  # noqa: PLC0415
+    from core.errors import LoadError
+    from core.loaders import load
 
     path = tmp_path / "roles.csv"
     path.write_text("id,t,v\n1,0,1\n1,1,2\n2,0,3\n")
@@ -130,7 +128,7 @@ RELOAD_FILES = ["resources/demos/vowels_long.csv", "resources/demos/JapaneseVowe
 @pytest.mark.parametrize("relative", RELOAD_FILES)
 def test_the_options_a_reader_reports_read_the_file_again(relative):
     """Sessions and the window reload with ``source.options``: they must pass the option checks."""
-    from core.loaders import load  # noqa: PLC0415
+    from core.loaders import load
 
     first = load(ROOT / relative)
     again = load(ROOT / relative, LoadOptions.from_dict(dict(first.source.options)))
@@ -139,11 +137,11 @@ def test_the_options_a_reader_reports_read_the_file_again(relative):
 
 
 def test_the_options_of_json_and_npy_read_the_file_again(tmp_path):
-    import json  # noqa: PLC0415
+    import json
 
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
-    from core.loaders import load  # noqa: PLC0415
+    from core.loaders import load
 
     records = tmp_path / "r.json"
     records.write_text(json.dumps([{"steps": [1, 2, 3], "y": "a"}, {"steps": [4, 5], "y": "b"}]))

@@ -99,7 +99,7 @@ def _args(case: Case) -> list[str]:
 @pytest.fixture(scope="module")
 def runs(corpus) -> dict[str, Run]:
     """Every case run once, a few at a time (``wait4`` gives each child's own peak memory)."""
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor
 
     cases = sorted(corpus.values(), key=lambda case: case.budget is None)  # the slow budget cases first
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -176,7 +176,7 @@ def problems(case: Case, run: Run, baseline: int | None) -> list[str]:
 
 
 def _case_ids() -> list[str]:
-    from tests.core.hostile_corpus import _cases  # noqa: PLC0415
+    from tests.core.hostile_corpus import _cases
 
     return [entry[0] for entry in _cases()]
 
@@ -197,7 +197,7 @@ def test_known_open_cases_exist():
 
 
 def test_every_family_is_covered():
-    from tests.core.hostile_corpus import _cases  # noqa: PLC0415
+    from tests.core.hostile_corpus import _cases
 
     families = {entry[1] for entry in _cases()}
     assert {"csv", "spreadsheet", "detection", "numpy", "partial", "json", "ts", "arff", "tsf", "compressed", "paths",
