@@ -179,6 +179,7 @@ def _layout(path: Path, attributes: list[_Attribute]) -> _Layout:
                         "attribute at the end can be read as a time series", where=f"line {odd[0].line}",
                         hint="Remove that attribute, or move the class attribute to the end")
     if not body:
+        assert label is not None  # attributes is not empty, so an empty body means its one attribute is the label
         raise LoadError(path, f"has only the class {label.describe()} and no numeric time steps", where=f"line {label.line}",
                         hint="Declare one numeric attribute per time step before the class")
     return _Layout(None, len(body), label, len(body) if label else -1)

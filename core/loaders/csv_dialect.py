@@ -254,8 +254,9 @@ def step_columns(columns: list[str]) -> bool:
     """Whether the names look like time steps: t0, t1, … or 1, 2, 3 or step_1, step_2, …"""
     if len(columns) < 3:
         return False
-    matches = [_STEP_NAME.match(c.strip()) for c in columns]
-    if not all(matches):
+    found = [_STEP_NAME.match(c.strip()) for c in columns]
+    matches = [m for m in found if m is not None]
+    if len(matches) < len(found):
         return False
     prefixes = {m.group(1).lower() for m in matches}
     numbers = np.array([int(m.group(2)) for m in matches])

@@ -141,6 +141,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     files.report_progress(progress, 0.05)
     files.check_cancelled(path, cancelled)
     mixed = _utf8_with_cp1252_bytes(raw, path) if options.encoding is None else None
+    encoding_guess: Guess | None
     if mixed is not None:
         data, encoding, encoding_guess = mixed
     else:
@@ -170,10 +171,10 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
 
     huge = huge_rows.read_if_huge(data, path, dialect, options, skipped, guesses)
     if huge is not None:
-        values, lengths, labels, notes = huge
+        values, lengths, labels, huge_notes = huge
         plan = Plan("wide", label_col="col0" if labels is not None else None, feature_cols=[])
         shaped = Shaped(values, lengths, labels, None, ("value",), "sequences", plan)
-        return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
+        return _dataset(path, options, encoding, dialect, guesses, huge_notes, shaped, skipped, comments)
 
     notes: list[str] = []
     table = _parse(data, path, dialect, skipped, guesses, notes)
@@ -185,7 +186,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
                     stray=mixed is not None)
 
 
-def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)  # registered for decoding only
     bad = error.object[error.start:error.end]
     return bad.decode("cp1252", errors="replace"), error.end
 

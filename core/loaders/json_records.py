@@ -21,7 +21,7 @@ import gc
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from core.budget import check_budget
-from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
+from core.dataset import DatasetKind, Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.labels import encode_labels as labels_from_values
@@ -169,7 +169,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         return f"line {line_numbers[index]}" if line_numbers is not None else f"record {index + 1} (index {index})"
 
     records, container = _records(path, top, line_numbers is not None, options, guesses)
-    dataset_kind = "sequences"
+    dataset_kind: DatasetKind = "sequences"
     if records and all(type(r) in _NUMBER_TYPES for r in records[:1]) and not isinstance(top, dict) and line_numbers is None:
         records = [records]  # a flat list of numbers is one univariate series
         dataset_kind = "series"
@@ -569,7 +569,7 @@ class LinesReader:
                 return number, _parse(text, self.path, line=number)
         return None
 
-    def _stdlib_chunks(self):
+    def _stdlib_chunks(self) -> Iterator[LinesChunk | object]:  # object: RESTART
         reference: list[tuple[int, Any]] = []  # the first record, then the first with steps
         numbers: list[int] = []
         texts: list[str] = []

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from core.dataset import Guess, Labels
+from core.dataset import Guess, LabelKind, Labels
 from core.errors import LoadError
 from core.loaders.numbers import FLOAT32_MAX, check_float32_range, number_text
 
@@ -154,7 +154,7 @@ def _finish(codes: np.ndarray, names: list[str], name, task, classes, path, loca
         declared = [str(c) for c in classes]
         lookup = {c: i for i, c in enumerate(declared)}
         # A declared class may be written "1" while the data says "1.0": match numbers by value too.
-        by_value = {}
+        by_value: dict[float, int] = {}
         for i, c in enumerate(declared):
             if _NUMBER.fullmatch(c.strip()):
                 by_value.setdefault(float(c), i)
@@ -179,7 +179,7 @@ def _finish(codes: np.ndarray, names: list[str], name, task, classes, path, loca
             raise LoadError(path, f"{subject} has {len(present)} classes ({shown}), but the task is binary",
                             where=locate(int(np.argmax(codes == names.index(present[2])))),
                             hint="Choose multiclass, or keep two classes")
-    kind = "binary" if len(names) <= 2 and task != "multiclass" else "multiclass"
+    kind: LabelKind = "binary" if len(names) <= 2 and task != "multiclass" else "multiclass"
     return Labels(codes, kind, tuple(names), name)
 
 

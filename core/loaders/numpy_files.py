@@ -23,13 +23,13 @@ import math
 import zipfile
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal, cast
 
 import numpy as np
 from numpy.lib import format as npy_format
 
 from core.budget import check_budget
-from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
+from core.dataset import Guess, LabelKind, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.labels import encode_labels
@@ -64,7 +64,7 @@ class _Header:
         return math.prod(self.shape) * self.dtype.itemsize
 
 
-def _read_header(handle: IO[bytes], path: Path, what: str) -> _Header:
+def _read_header(handle: IO[bytes] | zipfile.ZipExtFile, path: Path, what: str) -> _Header:
     """Parse the ``.npy`` header at the current position of ``handle`` without reading data."""
     try:
         version = npy_format.read_magic(handle)
@@ -153,7 +153,7 @@ def _load_npy(path: Path, file_size: int, budget_bytes: int) -> np.ndarray:
     # it stays on disk and training reads it batch by batch (the scale path), so it is not refused.
     if header.fortran_order:
         check_budget(f"Loading {path.name} (shape {header.shape}, {header.dtype})", header.data_bytes, budget_bytes)
-    mmap_mode = "r" if header.data_bytes > min(MEMORY_MAP_BYTES, budget_bytes) else None
+    mmap_mode: Literal["r"] | None = "r" if header.data_bytes > min(MEMORY_MAP_BYTES, budget_bytes) else None
     try:
         return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
@@ -224,7 +224,12 @@ def _load_npz(path: Path, options: LoadOptions, budget_bytes: int, guesses: list
         members = {info.filename[:-4]: info for info in arrays}
         if len(members) != len(arrays):
             seen: set[str] = set()
-            twice = next(info.filename for info in arrays if info.filename in seen or seen.add(info.filename))
+            twice = ""
+            for info in arrays:  # the first name whose second entry comes first
+                if info.filename in seen:
+                    twice = info.filename
+                    break
+                seen.add(info.filename)
             raise LoadError(path, f"holds two arrays named '{twice[:-4]}' ({twice} appears twice in the archive), so which "
                             "one is meant is unclear", hint="Save the archive again with numpy.savez, one name per array")
         if not members:
@@ -268,7 +273,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, bu
     """Read one ``.npy`` member into a fresh array of exactly the size its header declares."""
     what = f"array '{info.filename[:-4]}'"
     try:
-        handle = archive.open(info)
+        handle = cast(zipfile.ZipExtFile, archive.open(info))  # typeshed says IO[bytes]; mode "r" gives a ZipExtFile
     except Exception as error:  # noqa: BLE001 - unsupported compression, encryption, bad headers...
         raise LoadError(path, f"{what} cannot be opened ({error})", hint="Save the archive again with numpy.savez") from None
     with handle:
@@ -281,7 +286,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, bu
                             f"{max(available, 0)}", hint="Save the archive again with numpy.savez")
         check_budget(f"Unpacking {what} from {path.name}", header.data_bytes, budget_bytes)
         flat = np.empty(math.prod(header.shape), dtype=header.dtype)
-        buffer = memoryview(flat).cast("B")
+        buffer = flat.data.cast("B")  # ndarray.data is memoryview(flat)
         filled = 0
         try:
             while filled < len(buffer):
@@ -499,7 +504,7 @@ def _labels_for(path: Path, y: np.ndarray, n_samples: int, steps: int, name: str
     if y.ndim == 2 and y.shape[1] == steps and steps > 1:
         guesses.append(Guess("labels", "sequence", f"y has shape {y.shape}: one label per time step", "y_key"))
         flat = encode_labels(y.reshape(-1), name, path, lambda i: f"label index {divmod(i, steps)}", container="array")
-        kind = "sequence"
+        kind: LabelKind = "sequence"
         return Labels(flat.values, kind, flat.classes, name)
     if y.ndim == 2 and y.dtype.kind in "iuf":
         values = y.astype(np.float32)

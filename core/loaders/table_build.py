@@ -15,27 +15,37 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from core.dataset import Guess, Labels
 from core.errors import LoadError
 from core.loaders import labels as _labels
-from core.loaders.csv_dialect import RowLines
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from core.loaders.table_layout import Plan
 
 MAX_CLASSES = _labels.MAX_CLASSES  # integer labels with at most this many distinct values are classes
 _FLOAT32_EXACT = 2.0**24
 
 
+class RowPlaces(Protocol):
+    """Where a table's rows are in its file, for messages: a CSV's line numbers
+    (``csv_dialect.RowLines``) or a worksheet's rows (``sheet_tables.SheetRows``)."""
+
+    def line(self, row: int) -> int: ...
+
+    def where(self, row: int, column: str | None = None) -> str: ...
+
+
 @dataclass
 class Table:
-    frame: object  # pandas.DataFrame
+    frame: pd.DataFrame
     columns: list[str]
-    lines: RowLines
+    lines: RowPlaces
     padded: bool  # short rows were padded with NaN (ragged file read by the C engine)
 
 
@@ -175,7 +185,7 @@ def is_integral(series) -> bool:
 _ZONE = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)\s*$", re.IGNORECASE)
 
 
-def parse_times(series, path: Path, lines: RowLines, column: str):
+def parse_times(series, path: Path, lines: RowPlaces, column: str):
     """Text times as pandas datetimes (NaT where a cell is not a time). Times that all carry a
     zone are converted to UTC; a column mixing times with and without a zone is refused at the
     first cell that differs from the first time, since no rule can place the naive ones."""
@@ -264,6 +274,7 @@ def build_long(table: Table, path: Path, plan: Plan, warnings_out: list[str], gu
         if np.array_equal(row_values, np.repeat(firsts, lengths)):
             labels = replace(per_row, values=firsts)
             if per_row.kind != "regression":
+                assert per_row.classes is not None  # class labels always carry their classes
                 labels = replace(labels, kind="binary" if len(per_row.classes) <= 2 else "multiclass")
         else:
             labels = replace(per_row, values=row_values, kind="sequence")
@@ -273,7 +284,7 @@ def build_long(table: Table, path: Path, plan: Plan, warnings_out: list[str], gu
     return values, lengths, labels, sample_ids
 
 
-def sequence_codes(ids) -> tuple[np.ndarray, object]:
+def sequence_codes(ids) -> tuple[np.ndarray, pd.Index]:
     """Number the ids 0..K-1 in sorted order: ``(codes, uniques)`` as ``pandas.factorize(sort=True)``.
 
     Integer ids of modest range (the usual case) are numbered with a presence table in two

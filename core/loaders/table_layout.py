@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from core.loaders.table_build import (
     order_by_id_then_step,
     sequence_codes,
 )
-from core.options import LoadOptions
+from core.options import Layout, LoadOptions
 
 _ID_WORDS = {"id", "ids", "seq", "sequence", "series", "sample", "session", "subject", "user", "trajectory",
              "episode", "track", "patient", "run", "trial", "participant", "recording", "utterance", "device",
@@ -73,11 +73,11 @@ def _resolve(path: Path, columns: list[str], name: str, option: str) -> str:
 # ---- layout inference ------------------------------------------------------------------------
 @dataclass
 class Plan:
-    layout: str
+    layout: Layout
     id_col: str | None = None
     time_col: str | None = None
     label_col: str | None = None
-    feature_cols: list[str] | None = None
+    feature_cols: list[str] = field(default_factory=list)  # plan_layout always fills it (no features is an error)
     sample_id_col: str | None = None
     index_cols: tuple[str, ...] = ()  # series: the time index columns (row order, not features)
 
@@ -388,7 +388,7 @@ def _headerless_label(frame, columns: list[str], guesses: list[Guess]) -> str | 
     return None
 
 
-def _find_time(frame, columns: list[str], id_col: str, label: str | None, guesses: list[Guess]) -> str | None:
+def _find_time(frame, columns: list[str], id_col: str | None, label: str | None, guesses: list[Guess]) -> str | None:
     for column in columns:
         if column not in (id_col, label) and _named(column, _INDEX_WORDS):
             guesses.append(Guess("time column", column, f"its name '{column}' means time or order; rows are sorted by it",

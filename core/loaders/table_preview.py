@@ -114,12 +114,14 @@ def _xlsx(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
     return _finish([], rows[:max_rows], False, sheets)
 
 
-def _columnar(path: Path, fmt: str, max_rows: int) -> RawTable:
+def _columnar(path: Path, fmt: str, max_rows: int) -> RawTable | None:
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         batch = next(pq.ParquetFile(path).iter_batches(batch_size=max_rows), None)
-        table = batch.to_pandas() if batch is not None else None
+        if batch is None:  # no rows: no preview (as before, when the None table failed below); the read explains it
+            return None
+        table = batch.to_pandas()
     else:
         import pyarrow.feather as feather
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
+from core.dataset import DatasetKind, Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.table_build import Table, build_long, build_series, build_wide, numeric_kind
@@ -27,7 +27,7 @@ class Shaped:
     labels: Labels | None
     sample_ids: tuple[str, ...] | None
     names: tuple[str, ...]
-    kind: str
+    kind: DatasetKind
     plan: Plan
 
 
@@ -40,6 +40,7 @@ def shape_table(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
     plan = plan_layout(table, path, options, guesses, header)
     files.report_progress(progress, 0.7)
     files.check_cancelled(path, cancelled)
+    kind: DatasetKind
     if plan.layout == "long":
         values, lengths, labels, sample_ids = build_long(table, path, plan, notes, guesses)
         names, kind = tuple(plan.feature_cols), "sequences"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.dataset import Guess, Labels
+from core.dataset import Guess, LabelKind, Labels
 from core.errors import LoadError
 from core.loaders.table_build import MAX_CLASSES
 from core.options import TASKS
@@ -39,7 +39,7 @@ def apply_task(labels: Labels | None, task: str | None, path: Path) -> tuple[Lab
     if task == "binary" and count > 2:
         raise LoadError(path, f"the labels{_named(labels)} have {count} different values, so they are not two classes",
                         hint="Choose the multiclass or regression task")
-    kind = "sequence" if per_step else task
+    kind: LabelKind = "sequence" if per_step else ("binary" if task == "binary" else "multiclass")  # task is one of the two here
     return replace(classes, kind=kind), None
 
 
@@ -78,7 +78,7 @@ def _as_classes(labels: Labels, path: Path, per_step: bool) -> Labels:
     uniques, codes = np.unique(values, return_inverse=True)
     integral = bool(np.all(uniques == np.round(uniques)))
     names = tuple(str(int(u)) if integral else repr(float(u)) for u in uniques)
-    kind = "sequence" if per_step else ("binary" if len(names) <= 2 else "multiclass")
+    kind: LabelKind = "sequence" if per_step else ("binary" if len(names) <= 2 else "multiclass")
     return Labels(codes.astype(np.int64), kind, names, labels.name)
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from core.budget import check_budget
-from core.dataset import Guess, SequenceDataset, SourceInfo
+from core.dataset import DatasetKind, Guess, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.options import LoadOptions
@@ -127,7 +127,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
                 number = numbered[with_tab.index(False)][0]
                 raise LoadError(path, "has no tab-separated label while other lines have one", where=f"line {number}",
                                 hint="Add 'TAB label' to the line, or remove the labels everywhere")
-            side, guess = _label_side(path, [tuple(line.split("\t", 1)) for _, line in numbered[:200]], options.label_col)
+            pairs = [(head, tail) for head, _, tail in (line.partition("\t") for _, line in numbered[:200])]  # every line has a tab
+            side, guess = _label_side(path, pairs, options.label_col)
             if side == "fasttext":
                 raise LoadError(path, "has no '__label__' prefixes, so its labels are not in fastText's form",
                                 where=f"line {numbered[0][0]}", hint="Leave the label position to be detected")
@@ -177,7 +178,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     effective = replace(options, format="text", label_col=None if side == "fasttext" else side,
                         encoding=options.encoding or decoded.encoding)
     values = ids[:, None]
-    kind = "tokens"
+    kind: DatasetKind = "tokens"
     feature_names: tuple[str, ...] = ("token",)
     embeddings = None
     if options.embed_features and not options.embeddings:
@@ -228,6 +229,7 @@ def _read_embeddings(path: Path, options: LoadOptions, vocabulary: tuple[str, ..
     if options.oov not in word_vectors.OOV_RULES:
         raise LoadError(path, f"'{options.oov}' is not a rule for words missing from the vectors",
                         hint="Use oov 'zeros' or 'random'")
+    assert options.embeddings is not None  # only called when vectors are asked for
     vectors_path = Path(options.embeddings).expanduser()
     info = word_vectors.describe(vectors_path)
     if info is not None:

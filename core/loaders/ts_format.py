@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
+from core.dataset import Guess, LabelKind, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.labels import encode_labels as labels_from_values
@@ -197,6 +197,7 @@ def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancell
     if state.missing:
         warnings.append(f"{state.missing} missing value{'s' if state.missing > 1 else ''} ('?') became NaN; fill them before training")
     values = output.finish()
+    assert values is not None and state.n_dims is not None  # every chunk was read into output and set them
     all_lengths = np.concatenate(lengths)
     labels = None
     if state.has_label:
@@ -503,7 +504,7 @@ def _labels(path: Path, header: _Header, raw: list[str], numbers: list[int], gue
         listed = " ".join(header.classes)
         raise LoadError(path, f"the class {raw[index]!r} is not among the classes in {header.flag('classlabel')}: {listed}",
                         where=f"line {numbers[index]}", hint="Add it to the @classLabel line or correct the label")
-    kind = "binary" if len(header.classes) <= 2 else "multiclass"
+    kind: LabelKind = "binary" if len(header.classes) <= 2 else "multiclass"
     return Labels(codes, kind, header.classes, "class")
 
 

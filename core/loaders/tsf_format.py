@@ -110,7 +110,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     names: list[str] = []
     strings = [i for i, (_, kind) in enumerate(header.attributes) if kind == "string"]
     named = [i for i in strings if header.attributes[i][0].lower() == "series_name"]
-    name_index = (named or strings or [None])[0]
+    candidates = named or strings
+    name_index = candidates[0] if candidates else None
     for index in range(header.data_line + 1, len(lines)):
         text = lines[index].strip()
         if not text or text.startswith("#"):
