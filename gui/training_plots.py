@@ -140,7 +140,7 @@ def _plot_widget(title: str, theme: Any) -> pg.PlotWidget:
     # The legend in its own row under the x axis (row 4 of the PlotItem's grid): never on the curves.
     legend = pg.LegendItem(colCount=3, labelTextColor=theme.qcolor(theme.foreground), frame=False, labelTextSize="8pt",
                            horSpacing=12)
-    item.layout.addItem(legend, 4, 1)
+    item.layout.addItem(legend, 4, 0, 1, 3)  # the whole width, the axis column too: room in narrow plots
     item.legend = legend
     plot.setMinimumHeight(160)
     return plot
@@ -212,8 +212,10 @@ class CurvePlots(QWidget):
         legend = plot.getPlotItem().legend
         if not legend.items:
             return
-        widest = max(sample.boundingRect().width() + label.boundingRect().width() + 14 for sample, label in legend.items)
-        room = max(1.0, plot.width() - LEFT_AXIS_WIDTH - 8)
+        # the text's own width (a label's item is stretched to its column's widest entry)
+        widest = max(sample.boundingRect().width() + label.item.boundingRect().width() + 2 * legend.layout.horizontalSpacing() + 6
+                     for sample, label in legend.items)
+        room = max(1.0, plot.width() - 12)
         columns = int(max(1, min(len(legend.items), room // max(widest, 1.0))))
         if columns != legend.columnCount:
             legend.setColumnCount(columns)
@@ -248,7 +250,7 @@ class CurvePlots(QWidget):
         """Each legend lists the current curves, then one entry per earlier run shown; entries are only
         added or rebuilt when that list changed (a legend entry costs a few milliseconds to make)."""
         wanted: dict[Any, list[tuple[Any, str]]] = {
-            self.loss_plot: [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "loss (recent batches)")],
+            self.loss_plot: [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")],
             self.metric_plot: [(self.metric, self.metric_name), (self.val_metric, f"val_{self.metric_name}")] if self.metric_name else [],
         }
         for number, curves in sorted(self.earlier.items()):

@@ -16,6 +16,7 @@ from gui import training_controller as tc
 from gui.training_panel import TrainingPanel
 from gui.training_plots import EARLIER_ALPHA, SHOWN_EARLIER_RUNS
 from tests.gui.fake_training import FakeTrainingProcess, scripted_run
+from tests.gui.test_training_lifecycle import main_window  # noqa: F401 (a fixture)
 
 WAIT_MS = 15_000
 
@@ -155,3 +156,31 @@ def test_the_baseline_is_drawn_on_the_loss_and_the_metric_plot(qtbot, panel):
     assert curves.loss_baseline_line in curves.loss_plot.getPlotItem().items
     assert curves.loss_baseline_line.label.toPlainText() == "majority class 0.67"
     assert curves.baseline_line is not None and curves.baseline_line.value() == pytest.approx(0.6)
+
+
+def test_the_window_saves_its_runs_in_the_session_and_reopens_them(qtbot, monkeypatch, tmp_path, main_window):
+    from tests.gui.test_training_lifecycle import LONG_OPTIONS, Dialogs, _install, _write_long_csv
+
+    Dialogs(monkeypatch)
+    workflow = _install(main_window, lambda job: scripted_run(epochs=job.config.epochs, batches=2))
+    data = _write_long_csv(tmp_path / "walk.csv")
+    with qtbot.waitSignal(main_window.state.loadFinished, timeout=WAIT_MS):
+        main_window.state.open(str(data), LONG_OPTIONS)
+    panel = workflow.training_panel
+    qtbot.waitUntil(panel.can_start, timeout=WAIT_MS)
+    train(qtbot, panel, epochs=2)
+    train(qtbot, panel, epochs=3)
+    session = workflow.current_session()
+    assert [run.number for run in session.runs] == [1, 2] and session.runs[0].file == str(data)
+    path = tmp_path / "walk.shapesession.json"
+    monkeypatch.setattr("gui.export_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    assert workflow.exports.save_session() == path
+
+    panel.restore_runs([])
+    panel.restore_history({})
+    with qtbot.waitSignal(main_window.state.loadFinished, timeout=WAIT_MS):
+        assert workflow.exports.open_session_path(path) is not None
+    qtbot.waitUntil(lambda: len(panel.runs) == 2, timeout=WAIT_MS)
+    assert [run.epochs for run in panel.runs] == [2, 3]
+    assert panel.curves.earlier_runs == [1] and len(visible_earlier(panel, 1)) == 4  # loss, val_loss, accuracy, val_accuracy
+    assert len(panel.history["loss"]) == 3  # the last run's curves as the current ones
