@@ -276,3 +276,26 @@ def _with_saved_model(end: dict) -> dict:
     end = dict(end)
     end["saved_model"] = "/tmp/run.keras"
     return end
+
+
+def test_export_plots_asks_the_size_and_remembers_it(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    workflow = open_vowels(qtbot, window, (1024, 700), lambda job: scripted_run(epochs=2))
+    train(qtbot, workflow.training_panel)
+    offered: list[list[str]] = []
+
+    def pick(parent, title, label, items, current, editable):
+        offered.append(list(items))
+        return "1200 × 800 pixels", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    monkeypatch.setattr("gui.export_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(tmp_path / "vowels-loss.png"), ""))
+    written = workflow.exports.export_plots()
+    assert offered[0][0] == "1600 × 1000 pixels"  # the default first
+    assert QImage(str(written[0])).size().toTuple() == (1200, 800)
+    assert "Saved 3 plots" in window.statusBar().currentMessage()
+    workflow.exports.export_plots()
+    assert offered[1][0] == "1200 × 800 pixels"  # the last choice first next time
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
+    assert workflow.exports.export_plots() == []  # cancelled: nothing written
