@@ -235,7 +235,6 @@ class TrainingPanel(QWidget):
         left_layout.addWidget(self.log, 1)
         left.setMinimumWidth(300)
         left.setMaximumWidth(420)
-        self._left = left
 
         self.curves = CurvePlots()
         self.results = ResultsView()
@@ -259,12 +258,6 @@ class TrainingPanel(QWidget):
         action.setStatusTip(tip)
         action.triggered.connect(slot)
         return action
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
-        # The settings column takes about a third of the width (300-420 px), so in a small
-        # window the curves get what the settings can spare instead of squeezing to a sliver.
-        self._left.setFixedWidth(int(max(300, min(420, 0.36 * event.size().width()))))
-        super().resizeEvent(event)
 
     # Word-wrapped labels inside make the layout "height for width", and a scroll area then
     # sizes the panel from the preferred heights of its plots and tables: taller than the
