@@ -190,7 +190,7 @@ def measure_window(data_path: str, quick: bool) -> dict:
 def measure_qthread(data_path: str, quick: bool) -> dict:
     """Reference: Keras in a plain QThread of the GUI process, curves fed by queued signals."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from core.training.quiet import quiet_tensorflow_import
+    from core.model.quiet import quiet_tensorflow_import
 
     quiet_tensorflow_import()  # not recorded: kinder to the reference than importing in the thread
     from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -294,7 +294,7 @@ def measure_plain_fit(data_path: str, quick: bool) -> dict:
     """Reference: a plain ``model.fit`` script on the same data and model (same split share)."""
     import numpy as np
 
-    from core.training.quiet import quiet_tensorflow_import
+    from core.model.quiet import quiet_tensorflow_import
 
     _, keras = quiet_tensorflow_import()
     from core.model.build import build_model, compile_model

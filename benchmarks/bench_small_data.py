@@ -13,7 +13,8 @@ Both score the official test file; wall time covers reading, shaping, building, 
 scoring. The sides alternate for each seed (noise hits both alike) and each side's mean over
 the seeds counts, because with 36-67 training samples one seed's accuracy moves by several
 hundredths. Goal, per set: mean test accuracy ≥ plain − 0.02 (regression: mse ≤ 1.05 × plain)
-and mean wall time ≤ 2 × plain. ``--quick``: two sets, one seed, 10 epochs on both sides.
+and mean wall time ≤ 2 × plain. ``--quick``: two sets (GunPoint, Tecator), one seed, the same 50
+epochs (fewer epochs leave both sides at chance, which compares nothing).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def compare(name: str, folder: str, regression: bool, *, seeds: tuple[int, ...],
         quality = f"test mse ours {value:.4g} vs plain {reference:.4g} ({value / reference:.2f}×)"
         metric_goal = f"mse ≤ {MSE_FACTOR:g} × plain"
     else:
-        good = value >= reference - ACCURACY_SLACK
+        good = value >= reference - ACCURACY_SLACK - 1e-9  # accuracies are float32 sums
         quality = f"test accuracy ours {value:.3f} vs plain {reference:.3f} ({value - reference:+.3f})"
         metric_goal = f"accuracy ≥ plain − {ACCURACY_SLACK:g}"
     fast = ours_s <= TIME_FACTOR * reference_s
@@ -105,9 +106,9 @@ def compare(name: str, folder: str, regression: bool, *, seeds: tuple[int, ...],
         "passed": bool(good and fast),
         "notes": f"{quality}, mean of seeds {list(seeds)} (ours/plain per seed: {per_seed}); "
         f"ours batch {settings.get('batch_size')}, patience {settings.get('patience')}, "
-        f"epochs run {[o['epochs_run'] for o in ours]} (best {[o['best_epoch'] for o in ours]}); plain 50 epochs, batch 32"
+        f"epochs run {[o['epochs_run'] for o in ours]} (best {[o['best_epoch'] for o in ours]}); plain {epochs or 50} epochs, batch 32"
         + (f"; baseline ({baseline.get('name')}) on test {test_baseline:.4g}" if test_baseline is not None else "")
-        + (f" (quick: {epochs} epochs each side, one seed)" if quick else ""),
+        + (" (quick: two sets, one seed)" if quick else ""),
         "ours_value": value,
         "reference_value": reference,
         "metric": "mse" if regression else "accuracy",
@@ -118,7 +119,7 @@ def _runner(name: str, folder: str, regression: bool):
     def bench(quick: bool) -> dict | list:
         if quick and name not in QUICK_SETS:
             return []
-        return compare(name, folder, regression, seeds=SEEDS[:1] if quick else SEEDS, epochs=10 if quick else None, quick=quick)
+        return compare(name, folder, regression, seeds=SEEDS[:1] if quick else SEEDS, epochs=None, quick=quick)
 
     bench.__name__ = f"small_data_{name}"
     return bench

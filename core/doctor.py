@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -100,7 +101,8 @@ def diagnose(
         found.append(_single_series(shape))
     elif len(shape) == 2 and not is_tokens:
         found.append(_two_d(shape, expected_input_shape))
-    if len(shape) == 3:
+    word_vectors = dataset is not None and getattr(dataset, "embeddings", None) is not None
+    if len(shape) == 3 and not word_vectors:  # word vectors: the last axis is the vector size by construction
         found += _channels_first(shape, expected_input_shape, dataset)
     if return_sequences is not None:
         found += _missing_return_sequences(list(return_sequences), shape)
@@ -135,6 +137,7 @@ def diagnose_dataset(
         return found
     plan = plan_shape(dataset, padding, None)
     found += diagnose(plan.shape, dataset=dataset, spec=spec, padding=padding, dtype=None, pad_collisions=pad_collisions)
+    found += _embedding_coverage(dataset)
     if loaded_from_2d(dataset):
         found.append(two_d_loaded(dataset.n_samples, plan.timesteps))
     return found
@@ -165,6 +168,40 @@ def two_d_loaded(n: int | None, t: int | None, severity: str = "info", model_exp
         before_shape=(n, t),
         after_shape=(n, t, 1),
     )
+
+
+LOW_EMBEDDING_COVERAGE = 0.8  # share of token occurrences found below which the vectors are worth a warning
+
+
+def _embedding_coverage(dataset: SequenceDataset) -> list[Diagnosis]:
+    """Pre-trained vectors that miss many of the text's words (another language, other casing)."""
+    emb = getattr(dataset, "embeddings", None)
+    if emb is None or emb.coverage >= LOW_EMBEDDING_COVERAGE or not emb.words:
+        return []
+    name = Path(emb.file).name
+    examples = ", ".join(repr(w) for w in emb.oov_examples[:5])
+    explanation = (f"Only {emb.coverage:.0%} of the text's tokens ({emb.covered} of {emb.words} distinct words) have a "
+                   f"vector in {name}; the others get {'zeros' if emb.oov == 'zeros' else 'random vectors'}"
+                   + (f" (e.g. {examples})" if examples else "") + ". ")
+    if emb.lowercase and emb.cased_share > 0.05:  # GloVe's words are all lower-case; cased files have capitals early
+        explanation += (f"{emb.cased_share:.0%} of the file's first words have capitals, so its vectors are cased, but the "
+                        "text was lower-cased before the look-up.")
+        fix_text = "Keep the text's case so 'Paris' finds the vector of 'Paris' (--keep-case, or untick Lower-case)."
+        fix_code = "tokens = TOKEN.findall(sentence)  # no .lower(): the vectors are cased"
+    elif not emb.lowercase and emb.cased_share < 0.02:
+        explanation += "The file's words are all lower-case (as GloVe's are) but the text kept its capitals."
+        fix_text = "Lower-case the text before the look-up (drop --keep-case, or tick Lower-case)."
+        fix_code = "tokens = TOKEN.findall(sentence.lower())  # the vectors are lower-case"
+    else:
+        explanation += ("The vectors were probably trained on another language or split words differently "
+                        "(punctuation, contractions, sub-words).")
+        fix_text = "Choose vectors trained on text like yours (same language and tokenisation), or let the Embedding train."
+        fix_code = "# e.g. fastText's cc.<language>.300.vec for text in <language>, then --train-embeddings"
+    if emb.embed_features and emb.oov == "zeros":
+        explanation += (" With the vectors as features, a zero vector looks like padding and is masked, so those words "
+                        "are skipped; --oov random keeps them as steps.")
+    return [Diagnosis("low_embedding_coverage", "warning", f"The word vectors cover only {emb.coverage:.0%} of the tokens",
+                      explanation, fix_text, fix_code)]
 
 
 # ---- the individual checks ---------------------------------------------------------------

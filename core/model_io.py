@@ -90,7 +90,7 @@ def load_model_safe(path: str | os.PathLike[str]) -> Any:
     file.
     """
     source = check_model_file(path)
-    from core.training.quiet import quiet_tensorflow_import
+    from core.model.quiet import quiet_tensorflow_import
 
     _, keras = quiet_tensorflow_import()
     try:

@@ -60,6 +60,9 @@ class LoadOptions(_Record):
     task: str | None = None  # "binary", "multiclass" or "regression": how labels are read (detected when None)
     sheet: str | None = None  # Excel workbooks: the sheet to read (the first when None)
     skip_cols: tuple[str, ...] | None = None  # tables: columns to leave out of every role
+    embeddings: str | None = None  # text: a GloVe/word2vec/fastText vectors file for the vocabulary
+    embed_features: bool = False  # text + embeddings: the tensor holds the vectors (N, T, dim), not token ids
+    oov: str = "zeros"  # text + embeddings: words not in the vectors file get "zeros" or "random" (seeded) vectors
 
 
 @dataclass(frozen=True)

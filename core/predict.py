@@ -70,7 +70,7 @@ class Predictions:
         return sum(p == t for p, t in pairs) / len(pairs) if pairs else None
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Predictions":
+    def from_dict(cls, data: dict[str, Any]) -> Predictions:
         """The inverse of :meth:`to_dict` (what ``predict --json`` printed)."""
         def texts(key: str) -> tuple[str, ...] | None:
             value = data.get(key)
@@ -384,7 +384,7 @@ def predict_in_subprocess(
                     process.communicate()
                     if cancelled is not None and cancelled():
                         return None
-                    raise PredictError(f"Predicting on {Path(path).name} took longer than {timeout_s:.0f} s and was stopped.")
+                    raise PredictError(f"Predicting on {Path(path).name} took longer than {timeout_s:.0f} s and was stopped.") from None
     finally:
         if process.poll() is None:
             process.kill()

@@ -101,7 +101,7 @@ class Recipe:
         return json.dumps(self.to_dict(), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
     @classmethod
-    def from_dict(cls, data: Any, *, name: str = "the recipe") -> "Recipe":
+    def from_dict(cls, data: Any, *, name: str = "the recipe") -> Recipe:
         """Check and convert a parsed recipe; raises :class:`RecipeError` naming the bad field."""
         if not isinstance(data, dict) or data.get("format_name") != RECIPE_FORMAT:
             raise RecipeError(f"{name} is not a Shape Explorer recipe (no \"format_name\": \"{RECIPE_FORMAT}\").")
@@ -167,7 +167,7 @@ class Recipe:
             raise RecipeError(f"{name}, field \"{key}\": {exc}; it may be damaged.") from exc
 
     @classmethod
-    def from_json(cls, text: str, *, name: str = "the recipe") -> "Recipe":
+    def from_json(cls, text: str, *, name: str = "the recipe") -> Recipe:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

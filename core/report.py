@@ -63,7 +63,7 @@ class ShapeReport:
             "length_histogram": self.length_histogram,
             "labels": _finite(ds.labels.summary()) if ds.labels is not None else None,
             "padded_fraction": float(plan.padded_fraction),
-            "truncated": int(np.count_nonzero(plan.truncated)),
+            "truncated": 0 if plan.kind == "series" else int(np.count_nonzero(plan.truncated)),
             "suggested_maxlen": self.suggested_maxlen,
             "memory_bytes": int(plan.memory_bytes),
             "dtype": plan.dtype,
@@ -85,6 +85,8 @@ class ShapeReport:
             out["dropped_tail"] = plan.dropped_tail
         if ds.kind == "tokens":
             out["vocabulary_size"] = len(ds.vocabulary) if ds.vocabulary is not None else None
+        embeddings = getattr(ds, "embeddings", None)
+        out["embeddings"] = embeddings.to_dict() if embeddings is not None else None
         return out
 
     def headline(self) -> str:
@@ -131,6 +133,12 @@ class ShapeReport:
             lines.append(f"Targets:   {targets} at {plural(plan.window.horizon, 'step')} after each window (regression)")
         else:
             lines.append("Labels:    none found")
+        embeddings = getattr(ds, "embeddings", None)
+        if embeddings is not None:
+            use = ("the tensor holds the vectors, padded steps masked" if embeddings.embed_features
+                   else "initial weights of a frozen Embedding layer (--train-embeddings to fine-tune)")
+            lines.append(f"Vectors:   {embeddings.summary()}")
+            lines.append(f"           used as {use}")
         if ds.source.guesses:
             lines.append("")
             lines.append("Guessed (override with the option shown):")
@@ -184,9 +192,22 @@ def _ignored_option_notes(dataset: SequenceDataset, window: WindowOptions | None
 
 
 # ---- internals ---------------------------------------------------------------------------
+def _constant(lengths: np.ndarray) -> int | None:
+    """The one length of a zero-stride (broadcast) array, such as a series' windows, else None.
+
+    Statistics of such an array are answered from that value, without allocating per window.
+    """
+    if lengths.size and lengths.ndim == 1 and lengths.strides[0] == 0:
+        return int(lengths[0])
+    return None
+
+
 def _length_stats(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"min": 0, "max": 0, "mean": 0.0}
+    constant = _constant(lengths)
+    if constant is not None:
+        return {"min": constant, "max": constant, "mean": float(constant)}
     return {"min": int(lengths.min()), "max": int(lengths.max()), "mean": float(lengths.mean())}
 
 
@@ -194,6 +215,9 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
     """Integer-aligned bins (at most 30): bin i counts lengths in ``[edges[i], edges[i + 1])``."""
     if lengths.size == 0:
         return {"edges": [], "counts": []}
+    constant = _constant(lengths)
+    if constant is not None:
+        return {"edges": [constant, constant + 1], "counts": [int(lengths.size)]}
     low, high = int(lengths.min()), int(lengths.max())
     if low == high:  # windows of a series: no per-sequence array needed
         return {"edges": [low, low + 1], "counts": [int(lengths.size)]}
@@ -206,6 +230,9 @@ def _histogram(lengths: np.ndarray) -> dict[str, list]:
 def _suggested_maxlen(lengths: np.ndarray) -> dict[str, Any]:
     if lengths.size == 0:
         return {"value": None, "percentile": SUGGESTED_PERCENTILE, "truncated_share": 0.0}
+    constant = _constant(lengths)
+    if constant is not None:
+        return {"value": constant, "percentile": SUGGESTED_PERCENTILE, "truncated_share": 0.0}
     value, share = suggest_maxlen(lengths, SUGGESTED_PERCENTILE)
     return {"value": value, "percentile": SUGGESTED_PERCENTILE, "truncated_share": share}
 

@@ -50,6 +50,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # pyqtgraph caches GL shader programs per process: every GL view must share one context group.
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(list(argv) if argv is not None else [sys.argv[0]])
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("shape-explorer")

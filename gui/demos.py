@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.loaders import formats
@@ -88,10 +88,17 @@ def _from_entry(folder: Path, entry: dict) -> Demo | None:
         title=str(entry.get("title") or _title_from_file(path)),
         description=str(entry.get("description") or ""),
         path=path,
-        load_options=LoadOptions.from_dict(dict(entry.get("load_options") or {})),
+        load_options=_resolved(folder, LoadOptions.from_dict(dict(entry.get("load_options") or {}))),
         window_options=WindowOptions.from_dict(dict(window)) if window else None,
         test_path=test_path if test_path is not None and test_path.is_file() else None,
     )
+
+
+def _resolved(folder: Path, options: LoadOptions) -> LoadOptions:
+    """A demo's vectors file is named relative to the demos folder."""
+    if options.embeddings and not Path(options.embeddings).is_absolute():
+        return replace(options, embeddings=str(folder / options.embeddings))
+    return options
 
 
 def _from_files(folder: Path) -> list[Demo]:

@@ -18,11 +18,12 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
-    QFrame,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -50,7 +52,7 @@ from core.loaders.table_preview import TABLE_FORMATS, RawTable, raw_preview
 from core.options import TASKS, LoadOptions, WindowOptions
 from gui.column_roles import ColumnRolesMixin
 from gui.tensor_state import default_window
-from gui.window_terms import in_window_terms  # noqa: F401 (re-exported for the main window)
+from gui.window_terms import in_window_terms
 from gui.workers import BackgroundRunner, TaskFailure
 
 #: Formats whose reading involves guesses worth showing before loading.
@@ -72,6 +74,9 @@ _LAYOUT_NAMES = {
     "wide": "wide: one row per sample, one column per time step",
     "series": "series: rows are time, columns are features (one long series → windows)",
 }
+VECTORS_FILTER = "Word vectors (*.txt *.vec *.bin *.gz *.bz2 *.xz);;All files (*)"
+_VECTOR_USES = (("a frozen Embedding's weights (token ids)", False), ("the features: (N, T, vector size)", True))
+_OOV_RULES = (("zeros", "zeros"), ("a random vector per word (seeded)", "random"))
 _DELIMITERS = (("comma  ,", ","), ("tab", "\t"), ("semicolon  ;", ";"), ("pipe  |", "|"), ("whitespace", " "))
 #: Guesses whose field already shows the value, so only the reason is written under it.
 _FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id column", "time column", "label column",
@@ -340,6 +345,7 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         self.roles_table.horizontalHeader().setStretchLastSection(True)
         self.roles_table.setMinimumHeight(160)
         roles_layout.addWidget(self.roles_table)
+        self.vectors_group = self._build_vectors_group()
 
         for combo in (self.format_combo, self.layout_combo, self.delimiter_combo, self.header_combo,
                       self.channels_combo, self.task_combo, self.sheet_combo):
@@ -354,6 +360,7 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         column.addWidget(box)
         column.addWidget(self.roles_group)
         column.addWidget(self.window_group)
+        column.addWidget(self.vectors_group)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -362,6 +369,92 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         scroll.setWidget(panel)
         scroll.setMinimumWidth(400)
         return scroll
+
+    def _build_vectors_group(self) -> QGroupBox:
+        """Text only: pre-trained word vectors (GloVe, word2vec, fastText .vec) and how to use them."""
+        group = QGroupBox("Word vectors (text)")
+        group.setObjectName("vectorsGroup")
+        group.setToolTip("Pre-trained vectors for the words of the text: GloVe .txt, word2vec/fastText .vec, "
+                         "word2vec .bin or a fastText .bin model. Only the rows of this text's words are read.")
+        form = QFormLayout(group)
+        self.embeddings_edit = QLineEdit()
+        self.embeddings_edit.setObjectName("embeddingsFile")
+        self.embeddings_edit.setPlaceholderText("none: the Embedding learns from scratch")
+        self.embeddings_edit.setToolTip("The vectors file; empty for none.")
+        self.embeddings_edit.editingFinished.connect(self._schedule)
+        choose = QPushButton("Embeddings…")
+        choose.setObjectName("embeddingsChoose")
+        choose.setToolTip("Choose a file of pre-trained word vectors.")
+        choose.clicked.connect(self.choose_embeddings)
+        clear = QPushButton("None")
+        clear.setToolTip("Use no pre-trained vectors.")
+        clear.clicked.connect(lambda: self.set_embeddings_file(None))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(choose)
+        buttons.addWidget(clear)
+        buttons.addStretch(1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.embeddings_edit)
+        column.addLayout(buttons)
+        holder = QWidget()
+        holder.setLayout(column)
+        form.addRow("Vectors", holder)
+        self.embeddings_use_combo = QComboBox()
+        self.embeddings_use_combo.setObjectName("embeddingsUse")
+        for name, value in _VECTOR_USES:
+            self.embeddings_use_combo.addItem(name, value)
+        self.embeddings_use_combo.setToolTip(
+            "Frozen Embedding: the tensor is token ids and the Embedding layer starts from the vectors (fine-tune it "
+            "in the model builder). Features: each word becomes its vector, so the tensor is (N, T, vector size) and "
+            "padded steps are masked.")
+        form.addRow("Use them as", self.embeddings_use_combo)
+        self.oov_combo = QComboBox()
+        self.oov_combo.setObjectName("embeddingsOov")
+        for name, value in _OOV_RULES:
+            self.oov_combo.addItem(name, value)
+        self.oov_combo.setToolTip("Words the vectors file lacks get zeros, or a random vector drawn from the word "
+                                  "itself (the same in every run and in the exported script). Padding stays zeros.")
+        form.addRow("Missing words", self.oov_combo)
+        for combo in (self.embeddings_use_combo, self.oov_combo):
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        self.embeddings_edit.setMinimumWidth(120)
+        self.lowercase_check = QCheckBox("lower-case the words")
+        self.lowercase_check.setObjectName("lowercaseWords")
+        self.lowercase_check.setChecked(True)
+        self.lowercase_check.setToolTip("GloVe's vectors are lower-case; untick for cased vectors such as word2vec's "
+                                        "GoogleNews.")
+        form.addRow("Case", self.lowercase_check)
+        self.coverage_label = QLabel()
+        self.coverage_label.setObjectName("embeddingsCoverage")
+        self.coverage_label.setWordWrap(True)
+        form.addRow(self.coverage_label)
+        for combo in (self.embeddings_use_combo, self.oov_combo):
+            combo.currentIndexChanged.connect(self._schedule)
+        self.lowercase_check.toggled.connect(self._schedule)
+        group.setVisible(False)
+        return group
+
+    @Slot()
+    def choose_embeddings(self) -> None:
+        """Ask for a vectors file (next to the text by default) and re-read with it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        start = self.embeddings_edit.text().strip() or str(Path(self.path).parent)
+        path, _ = QFileDialog.getOpenFileName(self, "Choose word vectors", start, VECTORS_FILTER)
+        if path:
+            self.set_embeddings_file(path)
+
+    def set_embeddings_file(self, path: str | Path | None, *, as_features: bool | None = None) -> None:
+        """Use the vectors in ``path`` (None: none) and refresh the preview."""
+        self.embeddings_edit.setText("" if path is None else str(path))
+        if as_features is not None:
+            self._set_combo(self.embeddings_use_combo, bool(as_features))
+        self._schedule()
 
     def _column_combo(self) -> QComboBox:
         combo = QComboBox()
@@ -456,6 +549,11 @@ class ImportWizard(ColumnRolesMixin, QDialog):
                 self._set_column(combo, value)
             if options.feature_cols is not None:
                 self._set_features(list(options.feature_cols), list(options.feature_cols))
+            self._base_options = options
+            self.embeddings_edit.setText(options.embeddings or "")
+            self._set_combo(self.embeddings_use_combo, bool(options.embed_features))
+            self._set_combo(self.oov_combo, options.oov or "zeros")
+            self.lowercase_check.setChecked(bool(options.lowercase))
             window = window or WindowOptions()
             self.window_spin.setValue(window.window)
             self.stride_spin.setValue(window.stride)
@@ -513,7 +611,21 @@ class ImportWizard(ColumnRolesMixin, QDialog):
             task=self.task_combo.currentData(),
             sheet=self.sheet_combo.currentData(),
             skip_cols=tuple(name for name, role in self._roles.items() if role == "skip") or None,
+            **self._text_options(),
         )
+
+    def _text_options(self) -> dict[str, Any]:
+        """The word-vector and case choices (kept from the options given when the box is not shown)."""
+        base = getattr(self, "_base_options", LoadOptions())
+        embeddings = self.embeddings_edit.text().strip() or None
+        return {
+            "lowercase": self.lowercase_check.isChecked(),
+            "max_vocab": base.max_vocab,
+            "encoding": base.encoding,
+            "embeddings": embeddings,
+            "embed_features": bool(self.embeddings_use_combo.currentData()) if embeddings else False,
+            "oov": self.oov_combo.currentData() or "zeros",
+        }
 
     def window_options(self) -> WindowOptions | None:
         """Window options when the data is a single series (None otherwise)."""
@@ -672,6 +784,8 @@ class ImportWizard(ColumnRolesMixin, QDialog):
                 features = list(effective.get("feature_cols") or dataset.feature_names)
                 self._set_features(self._columns or features, features)
             self.window_group.setVisible(dataset.kind == "series")
+            self.vectors_group.setVisible(fmt == "text")
+            self._show_coverage(dataset)
             if dataset.kind == "series" and preview.window is not None:
                 self.window_spin.setValue(preview.window.window)
                 self.stride_spin.setValue(preview.window.stride)
@@ -689,6 +803,17 @@ class ImportWizard(ColumnRolesMixin, QDialog):
                              for g in found)
             reason.setText(text)
             reason.setVisible(bool(text) and reason.parentWidget().isVisibleTo(self))
+
+    def _show_coverage(self, dataset: SequenceDataset) -> None:
+        embeddings = getattr(dataset, "embeddings", None)
+        if embeddings is None:
+            self.coverage_label.setText("No vectors: token ids go into an Embedding that learns from scratch.")
+            return
+        from core.doctor import LOW_EMBEDDING_COVERAGE
+
+        low = embeddings.coverage < LOW_EMBEDDING_COVERAGE
+        self.coverage_label.setText(("⚠ " if low else "✓ ") + embeddings.summary()
+                                    + (". The shape doctor explains what to try." if low else "."))
 
     @staticmethod
     def _plain(value: Any) -> str:
@@ -724,7 +849,9 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         names = ["token"] if tokens else list(dataset.feature_names)
         shown_names = names[:30]
         labels = dataset.labels
-        headers = ["sample", "step", *shown_names] + (["label"] if labels is not None else [])
+        vectors = getattr(dataset, "embeddings", None)
+        words = vectors if vectors is not None and vectors.embed_features else None  # each step's word, then its vector
+        headers = ["sample", "step", *(["word"] if words else []), *shown_names] + (["label"] if labels is not None else [])
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -741,6 +868,8 @@ class ImportWizard(ColumnRolesMixin, QDialog):
                     cells = [vocab[token_id] if token_id < len(vocab) else str(token_id)]
                 else:
                     cells = [f"{float(v):.6g}" for v in row_values[: len(shown_names)]]
+                    if words is not None:
+                        cells.insert(0, words.word_at(start + step))
                 row = [sample_name, str(step), *cells]
                 if labels is not None:
                     if labels.kind == "sequence":
@@ -796,7 +925,7 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         self.raw_text.setPlainText(text + ("\n…" if len(head) == _HEAD_BYTES else ""))
 
     # ---- closing ----------------------------------------------------------------------------------------
-    def done(self, result: int) -> None:  # noqa: D102 (Qt API)
+    def done(self, result: int) -> None:
         self._debounce.stop()
         self._runner.shutdown()
         super().done(result)

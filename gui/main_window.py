@@ -109,8 +109,18 @@ class DatasetDetails(QTextBrowser):
             rows.append(("Labels", "none found"))
         if data.get("vocabulary_size"):
             rows.append(("Vocabulary", f"{data['vocabulary_size']:,} tokens (0 = padding, 1 = unknown)"))
+        vectors = data.get("embeddings")
+        if vectors:
+            rows.append(("Word vectors", f"{Path(vectors['file']).name} ({vectors['format']}, {vectors['dim']}-d, "
+                                         f"{vectors['vectors']:,} vectors)"))
+            examples = ", ".join(vectors.get("oov_examples") or [])
+            rows.append(("Coverage", f"{vectors['covered']} of {vectors['words']} words, "
+                                     f"{float(vectors['coverage']):.1%} of the tokens"
+                                     + (f"; missing ({vectors['oov']}): {examples}" if examples else "")))
+            rows.append(("Vectors used as", "the features (padded steps masked)" if vectors.get("embed_features")
+                         else "a frozen Embedding's initial weights"))
         names = data.get("feature_names") or []
-        if names and data.get("kind") != "tokens":
+        if names and data.get("kind") != "tokens" and not vectors:
             rows.append(("Features", ", ".join(names[:16]) + ("…" if len(names) > 16 else "")))
         html = ["<table cellspacing='2' cellpadding='2'>"]
         html += [f"<tr><td valign='top'><b>{k}</b></td><td>{escape_html(v)}</td></tr>" for k, v in rows]

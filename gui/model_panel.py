@@ -10,6 +10,7 @@ run with the editors' signals blocked, so nothing loops.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 from core.errors import ModelSpecError
 from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
-from core.model.shapes import layer_table, recurrent_layer_name, total_params
+from core.model.shapes import layer_table, non_trainable_params, recurrent_layer_name, total_params
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
 from core.wording import escape_html
 from gui.views.theme import status_style
@@ -229,6 +230,7 @@ class ModelBuilderPanel(QWidget):
 
     specChanged = Signal(object)
     problemsChanged = Signal(object)  # list[str]: the spec's error or misfits (empty when it fits)
+    embeddingsRequested = Signal(object)  # a word-vectors file to re-read the text with (None: no vectors)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,6 +241,7 @@ class ModelBuilderPanel(QWidget):
         self._error: str | None = None
         self._updating = False
         self._layer_editors: list[LayerEditor] = []
+        self._pretrained: str | None = None  # the vectors file the Embedding starts from (from the data)
         self._build_ui()
         self.set_spec(self._spec, emit=False)
 
@@ -269,6 +272,29 @@ class ModelBuilderPanel(QWidget):
             "A Normalization layer after the input holds each feature's mean and std from the training split, so the "
             "saved model takes your raw values (padded steps stay masked). Off: features go in unscaled."
         )
+        self.vectors_label = QLabel("none")
+        self.vectors_label.setObjectName("modelVectors")
+        self.vectors_label.setWordWrap(True)
+        self.vectors_label.setToolTip("Pre-trained word vectors the Embedding starts from (GloVe, word2vec, fastText .vec).")
+        self.vectors_button = QPushButton("Embeddings…")
+        self.vectors_button.setObjectName("modelEmbeddingsChoose")
+        self.vectors_button.setToolTip("Choose pre-trained word vectors: the text is re-read for them and the Embedding "
+                                       "starts from them (frozen unless fine-tuned).")
+        self.vectors_button.clicked.connect(self.choose_embeddings)
+        self.vectors_clear = QPushButton("None")
+        self.vectors_clear.setToolTip("Start the Embedding from random weights instead.")
+        self.vectors_clear.clicked.connect(lambda: self.embeddingsRequested.emit(None))
+        vectors_row = QHBoxLayout()
+        vectors_row.setContentsMargins(0, 0, 0, 0)
+        vectors_row.addWidget(self.vectors_label, 1)
+        vectors_row.addWidget(self.vectors_button)
+        vectors_row.addWidget(self.vectors_clear)
+        self.vectors_row = QWidget()
+        self.vectors_row.setLayout(vectors_row)
+        self.train_embeddings = QCheckBox("fine-tune the pre-trained vectors")
+        self.train_embeddings.setObjectName("trainEmbeddings")
+        self.train_embeddings.setToolTip("Off (default): the vectors stay as read and count as non-trainable "
+                                         "parameters. On: they train with the rest of the model.")
         input_box = QGroupBox("Input")
         self.input_form = QFormLayout(input_box)
         self.input_form.addRow("Input layer", self.input_kind)
@@ -279,6 +305,8 @@ class ModelBuilderPanel(QWidget):
         self.input_form.addRow("Embedding size", self.embedding_dim)
         self.input_form.addRow("", self.mask_zero)
         self.input_form.addRow("Scaling", self.standardize)
+        self.input_form.addRow("Word vectors", self.vectors_row)
+        self.input_form.addRow("", self.train_embeddings)
 
         # Layers
         self.layers_box = QGroupBox("Recurrent layers")
@@ -387,6 +415,7 @@ class ModelBuilderPanel(QWidget):
             self.embedding_dim.valueChanged,
             self.mask_zero.toggled,
             self.standardize.toggled,
+            self.train_embeddings.toggled,
             self.task.currentIndexChanged,
             self.n_outputs.valueChanged,
             self.hidden_units.valueChanged,
@@ -448,6 +477,19 @@ class ModelBuilderPanel(QWidget):
         self.set_spec(self._follow_input(self._current_or_last(), shaped))
 
     @Slot()
+    def choose_embeddings(self) -> None:
+        """Ask for a vectors file and ask for the text to be re-read with it (``embeddingsRequested``)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from gui.import_wizard import VECTORS_FILTER
+
+        source = getattr(getattr(self._shaped, "dataset", None), "source", None)
+        start = str(Path(source.path).parent) if source is not None and source.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Choose word vectors", start, VECTORS_FILTER)
+        if path:
+            self.embeddingsRequested.emit(path)
+
+    @Slot()
     def reset_to_defaults(self) -> None:
         if self._shaped is not None:
             self.set_spec(default_spec(self._shaped))
@@ -504,7 +546,7 @@ class ModelBuilderPanel(QWidget):
         widgets = (
             self.input_kind, self.timesteps, self.features, self.mask_value, self.vocab_size,
             self.embedding_dim, self.mask_zero, self.task, self.n_outputs, self.hidden_units, self.sequence_classes,
-            self.scale_targets, self.standardize,
+            self.scale_targets, self.standardize, self.train_embeddings,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -518,6 +560,8 @@ class ModelBuilderPanel(QWidget):
             self.embedding_dim.setValue(int(inp.embedding_dim))
             self.mask_zero.setChecked(bool(inp.mask_zero))
             self.standardize.setChecked(bool(inp.standardize))
+            self._pretrained = inp.pretrained_embeddings
+            self.train_embeddings.setChecked(bool(inp.trainable_embeddings) and inp.pretrained_embeddings is not None)
             head = spec.head
             self.task.setCurrentIndex(max(0, self.task.findData(head.task)))
             self.n_outputs.setValue(int(head.n_outputs))
@@ -595,6 +639,8 @@ class ModelBuilderPanel(QWidget):
             embedding_dim=int(self.embedding_dim.value()),
             mask_zero=self.mask_zero.isChecked(),
             standardize=self.standardize.isChecked(),
+            pretrained_embeddings=self._pretrained if kind == "embedding" else None,
+            trainable_embeddings=self.train_embeddings.isChecked() if kind == "embedding" and self._pretrained else True,
         )
         task = self.task.currentData()
         sequence_classes = int(self.sequence_classes.value()) or None
@@ -631,6 +677,10 @@ class ModelBuilderPanel(QWidget):
                 features=fresh.features,
                 mask_value=fresh.mask_value,
                 vocab_size=fresh.vocab_size if fresh.kind == "embedding" else inp.vocab_size,
+                pretrained_embeddings=fresh.pretrained_embeddings,
+                embedding_dim=fresh.embedding_dim if fresh.pretrained_embeddings else inp.embedding_dim,
+                trainable_embeddings=(inp.trainable_embeddings if inp.pretrained_embeddings else fresh.trainable_embeddings)
+                if fresh.pretrained_embeddings else True,
             )
         else:
             inp = fresh
@@ -685,6 +735,13 @@ class ModelBuilderPanel(QWidget):
         self.input_form.setRowVisible(self.embedding_dim, kind == "embedding")
         self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
         self.input_form.setRowVisible(self.standardize, kind != "embedding")
+        text = getattr(getattr(getattr(self._shaped, "dataset", None), "source", None), "format", None) == "text"
+        self.input_form.setRowVisible(self.vectors_row, text)
+        self.input_form.setRowVisible(self.train_embeddings, kind == "embedding" and self._pretrained is not None)
+        self.embedding_dim.setEnabled(not (kind == "embedding" and self._pretrained))
+        self.embedding_dim.setToolTip("Fixed by the vectors file." if kind == "embedding" and self._pretrained
+                                      else "Numbers per token the Embedding learns.")
+        self._show_vectors()
         self.head_form.setRowVisible(self.n_outputs, task in ("multiclass", "regression") or (task == "sequence" and not self.sequence_classes.value()))
         self.head_form.setRowVisible(self.sequence_classes, task == "sequence")
         self.head_form.setRowVisible(self.scale_targets, task == "regression")
@@ -702,11 +759,26 @@ class ModelBuilderPanel(QWidget):
                 if c == 4:
                     item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.total_label.setText(f"Total parameters: <b>{total_params(spec):,}</b>")
+        frozen = non_trainable_params(spec)
+        self.total_label.setText(f"Total parameters: <b>{total_params(spec):,}</b>"
+                                 + (f" ({total_params(spec) - frozen:,} trainable, {frozen:,} frozen)" if frozen else ""))
+        self.total_label.setToolTip("Frozen: the pre-trained word vectors, Keras' non-trainable params." if frozen else "")
         inp = spec.input
         t = "None" if inp.timesteps is None else str(inp.timesteps)
         shape = f"({t},)" if inp.kind == "embedding" else f"({t}, {inp.features})"
         self.input_shape_label.setText(f"<code>keras.Input(shape={shape})</code> — the batch dimension is not part of it.")
+
+    def _show_vectors(self) -> None:
+        embeddings = getattr(getattr(self._shaped, "dataset", None), "embeddings", None)
+        if embeddings is None:
+            self.vectors_label.setText("none: the Embedding starts from random weights")
+        elif embeddings.embed_features:
+            self.vectors_label.setText(f"{Path(embeddings.file).name} ({embeddings.dim}-d) are the input features; "
+                                       f"{embeddings.coverage:.0%} of the tokens found")
+        else:
+            self.vectors_label.setText(f"{Path(embeddings.file).name} ({embeddings.format}, {embeddings.dim}-d): "
+                                       f"{embeddings.covered} of {embeddings.words} words, {embeddings.coverage:.0%} "
+                                       "of the tokens found")
 
     def _update_layers(self, spec: ModelSpec) -> None:
         padding = getattr(self._shaped, "padding", None) if self._shaped is not None else None

@@ -100,7 +100,18 @@ def load_snapshot(
         if progress is not None:
             progress(0.9 * fraction)
 
-    dataset = loader(path, load_options, budget_bytes=budget_bytes, progress=load_progress, cancelled=cancelled)
+    from core.errors import MemoryBudgetError
+
+    try:
+        dataset = loader(path, load_options, budget_bytes=budget_bytes, progress=load_progress, cancelled=cancelled)
+    except MemoryBudgetError as error:
+        from core.streaming_report import budget_reason, can_stream, sampled_view, streamed_report
+
+        if not can_stream(path, load_options):
+            raise
+        # Larger than the budget: the core reports it from one streaming pass; the window shows a sample.
+        streamed = streamed_report(path, load_options, padding, budget_bytes, reason=budget_reason(error), cancelled=cancelled)
+        dataset, padding = sampled_view(streamed, padding)
     if cancelled is not None and cancelled():
         from core.errors import LoadCancelled
 

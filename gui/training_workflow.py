@@ -123,6 +123,7 @@ class TrainingWorkflow(QObject):
         user_model = window.user_model  # Check my model: its architecture can come here
         if user_model is not None:
             user_model.architectureChosen.connect(self.use_architecture)
+        self.model_panel.embeddingsRequested.connect(self._on_embeddings_requested)
         window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
@@ -179,6 +180,16 @@ class TrainingWorkflow(QObject):
     def _on_spec_changed(self, spec: Any) -> None:
         self.training_panel.set_spec(spec)
         self.training_panel.set_spec_problems(self.model_panel.problems())
+
+    @Slot(object)
+    def _on_embeddings_requested(self, path: Any) -> None:
+        """The model builder chose word vectors (or none): re-read the text with them."""
+        snapshot = self.state.snapshot
+        if snapshot is None or not snapshot.path:
+            return
+        # The model builder's vectors feed an Embedding, so the tensor goes back to token ids.
+        options = replace(snapshot.load_options, embeddings=str(path) if path else None, embed_features=False)
+        self.state.open(snapshot.path, options, snapshot.padding, snapshot.window)
 
     @Slot(object)
     def _on_spec_problems(self, problems: list[str]) -> None:

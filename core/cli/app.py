@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from core.cli import check_command, code_command, explain_command, inspect_command, predict_command, train_command
+from core.cli import (check_command, code_command, convert_command, explain_command, inspect_command, predict_command,
+                      train_command)
 from core.cli.arguments import OneLineParser
 from core.errors import LoadError, ShapeExplorerError
 from core.wording import printable
@@ -20,7 +21,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 # Every sub-command, in the order ``--help`` lists them.
 COMMANDS: tuple[ModuleType, ...] = (inspect_command, train_command, code_command, predict_command, check_command,
-                                      explain_command)
+                                      explain_command, convert_command)
 COMMAND_NAMES: tuple[str, ...] = tuple(command.NAME for command in COMMANDS)
 
 

@@ -114,6 +114,15 @@ def add_layout_options(parser: argparse.ArgumentParser) -> None:
                       help="arrays are stored (samples, features, timesteps): transpose on load")
     read.add_argument("--merge-axes", choices=("samples", "timesteps", "features"),
                       help="4-D arrays: merge axes 0+1 into samples, 1+2 into timesteps or 2+3 into features")
+    text = parser.add_argument_group("text and word vectors")
+    text.add_argument("--embeddings", metavar="FILE",
+                      help="pre-trained word vectors for a text file: GloVe .txt, word2vec/fastText .vec, word2vec .bin or a fastText .bin model")
+    text.add_argument("--embed-features", action="store_true", default=False,
+                      help="with --embeddings: the tensor holds the vectors (samples, timesteps, dim), no Embedding layer")
+    text.add_argument("--oov", choices=("zeros", "random"), default="zeros",
+                      help="with --embeddings: vectors of words the file lacks (default zeros; random: seeded per word)")
+    text.add_argument("--keep-case", action="store_true", default=False,
+                      help="text: do not lower-case the words (for cased vectors such as word2vec's GoogleNews)")
     shape = parser.add_argument_group("shaping")
     shape.add_argument("--maxlen", type=whole_number(1), help="timesteps after padding/truncation (default: longest)")
     shape.add_argument("--padding", choices=("pre", "post"), default="post", help="where padding goes (default post)")
@@ -146,6 +155,10 @@ def options_from_args(args: argparse.Namespace) -> tuple[LoadOptions, PaddingOpt
         task=getattr(args, "task", None),
         sheet=getattr(args, "sheet", None),
         skip_cols=getattr(args, "skip_cols", None),
+        lowercase=not getattr(args, "keep_case", False),
+        embeddings=getattr(args, "embeddings", None),
+        embed_features=bool(getattr(args, "embed_features", False)),
+        oov=getattr(args, "oov", None) or "zeros",
     )
     padding = PaddingOptions(
         maxlen=getattr(args, "maxlen", None),

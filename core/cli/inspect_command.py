@@ -20,12 +20,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, plan the shape (no big allocation) and print the report."""
     from core.budget import check_budget
+    from core.errors import MemoryBudgetError
     from core.loaders import load
     from core.report import build_report
     from core.wording import printable
 
     load_options, padding, window = options_from_args(args)
-    dataset = load(args.file, load_options, budget_bytes=getattr(args, "memory_budget", None))
+    budget = getattr(args, "memory_budget", None)
+    try:
+        dataset = load(args.file, load_options, budget_bytes=budget)
+    except MemoryBudgetError as error:
+        from core.streaming_report import budget_reason, can_stream, streamed_report
+
+        if window is not None or not can_stream(args.file, load_options):
+            raise
+        # Too big to hold: the shape report needs only one pass and per-sequence numbers.
+        streamed = streamed_report(args.file, load_options, padding, budget, reason=budget_reason(error))
+        print(json.dumps(streamed.to_dict(), allow_nan=False, ensure_ascii=False) if args.json else streamed.to_text())
+        return 0
     report = build_report(dataset, padding, window)
     plan = report.plan
     if plan.kind != "series":  # windows are views of the series; padded data is allocated whole

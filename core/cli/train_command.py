@@ -64,6 +64,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--units", type=whole_number(1), help="units of every layer that --layers does not size")
     model.add_argument("--dropout", type=_fraction, help="input dropout of every recurrent layer (0 to <1)")
     model.add_argument("--embedding-dim", type=whole_number(1), help="token data: embedding size")
+    model.add_argument("--train-embeddings", action="store_true",
+                       help="with --embeddings: fine-tune the pre-trained vectors (default: frozen)")
     model.add_argument("--head-hidden", type=whole_number(0), help="units of a ReLU layer before the output (0: none)")
     model.add_argument(
         "--no-target-scaling",
@@ -139,6 +141,10 @@ def spec_from_args(args: argparse.Namespace, base: ModelSpec) -> ModelSpec:
         if spec.input.kind != "embedding":
             raise TrainingError("--embedding-dim only applies to token (text) data, which this file is not.")
         spec = replace(spec, input=replace(spec.input, embedding_dim=int(args.embedding_dim)))
+    if getattr(args, "train_embeddings", False):
+        if spec.input.kind != "embedding" or not spec.input.pretrained_embeddings:
+            raise TrainingError("--train-embeddings only applies to text read with --embeddings (and without --embed-features).")
+        spec = replace(spec, input=replace(spec.input, trainable_embeddings=True))
     if getattr(args, "head_hidden", None) is not None:
         spec = replace(spec, head=replace(spec.head, hidden_units=int(args.head_hidden)))
     if getattr(args, "no_target_scaling", False):

@@ -92,7 +92,8 @@ _UNDERSTOOD = {
             "feature_cols", "label_position", "ragged", "index_cols"},
     "npy": {"labels_file", "channels_first", "merge_axes"},
     "npz": {"x_key", "y_key", "channels_first", "merge_axes"},
-    "text": {"label_col", "label_position", "lowercase", "max_vocab", "text_label"},
+    # embeddings/embed_features/oov: the script's word-vectors section (core.export.script) repeats them
+    "text": {"label_col", "label_position", "lowercase", "max_vocab", "text_label", "embeddings", "embed_features", "oov"},
     "ts": {"timestamps"},
     "arff": set(),
     "tsf": set(),
@@ -210,19 +211,32 @@ def _compression_import(options: dict[str, Any]) -> str:
     """Imports (and the decoding rule) a reader's ``open`` needs: the decompressing module, stray bytes."""
     module = _compression(options)
     out = f"import {module}  # the file is {options['compression']}-compressed\n\n" if module else ""
-    if options.get("stray_bytes"):
-        out += _STRAY_BYTES_RULE
+    stray = options.get("stray_bytes")
+    if stray:
+        if stray not in _STRAY_BYTES_RULES:
+            raise ExportError(f"Shape Explorer cannot write a script that decodes stray bytes as {stray} yet.")
+        out += _STRAY_BYTES_RULES[stray]
     return out
 
 
-_STRAY_BYTES_RULE = '''import codecs
+_STRAY_BYTES_INTRO = '''import codecs
 
 # The file is UTF-8 except for a few bytes written by a Windows program: those bytes are read as
-# Windows (cp1252) characters (Latin-1 where cp1252 has none), as Shape Explorer read them.
+# Windows (cp1252) characters, as Shape Explorer read them'''
+_STRAY_BYTES_RULES = {
+    # text files (core.loaders.files.decode_utf8_with_stray_bytes): Latin-1 where cp1252 has no character
+    "cp1252": _STRAY_BYTES_INTRO + ''' (Latin-1 where cp1252 has none).
 codecs.register_error("cp1252_bytes", lambda error: ("".join(
     bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in error.object[error.start:error.end]), error.end))
 
-'''
+''',
+    # tables (core.loaders.csv_table): U+FFFD where cp1252 has no character
+    "cp1252-replace": _STRAY_BYTES_INTRO + ''' (U+FFFD where cp1252 has none).
+codecs.register_error("cp1252_bytes", lambda error: (
+    error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end))
+
+''',
+}
 
 
 def _errors_argument(options: dict[str, Any], name: str = "errors") -> str:

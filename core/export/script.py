@@ -14,6 +14,7 @@ Nothing here imports TensorFlow: the script is text.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from core.export.readers import (
@@ -29,6 +30,7 @@ from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.shaping.standardize import CONSTANT_STD
 from core.shaping.windows import default_window
 from core.training.config import TrainingConfig
+from core.training.distribute import SCRIPT_SNIPPET
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
 
@@ -46,7 +48,7 @@ def render_script(
     """The script's text. ``dataset`` (the app's loaded file) avoids reading the file again."""
     load_options = load_options or LoadOptions()
     padding = padding or PaddingOptions()
-    config = config or TrainingConfig()
+    config = requested = config or TrainingConfig()
     if dataset is None:
         from core.loaders import load
 
@@ -55,6 +57,7 @@ def render_script(
         from core.shaping.tensorize import plan_shape
         from core.training.sizing import resolve
 
+        requested = config  # the recipe keeps "auto", as the app's does; the script's numbers are concrete
         config, _ = resolve(config, int(plan_shape(dataset, padding, window).shape[0]))
     labels = dataset.labels
     series = dataset.kind == "series"  # its targets come from the windows, not from labels
@@ -67,14 +70,17 @@ def render_script(
         window = default_window(dataset.total_steps)
     parts = [
         header_section(dataset.source.path or path, fmt, config),
+        _strategy_section(),
         _reader(fmt, options, dataset, series, per_step),
+        _word_vectors_section(dataset),
         _labels_section(labels, series),
         _shaping_section(dataset, padding, window, series, spec, labels),
         _split_section(labels, series, config),
         _standardise_section(config, dataset, series),
         _model_section(spec, standardized=bool(config.standardize) and dataset.kind != "tokens"),
+        _pretrained_embedding_section(spec, dataset),
         _fit_section(spec, config),
-        _save_section(path, load_options, dataset, padding, window, spec, config),
+        _save_section(path, load_options, dataset, padding, window, spec, requested),
     ]
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
 
@@ -84,6 +90,166 @@ def render_script(
 # section functions' old spelling for callers and tests.
 _reader = reader_section
 _labels_section = labels_section
+
+
+def _word_vectors_section(dataset: Any) -> str:
+    """Pre-trained word vectors: read the vectors file for the vocabulary, build the embedding matrix
+    with the app's out-of-vocabulary rule and, with ``embed_features``, turn token ids into vectors.
+
+    Self-contained (its own reader and OOV rule, with ``core.loaders.word_vectors``' semantics);
+    empty without vectors. Needs ``vocabulary`` and ``sequences`` (token ids) from the text reader.
+    """
+    emb = getattr(dataset, "embeddings", None)
+    if emb is None:
+        return ""
+    from core.loaders.word_vectors import OOV_SCALE, OOV_SEED
+
+    oov_words = "zeros" if emb.oov == "zeros" else "a random vector drawn from the word itself"
+    to_vectors = (
+        "\n# The tensor holds the vectors themselves: each token id becomes its row of the matrix, so x is\n"
+        "# (samples, timesteps, DIM) and padded steps (all zeros) are masked.\n"
+        "sequences = [embedding_matrix[ids] for ids in sequences]\n"
+    ) if emb.embed_features else ""
+    return f"""
+# Pre-trained word vectors ({emb.format}, {emb.dim}-d). Only the rows of this text's words are kept;
+# words the file lacks get {oov_words}, and id 0 (padding) stays all zeros.
+import bz2
+import gzip
+import lzma
+import struct
+import zlib
+
+VECTORS_FILE = {emb.file!r}
+VECTORS_FORMAT, DIM, OOV = {emb.format!r}, {int(emb.dim)}, {emb.oov!r}
+
+
+def read_word_vectors(path, words):
+    \"\"\"{{word: vector}} for the wanted words: GloVe text, word2vec/fastText .vec text or word2vec .bin.\"\"\"
+    wanted = {{word.encode("utf-8"): word for word in words}}
+    found = {{}}
+
+    def match(key):
+        word = wanted.get(key)
+        if word is None and not key.isascii():
+            try:
+                key.decode("utf-8")
+            except UnicodeDecodeError:  # a stray byte: try the word as cp1252, as Shape Explorer does
+                word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
+        return None if word in found else word
+
+    with open(path, "rb") as probe:  # gzip, bz2 and xz are known by their first bytes, as Shape Explorer does
+        magic = probe.read(6)
+    opener = (gzip.open if magic[:2] == b"\\x1f\\x8b" else bz2.open if magic[:3] == b"BZh"
+              else lzma.open if magic == b"\\xfd7zXZ\\x00" else open)
+    with opener(path, "rb") as handle:
+        if handle.read(3) != b"\\xef\\xbb\\xbf":  # a byte-order mark before the first word is skipped
+            handle.seek(0)
+        if VECTORS_FORMAT == "fasttext-binary":
+            header = struct.unpack("<ii12idiiiqq", handle.read(92))
+            dim, bucket, minn, maxn, vocab_size, nwords = header[2], header[10], header[11], header[12], header[15], header[16]
+            ids, buffer, start = {{}}, b"", 0
+            for index in range(vocab_size):  # the dictionary: word NUL, count (int64), type (int8)
+                while (end := buffer.find(b"\\0", start)) < 0 or len(buffer) < end + 10:
+                    buffer, start = buffer[start:] + handle.read(1 << 20), 0
+                word = match(buffer[start:end])
+                if index < nwords and word is not None:
+                    ids[word] = index
+                start = end + 10
+            base = handle.tell() - (len(buffer) - start) + 17  # after the quantisation flag and the matrix's shape
+            for word, index in ids.items():  # a word's vector: the mean of its row and its n-grams' rows
+                rows = [index] + ([nwords + fasttext_hash(g) % bucket for g in fasttext_ngrams(word, minn, maxn)]
+                                  if maxn and word != "</s>" else [])
+                total = np.zeros(dim, dtype="float64")
+                for row in rows:
+                    handle.seek(base + row * dim * 4)
+                    total += np.frombuffer(handle.read(dim * 4), dtype="<f4")
+                found[word] = (total / len(rows)).astype("float32")
+        elif VECTORS_FORMAT == "word2vec-binary":
+            count = int(handle.readline().split()[0])
+            for _ in range(count):
+                key = b""
+                while (char := handle.read(1)) != b" ":
+                    if not char:
+                        raise ValueError(f"{{path}} ends early")
+                    key += char
+                vector = np.frombuffer(handle.read(4 * DIM), dtype="<f4")
+                word = match(key.lstrip(b"\\n"))
+                if word is not None:
+                    found[word] = vector.astype("float32")
+        else:
+            if VECTORS_FORMAT == "word2vec-text":
+                handle.readline()  # the "count dim" header
+            for line in handle:
+                key, _, rest = line.partition(b" ")
+                word = match(key.lstrip())
+                values = rest.split()
+                if word is not None and len(values) == DIM:
+                    found[word] = np.array([float(v) for v in values], dtype="float64").astype("float32")
+    return found
+
+
+def fasttext_hash(data):
+    \"\"\"fastText's FNV-1a hash of an n-gram's bytes (bytes from 0x80 sign-extended, as fastText does).\"\"\"
+    h = 2166136261
+    for byte in data:
+        h = ((h ^ (byte if byte < 0x80 else byte | 0xFFFFFF00)) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def fasttext_ngrams(word, minn, maxn):
+    \"\"\"The character n-grams fastText adds to a word: of "<word>", minn..maxn characters long.\"\"\"
+    data = ("<" + word + ">").encode("utf-8")
+    size, out = len(data), []
+    for i in range(size):
+        if data[i] & 0xC0 == 0x80:
+            continue
+        j, n = i, 1
+        while j < size and n <= maxn:
+            j += 1
+            while j < size and data[j] & 0xC0 == 0x80:
+                j += 1
+            if n >= minn and not (n == 1 and (i == 0 or j == size)):
+                out.append(data[i:j])
+            n += 1
+    return out
+
+
+def oov_vector(word, dim, seed={int(OOV_SEED)}, scale={float(OOV_SCALE)!r}):
+    \"\"\"The same random vector for the same word everywhere: SplitMix64 of its CRC-32, uniform in [-scale, scale).\"\"\"
+    with np.errstate(over="ignore"):
+        salt = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.arange(dim, dtype=np.uint64)
+        bits = (np.uint64(zlib.crc32(word.encode("utf-8"))) << np.uint64(32)) ^ salt
+        bits = (bits ^ (bits >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        bits = (bits ^ (bits >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        bits = bits ^ (bits >> np.uint64(31))
+    unit = (bits >> np.uint64(11)).astype("float64") / float(1 << 53)
+    return ((unit * 2.0 - 1.0) * scale).astype("float32")
+
+
+word_vectors = read_word_vectors(VECTORS_FILE, vocabulary[2:])  # ids 0 and 1 are <pad> and <unk>
+embedding_matrix = np.zeros((len(vocabulary), DIM), dtype="float32")
+for token_id, word in enumerate(vocabulary):
+    if token_id >= 2 and word in word_vectors:
+        embedding_matrix[token_id] = word_vectors[word]
+    elif token_id >= 1 and OOV == "random":
+        embedding_matrix[token_id] = oov_vector(word, DIM)
+covered = sum(word in word_vectors for word in vocabulary[2:])
+print(f"word vectors: {{covered}} of {{len(vocabulary) - 2}} words found in {{os.path.basename(VECTORS_FILE)}}")
+{to_vectors}"""
+
+
+def _pretrained_embedding_section(spec: ModelSpec, dataset: Any) -> str:
+    """The Embedding starts from the pre-trained matrix (``_word_vectors_section``), frozen unless trained."""
+    inp = spec.input
+    if inp.kind != "embedding" or not inp.pretrained_embeddings or getattr(dataset, "embeddings", None) is None:
+        return ""
+    frozen = not inp.trainable_embeddings
+    how = "frozen: they stay as read (non-trainable params)" if frozen else "fine-tuned with the rest of the model"
+    return f"""
+# The Embedding's initial weights are the pre-trained vectors (row i = token id i); {how}.
+model.get_layer("embedding").set_weights([embedding_matrix])
+model.get_layer("embedding").trainable = {not frozen}
+"""
 
 
 def _shaping_section(dataset: Any, padding: PaddingOptions, window: WindowOptions | None, series: bool, spec: ModelSpec, labels: Any = None) -> str:
@@ -233,7 +399,7 @@ def _model_section(spec: ModelSpec, standardized: bool = True) -> str:
             f'outputs = keras.layers.Rescaling(scale=target_std.tolist(), offset=target_mean.tolist(), name="{TARGET_UNITS_LAYER}")(outputs)',
         ]
     lines.append('model = keras.Model(inputs, outputs, name="shape_explorer_model")')
-    return "\n".join(lines) + "\n"
+    return "with strategy.scope():  # the model's variables are mirrored on every replica\n" + textwrap.indent("\n".join(lines), "    ") + "\n"
 
 
 def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
@@ -247,30 +413,45 @@ def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
     )
     y_cast = 'y.astype("float32")' if spec.head.task == "binary" else "y"
     return f'''
-model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
+with strategy.scope():
+    model.compile(optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE), loss={loss!r}, metrics={list(metrics)!r})
 model.summary()
 print(f"TOTAL_PARAMS={{model.count_params()}}")
 
 targets = {y_cast}
-history = model.fit(
-    x_train,
-    targets[train],
-    validation_data=(x_val, targets[val]) if len(val) else None,
-    epochs=EPOCHS,
-    batch_size=BATCH_SIZE,
-    shuffle={bool(config.shuffle)},
-    callbacks={callbacks},
-    verbose=2,
-)
+if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+    prepare_for_workers(model, strategy, x_train[:1], targets[train][:1])
+with strategy.scope():  # BATCH_SIZE is the global batch, split across every replica
+    history = model.fit(
+        x_train,
+        targets[train],
+        validation_data=(x_val, targets[val]) if len(val) else None,
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        shuffle={bool(config.shuffle)},
+        callbacks={callbacks},
+        verbose=2,
+    )
 if len(val):
     final = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
     print("FINAL " + " ".join(f"val_{{k}}={{v:.4f}}" for k, v in final.items()))
 '''
 
 
+def _strategy_section() -> str:
+    """Pick the tf.distribute strategy from the environment, as the app's ``train`` does."""
+    return ("import tensorflow as tf  # Keras' backend: tf.distribute spreads training over GPUs or workers\n\n"
+            + SCRIPT_SNIPPET.strip("\n") + "\n\n\n"
+            "# TF_CONFIG naming a cluster -> MultiWorkerMirroredStrategy (run this script on every worker, each with\n"
+            "# its own TF_CONFIG); several GPUs -> MirroredStrategy; otherwise the default.\n"
+            "strategy, IS_CHIEF = pick_strategy()\n"
+            'print(f"STRATEGY={type(strategy).__name__} replicas={strategy.num_replicas_in_sync}")\n')
+
+
 def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: PaddingOptions, window: WindowOptions | None, spec: ModelSpec, config: TrainingConfig) -> str:
     """Save the model and its recipe side by side (``shape-explorer predict`` reads both)."""
     import json
+    from pathlib import Path
 
     from core.recipe import RECIPE_SUFFIX, recipe_for_dataset
 
@@ -286,6 +467,10 @@ def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: P
 # then renamed, so a crash never leaves half a file. The model standardises its own input, so it
 # predicts from keras.utils.pad_sequences of raw values.
 MODEL_FILE = {stem + ".keras"!r}
+if not IS_CHIEF:  # another worker of a cluster: it saves too, where the copy is thrown away
+    import tempfile
+
+    MODEL_FILE = os.path.join(tempfile.mkdtemp(), MODEL_FILE)
 RECIPE = json.loads({text!r})
 {fill}temporary = MODEL_FILE + ".partial.keras"  # Keras chooses the format from the suffix
 model.save(temporary)

@@ -275,7 +275,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     if relation:
         guesses.append(Guess("problem", relation, "the file's @relation", None))
     feature_names = tuple(f"dim_{d}" for d in range(n_dims))
-    source = SourceInfo(str(path), "arff", replace(options, format="arff").to_dict(), tuple(guesses), tuple(notes))
+    effective = replace(options, format="arff", encoding=options.encoding or decoded.encoding)  # recorded for scripts
+    source = SourceInfo(str(path), "arff", effective.to_dict(), tuple(guesses), tuple(notes))
     return SequenceDataset(values, lengths, feature_names, source, labels, "sequences").validate()
 
 

@@ -49,7 +49,7 @@ __all__ = ["MAX_CLASSES", "encode_labels", "is_number", "looks_like_numeric_tabl
 # ---- parsing ---------------------------------------------------------------------------------
 def _parse(data: bytes, path: Path, dialect: Dialect, first_line: int = 0, guesses: list[Guess] | None = None,
            notes: list[str] | None = None) -> Table:
-    import pandas as pd  # noqa: PLC0415 (pandas is only paid for when a table is read)
+    import pandas as pd
 
     header_arg = 0 if dialect.header else None
     lines = RowLines(data, 1 if dialect.header else 0, first_line)
@@ -59,7 +59,7 @@ def _parse(data: bytes, path: Path, dialect: Dialect, first_line: int = 0, guess
     padded = False
     if use_arrow:
         try:
-            import pyarrow  # noqa: PLC0415 (without it, the C engine below reads the file)
+            import pyarrow
 
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
@@ -147,9 +147,6 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         data, encoding, encoding_guess = files.utf8_bytes(raw, path, options.encoding, kind="CSV")
     del raw
     guesses: list[Guess] = [encoding_guess] if encoding_guess else []
-    if options.labels_file:
-        raise LoadError(path, "a separate labels file (--labels) only goes with a .npy of inputs, not a table",
-                        hint="Name the label column with --label-col instead")
     if options.delimiter is not None and len(options.delimiter) != 1:
         raise LoadError(path, f"the delimiter must be one character, not {options.delimiter!r}")
     offset, skipped, sep, comments = preamble(data)
@@ -184,7 +181,8 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     files.check_cancelled(path, cancelled)
 
     shaped = shape_table(table, path, options, guesses, dialect.header, notes, progress, cancelled)
-    return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments)
+    return _dataset(path, options, encoding, dialect, guesses, notes, shaped, skipped, comments, ragged=table.padded,
+                    stray=mixed is not None)
 
 
 def _cp1252_byte(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -230,8 +228,10 @@ def _head(data: bytes) -> str:
 
 
 def _dataset(path: Path, options: LoadOptions, encoding: str, dialect: Dialect, guesses: list[Guess], notes: list[str],
-             shaped: Shaped, skipped: int, comments: bool) -> SequenceDataset:
-    recorded = {
+             shaped: Shaped, skipped: int, comments: bool, ragged: bool = False, stray: bool = False) -> SequenceDataset:
+    # ``ragged`` (short rows of a header-less file were padded to the widest) and ``stray_bytes`` (UTF-8
+    # with cp1252 bytes, each read with errors="replace") are recorded for exported scripts too.
+    recorded = {"ragged": ragged, "stray_bytes": "cp1252-replace" if stray else None,
         "delimiter": dialect.delimiter, "header": dialect.header, "encoding": options.encoding or encoding,
         "decimal": dialect.decimal, "thousands": dialect.thousands, "skip_rows": skipped,
         "comment": "#" if comments else None, "label_position": _label_position(shaped.plan, dialect),

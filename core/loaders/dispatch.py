@@ -45,7 +45,7 @@ def _detect(path: Path, head: bytes) -> Guess:
         why = "the file starts with the NumPy .npy signature"
         return Guess("format", "npy", why, "format")
     if head.startswith(_ZIP_MAGIC) and by_extension != "npz":
-        from core.loaders.sheet_tables import is_workbook  # noqa: PLC0415
+        from core.loaders.sheet_tables import is_workbook
 
         if is_workbook(path) or by_extension == "xlsx":  # a broken .xlsx: its reader says what is wrong
             named = "" if by_extension == "xlsx" else f" even though its name ends in {suffix or 'nothing'}"
@@ -63,6 +63,8 @@ def _detect(path: Path, head: bytes) -> Guess:
     if signed is not None and signed.key not in ("npy", "npz"):
         return Guess("format", signed.key, f"the file starts with the {signed.short} signature", "format")
 
+    if by_extension is None:
+        _refuse_word_vectors(path, head)
     encoding, _ = files.sniff_encoding(head)
     if encoding is None and b"\x00" in head:
         line = files.first_nul_line(head)
@@ -85,12 +87,29 @@ def _detect(path: Path, head: bytes) -> Guess:
     if header_format is not None:
         return header_format
 
-    from core.loaders.csv_dialect import looks_like_numeric_table  # noqa: PLC0415
+    from core.loaders.csv_dialect import looks_like_numeric_table
 
     where = f"the file name ends in {suffix}" if suffix else "the file has no extension"
     if looks_like_numeric_table(text, complete=len(head) < files.HEAD_BYTES):
         return Guess("format", "csv", f"{where} and its lines are delimited numbers", "format")
     return Guess("format", "text", f"{where} and its lines are not numeric rows, so one sentence per line", "format")
+
+
+def _refuse_word_vectors(path: Path, head: bytes) -> None:
+    """A GloVe/word2vec/fastText vectors file is not data: say what to open instead."""
+    from core.loaders import word_vectors  # small, but only needed here
+
+    found = word_vectors.sniff(head)
+    if found is None:
+        return
+    hint = ("Open your text file (one sentence per line) and choose these vectors beside it as its embeddings: "
+            "--embeddings FILE, or Embeddings… in the text import")
+    if found.format == "fasttext-binary":
+        raise LoadError(path, f"is a fastText model with {found.dim} numbers per word, not data", hint=hint)
+    line = 1 if found.count is None else 2
+    first = head[found.header_bytes:].split(b"\n", 1)[0].split(b" ", 1)[0].decode("utf-8", errors="replace")
+    raise LoadError(path, f"is a file of word vectors ({found.format}): a word and {found.dim} numbers on every line, "
+                          f"not data", where=f"line {line}, word '{first}'", hint=hint)
 
 
 def _head_text(head: bytes, encoding: str | None) -> str:

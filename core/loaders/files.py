@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from core.dataset import Guess
 from core.errors import LoadCancelled, LoadError
 
 HEAD_BYTES = 64 * 1024
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 ProgressCallback = Callable[[float], None] | None
 CancelCallback = Callable[[], bool] | None
@@ -85,6 +87,11 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
             return handle.read() if limit is None else handle.read(limit)
     except OSError as error:
         raise LoadError(path, f"could not be read ({error.strerror or error})") from None
+
+
+def open_binary(path: Path):
+    """The file opened read-only in binary mode (never blocking), for readers that stream it."""
+    return os.fdopen(_open_read_only(path), "rb", closefd=True)
 
 
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
@@ -353,3 +360,42 @@ def content_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     check_regular_file(path)
     kind = compression_of(path, read_head(path, 8))
     return read_head(path, size) if kind is None else decompressed_head(path, kind, size)
+@dataclass(frozen=True)
+class StrayBytes:
+    """Bytes of a UTF-8 file that are not UTF-8, each read as the cp1252 character it is."""
+
+    count: int
+    first_line: int
+    examples: tuple[str, ...]  # e.g. "0x92 → ’"
+
+
+def decode_utf8_with_stray_bytes(data: bytes) -> tuple[str, StrayBytes] | None:
+    """UTF-8 text in which a few bytes are not UTF-8 (one pasted from a Windows program):
+    decode it as UTF-8 and read each stray byte as cp1252 (Latin-1 where cp1252 has no
+    character), instead of refusing the file or mis-reading its real UTF-8 characters.
+
+    Returns None when the data is valid UTF-8, or when it holds no real UTF-8 multi-byte
+    character at all (then the whole file is cp1252 and :func:`decode_text` reads it so).
+    """
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")  # each stray byte b becomes U+DC00 + b
+    stray = [match.start() for match in _SURROGATE.finditer(text)]
+    if len(text) == len(data):  # no multi-byte UTF-8 character at all: a cp1252 file, not UTF-8 with strays
+        return None
+
+    def as_cp1252(match: re.Match[str]) -> str:
+        byte = bytes([ord(match.group()) - 0xDC00])
+        try:
+            return byte.decode("cp1252")
+        except UnicodeDecodeError:
+            return byte.decode("latin-1")
+
+    raw = [bytes([ord(text[i]) - 0xDC00]) for i in stray[:3]]
+    examples = tuple(f"0x{b[0]:02X} read as '{b.decode('cp1252', errors='replace')}'" for b in raw)
+    first_line = text.count("\n", 0, stray[0]) + 1
+    text = _SURROGATE.sub(as_cp1252, text)
+    return _strip_bom(text), StrayBytes(len(stray), first_line, examples)

@@ -134,8 +134,8 @@ def _column(index: int, names: list[str]) -> str:
 def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, path: Path,
            lines: np.ndarray, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Every cell as float64 (empty → NaN) and the number of cells per line."""
-    import pyarrow as pa  # noqa: PLC0415
-    from pyarrow import csv as pacsv  # noqa: PLC0415
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
 
     if delimiter == " ":
         stripped = b"\n".join(data[s:e].strip() for s, e in zip(starts.tolist(), ends.tolist()))
@@ -161,7 +161,7 @@ def _cells(data: bytes, delimiter: str, starts: np.ndarray, ends: np.ndarray, pa
         table = pacsv.read_csv(pa.BufferReader(joined), read_options=read, parse_options=parse,
                                convert_options=pacsv.ConvertOptions(column_types={"v": pa.string()}))
         text = table.column("v").to_numpy(zero_copy_only=False)
-        import pandas as pd  # noqa: PLC0415
+        import pandas as pd
 
         numbers = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy()
         bad = np.isnan(numbers) & ~pd.Series(text).fillna("").str.strip().str.lower().isin(["", "nan", "na"]).to_numpy()

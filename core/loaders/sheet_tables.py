@@ -59,10 +59,10 @@ def is_workbook(path: Path) -> bool:
 # ---- Excel ---------------------------------------------------------------------------------------
 def read_xlsx(path: Path, options: LoadOptions, budget_bytes: int, progress=None, cancelled=None) -> SequenceDataset:
     """Read one sheet of an Excel workbook as a table."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     try:
-        import openpyxl  # noqa: PLC0415
+        import openpyxl
     except ImportError:  # pragma: no cover - a dependency in pyproject
         raise LoadError(path, "is an Excel workbook, and reading one needs the openpyxl package",
                         hint="Install openpyxl, or save the sheet as CSV") from None
@@ -70,7 +70,7 @@ def read_xlsx(path: Path, options: LoadOptions, budget_bytes: int, progress=None
     files.check_size(path, size, budget_bytes, factor=XLSX_MEMORY_FACTOR)
     files.report_progress(progress, 0.05)
     guesses: list[Guess] = []
-    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # From the bytes, not the name: openpyxl refuses names not ending in .xlsx, and a
@@ -141,7 +141,7 @@ def read_xlsx(path: Path, options: LoadOptions, budget_bytes: int, progress=None
 
 
 def _has_dates(series) -> bool:
-    import datetime  # noqa: PLC0415
+    import datetime
 
     return any(isinstance(v, (datetime.date, datetime.time)) for v in series.iloc[:200])
 
@@ -200,18 +200,18 @@ def read_feather(path: Path, options: LoadOptions, budget_bytes: int, progress=N
 
 
 def _read_columnar(path: Path, fmt: str, options: LoadOptions, budget_bytes: int, progress, cancelled) -> SequenceDataset:
-    import pandas as pd  # noqa: PLC0415
-    import pyarrow as pa  # noqa: PLC0415
+    import pandas as pd
+    import pyarrow as pa
 
     files.check_size(path, path.stat().st_size, budget_bytes, factor=COLUMNAR_MEMORY_FACTOR)
     files.report_progress(progress, 0.05)
     try:
         if fmt == "parquet":
-            import pyarrow.parquet as pq  # noqa: PLC0415
+            import pyarrow.parquet as pq
 
             arrow = pq.read_table(path)
         else:
-            import pyarrow.feather as feather  # noqa: PLC0415
+            import pyarrow.feather as feather
 
             arrow = feather.read_table(path)
     except (pa.ArrowException, OSError, ValueError) as error:

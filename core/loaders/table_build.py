@@ -55,7 +55,7 @@ def show_value(value: object) -> str:
 
 def numeric_kind(series) -> str:
     """'numeric', 'mostly-numeric' (numbers with some bad cells) or 'text' (incl. dates)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
         return "numeric"
@@ -72,7 +72,7 @@ def numeric_kind(series) -> str:
 
 def column_floats(table: Table, path: Path, column: str) -> np.ndarray:
     """One column as float64, naming the first non-numeric cell if there is one."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     series = table.frame[column]
     if pd.api.types.is_bool_dtype(series.dtype):
@@ -94,12 +94,33 @@ def column_floats(table: Table, path: Path, column: str) -> np.ndarray:
 
 
 def feature_block(table: Table, path: Path, columns: list[str], allow_missing: bool = False,
-                   notes: list[str] | None = None) -> np.ndarray:
-    """``(rows, len(columns))`` float64 with every cell checked.
+                   notes: list[str] | None = None, dtype=np.float64) -> np.ndarray:
+    """``(rows, len(columns))`` of ``dtype`` (float64 unless asked) with every cell checked.
 
     Missing values (unless ``allow_missing``), infinities and values beyond float32's range are
     errors naming line and column; columns float32 cannot hold exactly add a note to ``notes``.
+    With ``dtype=float32`` each column is checked as float64 and written straight into the
+    float32 block, so no float64 copy of the whole table exists (half the memory); a column
+    that fails a check sends the whole table through the float64 path, which names the first
+    bad cell in row order exactly as before.
     """
+    if np.dtype(dtype) == np.float32:
+        block = np.empty((len(table.frame), len(columns)), dtype=np.float32)
+        column_notes: list[str] = []
+        for j, column in enumerate(columns):
+            values = column_floats(table, path, column)
+            finite = bool(np.isfinite(values).all()) if values.size else True
+            peak = max(float(np.fmax.reduce(values)), -float(np.fmin.reduce(values))) if values.size and finite else 0.0
+            if not finite or peak > np.finfo(np.float32).max:
+                del block, values
+                return feature_block(table, path, columns, allow_missing, notes).astype(np.float32)
+            if peak > _FLOAT32_EXACT:
+                column_notes.append(f"column '{column}' has values above 16,777,216 that float32 cannot hold exactly; "
+                                    "consider rescaling it")
+            block[:, j] = values
+        if notes is not None:
+            notes.extend(column_notes)
+        return block
     block = np.empty((len(table.frame), len(columns)), dtype=np.float64)
     for j, column in enumerate(columns):  # loop over columns, not rows
         block[:, j] = column_floats(table, path, column)
@@ -138,7 +159,7 @@ def encode_labels(raw, name: str | None, path: Path, locate: Callable[[int], str
 
 
 def is_integral(series) -> bool:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if pd.api.types.is_integer_dtype(series.dtype):
         return True
@@ -158,7 +179,7 @@ def parse_times(series, path: Path, lines: RowLines, column: str):
     """Text times as pandas datetimes (NaT where a cell is not a time). Times that all carry a
     zone are converted to UTC; a column mixing times with and without a zone is refused at the
     first cell that differs from the first time, since no rule can place the naive ones."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     try:
         with warnings.catch_warnings():
@@ -207,7 +228,7 @@ def build_long(table: Table, path: Path, plan: Plan, warnings_out: list[str], gu
         raise LoadError(path, f"the id column '{plan.id_col}' is empty", where=table.lines.where(int(np.argmax(missing)), plan.id_col),
                         hint="Give every row its sequence id")
     codes, uniques = sequence_codes(ids)
-    block = feature_block(table, path, plan.feature_cols, notes=warnings_out)
+    block = feature_block(table, path, plan.feature_cols, notes=warnings_out, dtype=np.float32)
 
     consecutive = False
     if plan.time_col is not None:
@@ -228,7 +249,11 @@ def build_long(table: Table, path: Path, plan: Plan, warnings_out: list[str], gu
     elif plan.time_col is None:
         order = np.argsort(codes, kind="stable")
     lengths = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
-    values = np.take(block.astype(np.float32), order, axis=0)  # cast first: gathers half the bytes
+    if order.size and order[0] == 0 and order[-1] == order.size - 1 and bool((np.diff(order) == 1).all()):
+        values = block  # rows already in sequence-then-step order (the usual file): no gathered copy
+    else:
+        values = np.take(block, order, axis=0)
+    del block
 
     labels = None
     if plan.label_col is not None:
@@ -255,7 +280,7 @@ def sequence_codes(ids) -> tuple[np.ndarray, object]:
     linear passes instead of a hash table; ids of mixed types, which cannot be sorted, keep
     their order of appearance.
     """
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     values = ids.to_numpy() if hasattr(ids, "to_numpy") else np.asarray(ids)
     if values.dtype.kind == "i" and values.size:
@@ -374,7 +399,7 @@ def build_series(table: Table, path: Path, plan: Plan, warnings_out: list[str], 
 def _index_order(table: Table, path: Path, index_cols: tuple[str, ...], guesses: list[Guess]) -> np.ndarray | None:
     """The row order the time index gives, or None when the rows are already in order (or the
     index is text that is not dates, which cannot be sorted meaningfully)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     keys = []
     for column in index_cols:

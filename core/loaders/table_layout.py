@@ -93,7 +93,7 @@ def _id_shape(series) -> tuple[int, bool]:
 def _id_codes(series) -> tuple[np.ndarray, int]:
     """Codes numbering a candidate id column's values (missing cells count as one value), and how
     many there are; integer columns take the fast path of :func:`sequence_codes`."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":  # plain integers: no missing cells
         codes, uniques = sequence_codes(series)
@@ -103,13 +103,13 @@ def _id_codes(series) -> tuple[np.ndarray, int]:
 
 
 def _could_be_id(series) -> bool:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     return is_integral(series) or not pd.api.types.is_numeric_dtype(series.dtype)
 
 
 def _label_like(series) -> bool:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
         return True
@@ -132,26 +132,27 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
     given_label = _resolve(path, columns, options.label_col, "--label-col") if options.label_col else None
     given_features = ([_resolve(path, columns, c, "--feature-cols") for c in options.feature_cols]
                       if options.feature_cols else None)
-    check_roles(path, given_id, given_time, given_label, given_features)
+    listed = set(given_features or ())  # columns the user listed as features take no other role by guessing
 
     label = given_label
     if label is None and options.layout != "series":  # a series chosen by hand is for forecasting
         lowered = {c.strip().lower() for c in columns}
         coordinates = {"x", "y", "z"} <= lowered  # x, y, z: coordinates, not a target called y
         named = [c for c in columns if _named(c, _LABEL_WORDS) and c not in (given_id, given_time)
-                 and not (coordinates and c.strip().lower() == "y")]
+                 and c not in listed and not (coordinates and c.strip().lower() == "y")]
         if named:
             label = named[-1]
             guesses.append(Guess("label column", label, f"its name '{label}' means a label or target", "label_col"))
     # Columns named like time (year, quarter, date, Obs, …) or unnamed row counters are the row
     # order: they are never sequence ids, and in a single series they are its index, not features.
-    timeish = [c for c in columns if c not in (label, given_id) and (
+    timeish = [c for c in columns if c not in (label, given_id) and c not in listed and (
         (header and _named(c, _INDEX_WORDS)) or _is_unnamed_index(c, frame[c]))]
 
     id_col, sample_id_col, panel_time = given_id, None, None
     if id_col is None and options.layout in (None, "long"):
         for column in columns:
-            if column in (label, *timeish) or not _named(column, _ID_WORDS) or not _could_be_id(frame[column]):
+            if column in (label, *timeish) or column in listed or not _named(column, _ID_WORDS) \
+                    or not _could_be_id(frame[column]):
                 continue
             distinct, _ = _id_shape(frame[column])
             if distinct < n_rows:
@@ -164,7 +165,7 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
             id_col, panel_time = _find_panel(frame, columns, timeish, label, guesses)
         steps_named = header and step_columns([c for c in columns if c not in (label, sample_id_col)])
         if id_col is None and not steps_named:
-            candidates = [c for c in columns if c != label and c not in timeish][:2]
+            candidates = [c for c in columns if c != label and c not in timeish and c not in listed][:2]
             for column in candidates:
                 if not _could_be_id(frame[column]) or frame[column].isna().any():
                     continue
@@ -236,7 +237,7 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
 
     time_col = given_time or panel_time
     if layout == "long" and time_col is None:
-        time_col = _find_time(frame, columns, id_col, label, guesses)
+        time_col = _find_time(frame, [c for c in columns if c not in listed], id_col, label, guesses)
     if layout == "series":
         time_col = index_cols[0] if index_cols else None
     if layout == "long" and label is None and given_features is None:
@@ -263,24 +264,8 @@ def plan_layout(table: Table, path: Path, options: LoadOptions, guesses: list[Gu
     if not features:
         raise LoadError(path, "has no numeric feature columns",
                         hint=f"Choose them with --feature-cols (the columns are: {', '.join(columns[:30])})")
-    check_roles(path, id_col, time_col, label, features)
     return Plan(layout, id_col, time_col, label, features, sample_id_col if layout == "wide" else None,
                 tuple(index_cols) if layout == "series" else ())
-
-
-def check_roles(path: Path, id_col: str | None, time_col: str | None, label_col: str | None,
-                feature_cols: list[str] | None) -> None:
-    """Refuse one column given two roles (id and label, id and time, a feature that is also the label)."""
-    roles = [("--id-col", id_col), ("--time-col", time_col), ("--label-col", label_col)]
-    for i, (first, a) in enumerate(roles):
-        for second, b in roles[i + 1:]:
-            if a is not None and a == b:
-                raise LoadError(path, f"the column '{a}' is given as both {first} and {second}",
-                                hint="Give each column one role")
-    for option, column in roles:
-        if column is not None and feature_cols and column in feature_cols:
-            raise LoadError(path, f"the column '{column}' is given as both {option} and a feature in --feature-cols",
-                            hint="Give each column one role")
 
 
 def _is_unnamed_index(name: str, series) -> bool:
@@ -304,7 +289,7 @@ def _is_counter(series) -> bool:
 
 
 def _parses_as_dates(series) -> bool:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     sample = series.dropna().astype(str).iloc[:50]
     if sample.empty or not sample.str.contains(r"\d").all():
@@ -334,7 +319,7 @@ def _find_panel(frame, columns: list[str], timeish: list[str], label: str | None
                 guesses: list[Guess]) -> tuple[str | None, str | None]:
     """A panel: a time column whose values repeat, once per value of another column (``firm`` with
     ``year``). That other column is the sequence id, whatever its name."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     n_rows = len(frame)
     for time in timeish:
@@ -361,7 +346,7 @@ def _find_panel(frame, columns: list[str], timeish: list[str], label: str | None
 def _rows_are_sequences(frame, columns: list[str], candidate: str) -> bool:
     """Whether each row is a smooth curve across the columns (a wide sample per row, as in UCR
     files) rather than one time step of several features (consecutive rows close together)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     rest = [c for c in columns if c != candidate and pd.api.types.is_float_dtype(frame[c].dtype)][:500]
     if len(rest) < 5:
@@ -375,7 +360,7 @@ def _rows_are_sequences(frame, columns: list[str], candidate: str) -> bool:
 
 def _constant_per_sequence_label(frame, columns: list[str], taken: tuple, guesses: list[Guess]) -> str | None:
     """A text column that never changes within a sequence is that sequence's label (e.g. 'speaker')."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     id_col = taken[0]
     for column in columns:

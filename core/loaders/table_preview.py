@@ -36,7 +36,7 @@ def raw_preview(path: str | os.PathLike[str], options: LoadOptions | None = None
     options = options or LoadOptions()
     resolved = Path(path).expanduser()
     try:
-        from core.loaders.dispatch import detect_format  # noqa: PLC0415 (dispatch imports the readers lazily)
+        from core.loaders.dispatch import detect_format
 
         fmt = options.format or detect_format(resolved)
         if fmt not in TABLE_FORMATS:
@@ -86,11 +86,10 @@ def _csv(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
 
 
 def _xlsx(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
-    import io  # noqa: PLC0415
+    import io
+    import warnings
 
-    import openpyxl  # noqa: PLC0415
-
-    import warnings  # noqa: PLC0415
+    import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -117,12 +116,12 @@ def _xlsx(path: Path, options: LoadOptions, max_rows: int) -> RawTable | None:
 
 def _columnar(path: Path, fmt: str, max_rows: int) -> RawTable:
     if fmt == "parquet":
-        import pyarrow.parquet as pq  # noqa: PLC0415
+        import pyarrow.parquet as pq
 
         batch = next(pq.ParquetFile(path).iter_batches(batch_size=max_rows), None)
         table = batch.to_pandas() if batch is not None else None
     else:
-        import pyarrow.feather as feather  # noqa: PLC0415
+        import pyarrow.feather as feather
 
         table = feather.read_table(path, memory_map=True).slice(0, max_rows).to_pandas()
     columns = [str(c) for c in table.columns]

@@ -7,8 +7,21 @@ vocabulary is ordered by frequency, ties alphabetically, after id 0 = ``"<pad>"`
 and id 1 = ``"<unk>"`` (tokens beyond ``max_vocab``).
 
 Labels: ``sentence<TAB>label`` is the default; ``label<TAB>sentence`` is detected when the
-first fields are single words that repeat and the second fields are not. ``label_col`` set
-to ``"first"`` or ``"last"`` overrides the detection.
+first fields are single words that repeat and the second fields are not; fastText's
+``__label__pos sentence`` lines are detected when every line starts with ``__label__`` (a line
+with several labels keeps the first, and the report says so). ``label_col`` set to ``"first"``,
+``"last"`` or ``"fasttext"`` overrides the detection. The position is recorded in
+``source.options["text_label"]`` (``"first"``, ``"last"``, ``"fasttext"`` or None).
+
+Encoding: UTF-8 in which a few bytes are not UTF-8 (a Windows quote pasted in) is read as
+UTF-8 with those bytes as cp1252 characters, with a warning naming the first line, instead of
+refusing the file (:func:`core.loaders.files.decode_utf8_with_stray_bytes`).
+
+Pre-trained vectors (``options.embeddings``, :mod:`core.loaders.word_vectors`): the file is
+read for this vocabulary only and attached as ``dataset.embeddings`` (the ``(vocabulary,
+dim)`` matrix and its coverage); with ``options.embed_features`` the dataset's values become
+the vectors themselves (``kind="sequences"``, ``dim`` features per step), so the tensor is
+``(N, T, dim)`` and padded steps are masked like any padded float data.
 """
 
 from __future__ import annotations
@@ -21,13 +34,17 @@ from pathlib import Path
 
 import numpy as np
 
+from core.budget import check_budget
 from core.dataset import Guess, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.options import LoadOptions
+from core.wording import plural
 
 PAD = "<pad>"
 UNKNOWN = "<unk>"
+FASTTEXT_LABEL = "__label__"
+LABEL_POSITIONS = ("first", "last", "fasttext")
 TOKEN_PATTERN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
 
@@ -47,8 +64,8 @@ def build_vocabulary(counts: Counter, max_vocab: int | None = None) -> tuple[str
 def _label_side(path: Path, pairs: list[tuple[str, str]], option: str | None) -> tuple[str, Guess | None]:
     if option is not None:
         side = option.lower()
-        if side not in ("first", "last"):
-            raise LoadError(path, f"for text files the label column is 'first' or 'last', not '{option}'")
+        if side not in LABEL_POSITIONS:
+            raise LoadError(path, f"for text files the label column is 'first', 'last' or 'fasttext', not '{option}'")
         return side, None
     firsts = [a.strip() for a, _ in pairs]
     lasts = [b.strip() for _, b in pairs]
@@ -66,7 +83,15 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     files.check_size(path, size, budget_bytes, factor=12.0)  # Python strings per token dominate
     raw = files.read_bytes(path)
     files.check_cancelled(path, cancelled)
-    decoded = files.decode_text(raw, path, options.encoding, kind="text")
+    notes: list[str] = []
+    stray = None if options.encoding else files.decode_utf8_with_stray_bytes(raw)
+    if stray is not None:
+        decoded = files.DecodedText(stray[0], "utf-8", None)
+        found = stray[1]
+        notes.append(f"{plural(found.count, 'byte')} {'is' if found.count == 1 else 'are'} not UTF-8 (first on line "
+                     f"{found.first_line}: {', '.join(found.examples)}); read as cp1252 characters, the rest as UTF-8")
+    else:
+        decoded = files.decode_text(raw, path, options.encoding, kind="text")
     del raw
     files.report_progress(progress, 0.1)
     guesses: list[Guess] = [decoded.guess] if decoded.guess else []
@@ -79,28 +104,45 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     if not numbered:
         raise LoadError(path, "has no text (only blank lines)")
 
-    with_tab = [("\t" in line) for _, line in numbered]
-    labelled = any(with_tab)
     sentences: list[str]
     label_texts: list[str] | None = None
-    if labelled:
-        if not all(with_tab):
-            number = numbered[with_tab.index(False)][0]
-            raise LoadError(path, "has no tab-separated label while other lines have one", where=f"line {number}",
-                            hint="Add 'TAB label' to the line, or remove the labels everywhere")
-        side, guess = _label_side(path, [tuple(line.split("\t", 1)) for _, line in numbered[:200]], options.label_col)
-        if guess:
-            guesses.append(guess)
-        split = [line.split("\t", 1) if side == "first" else line.rsplit("\t", 1) for _, line in numbered]
-        label_texts = [(parts[0] if side == "first" else parts[1]).strip() for parts in split]
-        sentences = [parts[1] if side == "first" else parts[0] for parts in split]
-        for (number, _), label in zip(numbered, label_texts):
-            if not label:
-                raise LoadError(path, "has a tab but no label after it", where=f"line {number}",
-                                hint="Write the label after the tab, or remove the tab")
+    option = (options.label_col or "").lower() or None
+    prefixed = sum(1 for _, line in numbered if line.lstrip().startswith(FASTTEXT_LABEL))
+    # Every line labelled is fastText's format; most lines labelled is that format with a line
+    # missing its label, which _fasttext_labels names (a stray '__label__' word alone is not).
+    fasttext = option == "fasttext" or (option is None and prefixed * 2 > len(numbered))
+    if fasttext:
+        side = "fasttext"
+        if option is None:
+            guesses.append(Guess("label position", "fasttext", "the lines start with fastText's '__label__' prefix",
+                                 "label_col"))
+        label_texts, sentences, several = _fasttext_labels(path, numbered)
+        if several:
+            notes.append(f"{plural(several, 'line')} {'has' if several == 1 else 'have'} several __label__ prefixes; "
+                         "the first label of each line is used")
     else:
-        side = None
-        sentences = [line for _, line in numbered]
+        with_tab = [("\t" in line) for _, line in numbered]
+        if any(with_tab):
+            if not all(with_tab):
+                number = numbered[with_tab.index(False)][0]
+                raise LoadError(path, "has no tab-separated label while other lines have one", where=f"line {number}",
+                                hint="Add 'TAB label' to the line, or remove the labels everywhere")
+            side, guess = _label_side(path, [tuple(line.split("\t", 1)) for _, line in numbered[:200]], options.label_col)
+            if side == "fasttext":
+                raise LoadError(path, "has no '__label__' prefixes, so its labels are not in fastText's form",
+                                where=f"line {numbered[0][0]}", hint="Leave the label position to be detected")
+            if guess:
+                guesses.append(guess)
+            split = [line.split("\t", 1) if side == "first" else line.rsplit("\t", 1) for _, line in numbered]
+            label_texts = [(parts[0] if side == "first" else parts[1]).strip() for parts in split]
+            sentences = [parts[1] if side == "first" else parts[0] for parts in split]
+            for (number, _), label in zip(numbered, label_texts):
+                if not label:
+                    raise LoadError(path, "has a tab but no label after it", where=f"line {number}",
+                                    hint="Write the label after the tab, or remove the tab")
+        else:
+            side = None
+            sentences = [line for _, line in numbered]
     files.check_cancelled(path, cancelled)
 
     token_lists = [tokenize(sentence, options.lowercase) for sentence in sentences]
@@ -118,7 +160,6 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
     ids = np.fromiter((index.get(token, 1) for token in chain.from_iterable(token_lists)), dtype=np.int32, count=total)
     files.report_progress(progress, 0.8)
 
-    notes: list[str] = []
     if blank:
         notes.append(f"{blank} blank line{'s' if blank != 1 else ''} skipped")
     if options.max_vocab is not None and len(counts) > options.max_vocab:
@@ -133,6 +174,66 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         if labels.classes is not None and len(labels.classes) == 1:
             notes.append(f"every line has the same label ('{labels.classes[0]}')")
 
-    effective = replace(options, format="text", label_col=side, encoding=options.encoding or decoded.encoding)
-    source = SourceInfo(str(path), "text", effective.to_dict(), tuple(guesses), tuple(notes))
-    return SequenceDataset(ids[:, None], lengths, ("token",), source, labels, "tokens", vocabulary).validate()
+    effective = replace(options, format="text", label_col=None if side == "fasttext" else side,
+                        encoding=options.encoding or decoded.encoding)
+    values = ids[:, None]
+    kind = "tokens"
+    feature_names: tuple[str, ...] = ("token",)
+    embeddings = None
+    if options.embed_features and not options.embeddings:
+        raise LoadError(path, "cannot be read as vectors without a vectors file",
+                        hint="Choose the vectors with --embeddings FILE (or Embeddings… in the text import)")
+    if options.embeddings:
+        embeddings = _read_embeddings(path, options, vocabulary, ids, budget_bytes)
+        effective = replace(effective, embeddings=embeddings.file)
+        notes.extend(f"vectors file: {warning}" for warning in embeddings.warnings)
+        if options.embed_features:
+            files.check_cancelled(path, cancelled)
+            values = embeddings.matrix[ids]  # (total_tokens, dim) float32; padding is added later
+            kind = "sequences"
+            feature_names = tuple(f"dim_{i}" for i in range(embeddings.dim))
+    source_options = effective.to_dict()
+    source_options["text_label"] = side
+    if stray is not None:
+        source_options["stray_bytes"] = "cp1252"
+    source = SourceInfo(str(path), "text", source_options, tuple(guesses), tuple(notes))
+    return SequenceDataset(values, lengths, feature_names, source, labels, kind,
+                           vocabulary if kind == "tokens" else None, embeddings=embeddings).validate()
+
+
+def _fasttext_labels(path: Path, numbered: list[tuple[int, str]]) -> tuple[list[str], list[str], int]:
+    """``(labels, sentences, lines with several labels)`` of ``__label__x sentence`` lines."""
+    labels, sentences, several = [], [], 0
+    for number, line in numbered:
+        words = line.split()
+        count = 0
+        while count < len(words) and words[count].startswith(FASTTEXT_LABEL):
+            count += 1
+        if count == 0:
+            raise LoadError(path, "has no '__label__' prefix while other lines have one", where=f"line {number}",
+                            hint="Start the line with __label__NAME, or remove the labels everywhere")
+        label = words[0][len(FASTTEXT_LABEL):]
+        if not label:
+            raise LoadError(path, "has '__label__' with no name after it", where=f"line {number}",
+                            hint="Write the label right after the prefix, e.g. __label__positive")
+        several += count > 1
+        labels.append(label)
+        sentences.append(" ".join(words[count:]))
+    return labels, sentences, several
+
+
+def _read_embeddings(path: Path, options: LoadOptions, vocabulary: tuple[str, ...], ids: np.ndarray, budget_bytes: int):
+    from core.loaders import word_vectors  # only when vectors are asked for
+
+    if options.oov not in word_vectors.OOV_RULES:
+        raise LoadError(path, f"'{options.oov}' is not a rule for words missing from the vectors",
+                        hint="Use oov 'zeros' or 'random'")
+    vectors_path = Path(options.embeddings).expanduser()
+    info = word_vectors.describe(vectors_path)
+    if info is not None:
+        check_budget(f"The {info.dim}-d vectors of {len(vocabulary):,} words", len(vocabulary) * info.dim * 4
+                     * (2 if options.embed_features else 1), budget_bytes)
+        if options.embed_features:
+            check_budget(f"{ids.size:,} tokens × {info.dim}-d vectors", ids.size * info.dim * 4, budget_bytes)
+    return word_vectors.for_vocabulary(vectors_path, vocabulary, ids, oov=options.oov, lowercase=options.lowercase,
+                                       embed_features=options.embed_features)

@@ -13,23 +13,25 @@ that names the line and the flag, because a file whose header lies was probably 
 concatenated by mistake. Timestamped files (``(time,value)`` pairs) are read by taking the
 values in file order; the timestamps themselves are dropped with a warning.
 
-Speed: the numbers of all cases are parsed by one ``np.fromstring`` call over the joined text,
-then reordered from dimension-major to step-major with one vectorised gather.
+Speed and memory: the file is streamed in chunks of cases (about 2 MiB of text); each chunk's
+numbers are parsed by one ``np.fromstring`` call over its joined text, then reordered from
+dimension-major to step-major with one vectorised gather, straight into the one float32 output.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from core.budget import check_budget
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.labels import encode_labels as labels_from_values
+from core.loaders.numbers import check_float32_range
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # the decoded text, the per-case strings and their joined copy
@@ -60,13 +62,13 @@ class _Header:
         return f"{names.get(tag, '@' + tag)} {shown} (line {self.lines[tag]})"
 
 
-def _parse_header(lines: list[str], path: Path, warnings: list[str]) -> _Header:
+def _parse_header(lines, path: Path, warnings: list[str]) -> _Header:
+    """Read ``(line_number, text)`` pairs up to and including the ``@data`` line."""
     header = _Header()
-    for index, raw in enumerate(lines):
+    for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith(("#", "%")):
             continue
-        number = index + 1
         if not line.startswith("@"):
             raise LoadError(path, "this line looks like a case, but no @data line came before it", where=f"line {number}",
                             hint="End the header with a line '@data' before the first case")
@@ -74,7 +76,7 @@ def _parse_header(lines: list[str], path: Path, warnings: list[str]) -> _Header:
         tag = written.lower()
         rest = rest.strip()
         if tag == "data":
-            header.data_line = index
+            header.data_line = number - 1
             return header
         if tag not in _KNOWN_TAGS:
             warnings.append(f"line {number}: unknown header tag @{written} was ignored")
@@ -111,60 +113,134 @@ def _boolean(words: list[str], tag: str, path: Path, number: int) -> bool:
 
 
 # ---- entry point -----------------------------------------------------------------------------
+CHUNK_BYTES = 2 << 20  # cases are parsed in pieces of about this much text
+
+
+class _NotUtf8(Exception):
+    """The streamed bytes are not UTF-8: decode the whole file as the other readers do."""
+
+
+def _streamed_lines(path: Path):
+    """``(line_number, text)`` of a UTF-8 file, read line by line (never the whole text at once)."""
+    with files.open_binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if b"\x00" in raw:
+                raise LoadError(path, "contains NUL bytes; it looks like a binary file, not a .ts file", where=f"line {number}")
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _NotUtf8 from None
+
+
 def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, cancelled=None) -> SequenceDataset:
-    """Read a UEA/UCR ``.ts`` file into a :class:`SequenceDataset` (features ``dim_0..dim_{D-1}``)."""
+    """Read a UEA/UCR ``.ts`` file into a :class:`SequenceDataset` (features ``dim_0..dim_{D-1}``).
+
+    The cases are streamed: memory follows the float32 values, not the file's text.
+    """
     path = Path(path)
+    sniffed, _ = files.sniff_encoding(files.read_head(path))
+    if not options.encoding and not (sniffed or "").startswith("utf-16"):
+        try:
+            return _read(path, options, budget_bytes, progress, cancelled, _streamed_lines(path), [], "utf-8")
+        except _NotUtf8:
+            pass
     decoded = files.read_text(path, options.encoding, budget_bytes, factor=TEXT_BYTES_PER_FILE_BYTE, kind="a .ts file")
-    guesses: list[Guess] = [decoded.guess] if decoded.guess else []
+    guesses = [decoded.guess] if decoded.guess else []
+    return _read(path, options, budget_bytes, progress, cancelled, enumerate(decoded.text.splitlines(), start=1), guesses,
+                 decoded.encoding)
+
+
+def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancelled, lines, guesses: list[Guess],
+          encoding: str) -> SequenceDataset:
+    from core.loaders.json_records import GrowingValues  # noqa: PLC0415 (the shared chunked output)
+
     warnings: list[str] = []
-    lines = decoded.text.splitlines()
+    lines = iter(lines)
     header = _parse_header(lines, path, warnings)
     if header.get("classlabel") and header.get("targetlabel"):
         raise LoadError(path, "the header has both @classLabel true and @targetLabel true",
                         where=f"line {header.lines['targetlabel']}", hint="Keep only the one that describes the last field")
     files.check_cancelled(path, cancelled)
 
-    numbers = []
-    cases = []
-    for index in range(header.data_line + 1, len(lines)):
-        text = lines[index].strip()
-        if text and not text.startswith(("#", "%")):
-            numbers.append(index + 1)
-            cases.append(text)
-    if not cases:
+    state = _State()
+    output = GrowingValues(path, budget_bytes)
+    lengths: list[np.ndarray] = []
+    raw_labels: list[str] = []
+    all_numbers: list[int] = []
+    numbers: list[int] = []
+    cases: list[str] = []
+    held = 0
+    size = max(1, os.path.getsize(path))
+    for number, raw in lines:
+        text = raw.strip()
+        if not text or text.startswith(("#", "%")):
+            continue
+        numbers.append(number)
+        cases.append(text)
+        held += len(text)
+        if held >= CHUNK_BYTES:
+            _read_chunk(path, header, cases, numbers, state, output, lengths, raw_labels, warnings)
+            all_numbers.extend(numbers)
+            files.check_cancelled(path, cancelled)
+            files.report_progress(progress, 0.9 * min(1.0, number * (held / len(cases)) / size))
+            numbers, cases, held = [], [], 0
+    if cases:
+        _read_chunk(path, header, cases, numbers, state, output, lengths, raw_labels, warnings)
+        all_numbers.extend(numbers)
+    if not all_numbers:
         raise LoadError(path, "has no cases after @data", where=f"line {header.data_line + 1}", hint="Add one case per line after @data")
-
-    has_label = bool(header.get("classlabel") or header.get("targetlabel"))
-    timestamped = bool(header.get("timestamps"))
-    _check_timestamp_flag(path, header, cases, numbers)
-    if timestamped:
-        bodies, raw_labels, dim_lengths = _split_timestamped(path, cases, numbers, has_label)
+    if state.timestamped:
         warnings.append("the timestamps were dropped: each case's values are taken in file order")
-    else:
-        bodies, raw_labels, dim_lengths = _split_cases(path, cases, numbers, has_label)
-    files.report_progress(progress, 0.3)
-    files.check_cancelled(path, cancelled)
-
-    n_dims = _check_dimensions(path, header, dim_lengths, numbers)
-    lengths = _check_lengths(path, header, dim_lengths, numbers)
-    total = int(lengths.sum()) * n_dims
-    check_budget(f"Reading {path.name} ({total} values)", total * 20, budget_bytes)
-
-    flat = _parse_values(path, header, bodies, lengths * n_dims, numbers, warnings)
-    files.report_progress(progress, 0.7)
-    files.check_cancelled(path, cancelled)
-    values = _step_major(flat, lengths, n_dims)
-
+    if state.missing:
+        warnings.append(f"{state.missing} missing value{'s' if state.missing > 1 else ''} ('?') became NaN; fill them before training")
+    values = output.finish()
+    all_lengths = np.concatenate(lengths)
     labels = None
-    if has_label:
-        labels = _labels(path, header, raw_labels, numbers, guesses)
-    feature_names = tuple(f"dim_{d}" for d in range(n_dims))
+    if state.has_label:
+        labels = _labels(path, header, raw_labels, all_numbers, guesses)
+    feature_names = tuple(f"dim_{d}" for d in range(state.n_dims))
     problem = header.get("problemname")
     if problem:
         guesses.append(Guess("problem", problem, "the file's @problemName", None))
-    effective = replace(options, format="ts", encoding=options.encoding or decoded.encoding)
-    source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": timestamped}, tuple(guesses), tuple(warnings))
-    return SequenceDataset(values, lengths, feature_names, source, labels, "sequences").validate()
+    effective = replace(options, format="ts", encoding=options.encoding or encoding)
+    source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": state.timestamped}, tuple(guesses),
+                        tuple(warnings))
+    return SequenceDataset(values, all_lengths, feature_names, source, labels, "sequences").validate()
+
+
+@dataclass
+class _State:
+    """What the first chunk established, so later chunks are checked against the first case."""
+
+    n_dims: int | None = None
+    first_length: int | None = None
+    has_label: bool = False
+    timestamped: bool = False
+    missing: int = 0
+
+
+def _read_chunk(path: Path, header: _Header, cases: list[str], numbers: list[int], state: _State, output,
+                lengths: list[np.ndarray], raw_labels: list[str], warnings: list[str]) -> None:
+    """Split, check and parse one chunk of cases; their step-major float32 values go to ``output``."""
+    has_label = bool(header.get("classlabel") or header.get("targetlabel"))
+    state.has_label = has_label
+    timestamped = bool(header.get("timestamps"))
+    state.timestamped = timestamped
+    _check_timestamp_flag(path, header, cases, numbers)
+    if timestamped:
+        bodies, chunk_labels, dim_lengths = _split_timestamped(path, cases, numbers, has_label)
+    else:
+        bodies, chunk_labels, dim_lengths = _split_cases(path, cases, numbers, has_label)
+    n_dims = _check_dimensions(path, header, dim_lengths, numbers, state.n_dims)
+    chunk_lengths = _check_lengths(path, header, dim_lengths, numbers, state.first_length)
+    if state.n_dims is None:
+        state.n_dims, state.first_length = n_dims, int(chunk_lengths[0])
+    flat = _parse_values(path, header, bodies, chunk_lengths, n_dims, numbers, state)
+    output.add(_step_major(flat, chunk_lengths, n_dims))
+    lengths.append(chunk_lengths)
+    raw_labels.extend(chunk_labels)
 
 
 # ---- splitting cases -------------------------------------------------------------------------
@@ -231,10 +307,12 @@ def _split_timestamped(path: Path, cases: list[str], numbers: list[int], has_lab
 
 
 # ---- header ↔ data checks --------------------------------------------------------------------
-def _check_dimensions(path: Path, header: _Header, dim_lengths: list[list[int]], numbers: list[int]) -> int:
+def _check_dimensions(path: Path, header: _Header, dim_lengths: list[list[int]], numbers: list[int],
+                      first: int | None = None) -> int:
+    """The number of dimensions; ``first`` is the first case's, when it was in an earlier chunk."""
     counts = np.fromiter(map(len, dim_lengths), dtype=np.int64, count=len(dim_lengths))
     declared = header.get("dimensions")
-    expected = int(declared) if declared is not None else int(counts[0])
+    expected = int(declared) if declared is not None else (int(counts[0]) if first is None else first)
     wrong = counts != expected
     if wrong.any():
         index = int(np.argmax(wrong))
@@ -250,7 +328,8 @@ def _check_dimensions(path: Path, header: _Header, dim_lengths: list[list[int]],
     return expected
 
 
-def _check_lengths(path: Path, header: _Header, dim_lengths: list[list[int]], numbers: list[int]) -> np.ndarray:
+def _check_lengths(path: Path, header: _Header, dim_lengths: list[list[int]], numbers: list[int],
+                   first: int | None = None) -> np.ndarray:
     table = np.array(dim_lengths, dtype=np.int64)  # (cases, dims): every row has the same width by now
     uneven = (table != table[:, :1]).any(axis=1)
     if uneven.any():
@@ -264,10 +343,11 @@ def _check_lengths(path: Path, header: _Header, dim_lengths: list[list[int]], nu
                         hint=hint)
     lengths = table[:, 0].copy()
     if header.get("equallength"):
-        differs = lengths != lengths[0]
+        first_length = int(lengths[0]) if first is None else first
+        differs = lengths != first_length
         if differs.any():
             index = int(np.argmax(differs))
-            raise LoadError(path, f"this case has {int(lengths[index])} steps, the first has {int(lengths[0])}, but the header "
+            raise LoadError(path, f"this case has {int(lengths[index])} steps, the first has {first_length}, but the header "
                             f"says {header.flag('equallength')}", where=f"line {numbers[index]}",
                             hint="Set @equalLength false for cases of different lengths")
     series_length = header.get("serieslength")
@@ -281,28 +361,88 @@ def _check_lengths(path: Path, header: _Header, dim_lengths: list[list[int]], nu
 
 
 # ---- values ----------------------------------------------------------------------------------
-def _parse_values(path: Path, header: _Header, bodies: list[str], counts: np.ndarray, numbers: list[int],
-                  warnings: list[str]) -> np.ndarray:
-    """Parse every case's values with one ``np.fromstring`` call; locate the culprit on failure."""
+def _parse_values(path: Path, header: _Header, bodies: list[str], lengths: np.ndarray, n_dims: int, numbers: list[int],
+                  state: _State) -> np.ndarray:
+    """Parse a chunk's values with one ``np.fromstring`` call; locate the culprit on failure.
+
+    ``?`` is a missing value (NaN) unless the header says ``@missing false``; a ``nan`` written
+    out is refused there too, and a value beyond float32 (``1e400`` reads as infinity) always,
+    with its line, dimension and position.
+    """
+    counts = lengths * n_dims
     joined = ",".join(bodies).replace(":", ",")
     missing = joined.count("?")
     if missing and header.get("missing") is False:
         index = next(i for i, body in enumerate(bodies) if "?" in body)
         raise LoadError(path, f"this case has a missing value '?' but the header says {header.flag('missing')}",
                         where=f"line {numbers[index]}", hint="Set @missing true, or fill in the missing values")
-    if missing:
-        joined = joined.replace("?", "nan")
     expected = int(counts.sum())
-    try:
-        flat = np.fromstring(joined, dtype=np.float64, sep=",")
-    except ValueError:
-        flat = None
+    flat = _parse_numbers(joined, expected)
+    if flat is None:  # Arrow is strict (no spaces around numbers): numpy's parser, as before, decides
+        try:
+            flat = np.fromstring(joined.replace("?", "nan") if missing else joined, dtype=np.float64, sep=",")
+        except ValueError:
+            flat = None
+    del joined
     if flat is None or flat.shape[0] != expected:
         _raise_bad_value(path, bodies, numbers)
         raise LoadError(path, "has values that cannot be read as numbers", hint="Use numbers separated by ',' and ':'")
-    if missing:
-        warnings.append(f"{missing} missing value{'s' if missing > 1 else ''} ('?') became NaN; fill them before training")
+    check_float32_range(flat, path, lambda i: _where_value(i, counts, lengths, numbers))  # the shared rule
+    infinite = np.isinf(flat)  # e.g. 1e400, which reads as infinity: refused too, whatever @missing says
+    if infinite.any():
+        _raise_at_value(path, int(np.argmax(infinite)), counts, lengths, numbers, flat,
+                        "is too large for 32-bit floats", "Rescale the data (for example divide by a power of ten) so it "
+                        "fits float32, Keras' float type")
+    not_a_number = np.isnan(flat)
+    if header.get("missing") is False and not_a_number.any():
+        _raise_at_value(path, int(np.argmax(not_a_number)), counts, lengths, numbers, flat,
+                        f"is not a number but the header says {header.flag('missing')}",
+                        "Set @missing true, or fill in the missing values")
+    state.missing += int(np.count_nonzero(not_a_number))  # '?' and any 'nan' written out
     return flat
+
+
+def _parse_numbers(joined: str, expected: int) -> np.ndarray | None:
+    """``joined``'s comma-separated numbers ('?' → NaN) with pyarrow's CSV parser, or
+    None when it cannot read them all (the caller then tries numpy and locates the culprit)."""
+    import pyarrow as pa  # noqa: PLC0415 (lazy: only .ts files pay for it)
+    import pyarrow.csv as pa_csv  # noqa: PLC0415
+
+    from core.loaders.json_records import float64_values  # noqa: PLC0415
+
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(joined.replace(",", "\n").encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=["v"], block_size=1 << 20),
+            parse_options=pa_csv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False, escape_char=False),
+            convert_options=pa_csv.ConvertOptions(column_types={"v": pa.float64()}, null_values=["?"],
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+            memory_pool=pa.system_memory_pool(),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows != expected:
+        return None  # e.g. an empty value, which Arrow would skip as an empty line
+    column = table.column(0)
+    parts = [float64_values(chunk.fill_null(float("nan")) if chunk.null_count else chunk) for chunk in column.chunks]
+    return np.concatenate(parts) if len(parts) != 1 else parts[0].copy()
+
+
+def _raise_at_value(path: Path, index: int, counts: np.ndarray, lengths: np.ndarray, numbers: list[int],
+                    flat: np.ndarray, problem: str, hint: str) -> None:
+    """A LoadError at flat value ``index`` of a chunk: its line, dimension and position."""
+    value = float(flat[index])
+    shown = "nan" if np.isnan(value) else ("too large to store" if np.isinf(value) else f"{value:g}")
+    raise LoadError(path, f"this value ({shown}) {problem}", where=_where_value(index, counts, lengths, numbers), hint=hint)
+
+
+def _where_value(index: int, counts: np.ndarray, lengths: np.ndarray, numbers: list[int]) -> str:
+    """Flat value ``index`` of a chunk as ``line N, dimension d, value i``."""
+    ends = np.cumsum(counts)
+    case = int(np.searchsorted(ends, index, side="right"))
+    within = index - (int(ends[case - 1]) if case else 0)
+    dimension, step = divmod(within, int(lengths[case]))
+    return f"line {numbers[case]}, dimension {dimension}, value {step}"
 
 
 def _raise_bad_value(path: Path, bodies: list[str], numbers: list[int]) -> None:

@@ -179,7 +179,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
         guesses.append(Guess("horizon", header.values["horizon"],
                              f"the file's @horizon: forecasts {header.values['horizon']} steps ahead are expected", "horizon"))
     values = flat.astype(np.float32).reshape(-1, 1)
-    effective = replace(options, format="tsf").to_dict()
+    effective = replace(options, format="tsf", encoding=options.encoding or decoded.encoding).to_dict()  # recorded for scripts
     if len(bodies) == 1:
         notes.append(f"the file holds one series ({names[0]}), read as one long series to cut into windows")
         source = SourceInfo(str(path), "tsf", effective, tuple(guesses), tuple(notes))

@@ -18,7 +18,8 @@ from core.shaping.standardize import Standardizer, TargetScaling
 OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD", "nadam": "Nadam"}
 
 
-def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, input_scaling: Standardizer | None = None) -> Any:
+def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, input_scaling: Standardizer | None = None,
+                embedding_weights: Any = None) -> Any:
     """Build the functional ``keras.Model`` the spec describes (not compiled).
 
     Float input with ``spec.input.standardize`` passes a ``Normalization`` layer holding
@@ -26,6 +27,8 @@ def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, in
     ``Masking`` layer, which therefore sees the raw pad value; the mask passes through it. So the
     saved model takes the raw padded tensor and needs no custom objects to load. A regression head with ``scale_targets`` ends in a ``Rescaling`` to target units with
     ``target_scaling``'s mean and std (identity when it is not given, e.g. to count parameters).
+    ``embedding_weights`` (a ``(vocab_size, embedding_dim)`` array, e.g. pre-trained word vectors)
+    become the Embedding's initial weights; the layer is frozen unless ``trainable_embeddings``.
     Raises :class:`ModelSpecError` for a spec that fails validation or that Keras rejects.
     """
     spec.validate()
@@ -35,9 +38,13 @@ def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, in
     try:
         if inp.kind == "embedding":
             inputs = keras.Input(shape=(inp.timesteps,), dtype="int32", name="input")
-            x = keras.layers.Embedding(
-                int(inp.vocab_size), inp.embedding_dim, mask_zero=inp.mask_zero, name="embedding"
-            )(inputs)
+            embedding = keras.layers.Embedding(
+                int(inp.vocab_size), inp.embedding_dim, mask_zero=inp.mask_zero, name="embedding",
+                trainable=bool(inp.trainable_embeddings),
+            )
+            x = embedding(inputs)
+            if embedding_weights is not None:
+                _set_embedding_weights(embedding, embedding_weights, inp)
         else:
             inputs = keras.Input(shape=(inp.timesteps, inp.features), name="input")
             x = inputs
@@ -99,6 +106,17 @@ def normalization_statistics(scaling: Standardizer | None, features: int) -> tup
             f"was fitted on {len(mean)}; rebuild the model for this data."
         )
     return mean, [float(v) * float(v) for v in scaling.std]
+def _set_embedding_weights(layer: Any, weights: Any, inp: Any) -> None:
+    import numpy as np
+
+    matrix = np.asarray(weights, dtype="float32")
+    expected = (int(inp.vocab_size), int(inp.embedding_dim))
+    if matrix.shape != expected:
+        raise ModelSpecError(
+            f"The pre-trained vectors are a {matrix.shape[0]} × {matrix.shape[1]} matrix but the Embedding is "
+            f"{expected[0]} × {expected[1]}: set the embedding size to {matrix.shape[1]}."
+        )
+    layer.set_weights([matrix])
 
 
 def loss_and_metrics(spec: ModelSpec) -> tuple[str, list[str]]:

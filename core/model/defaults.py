@@ -7,6 +7,7 @@ Neither imports Keras.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -88,13 +89,16 @@ def default_spec(shaped: Any) -> ModelSpec:
     timesteps, features = _timesteps_and_features(shaped)
     pad_value = float(shaped.padding.value) if getattr(shaped, "padding", None) is not None else 0.0
     if _is_tokens(shaped):
+        vectors = getattr(shaped.dataset, "embeddings", None)
         inp = InputSpec(
             kind="embedding",
             timesteps=timesteps,
             features=1,
             vocab_size=_vocab_size(shaped),
-            embedding_dim=DEFAULT_EMBEDDING_DIM,
+            embedding_dim=DEFAULT_EMBEDDING_DIM if vectors is None else int(vectors.dim),
             mask_zero=pad_value == 0.0,
+            pretrained_embeddings=None if vectors is None else Path(vectors.file).name,
+            trainable_embeddings=vectors is None,  # pre-trained vectors start frozen
         )
     elif _has_padding(shaped):
         inp = InputSpec(kind="masking", timesteps=timesteps, features=features, mask_value=pad_value)
@@ -122,6 +126,18 @@ def spec_fits_data(spec: ModelSpec, shaped: Any) -> list[str]:
             "An Embedding input expects token ids, but this data has float features: use a Masking or "
             "plain input instead."
         )
+    vectors = getattr(shaped.dataset, "embeddings", None)
+    if inp.kind == "embedding" and tokens and inp.pretrained_embeddings and vectors is not None:
+        if inp.embedding_dim != vectors.dim:
+            problems.append(
+                f"The vectors in {inp.pretrained_embeddings} have {vectors.dim} numbers per word but the Embedding "
+                f"has {inp.embedding_dim}: set the embedding size to {vectors.dim}."
+            )
+        if inp.vocab_size != vectors.matrix.shape[0]:
+            problems.append(
+                f"The vectors cover a vocabulary of {vectors.matrix.shape[0]} tokens but the Embedding has "
+                f"{inp.vocab_size}: set vocab_size to {vectors.matrix.shape[0]}."
+            )
     if inp.kind == "embedding" and tokens:
         max_id = int(np.max(shaped.x)) if shaped.x.size else 0
         if inp.vocab_size is not None and max_id >= inp.vocab_size:

@@ -12,7 +12,7 @@ Weight formulas (Keras 3, ``keras/src/layers/rnn/lstm.py`` and ``gru.py``, the c
   ``reset_after`` (separate input and recurrent biases) else ``(3u,)``.
 * ``Bidirectional``: two copies of the layer; outputs concatenated (``2u`` features).
 * ``SimpleRNNCell``: kernel ``(input_dim, u)``, recurrent kernel ``(u, u)``, bias ``(u,)``.
-* ``Embedding``: ``vocab_size * embedding_dim``; ``Dense``: ``in * out + out``.
+* ``Embedding``: ``vocab_size * embedding_dim`` (non-trainable when frozen); ``Dense``: ``in * out + out``.
 * ``Normalization`` given its mean and variance (the ``standardize`` layer) and ``Rescaling``:
   no weights at all (the statistics live in the layer's config).
 
@@ -37,6 +37,7 @@ class LayerRow:
     output_shape: Shape
     params: int
     note: str = ""
+    trainable: bool = True  # False: the weights are frozen (pre-trained embeddings) and count as non-trainable
 
 
 def recurrent_layer_name(layer: RecurrentLayerSpec, position: int) -> str:
@@ -118,7 +119,10 @@ def layer_table(spec: ModelSpec) -> list[LayerRow]:
                 (None, t, inp.embedding_dim),
                 int(inp.vocab_size or 0) * inp.embedding_dim,
                 f"turns each token id into {inp.embedding_dim} features"
-                + ("; id 0 is padding and is masked" if inp.mask_zero else ""),
+                + ("; id 0 is padding and is masked" if inp.mask_zero else "")
+                + (f"; starts from the vectors in {inp.pretrained_embeddings}" if inp.pretrained_embeddings else "")
+                + ("" if inp.trainable_embeddings else ", frozen (non-trainable)"),
+                bool(inp.trainable_embeddings),
             )
         )
         features = inp.embedding_dim
@@ -188,3 +192,13 @@ def _output_note(spec: ModelSpec, units: int) -> str:
 def total_params(spec: ModelSpec) -> int:
     """Sum of the table's parameter counts (``model.count_params()``)."""
     return sum(row.params for row in layer_table(spec))
+
+
+def trainable_params(spec: ModelSpec) -> int:
+    """The "Trainable params" of ``model.summary()``: everything but frozen layers."""
+    return sum(row.params for row in layer_table(spec) if row.trainable)
+
+
+def non_trainable_params(spec: ModelSpec) -> int:
+    """The "Non-trainable params" of ``model.summary()`` (a frozen pre-trained Embedding)."""
+    return sum(row.params for row in layer_table(spec) if not row.trainable)

@@ -28,6 +28,9 @@ class InputSpec:
     ``masking``: a ``Masking(mask_value)`` layer first, for padded float data;
     ``embedding``: token ids of shape ``(timesteps,)`` into ``Embedding(vocab_size, embedding_dim,
     mask_zero=mask_zero)``; ``features`` is then 1 in the data and ``embedding_dim`` after it.
+    ``pretrained_embeddings`` names the vectors file whose rows are the Embedding's initial weights
+    (given to :func:`core.model.build.build_model`); ``trainable_embeddings=False`` freezes them,
+    so their weights count as non-trainable.
     ``timesteps=None`` builds a model that accepts any length.
     ``standardize`` (float input): a ``Normalization`` layer (named ``standardize``) right after the
     input (after ``Masking``, on the raw pad value) holds the training split's per-feature mean and
@@ -47,6 +50,8 @@ class InputSpec:
     def standardizes(self) -> bool:
         """True when the model starts with the ``standardize`` (Normalization) layer."""
         return self.kind != "embedding" and bool(self.standardize)
+    pretrained_embeddings: str | None = None  # the vectors file the Embedding starts from (None: random init)
+    trainable_embeddings: bool = True  # False freezes the Embedding (pre-trained vectors, the default for them)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ class ShapePlan:
 
     @property
     def truncated(self) -> np.ndarray:
+        if self.kind == "series":  # windows are never truncated; no array per window
+            return np.broadcast_to(False, self.original_lengths.shape)
         return self.original_lengths > self.lengths
 
 

@@ -44,7 +44,7 @@ def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, bu
     check_memory(spec, shaped, config, budget_bytes)
 
 
-QUICK_SCAN_BYTES = 64 * 1024 * 1024  # readiness_problem scans for NaN only in data up to this size
+QUICK_SCAN_BYTES = 16 * 1024 * 1024  # readiness_problem scans for NaN only in data up to this size
 
 
 def readiness_problem(spec: Any, shaped: Any, config: Any, *, budget_bytes: int | None = None) -> str | None:

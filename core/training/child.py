@@ -44,7 +44,7 @@ class PipeReporter(EventReporter):
 
 def child_main(connection: Any) -> None:
     """Entry point of the child process: warm up TensorFlow, then run jobs until closed."""
-    from core.training.quiet import quiet_tensorflow_import, set_quiet_environment
+    from core.model.quiet import quiet_tensorflow_import, set_quiet_environment
 
     set_quiet_environment()
     # TensorFlow's C++ runtime writes to descriptor 2 at odd moments; the parent gets

@@ -90,7 +90,7 @@ class TrainingJob:
         return recipe_for(self.path, self.load_options, shaped, resolved, self.config)
 
     @classmethod
-    def from_recipe(cls, recipe: Recipe, **changes: Any) -> "TrainingJob":
+    def from_recipe(cls, recipe: Recipe, **changes: Any) -> TrainingJob:
         """The job that trains the same model again on the recipe's file (``changes`` override fields)."""
         job = cls(
             path=str(recipe.file or ""),
@@ -106,11 +106,35 @@ class TrainingJob:
 # ---- reading and shaping -------------------------------------------------------------------
 def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, window: WindowOptions | None, budget_bytes: int) -> Any:
     """Load and shape one file exactly as the window does."""
+    from core.errors import MemoryBudgetError
     from core.loaders import load
     from core.shaping.tensorize import shape_dataset
+    from core.tensor_store import is_store, open_store
 
-    dataset = load(path, load_options, budget_bytes=budget_bytes)
-    return shape_dataset(dataset, padding, window, budget_bytes=budget_bytes)
+    if is_store(path):  # a folder written by `convert`: memory-mapped, streamed batch by batch
+        return open_store(path)
+    try:
+        dataset = load(path, load_options, budget_bytes=budget_bytes)
+        return shape_dataset(dataset, padding, window, budget_bytes=budget_bytes)
+    except MemoryBudgetError:
+        if window is not None:
+            raise
+        return _shape_on_disk(path, load_options, padding, budget_bytes)
+
+
+def _shape_on_disk(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, budget_bytes: int) -> Any:
+    """The tensor does not fit: write it to .npy files in a temporary folder (removed at exit)
+    and train from their memory maps."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from core.tensor_store import convert, open_store
+
+    folder = tempfile.mkdtemp(prefix="shape-explorer-tensors-")
+    atexit.register(shutil.rmtree, folder, True)
+    convert(path, folder, load_options, padding, budget_bytes)
+    return open_store(folder)
 
 
 def prepare(job: TrainingJob, shaped: Any = None) -> tuple[ModelSpec, Any, Any]:
@@ -245,8 +269,21 @@ def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, An
         result.test_metrics = payload["test"]
     payload["baseline"] = run_baseline(result, shaped, validation, test)
     if job.save_path:
-        recipe = job.recipe(shaped, spec)
-        saved = save_model_atomic(result.model, job.save_path)
-        payload["saved_model"] = str(saved)
-        payload["saved_recipe"] = str(save_recipe(recipe, saved))
+        from core.training.distribute import is_chief
+
+        recipe = job.recipe(shaped, spec)  # settings left to the data stay "auto", as the exported script's recipe
+        if is_chief():
+            saved = save_model_atomic(result.model, job.save_path)
+            payload["saved_model"] = str(saved)
+            payload["saved_recipe"] = str(save_recipe(recipe, saved))
+        else:  # every worker saves (as TensorFlow asks), but only the chief's copy is kept
+            import shutil
+            import tempfile
+
+            scratch = tempfile.mkdtemp(prefix="shape-explorer-worker-")
+            try:
+                save_model_atomic(result.model, Path(scratch) / Path(job.save_path).name)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            payload["saved_model"] = None
     return payload

@@ -14,8 +14,9 @@ What it guarantees:
 * **NaN-safe**: a NaN or infinite loss stops training and leaves the last good weights.
 * **Memory-safe**: a ``MemoryError`` (or TensorFlow running out of memory) becomes a
   :class:`TrainingError`; nothing is left half-built, so the next run works.
-* Goes through a ``tf.distribute`` strategy: the default one, or ``MirroredStrategy`` when
-  more than one GPU is visible.
+* Goes through a ``tf.distribute`` strategy chosen from the environment
+  (:mod:`core.training.distribute`): ``MultiWorkerMirroredStrategy`` when ``TF_CONFIG`` names
+  a cluster, ``MirroredStrategy`` for several local GPUs, the default one otherwise.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class TrainingResult:
     n_train: int = 0
     n_val: int = 0
     fit_data: FitData | None = field(default=None, repr=False)
+    strategy: str = "DefaultStrategy"  # the tf.distribute strategy that ran (core.training.distribute)
+    replicas: int = 1
     settings: dict[str, Any] = field(default_factory=dict)  # the concrete settings the run used
     chosen: dict[str, str] = field(default_factory=dict)  # settings chosen from the data's size, and why
 
@@ -98,6 +101,8 @@ class TrainingResult:
             "seconds": self.seconds,
             "n_train": self.n_train,
             "n_val": self.n_val,
+            "strategy": self.strategy,
+            "replicas": self.replicas,
             "settings": dict(self.settings),
             "chosen": dict(self.chosen),
         }
@@ -105,7 +110,7 @@ class TrainingResult:
 
 def import_tensorflow() -> tuple[Any, Any]:
     """``(tensorflow, keras)``, imported quietly (no C++ start-up chatter)."""
-    from core.training.quiet import quiet_tensorflow_import
+    from core.model.quiet import quiet_tensorflow_import
 
     return quiet_tensorflow_import()
 
@@ -121,12 +126,12 @@ def seed_everything(seed: int) -> None:
 
 
 def choose_strategy() -> Any:
-    """The default strategy on one device; ``MirroredStrategy`` when several GPUs are visible."""
+    """The strategy the environment calls for (:mod:`core.training.distribute`): several
+    workers named by ``TF_CONFIG``, several local GPUs, or the default one."""
     tf, _ = import_tensorflow()
-    gpus = tf.config.list_logical_devices("GPU")
-    if len(gpus) > 1:
-        return tf.distribute.MirroredStrategy()
-    return tf.distribute.get_strategy()
+    from core.training.distribute import create_strategy
+
+    return create_strategy(tf)[0]
 
 
 def run(
@@ -149,13 +154,18 @@ def run(
     preflight(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
     tf, _ = import_tensorflow()
     from core.model.build import build_model, compile_model
+    from core.training.distribute import create_strategy, shard_options
 
+    strategy, strategy_name = create_strategy(tf)  # first: a multi-worker cluster is set up before any op runs
     seed_everything(config.seed)
     try:
         data = prepare_fit_data(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
-        strategy = choose_strategy()
+        if data.streaming and strategy.num_replicas_in_sync > 1:  # shard the stream per worker, by element
+            data.x_train = data.x_train.with_options(shard_options(tf))
+            if data.x_val is not None:
+                data.x_val = data.x_val.with_options(shard_options(tf))
         with strategy.scope():
-            model = build_model(spec, data.target_scaling, data.scaling)
+            model = build_model(spec, data.target_scaling, data.scaling, pretrained_embedding_weights(spec, shaped))
             compile_model(model, spec, config.learning_rate, config.optimizer)
     except MemoryError as exc:
         raise _out_of_memory() from exc
@@ -185,7 +195,12 @@ def run(
     )
     started = time.perf_counter()
     try:
-        fit_model(model, data, config, callbacks)
+        if strategy_name == "MultiWorkerMirroredStrategy":
+            _build_for_workers(model, data, strategy)
+            with strategy.scope():
+                fit_model(model, data, config, callbacks)
+        else:
+            fit_model(model, data, config, callbacks)
     except MemoryError as exc:
         raise _out_of_memory() from exc
     except tf.errors.ResourceExhaustedError as exc:
@@ -228,6 +243,8 @@ def run(
         n_train=data.n_train,
         n_val=data.n_val,
         fit_data=data,
+        strategy=strategy_name,
+        replicas=int(strategy.num_replicas_in_sync),
         settings={"epochs": int(config.epochs), "batch_size": int(config.batch_size), "learning_rate": float(config.learning_rate),
                   "validation_split": float(config.validation_split), "early_stopping": bool(config.early_stopping),
                   "patience": int(config.patience)},
@@ -235,6 +252,24 @@ def run(
     )
     reporter.on_train_end(result.summary())
     return result
+
+
+def pretrained_embedding_weights(spec: Any, shaped: Any) -> np.ndarray | None:
+    """The ``(vocabulary, dim)`` word vectors the spec's Embedding starts from, or None.
+
+    They come with the data (``dataset.embeddings``, read for its vocabulary by the loader), so a
+    job shaped in the training child process reads the same vectors file as the window did.
+    """
+    inp = spec.input
+    vectors = getattr(getattr(shaped, "dataset", None), "embeddings", None)
+    if inp.kind != "embedding" or not inp.pretrained_embeddings:
+        return None
+    if vectors is None:
+        raise TrainingError(
+            f"The model starts from the vectors in {inp.pretrained_embeddings}, but the data was read without them: "
+            "choose the vectors file (--embeddings) or let the Embedding start from random weights."
+        )
+    return vectors.matrix
 
 
 def early_stopping_monitor(data: FitData) -> str:
@@ -309,6 +344,36 @@ def fit_model(model: Any, data: FitData, config: TrainingConfig, callbacks: list
     if data.streaming:
         return model.fit(data.x_train, shuffle=False, **kwargs)  # the stream shuffles itself
     return model.fit(data.x_train, data.y_train, batch_size=int(config.batch_size), shuffle=bool(config.shuffle), **kwargs)
+
+
+def _build_for_workers(model: Any, data: FitData, strategy: Any) -> None:
+    """Build the model's metrics and loss from one local batch before a multi-worker fit.
+
+    Keras 3.15 builds a model symbolically from the first batch reduced across replicas
+    (``strategy.reduce`` of the ``(x, y)`` pair), and ``MultiWorkerMirroredStrategy`` cannot
+    reduce a nested value (TensorFlow's own "support value being a nest" TODO), so ``fit``
+    would fail on its first step. Built here under the strategy's scope instead, the model
+    then takes the strategy from the scope ``fit`` runs in, and Keras skips that reduce.
+    """
+    if data.streaming:
+        x, y = next(iter(data.x_train.take(1)))
+    else:
+        x, y = data.x_train[:1], data.y_train[:1]
+    with strategy.scope():
+        model._symbolic_build(data_batch=(x, y))  # noqa: SLF001 - Keras' own first-batch build
+    model._distribute_strategy = None  # noqa: SLF001 - the strategy now comes from the scope around fit
+    # Keras then averages each step's logs with strategy.reduce("MEAN", axis=0), which fails on
+    # scalars under this strategy: the logs are given that axis (one value per replica), so the
+    # reduce averages them over every worker's replicas.
+    tf, _ = import_tensorflow()
+
+    def with_replica_axis(step):
+        def wrapped(batch):
+            return {name: tf.reshape(value, [1]) for name, value in step(batch).items()}
+        return wrapped
+
+    model.train_step = with_replica_axis(model.train_step)
+    model.test_step = with_replica_axis(model.test_step)
 
 
 def _best_epoch(history: dict[str, list[float]], monitor: str) -> int | None:

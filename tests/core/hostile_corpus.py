@@ -200,7 +200,8 @@ def _cases() -> list[tuple]:
          ok(None, kind="series", feature_names=["value"]), {}),
         ("series-with-anomaly-column", "detection", "anomaly.csv",
          ("value,is_anomaly\n" + "".join(f"{np.sin(i / 9):.4f},{int(i % 50 == 0)}\n" for i in range(300))).encode(),
-         ok(None, kind="series", feature_names=["value"]), {}),
+         # one series labelled at every step (kind "sequences": one sequence with per-step labels)
+         ok([1, 300, 1], feature_names=["value"], labels=lambda v: v and v.get("kind") == "sequence"), {}),
         ("panel-firm-year", "detection", "panel.csv",
          ("firm,year,invest,value\n" + "".join(f"F{f},{1935 + y},{f * y * 0.5:.1f},{f + y}\n" for f in range(10) for y in range(20))
           ).encode(), ok([10, 20, 2]), {}),

@@ -17,9 +17,9 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import keras
+import numpy as np
+import pandas as pd
 
 
 def read_ts(path):

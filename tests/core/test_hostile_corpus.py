@@ -37,18 +37,6 @@ WORKERS = 3
 #: Cases that fail today in code owned elsewhere (id → what is wrong and where). Asserted to
 #: still fail, so an entry must be removed when its fix lands.
 KNOWN_OPEN: dict[str, str] = {
-    # CSV detection (core/loaders/csv_table.py)
-    "csv-decimal-comma-thousands": "'1.234,5' with ';' is refused: 'has no numeric feature columns'",
-    "csv-thousands-comma-semicolon": "'1,234.5' with ';' is refused: \"'1,234.5' is not a number\"",
-    "csv-excel-sep-line": "Excel's 'sep=;' first line: 'could not be parsed as CSV (Length of header...)'",
-    "csv-hash-comments": "leading '# ...' lines: 'line 3: has 3 fields where the header has 1'",
-    "csv-trailing-delimiter": "a ',' at the end of every line: column 'Unnamed: 3' 'has a missing value'",
-    "csv-one-4MB-line": "one line of 1,000,000 space-separated numbers: no answer in 30 s (the sniffer)",
-    "ucr-grouped-by-class": "UCR text file grouped by class: read as long layout (2, 14, 286) without labels",
-    "series-with-year-index": "a 'year' column becomes an input feature of the series",
-    "series-with-anomaly-column": "a per-step 'is_anomaly' column becomes an input feature",
-    "panel-firm-year": "panel 'firm, year': 'year' becomes a feature (shape (10, 20, 3))",
-    "wide-60-integer-classes": "60 integer classes become regression with no guess to override (--task)",
     # JSON and .ts readers (core/loaders/json_records.py, core/loaders/ts_format.py)
     "json-beyond-float32": "1e39 in JSON is accepted (warned, becomes inf) instead of refused with the record",
     "ts-1e400": ".ts value 1e400 passes silently (inf)",

@@ -161,10 +161,15 @@ def test_utf8_bom_and_utf16_are_read(tmp_path):
     assert read(path16).labels.classes == ("ü",)
 
 
-def test_large_numbers_overflow_float32_with_a_warning(tmp_path):
-    dataset = read(write(tmp_path, "big.json", "[[1e39, 2]]"))
-    assert np.isinf(dataset.values[0, 0])
-    assert any("too large for float32" in w for w in dataset.source.warnings)
+@pytest.mark.parametrize("name, text, where", [
+    ("big.json", "[[1, 2], [3, 1e39]]", r"record 2 \(index 1\), step 2"),
+    ("big.json", "[[[1, 2]], [[3, -1e400]]]", r"record 2 \(index 1\), step 1, feature 2"),
+    ("big.jsonl", '{"x": [1, 2]}\n\n{"x": [3, 5e38]}\n', r"line 3, step 2"),
+    ("big.jsonl", '{"x": [[1, 2]]}\n{"x": [[3, 1e400]]}\n', r"line 2, step 1, feature 2"),
+])
+def test_values_beyond_float32_are_refused_with_the_location(tmp_path, name, text, where):
+    with pytest.raises(LoadError, match=where + r": has a value too large for 32-bit floats"):
+        read(write(tmp_path, name, text))
 
 
 # ---- bad input -------------------------------------------------------------------------------
@@ -264,6 +269,16 @@ def test_mixed_record_kinds_are_refused(tmp_path):
         read(write(tmp_path, "m.json", '[[1], "x"]'))
 
 
+@pytest.mark.parametrize("name, text, where", [
+    ("m.json", '[[1, 2], {"x": [3]}]', r"record 2 \(index 1\): this record is an object, but the first record is a list"),
+    ("m.json", '[{"x": [3]}, {"x": [4]}, [1, 2]]', r"record 3 \(index 2\): this record is a list, but the first record is an object"),
+    ("m.jsonl", '{"x": [3]}\n[1, 2]\n', r"line 2: this record is a list, but the first record is an object"),
+])
+def test_records_mixing_lists_and_objects_are_refused(tmp_path, name, text, where):
+    with pytest.raises(LoadError, match=where):  # was an internal StopIteration (exit 1)
+        read(write(tmp_path, name, text))
+
+
 def test_record_missing_its_field_is_named(tmp_path):
     path = write(tmp_path, "r.jsonl", '{"seq": [1], "label": 0}\n{"seq": [2], "label": 1}\n{"sq": [3], "label": 1}\n')
     with pytest.raises(LoadError, match=r"r.jsonl, line 3: this record has no 'seq' field"):
@@ -304,3 +319,80 @@ def test_through_the_dispatcher(tmp_path):
     assert dataset.source.format == "jsonl" and dataset.lengths.tolist() == [2, 1]
     with pytest.raises(LoadError, match="NaN is not valid JSON"):
         load(write(tmp_path, "n.json", "[[NaN]]"), budget_bytes=BUDGET)
+
+
+# ---- JSON Lines: the columnar fast path and the streamed standard-library path ----------------
+def _jsonl_records(rng, n: int, features: int) -> list[dict]:
+    out = []
+    for i in range(n):
+        length = int(rng.integers(0, 6))
+        steps = np.round(rng.normal(size=(length, features)), 3).tolist() if features else np.round(rng.normal(size=length), 3).tolist()
+        out.append({"id": f"s{i}", "sequence": steps, "label": ["a", "b"][i % 2]})
+    return out
+
+
+@pytest.mark.parametrize("features", [0, 3])
+def test_jsonl_fast_path_matches_the_standard_library_path(tmp_path, monkeypatch, features):
+    rng = np.random.default_rng(features)
+    records = _jsonl_records(rng, 300, features)
+    records[0]["sequence"] = [[0.5] * features] if features else [0.5]
+    path = write(tmp_path, "f.jsonl", "\n".join(json.dumps(r) for r in records) + "\n\n")
+    fast = read(path)
+    monkeypatch.setattr(json_records.LinesReader, "_arrow_plan", lambda self, record: None)
+    monkeypatch.setattr(json_records, "CHUNK_LINES", 7)  # many chunks: checks across chunk borders
+    slow = read(path)
+    np.testing.assert_array_equal(fast.values, slow.values)
+    np.testing.assert_array_equal(fast.lengths, slow.lengths)
+    np.testing.assert_array_equal(fast.labels.values, slow.labels.values)
+    assert fast.sample_ids == slow.sample_ids == tuple(f"s{i}" for i in range(300))
+    assert fast.source.guesses == slow.source.guesses and fast.source.warnings == slow.source.warnings
+    assert fast.values.dtype == np.float32 and fast.values.flags.owndata
+
+
+def test_jsonl_fast_path_is_taken_for_object_records(tmp_path, monkeypatch):
+    path = write(tmp_path, "f.jsonl", '{"x": [[1, 2], [3, 4]], "y": 1}\n{"x": [[5, 6]], "y": 0}\n')
+    reader = json_records.LinesReader(path, LoadOptions(), BUDGET)
+    chunks = [c for c in reader.chunks() if c is not json_records.RESTART]
+    assert reader.used_fast_path
+    assert sum(len(c.lengths) for c in chunks) == 2
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"x": [1, 2]}\n{"x": [3, null]}\n', r"line 2, step 2: this value is null"),
+    ('{"x": [1, 2]}\n{"x": [3, NaN]}\n', r"line 2: NaN is not valid JSON"),
+    ('{"x": [1, 2]} {"x": [3]}\n', r"line 1, column \d+: is not valid JSON \(Extra data"),
+    ('{"x": [1, 2]}\n{"x": [3, true]}\n', r"line 2, step 2: this value is true"),
+    ('{"x": [1, 2], "y": 1}\n{"x": [3], "y": null}\n', r"line 2: the label is null"),
+    ('{"x": [[1, 2]]}\n{"x": [[3, 4, 5]]}\n', r"line 2, step 1: this step has 3 features, expected 2"),
+    ('{"x": [1, 2]}\n{"x": [3, "' + "7" * 5000 + '"]}\n', r"line 2, step 2: this value is the text"),
+    ('{"x": [1, 2]}\n{"x": [3, ' + "7" * 5000 + ']}\n', r"line 2: number too long"),
+])
+def test_jsonl_values_the_fast_path_cannot_take_get_the_located_error(tmp_path, text, message):
+    with pytest.raises(LoadError, match=message):
+        read(write(tmp_path, "bad.jsonl", text))
+
+
+def test_jsonl_chunks_check_every_record_against_the_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(json_records, "CHUNK_LINES", 2)
+    lines = ['{"x": []}', '{"x": [[1, 2]]}', '{"x": [[3, 4]]}', '{"x": []}', '{"x": [[5, 6]]}', '{"x": [[7, 8, 9]]}']
+    with pytest.raises(LoadError, match=r"line 6, step 1: this step has 3 features, expected 2 \(as in the first step\)"):
+        read(write(tmp_path, "c.jsonl", "\n".join(lines) + "\n"))
+    ok = read(write(tmp_path, "ok.jsonl", "\n".join(lines[:5]) + "\n"))
+    assert ok.lengths.tolist() == [0, 1, 1, 0, 1] and ok.values.tolist() == [[1, 2], [3, 4], [5, 6]]
+    with pytest.raises(LoadError, match=r"line 5: this record has no 'x' field, unlike the first"):
+        read(write(tmp_path, "m.jsonl", "\n".join(lines[:4] + ['{"z": [1]}']) + "\n"))
+
+
+def test_jsonl_in_cp1252_and_with_a_bom_is_read(tmp_path):
+    path = tmp_path / "w.jsonl"
+    path.write_bytes('{"x": [1, 2], "y": "caf\u00e9"}\n{"x": [3], "y": "th\u00e9"}\n'.encode("cp1252"))
+    assert read(path).labels.classes == ("café", "thé")
+    bom = tmp_path / "b.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + b'{"x": [1, 2]}\n{"x": [3]}\n')
+    assert read(bom).lengths.tolist() == [2, 1]
+
+
+def test_jsonl_over_the_budget_is_refused_while_reading(tmp_path):
+    path = write(tmp_path, "big.jsonl", "".join(json.dumps({"x": [0.25] * 500}) + "\n" for _ in range(100)))
+    with pytest.raises(MemoryBudgetError):
+        read(path, budget=50_000)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.errors import LoadError
-from core.export.script import _array_fix
+from core.export.readers import _array_fix
 from core.loaders import load
 from core.options import LoadOptions
 

@@ -84,7 +84,7 @@ def test_excel_errors_name_the_sheet_row(tmp_path):
     sheet = book.active
     sheet.append([None, None, None])  # an empty first row: the table starts on row 2
     sheet.append(["id", "step", "x"])
-    for i, row in enumerate([(1, 0, 1.5), (1, 1, 2.5), (2, 0, "broken"), (2, 1, 4.0)]):
+    for row in [(1, 0, 1.5), (1, 1, 2.5), (2, 0, "broken"), (2, 1, 4.0)]:
         sheet.append(list(row))
     book.save(tmp_path / "bad.xlsx")
     with pytest.raises(LoadError, match="'broken'") as error:

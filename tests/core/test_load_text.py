@@ -69,7 +69,7 @@ def test_label_position_override(tmp_path):
     path = _text(tmp_path, "pos\tgood movie\nneg\tbad movie\n")
     dataset = load(path, LoadOptions(label_col="last"))
     assert dataset.labels.classes == ("bad movie", "good movie")
-    with pytest.raises(LoadError, match="'first' or 'last', not 'middle'"):
+    with pytest.raises(LoadError, match="'first', 'last' or 'fasttext', not 'middle'"):
         load(path, LoadOptions(label_col="middle"))
 
 

@@ -235,3 +235,47 @@ def test_real_japanese_vowels_file():
     # the first case's first values, checked against the text
     np.testing.assert_allclose(dataset.sequence(0)[:2, 0], [1.860936, 1.891651], rtol=1e-6)
     np.testing.assert_allclose(dataset.sequence(0)[0, 1], -0.207383, rtol=1e-6)
+
+
+# ---- values outside float32, NaN, and streaming in chunks ------------------------------------
+@pytest.mark.parametrize("cases, message", [
+    ("1,2:3,4:a\n5,1e400:7,8:b\n", r"line 11, dimension 0, value 1: this value \(too large to store\) is too large for 32-bit floats"),
+    ("1,2:3,4:a\n5,6:7,-1e39:b\n", r"line 11, dimension 1, value 1: has a value too large for 32-bit floats \(-1e\+39\)"),
+])
+def test_values_beyond_float32_are_refused_with_the_line(tmp_path, cases, message):
+    with pytest.raises(LoadError, match=message):
+        read(write(tmp_path, header() + cases))
+
+
+def test_nan_under_missing_false_is_refused_with_the_line(tmp_path):
+    with pytest.raises(LoadError, match=r"line 11, dimension 1, value 0: this value \(nan\) is not a number but the header "
+                                        r"says @missing false \(line 4\)"):
+        read(write(tmp_path, header(missing="false") + "1,2:3,4:a\n5,6:nan,8:b\n"))
+    dataset = read(write(tmp_path, header(missing="true") + "1,2:3,4:a\n5,6:nan,?:b\n"))
+    assert np.isnan(dataset.values).sum() == 2 and any("2 missing values" in w for w in dataset.source.warnings)
+
+
+def test_cases_in_many_chunks_are_checked_against_the_first_case(tmp_path, monkeypatch):
+    monkeypatch.setattr(ts_format, "CHUNK_BYTES", 10)
+    one_chunk = read(write(tmp_path, header() + CASES * 5, "a.ts"))
+    assert one_chunk.lengths.tolist() == [3, 2, 4] * 5
+    np.testing.assert_array_equal(one_chunk.sequence(14), [[11, 15], [12, 16], [13, 17], [14, 18]])
+    with pytest.raises(LoadError, match=r"line 11: this case has 3 dimensions but the first case has 2"):
+        read(write(tmp_path, header(dimensions=None) + "1,2:3,4:a\n5,6:7,8:b\n9:1:2:c\n", "b.ts"))
+    with pytest.raises(LoadError, match=r"line 12: this case has 3 steps, the first has 2, but the header says @equalLength"):
+        read(write(tmp_path, header(equalLength="true") + "1,2:3,4:a\n5,6:7,8:b\n9,1,2:3,4,5:c\n", "c.ts"))
+
+
+def test_real_file_reads_the_same_streamed_in_small_chunks(monkeypatch):
+    whole = read(JAPANESE_VOWELS)
+    monkeypatch.setattr(ts_format, "CHUNK_BYTES", 1000)
+    chunked = read(JAPANESE_VOWELS)
+    np.testing.assert_array_equal(whole.values, chunked.values)
+    np.testing.assert_array_equal(whole.lengths, chunked.lengths)
+    np.testing.assert_array_equal(whole.labels.values, chunked.labels.values)
+
+
+def test_cp1252_ts_file_is_decoded(tmp_path):
+    path = tmp_path / "w.ts"
+    path.write_bytes(("# caf\u00e9\n" + header() + CASES).encode("cp1252"))
+    assert read(path).lengths.tolist() == [3, 2, 4]

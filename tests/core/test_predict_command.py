@@ -175,3 +175,30 @@ def test_predict_on_csv_files_without_the_label_column(tmp_path):
     without = json.loads(out)
     assert without["shape"] == [50, 150, 1]
     np.testing.assert_array_equal(without["predictions"], with_labels["predictions"])
+
+
+@pytest.mark.slow
+def test_per_step_models_predict_one_class_per_real_step(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    rows = ["id,t,a,b,phase"]
+    for i in range(24):
+        for t in range(3 + i % 4):
+            value = rng.normal()
+            rows.append(f"s{i},{t},{value:.4f},{rng.normal():.4f},{'rise' if value > 0 else 'fall'}")
+    data = tmp_path / "steps.csv"
+    data.write_text("\n".join(rows) + "\n")
+    model = tmp_path / "steps.keras"
+    layout = ["--layout", "long", "--id-col", "id", "--time-col", "t", "--label-col", "phase"]
+    assert _run(["train", str(data), *layout, "--save", str(model), *TINY])[0] == 0
+    code, out, err = _run(["predict", str(model), str(data), "--json"])
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["task"] == "sequence" and result["classes"] == ["fall", "rise"]
+    from core.loaders import load
+    from core.options import LoadOptions
+
+    lengths = load(data, LoadOptions(layout="long", id_col="id", time_col="t", label_col="phase")).lengths.tolist()
+    assert [len(p) for p in result["predictions"]] == lengths and max(lengths) == 6  # padded steps left out
+    assert {c for p in result["predictions"] for c in p} <= {"fall", "rise"}

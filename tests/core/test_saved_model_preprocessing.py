@@ -68,7 +68,7 @@ def trained(tmp_path_factory):
     spec_file = folder / "cases.json"
     spec_file.write_text(json.dumps(cases))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    env.pop("PYTHONPATH", None)  # plain Keras: Shape Explorer is not importable there
+    env.pop("PYTHONPATH", None)  # plain Keras: nothing of this checkout on the path
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "core" / "plain_keras_predict.py"), str(spec_file)],
                           capture_output=True, text=True, timeout=280, env=env, cwd=folder)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -76,11 +76,14 @@ def trained(tmp_path_factory):
     return results, plain
 
 
-@pytest.mark.slow
-def test_the_plain_process_cannot_import_shape_explorer():
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-c", "import core.recipe"], capture_output=True, text=True, env=env, cwd="/", timeout=60)
-    assert done.returncode != 0  # so the reference really is plain Keras
+def test_the_reference_is_plain_keras():
+    """The reference process imports nothing of Shape Explorer: only keras, numpy, pandas and the standard library."""
+    import ast
+
+    tree = ast.parse((ROOT / "tests" / "core" / "plain_keras_predict.py").read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= {"__future__", "json", "os", "re", "sys", "keras", "numpy", "pandas"}
 
 
 @pytest.mark.slow
@@ -128,7 +131,7 @@ def test_the_model_holds_its_standardisation_and_keeps_the_mask(trained):
     model = keras.saving.load_model(trained[0]["padded"][0], safe_mode=True)
     layer = model.get_layer("standardize")
     assert type(layer).__name__ == "Normalization" and layer.supports_masking
-    names = [l.name for l in model.layers]
+    names = [layer.name for layer in model.layers]
     assert names.index("masking") < names.index("standardize") < names.index("lstm_1")
     config = layer.get_config()
     assert len(config["mean"]) == 12 and abs(config["mean"][0]) > 1e-3 and abs(config["variance"][0] - 1.0) > 1e-3
@@ -144,7 +147,7 @@ def test_the_model_holds_its_standardisation_and_keeps_the_mask(trained):
     unpadded = keras.Model(short_input, y).predict(x[:, :10], verbose=0)
     np.testing.assert_allclose(model.predict(x, verbose=0), unpadded, rtol=1e-5, atol=1e-6)
     text = keras.saving.load_model(trained[0]["text"][0], safe_mode=True)
-    assert "standardize" not in [l.name for l in text.layers]  # token ids are never scaled
+    assert "standardize" not in [layer.name for layer in text.layers]  # token ids are never scaled
 
 
 @pytest.mark.slow
@@ -175,6 +178,7 @@ def test_the_exported_script_saves_a_model_and_recipe_that_predict_uses(tmp_path
     model = tmp_path / "JapaneseVowels_TRAIN.keras"
     assert f"SAVED_MODEL={model.name}" in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["JapaneseVowels_TRAIN.keras", "JapaneseVowels_TRAIN.recipe.json", "train_vowels.py"]
+    # settings left to the data (patience here) stay "auto" in the recipe, as in the app's own
     assert load_recipe(model) == recipe_for_dataset(train, LoadOptions(), dataset, PaddingOptions(), None, spec, config)
 
     import keras

@@ -263,7 +263,7 @@ def test_duplicate_header_names_are_kept_apart_and_noted(tmp_path):
 
 
 def test_a_cp1252_byte_inside_utf8_text_keeps_the_utf8(tmp_path):
-    data = "name,x\ncafé,1\n".encode("utf-8") + b"na\xefve,2\nb,3\n"
+    data = "name,x\ncafé,1\n".encode() + b"na\xefve,2\nb,3\n"
     dataset = load(_write(tmp_path, data), LoadOptions(layout="long", id_col="name"))
     assert dataset.sample_ids == ("b", "café", "naïve")
     assert any("line 3" in g.why for g in dataset.source.guesses if g.what == "encoding")
@@ -313,9 +313,9 @@ def test_huge_ucr_rows_keep_their_labels_and_ragged_ends(tmp_path):
 
 # ---- conflicting options -----------------------------------------------------------------------
 @pytest.mark.parametrize("options, words", [
-    (LoadOptions(id_col="who", label_col="who"), "both --id-col and --label-col"),
-    (LoadOptions(id_col="who", time_col="who"), "both --id-col and --time-col"),
-    (LoadOptions(label_col="x", feature_cols=("x", "step")), "both --label-col and a feature"),
+    (LoadOptions(id_col="who", label_col="who"), "both the id column and the label column"),
+    (LoadOptions(id_col="who", time_col="who"), "both the id column and the time column"),
+    (LoadOptions(label_col="x", feature_cols=("x", "step")), "both the label column and a feature column"),
 ])
 def test_one_column_in_two_roles_is_one_sentence(tmp_path, options, words):
     path = _write(tmp_path, "who,step,x\na,1,1\na,2,2\nb,1,3\nb,2,4\n")
@@ -327,7 +327,13 @@ def test_a_labels_file_does_not_go_with_a_csv(tmp_path, capsys):
     path = _write(tmp_path, "a,b\n1,2\n3,4\n")
     assert cli_main(["inspect", str(path), "--labels", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--labels" in err and "--label-col" in err
+    assert err.count("\n") == 1 and "labels file does not apply to CSV/TSV" in err
+
+
+def test_a_column_listed_as_a_feature_is_not_guessed_into_another_role(tmp_path):
+    rows = "".join(f"{i},{i % 2}\n" for i in range(10))
+    dataset = load(_write(tmp_path, "year,label\n" + rows), LoadOptions(feature_cols=("year", "label")))
+    assert dataset.feature_names == ("year", "label") and dataset.labels is None
 
 
 def test_skipped_columns_take_no_role(tmp_path, capsys):

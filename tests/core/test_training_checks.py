@@ -84,3 +84,22 @@ def test_no_labels():
 def test_invalid_hyper_parameters(changes, words):
     with pytest.raises(TrainingError, match=words):
         preflight(tiny_spec(), binary_data(), TrainingConfig(**changes))
+
+
+def test_readiness_problem_is_the_preflight_sentence_or_none(monkeypatch):
+    from core.training import checks
+    from core.training.checks import readiness_problem
+
+    good = binary_data()
+    assert readiness_problem(tiny_spec(), good, TrainingConfig()) is None
+    assert readiness_problem(tiny_spec(), None, TrainingConfig()) is None  # nothing loaded: nothing to say
+    one_class = ArrayData(good.x, np.zeros(len(good.y), dtype=np.int64), "binary", 2)
+    assert "same label" in readiness_problem(tiny_spec(), one_class, TrainingConfig())
+    assert "features" in readiness_problem(tiny_spec(f=3), good, TrainingConfig())
+    nan = good.x.copy()
+    nan[3, 2, 1] = np.nan
+    assert "sample 4" in readiness_problem(tiny_spec(), ArrayData(nan, good.y, "binary", 2), TrainingConfig())
+    # big data: the NaN scan is left to the run's own preflight, every other check still runs
+    monkeypatch.setattr(checks, "QUICK_SCAN_BYTES", 16)
+    assert readiness_problem(tiny_spec(), ArrayData(nan, good.y, "binary", 2), TrainingConfig()) is None
+    assert "same label" in readiness_problem(tiny_spec(), one_class, TrainingConfig())

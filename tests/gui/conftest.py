@@ -21,8 +21,14 @@ import pytest  # noqa: E402
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QObject, QThread, QTimer, SignalInstance  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, SignalInstance  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+# Every GL widget of the session shares one context group, as the app's own (gui/app.py): pyqtgraph
+# caches its shader programs per process, and a GL view in an unshared context (a main window
+# made by an earlier test) then crashes the next one inside Mesa.
+if QCoreApplication.instance() is None:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 # A single-shot timer longer than this is a deliberate delay, not work left behind.
 SINGLE_SHOT_GRACE_MS = 2000

@@ -4,7 +4,8 @@ dropping a model file, and the Paste an error… box. The reading and checking i
 
 from __future__ import annotations
 
-import warnings
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,15 +23,18 @@ ERRORS = Path(__file__).resolve().parents[1] / "data" / "errors"
 
 @pytest.fixture(scope="module")
 def keras_model(tmp_path_factory) -> Path:
-    """A real .keras file: LSTM(4) → Dense(9, softmax), compiled with categorical_crossentropy."""
-    import keras
+    """A real .keras file: LSTM(4) → Dense(9, softmax), compiled with categorical_crossentropy.
 
+    Made in a separate process: TensorFlow loaded into the window tests' process makes Mesa's
+    OpenGL crash in later GL tests (and the window itself never imports Keras either)."""
     path = tmp_path_factory.mktemp("models") / "speakers.keras"
-    model = keras.Sequential([keras.Input((10, 3)), keras.layers.LSTM(4), keras.layers.Dense(9, activation="softmax")])
-    model.compile(loss="categorical_crossentropy", optimizer="adam")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.save(path)
+    code = (
+        "import os, sys, warnings; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'; import keras\n"
+        "model = keras.Sequential([keras.Input((10, 3)), keras.layers.LSTM(4), keras.layers.Dense(9, activation='softmax')])\n"
+        "model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+        "warnings.simplefilter('ignore'); model.save(sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, timeout=300)
     return path
 
 

@@ -95,7 +95,7 @@ def test_legends_sit_outside_the_data_area_and_are_not_cut_off(qtbot, window, si
         data_area = box.sceneBoundingRect()
         assert not legend.sceneBoundingRect().intersects(data_area), f"the legend covers the curves at {size}"
         visible = visible_scene_rect(plot)
-        for sample, label in legend.items:
+        for _sample, label in legend.items:
             assert visible.contains(label.sceneBoundingRect()), f"legend entry {label.text} is cut off at {size}"
             assert not label.sceneBoundingRect().intersects(data_area)
     assert curves.legend_names(curves.loss_plot)[:3] == ["loss", "val_loss", "recent batches"]
