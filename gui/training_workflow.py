@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QAction
@@ -28,8 +28,12 @@ if TYPE_CHECKING:
     from gui.tensor_state import TensorState
 
 
+@runtime_checkable
 class WorkflowHost(Protocol):
-    """What the training workflow needs from its main window (``gui.main_window.MainWindow``)."""
+    """What the training workflow needs from its main window (``gui.main_window.MainWindow``).
+
+    ``isinstance(window, WorkflowHost)`` checks that every member is there (tests do, for MainWindow).
+    """
 
     state: TensorState
     interactive: bool  # False: no dialogs, a run is stopped without asking (screenshots, tests)

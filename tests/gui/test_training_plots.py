@@ -299,3 +299,16 @@ def test_export_plots_asks_the_size_and_remembers_it(qtbot, window, tmp_path, mo
     assert offered[1][0] == "1200 × 800 pixels"  # the last choice first next time
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
     assert workflow.exports.export_plots() == []  # cancelled: nothing written
+
+
+def test_the_main_window_is_what_the_workflow_asks_for(qtbot, window):
+    from gui.training_workflow import WorkflowHost
+
+    assert isinstance(window, WorkflowHost)  # every member of the protocol, by name
+    workflow = install_training_workflow(window, fake_controller())
+    assert window.training_workflow is workflow and install_training_workflow(window) is workflow  # idempotent
+    file_items = [a.text() for a in window.file_menu.actions()]
+    assert "Open sess&ion…" in file_items and "Pre&dict on a file…" in file_items
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus[-2:] == ["&Training", "&Help"]
+    assert window.current_view() == window.tabs.currentIndex()
