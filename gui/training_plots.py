@@ -33,6 +33,7 @@ METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "M
 LEFT_AXIS_WIDTH = 60  # pixels: room for labels such as "0.6931" or "1.2e+05" and the axis title
 FIRST_X_RANGE = 10  # epochs shown at the start of a run; doubled whenever a point passes the end
 EXPORT_SIZE = (1600, 1000)  # pixels of an exported plot (Export ▸ plots), whatever the size on screen
+EXPORT_LAYOUT_WIDTH = 1000  # an exported plot is laid out this wide and drawn denser, so text scales with the picture
 RUN_COLOURS = (PURPLE, SKY_BLUE, GREEN, VERMILLION, YELLOW)  # earlier runs, faded; the current run is blue/orange
 EARLIER_ALPHA = 120
 SHOWN_EARLIER_RUNS = 3  # earlier runs shown when they join the list; older ones start hidden
@@ -488,19 +489,26 @@ class CurvePlots(QWidget):
     def render_plot(self, plot: pg.PlotWidget, size: tuple[int, int] = EXPORT_SIZE) -> QPixmap:
         """``plot`` drawn at ``size`` pixels (legend, markers and earlier runs included), whatever its size on screen.
 
-        The plot is resized for the picture and put back, so the export never depends on how
-        big the window is; the view range stays as the user sees it.
+        The plot is laid out at ``size / scale`` and drawn ``scale`` times as dense (scale = width
+        / :data:`EXPORT_LAYOUT_WIDTH`, at least 1), so text and lines stay readable in a large
+        picture instead of shrinking to specks. It is resized for the picture and put back, so
+        the export never depends on how big the window is; the view range stays as the user sees it.
         """
         width, height = max(200, int(size[0])), max(150, int(size[1]))
+        scale = max(1.0, width / EXPORT_LAYOUT_WIDTH)
+        logical = QSize(int(round(width / scale)), int(round(height / scale)))
         old = plot.geometry()
         box = plot.getPlotItem().getViewBox()
         auto = box.autoRangeEnabled()
         ranges = box.viewRange()
         box.disableAutoRange()
+        pixmap = QPixmap(width, height)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(plot.backgroundBrush().color())
         try:
-            plot.setGeometry(QRect(old.topLeft(), QSize(width, height)))
+            plot.setGeometry(QRect(old.topLeft(), logical))
             box.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
-            pixmap = plot.grab()
+            QWidget.render(plot, pixmap)  # the widget's own render (PlotWidget's takes a painter)
         finally:
             plot.setGeometry(old)
             box.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
