@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QSizePo
 from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
 from core.training.runs import RunRecord
-from gui.views.theme import BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, YELLOW, theme_for
+from gui.views.theme import BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, YELLOW, ThemedView, theme_for
 
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}  # the legend names the key
 LEFT_AXIS_WIDTH = 60  # pixels: room for labels such as "0.6931" or "1.2e+05" and the axis title
@@ -147,7 +147,7 @@ def _plot_widget(title: str, theme: Any) -> pg.PlotWidget:
     return plot
 
 
-class CurvePlots(QWidget):
+class CurvePlots(ThemedView, QWidget):
     """Loss (batch and epoch, training and validation) and a metric plot, updated with ``setData``.
 
     No background grid: pyqtgraph draws it as part of the axes, and with minor ticks it cost
@@ -157,7 +157,7 @@ class CurvePlots(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        theme = theme_for(self)
+        theme = self._theme = theme_for(self)
         self.loss_plot = _plot_widget("Loss", theme)
         self.metric_plot = _plot_widget("Accuracy", theme)
         self.loss_plot.getPlotItem().setLabel("left", "loss")
@@ -220,6 +220,15 @@ class CurvePlots(QWidget):
         columns = int(max(1, min(len(legend.items), room // max(widest, 1.0))))
         if columns != legend.columnCount:
             legend.setColumnCount(columns)
+
+    def _apply_theme(self) -> None:
+        """Light or dark: backgrounds, axes, titles and legend text in the new theme's colours."""
+        theme = self._theme
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.setBackground(theme.qcolor(theme.background))
+            item = plot.getPlotItem()
+            theme.style_plot(item)
+            item.legend.setLabelTextColor(theme.qcolor(theme.foreground))
 
     # ---- names and legends --------------------------------------------------------------------
     def set_metric_name(self, name: str | None) -> None:

@@ -312,3 +312,22 @@ def test_the_main_window_is_what_the_workflow_asks_for(qtbot, window):
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[-2:] == ["&Training", "&Help"]
     assert window.current_view() == window.tabs.currentIndex()
+
+
+def test_curves_follow_a_dark_scheme(qtbot, window):
+    import pyqtgraph as pg
+
+    from gui.views.theme import DARK, contrast_ratio
+
+    workflow = install_training_workflow(window, fake_controller())
+    curves = workflow.training_panel.curves
+    window.show()
+    try:
+        window.colour_actions["dark"].trigger()
+        for plot in (curves.loss_plot, curves.metric_plot):
+            background = plot.backgroundBrush().color()
+            assert background == DARK.qcolor(DARK.background)
+            assert pg.mkColor(plot.getPlotItem().legend.opts["labelTextColor"]) == DARK.qcolor(DARK.foreground)
+            assert contrast_ratio(plot.getPlotItem().getAxis("left").textPen().color(), background) >= 4.5
+    finally:
+        window.set_colour_scheme("system")
