@@ -324,6 +324,8 @@ def test_curves_follow_a_dark_scheme(qtbot, window):
     window.show()
     try:
         window.colour_actions["dark"].trigger()
+        dark = DARK.qcolor(DARK.background)
+        qtbot.waitUntil(lambda: curves.loss_plot.backgroundBrush().color() == dark, timeout=2000)  # palette events are posted
         for plot in (curves.loss_plot, curves.metric_plot):
             background = plot.backgroundBrush().color()
             assert background == DARK.qcolor(DARK.background)
