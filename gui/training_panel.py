@@ -182,7 +182,7 @@ class TrainingPanel(QWidget):
             spin.valueChanged.connect(self._on_settings_changed)
 
         self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Train the model on the loaded data in a separate process.")
+        self.start_button.setToolTip("Train the model on the loaded data in a separate process (Ctrl+Return).")
         self.pause_button = QPushButton("Pause")
         self.resume_button = QPushButton("Resume")
         self.stop_button = QPushButton("Stop")
@@ -800,7 +800,7 @@ class TrainingPanel(QWidget):
             self.readiness.setText("")
         self.readiness.setVisible(bool(self.readiness.text()))
         reason = self.readiness.text() if not self.start_button.isEnabled() and not busy else ""
-        self.start_button.setToolTip(reason or "Train the model on the loaded data in a separate process.")
+        self.start_button.setToolTip(reason or "Train the model on the loaded data in a separate process (Ctrl+Return).")
 
     def _append_log(self, message: str) -> None:
         stamp = time.strftime("%H:%M:%S")
