@@ -35,7 +35,7 @@ FIRST_X_RANGE = 10  # epochs shown at the start of a run; doubled whenever a poi
 EXPORT_SIZE = (1600, 1000)  # pixels of an exported plot (Export ▸ plots), whatever the size on screen
 EXPORT_LAYOUT_WIDTH = 1000  # an exported plot is laid out this wide and drawn denser, so text scales with the picture
 RUN_COLOURS = (PURPLE, SKY_BLUE, GREEN, VERMILLION, YELLOW)  # earlier runs, faded; the current run is blue/orange
-EARLIER_ALPHA = 120
+EARLIER_ALPHA = 150  # faded beside the current run, yet still seen on a light or dark background
 SHOWN_EARLIER_RUNS = 3  # earlier runs shown when they join the list; older ones start hidden
 
 # What each Keras loss measures, for the loss axis ("mse (target units²)").
@@ -478,7 +478,7 @@ class CurvePlots(ThemedView, QWidget):
                 if not values.size:
                     continue
                 curve = pg.PlotDataItem(np.arange(1, values.size + 1, dtype=np.float64), values, connect="finite",
-                                        pen=pg.mkPen(*colour, EARLIER_ALPHA, width=1.5, style=style))
+                                        pen=pg.mkPen(*colour, EARLIER_ALPHA, width=1.8, style=style))
                 curve.run_role = role
                 curve.setZValue(-10 - run.number / 1000)
                 curve.setVisible(False)  # _apply_visibility shows it
