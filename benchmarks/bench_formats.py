@@ -31,10 +31,10 @@ def _write_arff(path: Path, cases: int, steps: int, dims: int = 1) -> None:
 
 
 def arff_univariate(quick: bool) -> dict:
-    from scipy.io import arff as scipy_arff  # noqa: PLC0415
+    from scipy.io import arff as scipy_arff
 
-    from core.loaders.arff_format import read  # noqa: PLC0415
-    from core.options import LoadOptions  # noqa: PLC0415
+    from core.loaders.arff_format import read
+    from core.options import LoadOptions
 
     cases, steps = (500, 500) if quick else (2000, 1000)
     with tempfile.TemporaryDirectory() as folder:
@@ -52,8 +52,8 @@ def arff_univariate(quick: bool) -> dict:
 
 
 def arff_relational(quick: bool) -> dict:
-    from core.loaders.arff_format import read  # noqa: PLC0415
-    from core.options import LoadOptions  # noqa: PLC0415
+    from core.loaders.arff_format import read
+    from core.options import LoadOptions
 
     cases, steps, dims = (200, 500, 6) if quick else (1000, 1000, 6)
     with tempfile.TemporaryDirectory() as folder:

@@ -20,8 +20,16 @@ import json
 import tempfile
 from pathlib import Path
 
-from benchmarks.scale_files import (REPO, python_code, python_module, run_measured, write_big_ts, write_jsonl, write_long_csv,
-                                    write_series_npy)
+from benchmarks.scale_files import (
+    REPO,
+    python_code,
+    python_module,
+    run_measured,
+    write_big_ts,
+    write_jsonl,
+    write_long_csv,
+    write_series_npy,
+)
 
 MB = 1 << 20
 

@@ -34,7 +34,7 @@ def inspect_startup(quick: bool) -> list[dict]:
             commands["shape-explorer inspect"] = [entry, "inspect", str(path), "--json"]
         for label, argv in commands.items():
             try:
-                t_ours, _ = best_of(lambda: _run(argv), 2 if quick else 3)
+                t_ours, _ = best_of(lambda argv=argv: _run(argv), 2 if quick else 3)
             except RuntimeError as exc:
                 rows.append({"name": f"{label} on a {size_mb:.1f} MB CSV (fresh process)", "ours_s": None,
                              "reference_s": BUDGET_S, "ratio": None, "goal": "ratio (ours / 1.0 s) < 1",

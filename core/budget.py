@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from core.wording import format_bytes  # noqa: F401  (re-exported for older imports; the rule lives in core.wording)
-
 import os
 
 _GIB = 1024**3

@@ -128,7 +128,7 @@ class SequenceDataset:
         offsets = self.offsets
         return self.values[offsets[index] : offsets[index + 1]]
 
-    def with_labels(self, labels: Labels | None) -> "SequenceDataset":
+    def with_labels(self, labels: Labels | None) -> SequenceDataset:
         return replace(self, labels=labels)
 
     # ---- construction --------------------------------------------------------------------
@@ -140,7 +140,7 @@ class SequenceDataset:
         feature_names: tuple[str, ...] | None = None,
         labels: Labels | None = None,
         kind: DatasetKind = "sequences",
-    ) -> "SequenceDataset":
+    ) -> SequenceDataset:
         """Wrap an ``(N, T, F)`` array without copying (a reshape of a contiguous array)."""
         if array.ndim != 3:
             raise ValueError(f"from_dense expects a 3-D array, got shape {array.shape}")
@@ -158,7 +158,7 @@ class SequenceDataset:
         labels: Labels | None = None,
         kind: DatasetKind = "sequences",
         dtype: np.dtype | type | None = None,
-    ) -> "SequenceDataset":
+    ) -> SequenceDataset:
         """Build from a list of ``(length,)`` or ``(length, F)`` arrays (one concatenate)."""
         arrays = [np.asarray(s) for s in sequences]
         arrays = [a[:, None] if a.ndim == 1 else a for a in arrays]
@@ -170,7 +170,7 @@ class SequenceDataset:
         names = feature_names or default_feature_names(f)
         return cls(values, lengths, tuple(names), source, labels, kind)
 
-    def validate(self) -> "SequenceDataset":
+    def validate(self) -> SequenceDataset:
         """Check the invariants; return self so loaders can ``return dataset.validate()``."""
         if self.values.ndim != 2:
             raise ValueError(f"values must be 2-D (total_steps, F), got {self.values.shape}")

@@ -9,16 +9,17 @@ it, with the shape before and after. No TensorFlow is imported here.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from core.dataset import SequenceDataset
 from core.options import PaddingOptions, WindowOptions
-from core.shaping.windows import default_window
 from core.shaping.mask import pad_value_collisions
+from core.shaping.windows import default_window
 
 CODES = (
     "two_d_input",

@@ -15,16 +15,6 @@ Padding = Literal["pre", "post"]
 TASKS = ("binary", "multiclass", "regression")
 
 
-def __getattr__(name: str):
-    """``FORMATS``: the format keys, from the registry (``core.loaders.formats``), the one home
-    of the formats; looked up lazily so this module of plain records imports nothing else."""
-    if name == "FORMATS":
-        from core.loaders.formats import keys  # noqa: PLC0415 (lazy: avoids an import cycle)
-
-        return keys()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class _Record:
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}  # type: ignore[arg-type]
@@ -40,7 +30,7 @@ class _Record:
 class LoadOptions(_Record):
     """How to read a file. Every field left ``None`` is detected, and the guess is reported."""
 
-    format: str | None = None  # one of FORMATS; from the extension and content when None
+    format: str | None = None  # a key of the format registry (core.loaders.formats); detected when None
     layout: Layout | None = None  # CSV/TSV only
     delimiter: str | None = None
     header: bool | None = None

@@ -13,13 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from core.wording import format_bytes, shape_text
 from core.dataset import SequenceDataset
 from core.doctor import Diagnosis, diagnose_dataset, pad_collision_count
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.padding import SUGGESTED_PERCENTILE, suggest_maxlen
 from core.shaping.tensorize import ShapePlan, plan_shape
-from core.wording import plural
+from core.wording import format_bytes, plural, shape_text
 
 
 @dataclass(frozen=True)

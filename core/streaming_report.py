@@ -29,12 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from core.wording import format_bytes
 from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.options import LoadOptions, PaddingOptions
 from core.shaping.tensorize import ShapePlan, plan_shape
+from core.wording import format_bytes
 
 SAMPLE_SEQUENCES = 64
 SAMPLE_ROWS = 200_000
@@ -113,7 +113,7 @@ class StreamedReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        from core.report import _histogram, _length_stats, _plain, _suggested_maxlen  # noqa: PLC0415 (one home for them)
+        from core.report import _histogram, _length_stats, _plain, _suggested_maxlen
 
         plan = self.plan
         return {
@@ -202,7 +202,7 @@ def budget_reason(error) -> str:
 
 def can_stream(path: str | os.PathLike[str], options: LoadOptions) -> bool:
     """True when :func:`streamed_report` can read this file (CSV or JSON Lines)."""
-    from core.loaders.dispatch import detect_format  # noqa: PLC0415
+    from core.loaders.dispatch import detect_format
 
     fmt = options.format or detect_format(path)
     return fmt in STREAMABLE
@@ -212,8 +212,8 @@ def streamed_report(path: str | os.PathLike[str], options: LoadOptions | None = 
                     budget_bytes: int | None = None, reason: str = "the file is larger than the memory budget",
                     cancelled=None) -> StreamedReport:
     """The shape report of ``path`` from one pass, holding per-sequence numbers only."""
-    from core.budget import default_budget_bytes  # noqa: PLC0415
-    from core.loaders.dispatch import detect_format  # noqa: PLC0415
+    from core.budget import default_budget_bytes
+    from core.loaders.dispatch import detect_format
 
     options = options or LoadOptions()
     resolved = Path(path).expanduser().resolve()
@@ -239,7 +239,7 @@ def streamed_report(path: str | os.PathLike[str], options: LoadOptions | None = 
 
 # ---- JSON Lines ------------------------------------------------------------------------------
 def _stream_jsonl(path: Path, options: LoadOptions, budget: int, cancelled):
-    from core.loaders.json_records import RESTART, LinesReader, _labels  # noqa: PLC0415
+    from core.loaders.json_records import RESTART, LinesReader, _labels
 
     reader = LinesReader(path, options, budget, cancelled)
     while True:
@@ -285,7 +285,7 @@ def _stream_jsonl(path: Path, options: LoadOptions, budget: int, cancelled):
 def _detect_csv_layout(path: Path, options: LoadOptions, budget: int) -> SequenceDataset:
     """Read the file's first few MiB with the CSV reader: its decisions (layout, columns...)
     apply to the whole file."""
-    from core.loaders import load  # noqa: PLC0415
+    from core.loaders import load
 
     size = min(HEAD_BYTES, max(64 << 10, budget // 16))  # small budgets look at a smaller head
     with files.open_binary(path) as handle:
@@ -302,9 +302,9 @@ def _detect_csv_layout(path: Path, options: LoadOptions, budget: int) -> Sequenc
 def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled, keep: dict | None = None):
     """One pass over a long CSV; ``keep`` (a dict) receives what a second pass needs: the id →
     sequence index, the encoded labels and the parse settings (see core.tensor_store)."""
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.compute as pc  # noqa: PLC0415
-    import pyarrow.csv as pa_csv  # noqa: PLC0415
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
 
     head = _detect_csv_layout(path, options, budget)
     effective = LoadOptions.from_dict(head.source.options)
@@ -380,7 +380,7 @@ def _stream_csv(path: Path, options: LoadOptions, budget: int, cancelled, keep: 
     label_summary = None
     sample_labels = sample_labels_all = None
     if label_col is not None and labels:
-        from core.loaders.labels import encode_labels as labels_from_values  # noqa: PLC0415
+        from core.loaders.labels import encode_labels as labels_from_values
 
         encoded_labels = labels_from_values(np.asarray(labels, dtype=object if isinstance(labels[0], str) else None), label_col,
                                             path, lambda i: f"sequence {i + 1}")
@@ -408,8 +408,8 @@ def _csv_batches(path: Path, header: bool, encoding: str | None, parse_options, 
     """Record batches of the CSV, parsed from pieces of about :data:`BATCH_BYTES` cut after a
     newline, so memory holds one piece and its table whatever the file's size (pyarrow's own
     streaming reader reads ahead as far as it can when the consumer is slower than the disk)."""
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.csv as pa_csv  # noqa: PLC0415
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
 
     pool = pa.system_memory_pool()
     if encoding not in (None, "utf-8", "utf8", "ascii", "utf-8-sig"):  # Arrow transcodes; its reader streams
@@ -476,7 +476,7 @@ def _arrow_types(types: dict[str, Any], header: bool) -> dict[str, Any]:
 
 def _floats(column) -> np.ndarray:
     """A float64 column as numpy, nulls as NaN, without pandas."""
-    from core.loaders.json_records import float64_values  # noqa: PLC0415
+    from core.loaders.json_records import float64_values
 
     chunks = column.chunks if hasattr(column, "chunks") else [column]
     parts = [float64_values(chunk.fill_null(float("nan")) if chunk.null_count else chunk) for chunk in chunks]

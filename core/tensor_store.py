@@ -98,7 +98,7 @@ class _Array:
 def convert(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], options: LoadOptions | None = None,
             padding: PaddingOptions | None = None, budget_bytes: int | None = None, progress=None) -> StoreInfo:
     """Write ``path``'s padded tensor, mask and labels to ``out_dir`` within the memory budget."""
-    from core.loaders import load  # noqa: PLC0415
+    from core.loaders import load
 
     options = options or LoadOptions()
     padding = padding or PaddingOptions()
@@ -110,7 +110,7 @@ def convert(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], optio
     try:
         dataset = load(path, options, budget_bytes=budget)
     except MemoryBudgetError:
-        from core.loaders.dispatch import detect_format  # noqa: PLC0415
+        from core.loaders.dispatch import detect_format
 
         fmt = options.format or detect_format(path)
         if fmt == "jsonl":
@@ -123,9 +123,9 @@ def convert(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], optio
 
 def _check_disk(folder: Path, plan) -> None:
     """Refuse before writing when the tensor and its mask would not fit on the folder's disk."""
-    import shutil  # noqa: PLC0415
+    import shutil
 
-    from core.wording import format_bytes  # noqa: PLC0415
+    from core.wording import format_bytes
 
     needed = int(plan.memory_bytes)
     free = shutil.disk_usage(folder).free
@@ -199,7 +199,7 @@ def _convert_dataset(dataset: SequenceDataset, folder: Path, padding: PaddingOpt
 
 def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: PaddingOptions, budget: int, progress) -> StoreInfo:
     """Two streaming passes over a JSON Lines file: lengths and labels, then the values."""
-    from core.loaders.json_records import RESTART, LinesReader, _labels  # noqa: PLC0415
+    from core.loaders.json_records import RESTART, LinesReader, _labels
 
     def passes():
         reader = LinesReader(path, options, budget)
@@ -280,12 +280,12 @@ def _convert_long_csv(path: Path, folder: Path, options: LoadOptions, padding: P
     """Two streaming passes over a long CSV: per-sequence counts and labels, then every row
     written at its sequence's next step. Rows of one sequence must come in time order (they
     may interleave with other sequences'); otherwise the file is refused with a hint."""
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.compute as pc  # noqa: PLC0415
-    import pyarrow.csv as pa_csv  # noqa: PLC0415
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
 
-    from core.dataset import SourceInfo  # noqa: PLC0415
-    from core.streaming_report import _arrow_names, _arrow_types, _csv_batches, _floats, _stream_csv  # noqa: PLC0415
+    from core.dataset import SourceInfo
+    from core.streaming_report import _arrow_names, _arrow_types, _csv_batches, _floats, _stream_csv
 
     keep: dict[str, Any] = {}
     lengths, names, _, _, _, _, _, _, fmt_name, effective = _stream_csv(path, options, budget, None, keep)
@@ -363,13 +363,13 @@ def _convert_long_csv(path: Path, folder: Path, options: LoadOptions, padding: P
 
 
 def _jsonl_source(path: Path, options: LoadOptions):
-    from core.dataset import SourceInfo  # noqa: PLC0415
+    from core.dataset import SourceInfo
 
     return SourceInfo(str(path), "jsonl", options.to_dict())
 
 
 def _save_small(target: Path, array: np.ndarray) -> None:
-    from core.atomic import atomic_path  # noqa: PLC0415
+    from core.atomic import atomic_path
 
     with atomic_path(target) as tmp:
         with open(tmp, "wb") as handle:
@@ -395,7 +395,7 @@ def is_store(path: str | os.PathLike[str]) -> bool:
 
 def open_store(path: str | os.PathLike[str]):
     """A folder written by :func:`convert` as memory-mapped :class:`core.training.data.ArrayData`."""
-    from core.training.data import ArrayData  # noqa: PLC0415
+    from core.training.data import ArrayData
 
     folder = Path(path)
     try:

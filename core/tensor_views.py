@@ -11,8 +11,8 @@ padding. ``mask=None`` means every step is real.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

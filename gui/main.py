@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from core.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK  # the same codes as the sub-commands
 from core.cli.app import COMMAND_NAMES as SUBCOMMANDS
+
 SCREENSHOT_TIMEOUT_MS = 90_000
 
 

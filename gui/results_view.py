@@ -17,7 +17,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QTransform
-from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsSimpleTextItem, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsSimpleTextItem,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 
 from core.wording import escape_html
 from gui.views.theme import BLUE, ORANGE, theme_for

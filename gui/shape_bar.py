@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from core.wording import format_bytes, plural, shape_text
 
-
-
 CHIP_STYLE = "QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 6px; color: palette(window-text); }"
 
 

@@ -92,7 +92,6 @@ class TrainingWorker(QObject):
         self._process: Any = None
         self._timer: QTimer | None = None
         self._run_id = 0  # the run the child is working on; 0 = none
-        self._run_started = 0.0
         self._last_event = 0.0
         self._began_at: float | None = None
         self._paused_at: float | None = None
@@ -151,7 +150,7 @@ class TrainingWorker(QObject):
             self.runFailed.emit(run_id, "The training process could not be started, so nothing was trained.")
             return
         self._run_id = run_id
-        self._run_started = self._last_event = time.monotonic()
+        self._last_event = time.monotonic()
         self._paused = False
         self._stop_requested_at = None
         self._began_at = None
@@ -159,7 +158,7 @@ class TrainingWorker(QObject):
         self._paused_total = 0.0
         try:
             accepted = self._process.submit(job) is not False
-        except Exception as exc:  # a broken pipe to a dead child
+        except Exception as exc:  # noqa: BLE001 - a broken pipe to a dead child
             log.warning("submitting a job failed: %r", exc)
             accepted = False
         if not accepted:
@@ -218,9 +217,9 @@ class TrainingWorker(QObject):
         if not _alive(process):
             self._child_died(process)
         elif self._run_id and self._stop_requested_at is not None and now - self._stop_requested_at > self._stop_grace_s:
-            self._finish_hung_run("it did not stop within {:.0f} seconds of being asked".format(self._stop_grace_s))
+            self._finish_hung_run(f"it did not stop within {self._stop_grace_s:.0f} seconds of being asked")
         elif self._run_id and not self._paused and now - self._last_event > self._silence_timeout_s:
-            self._finish_hung_run("it sent nothing for {:.0f} seconds".format(self._silence_timeout_s))
+            self._finish_hung_run(f"it sent nothing for {self._silence_timeout_s:.0f} seconds")
 
     def _handle(self, message: dict[str, Any]) -> None:
         """One encoded event from the child (:mod:`core.training.events`), as a signal."""
@@ -316,7 +315,7 @@ class TrainingWorker(QObject):
         if process is not None:
             try:
                 process.kill()
-            except Exception:  # already gone
+            except Exception:  # noqa: BLE001 - already gone
                 pass
             _close_process(process)
         log.info("replacing the training child: %s", why)
@@ -326,7 +325,7 @@ class TrainingWorker(QObject):
     def _send(self, command: Callable[[], Any]) -> None:
         try:
             command()
-        except Exception as exc:  # the child is gone; the poll loop notices and replaces it
+        except Exception as exc:  # noqa: BLE001 - the child is gone; the poll loop notices and replaces it
             log.info("command to the training child failed: %r", exc)
 
 
@@ -400,9 +399,6 @@ class TrainingController(QObject):
     def is_busy(self) -> bool:
         """True from ``start`` until the run's ``finished``/``failed``."""
         return self._state != IDLE
-
-    def is_started(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
 
     # ---- commands -----------------------------------------------------------------------------
     def ensure_started(self) -> None:
@@ -554,24 +550,24 @@ def _lower_priority(pid: int | None, niceness: int) -> None:
 def _alive(process: Any) -> bool:
     try:
         return bool(process.is_alive())
-    except Exception:
+    except Exception:  # noqa: BLE001 - a process object in any state: not alive
         return False
 
 
 def _close_process(process: Any) -> None:
     try:
         process.close()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - closing a dying child must never raise into the window
         log.info("closing the training child failed: %r", exc)
         try:
             process.kill()
-        except Exception:
+        except Exception:  # noqa: BLE001 - already gone
             pass
 
 
 def _kill_process(process: Any) -> None:
     try:
         process.kill()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - killing a dying child must never raise into the window
         log.info("killing the training child failed: %r", exc)
     _close_process(process)

@@ -40,7 +40,7 @@ class ValueChange(QUndoCommand):
     def undo(self) -> None:
         self._apply(self.old)
 
-    def id(self) -> int:  # noqa: A003 (Qt API)
+    def id(self) -> int:
         return self._merge_id
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)

@@ -41,7 +41,7 @@ _PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second
 # Every run whose thread has started, until that thread has stopped. The runner that started
 # it may be deleted with its window first; without this reference the QThread could be
 # garbage-collected while running ("QThread: Destroyed while thread is still running").
-_LIVE_RUNS: set["_Run"] = set()
+_LIVE_RUNS: set[_Run] = set()
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class _Job(QObject):
             self.was_cancelled = self.is_cancelled()
         except LoadCancelled:
             self.was_cancelled = True
-        except BaseException as error:  # reported to the main thread, never lost
+        except BaseException as error:  # noqa: BLE001 - reported to the main thread, never lost
             self.failure = TaskFailure(error, traceback.format_exc())
             if self.is_cancelled():
                 self.was_cancelled = True
@@ -97,7 +97,7 @@ class _Job(QObject):
 class _Run(QObject):
     """Main-thread handle owning one thread and its job until the thread has stopped."""
 
-    def __init__(self, runner: "BackgroundRunner", job: _Job) -> None:
+    def __init__(self, runner: BackgroundRunner, job: _Job) -> None:
         super().__init__()
         self.runner = runner
         self.job = job

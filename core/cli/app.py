@@ -11,8 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from core.cli import (check_command, code_command, convert_command, explain_command, inspect_command, predict_command,
-                      train_command)
+from core.cli import (
+    check_command,
+    code_command,
+    convert_command,
+    explain_command,
+    inspect_command,
+    predict_command,
+    train_command,
+)
 from core.cli.arguments import OneLineParser
 from core.errors import LoadError, ShapeExplorerError
 from core.wording import printable

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from core.options import FORMATS, TASKS, LoadOptions, PaddingOptions, WindowOptions
+from core.loaders.formats import keys as format_keys
+from core.options import TASKS, LoadOptions, PaddingOptions, WindowOptions
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2, "mib": 1024**2,
                "g": 1024**3, "gb": 1000**3, "gib": 1024**3, "t": 1024**4, "tb": 1000**4, "tib": 1024**4}
@@ -93,7 +94,7 @@ def _delimiter(text: str) -> str:
 def add_layout_options(parser: argparse.ArgumentParser) -> None:
     """The options every sub-command shares: how to read the file and how to shape it."""
     read = parser.add_argument_group("reading the file")
-    read.add_argument("--format", choices=FORMATS, help="file format (detected when omitted)")
+    read.add_argument("--format", choices=format_keys(), help="file format (detected when omitted)")
     read.add_argument("--layout", choices=("long", "wide", "series"), help="CSV layout (detected when omitted)")
     read.add_argument("--id-col", help="long layout: the sequence-id column")
     read.add_argument("--time-col", help="long layout: the column giving the order of steps")

@@ -23,9 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.wording import format_bytes
     from core.errors import ShapingError
     from core.tensor_store import convert
+    from core.wording import format_bytes
 
     load_options, padding, window = options_from_args(args)
     if window is not None:

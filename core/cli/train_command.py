@@ -18,9 +18,9 @@ from typing import Any
 from core.cli.arguments import add_layout_options, number, options_from_args, whole_number
 from core.errors import TrainingError
 from core.model.spec import ModelSpec, RecurrentLayerSpec
-from core.training.config import OPTIMIZER_NAMES, TrainingConfig
 from core.training import events
 from core.training.baseline import describe_baseline
+from core.training.config import OPTIMIZER_NAMES, TrainingConfig
 from core.training.events import EventReporter
 
 NAME = "train"

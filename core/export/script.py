@@ -66,6 +66,8 @@ def render_script(
         raise ExportError(f"{dataset.source.name} has no labels or targets, so there is nothing to train in a script.")
     options = dict(dataset.source.options)
     fmt = dataset.source.format
+    # Compressed files (gzip/bz2/xz) are decompressed by the readers of core.export.readers; what
+    # they cannot repeat (another compression) they refuse in one sentence.
     if series and window is None:
         window = default_window(dataset.total_steps)
     parts = [

@@ -55,7 +55,7 @@ class _Attribute:
     kind: str  # "numeric", "nominal", "string", "date", "relational"
     line: int
     values: tuple[str, ...] = ()  # nominal values, in header order
-    inner: tuple["_Attribute", ...] = ()  # a relational attribute's attributes
+    inner: tuple[_Attribute, ...] = ()  # a relational attribute's attributes
 
     def describe(self) -> str:
         return f"attribute '{self.name}'"

@@ -62,6 +62,7 @@ def _detect(path: Path, head: bytes) -> Guess:
     signed = formats.by_magic(head)
     if signed is not None and signed.key not in ("npy", "npz"):
         return Guess("format", signed.key, f"the file starts with the {signed.short} signature", "format")
+    files.refuse_other_file(path, head)
 
     if by_extension is None:
         _refuse_word_vectors(path, head)
@@ -70,7 +71,7 @@ def _detect(path: Path, head: bytes) -> Guess:
         line = files.first_nul_line(head)
         expected = {"csv": "CSV", "json": "JSON", "jsonl": "JSON Lines", "ts": "a .ts file"}.get(by_extension or "", "text")
         raise LoadError(path, f"contains NUL bytes; it looks like a binary file, not {expected}", where=f"line {line}",
-                        hint="Pick a CSV, text, JSON, .ts or NumPy file")
+                        hint=f"Pick a file in a format Shape Explorer reads ({', '.join(formats.get(k).short for k in formats.keys())})")
     text = _head_text(head, encoding)
     stripped = text.lstrip("\ufeff \t\r\n")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from core.budget import check_budget
 from core.dataset import Guess
 from core.errors import LoadCancelled, LoadError
+from core.loaders.formats import COMPRESSION_SUFFIXES
 
 HEAD_BYTES = 64 * 1024
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -243,7 +244,6 @@ def utf8_bytes(data: bytes, path: Path, encoding: str | None = None, kind: str =
 # ---- compressed files ------------------------------------------------------------------------
 #: Signatures of the compressions read transparently, and the module that opens each.
 COMPRESSIONS = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
-_COMPRESSION_SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz"}
 #: Signatures of compressions and archives that are recognised only to be refused precisely.
 _OTHER_PACKINGS = (
     (b"\x28\xb5\x2f\xfd", "zstd-compressed", "Decompress it first (zstd -d FILE)"),
@@ -266,7 +266,7 @@ def compression_of(path: Path, head: bytes) -> str | None:
     for magic, what, hint in _OTHER_PACKINGS:
         if head.startswith(magic):
             raise LoadError(path, f"is {what}, which cannot be read directly", hint=hint)
-    named = _COMPRESSION_SUFFIXES.get(path.suffix.lower())
+    named = COMPRESSION_SUFFIXES.get(path.suffix.lower())
     if named is not None:
         raise LoadError(path, f"is named {path.suffix} but is not {named}-compressed (its first bytes are not {named}'s)",
                         hint=f"Rename it without {path.suffix}, or compress it again")
@@ -275,15 +275,15 @@ def compression_of(path: Path, head: bytes) -> str | None:
 
 def inner_name(path: Path) -> str:
     """``data.csv.gz`` → ``data.csv``: the name of the file inside a compressed one."""
-    if path.suffix.lower() in _COMPRESSION_SUFFIXES:
+    if path.suffix.lower() in COMPRESSION_SUFFIXES:
         return path.stem or "data"
     return path.name + ".data"  # no compression suffix: the inner format is sniffed from content
 
 
 def _open_compressed(path: Path, kind: str):
-    import bz2  # noqa: PLC0415 (lazy: only for compressed files)
-    import gzip  # noqa: PLC0415
-    import lzma  # noqa: PLC0415
+    import bz2
+    import gzip
+    import lzma
 
     fd = _open_read_only(path)
     raw = os.fdopen(fd, "rb", closefd=True)
@@ -298,8 +298,8 @@ def _decompress_error(path: Path, kind: str, error: BaseException) -> LoadError:
 
 
 def _decompression_errors():
-    import lzma  # noqa: PLC0415
-    import zlib  # noqa: PLC0415
+    import lzma
+    import zlib
 
     return (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 
@@ -330,7 +330,7 @@ def decompress_to(path: Path, kind: str, target: Path, budget_bytes: int, cancel
                     break
                 written += len(chunk)
                 if written > budget_bytes:
-                    from core.budget import format_bytes  # noqa: PLC0415
+                    from core.wording import format_bytes
 
                     packed = os.stat(path).st_size
                     raise LoadError(path, f"decompresses to more than {format_bytes(budget_bytes)} (the memory budget) from "
@@ -360,6 +360,33 @@ def content_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     check_regular_file(path)
     kind = compression_of(path, read_head(path, 8))
     return read_head(path, size) if kind is None else decompressed_head(path, kind, size)
+
+
+#: Files people pick by mistake, recognised by their first bytes to say what they are.
+_OTHER_FILES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "Pick the data file instead"),
+    (b"\xff\xd8\xff", "a JPEG image", "Pick the data file instead"),
+    (b"GIF8", "a GIF image", "Pick the data file instead"),
+    (b"%PDF-", "a PDF document", "Export the table from it as CSV first"),
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (e.g. Keras .h5 or pandas HDFStore)",
+     "Save the arrays with numpy.save/numpy.savez or the table as CSV"),
+    (b"SQLite format 3\x00", "an SQLite database", "Export the table as CSV first"),
+    (b"MATLAB 5.0 MAT-file", "a MATLAB .mat file", "Save the arrays with numpy.savez (scipy.io.loadmat reads .mat)"),
+    (b"\x7fELF", "a program (ELF executable)", "Pick a data file"),
+)
+
+
+def refuse_other_file(path: Path, head: bytes) -> None:
+    """Refuse, saying what it is, a file whose signature is a known format that is not data here
+    (images, PDFs, HDF5, SQLite, old Office, MATLAB, pickles, programs)."""
+    for magic, what, hint in _OTHER_FILES:
+        if head.startswith(magic):
+            raise LoadError(path, f"is {what}, not sequence data", hint=hint)
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        raise LoadError(path, "is a Python pickle, and Shape Explorer never unpickles files (that could run code)",
+                        hint="Save the arrays with numpy.save or the table as CSV")
+
+
 @dataclass(frozen=True)
 class StrayBytes:
     """Bytes of a UTF-8 file that are not UTF-8, each read as the cp1252 character it is."""

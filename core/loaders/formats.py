@@ -5,7 +5,7 @@ from the command line but missing from the file dialog, or listed on the welcome
 unknown to the loader:
 
 * :mod:`core.loaders.dispatch` maps extensions to formats and imports the reader,
-* ``core.options.FORMATS`` (the command line's ``--format`` choices) is :func:`keys`,
+* the command line's ``--format`` choices (``core.cli.arguments``) are :func:`keys`,
 * the window's file dialog (:func:`dialog_filter`), the welcome screen and drop hint
   (:func:`supported_text`) and the demo list (:func:`data_suffixes`).
 
@@ -20,15 +20,18 @@ Adding a format
 2. Append a :class:`Format` to :data:`REGISTRY` below: its key (the ``--format`` value and
    ``dataset.source.format``; a table reader may report ``"<key>-<layout>"``), title,
    extensions (lower case, with the dot), reader, the file-dialog label, the
-   :class:`~core.options.LoadOptions` fields that apply to it and whether it is a table
+   :class:`~core.options.LoadOptions` fields that apply to it (any other option given for a
+   file of this format is refused with a sentence by dispatch) and whether it is a table
    (tables get the CSV layouts: long, wide, single series, and the import wizard).
-   Binary formats recognised by their first bytes add ``magic``.
+   Binary formats recognised by their first bytes add ``magic``. Compressed files
+   (``.gz``/``.bz2``/``.xz``) need nothing: dispatch decompresses them for every format.
 3. Add tests beside the others (``tests/core/test_load_<format>.py``) and a row to the
    README's formats table; ``tests/core/test_formats.py`` checks that the reader imports and
    that every consumer lists the new format.
 
-Engineer-owned entries for spreadsheet and columnar tables (``xlsx``, ``parquet``,
-``feather``) go after ``csv`` with ``table=True``.
+Spreadsheet and columnar tables (``xlsx``, ``parquet``, ``feather``) follow ``csv`` with
+``table=True``. Labels of every format go through :mod:`core.loaders.labels`, values beyond
+float32 through :func:`core.loaders.numbers.check_float32_range`.
 """
 
 from __future__ import annotations
@@ -38,8 +41,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-#: Suffixes of compressed files, read transparently (the format is the suffix before it).
-COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+#: Suffixes of compressed files, read transparently (the format is the suffix before it); the
+#: compressions themselves are recognised by their signature in :mod:`core.loaders.files`.
+COMPRESSION_SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
 _TEXT_OPTIONS = frozenset({"format", "encoding", "task"})  # task: how any labels are read
 _TABLE_OPTIONS = _TEXT_OPTIONS | {"layout", "delimiter", "header", "id_col", "time_col", "label_col", "feature_cols",
@@ -142,11 +146,6 @@ def by_magic(head: bytes) -> Format | None:
 def data_suffixes() -> frozenset[str]:
     """Every extension of a readable file (what the demo list and drop target accept)."""
     return frozenset(suffix for fmt in REGISTRY for suffix in fmt.extensions)
-
-
-def compressed_patterns(fmt: Format) -> str:
-    """``"*.csv.gz *.csv.bz2 ..."``: the compressed variants of a format's extensions."""
-    return " ".join(f"*{suffix}{packed}" for suffix in fmt.extensions for packed in COMPRESSION_SUFFIXES)
 
 
 def dialog_filter() -> str:

@@ -21,11 +21,12 @@ import gc
 import json
 import os
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ def _parse_float(text: str) -> float:
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_int=_parse_int, parse_float=_parse_float)
 _CONSTANT_PATTERN = re.compile(r"(?<![\w\"])(-?Infinity|NaN)(?![\w\"])")
-_LONG_NUMBER_PATTERN = re.compile(r"-?\d[\d.eE+-]{%d,}" % MAX_NUMBER_CHARS)
+_LONG_NUMBER_PATTERN = re.compile(rf"-?\d[\d.eE+-]{{{MAX_NUMBER_CHARS},}}")
 
 
 def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
@@ -640,7 +641,7 @@ class LinesReader:
         n_features = len(steps[0]) if isinstance(steps[0], list) else 0
         if isinstance(steps[0], list) and (not steps[0] or any(type(v) not in _NUMBER_TYPES for v in steps[0])):
             return None
-        import pyarrow as pa  # noqa: PLC0415 (lazy: only JSON Lines pays for it)
+        import pyarrow as pa
 
         element = pa.float64()
         columns = [(fields["sequence_field"], pa.list_(pa.list_(element)) if n_features else pa.list_(element))]
@@ -662,8 +663,8 @@ class LinesReader:
         return pa.schema(columns), fields["sequence_field"], label_field, id_field, n_features
 
     def _arrow_chunks(self, schema, sequence_field: str, label_field: str | None, id_field: str | None, n_features: int):
-        import pyarrow as pa  # noqa: PLC0415
-        import pyarrow.json as pa_json  # noqa: PLC0415
+        import pyarrow as pa
+        import pyarrow.json as pa_json
 
         read_options = pa_json.ReadOptions(block_size=ARROW_BLOCK_BYTES, use_threads=False)
         parse_options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore",

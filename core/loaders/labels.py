@@ -63,8 +63,9 @@ def encode_labels(
     ``name`` is the label's column/field name (kept in :attr:`Labels.name`), ``locate(i)``
     names entry ``i`` in messages, ``what`` is the word for a label in this format
     ("label", "class", "target") and ``container`` what ``name`` is ("column", "field",
-    "array"), so messages read "the label column 'y' is empty"; ``classes`` a declared class order, ``task`` an override,
-    and ``guesses`` (when given) receives the reason when many whole numbers became targets.
+    "array"), so messages read "the label column 'y' is empty"; ``classes`` is a declared
+    class order, ``task`` an override, and ``guesses`` (when given) receives the reason when
+    many whole numbers became targets.
     """
     if task is not None and task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, not {task!r}")

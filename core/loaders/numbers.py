@@ -57,10 +57,10 @@ def parse_floats(text: str, count: int, missing: str = "?") -> np.ndarray | None
     """
     if count == 0:
         return np.zeros(0, dtype=np.float64)
-    import io  # noqa: PLC0415
-    import warnings  # noqa: PLC0415
+    import io
+    import warnings
 
-    import pandas as pd  # noqa: PLC0415 (lazy: only text formats with many values pay for it)
+    import pandas as pd
 
     data = text.replace(",", "\n").encode("utf-8")
     try:

@@ -23,7 +23,7 @@ import math
 import zipfile
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 from numpy.lib import format as npy_format
@@ -73,7 +73,7 @@ def _read_header(handle: IO[bytes], path: Path, what: str) -> _Header:
         elif version == (2, 0):
             shape, fortran_order, dtype = npy_format.read_array_header_2_0(handle)
         elif version == (3, 0) and hasattr(npy_format, "_read_array_header"):
-            shape, fortran_order, dtype = npy_format._read_array_header(handle, version=(3, 0))  # noqa: SLF001
+            shape, fortran_order, dtype = npy_format._read_array_header(handle, version=(3, 0))
         else:
             raise LoadError(path, f"{what} uses NumPy file format version {version[0]}.{version[1]}, which is not supported",
                             hint="Save it again with numpy.save")

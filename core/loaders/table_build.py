@@ -111,7 +111,7 @@ def feature_block(table: Table, path: Path, columns: list[str], allow_missing: b
             values = column_floats(table, path, column)
             finite = bool(np.isfinite(values).all()) if values.size else True
             peak = max(float(np.fmax.reduce(values)), -float(np.fmin.reduce(values))) if values.size and finite else 0.0
-            if not finite or peak > np.finfo(np.float32).max:
+            if not finite or peak > float(np.finfo(np.float32).max):  # a Python float: no cast, no overflow warning
                 del block, values
                 return feature_block(table, path, columns, allow_missing, notes).astype(np.float32)
             if peak > _FLOAT32_EXACT:

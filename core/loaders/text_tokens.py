@@ -167,7 +167,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
 
     labels = None
     if label_texts is not None:
-        from core.loaders.csv_table import encode_labels  # noqa: PLC0415 (pandas only when labelled)
+        from core.loaders.csv_table import encode_labels
 
         labels = encode_labels(np.asarray(label_texts, dtype=object), "label", path,
                                lambda row: f"line {numbered[row][0]}")

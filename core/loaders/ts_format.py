@@ -154,7 +154,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
 
 def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancelled, lines, guesses: list[Guess],
           encoding: str) -> SequenceDataset:
-    from core.loaders.json_records import GrowingValues  # noqa: PLC0415 (the shared chunked output)
+    from core.loaders.json_records import GrowingValues
 
     warnings: list[str] = []
     lines = iter(lines)
@@ -189,6 +189,7 @@ def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancell
     if cases:
         _read_chunk(path, header, cases, numbers, state, output, lengths, raw_labels, warnings)
         all_numbers.extend(numbers)
+    files.report_progress(progress, 0.9)  # every case parsed; labels and checks are left
     if not all_numbers:
         raise LoadError(path, "has no cases after @data", where=f"line {header.data_line + 1}", hint="Add one case per line after @data")
     if state.timestamped:
@@ -207,7 +208,9 @@ def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancell
     effective = replace(options, format="ts", encoding=options.encoding or encoding)
     source = SourceInfo(str(path), "ts", {**effective.to_dict(), "timestamps": state.timestamped}, tuple(guesses),
                         tuple(warnings))
-    return SequenceDataset(values, all_lengths, feature_names, source, labels, "sequences").validate()
+    dataset = SequenceDataset(values, all_lengths, feature_names, source, labels, "sequences").validate()
+    files.report_progress(progress, 1.0)
+    return dataset
 
 
 @dataclass
@@ -405,10 +408,10 @@ def _parse_values(path: Path, header: _Header, bodies: list[str], lengths: np.nd
 def _parse_numbers(joined: str, expected: int) -> np.ndarray | None:
     """``joined``'s comma-separated numbers ('?' → NaN) with pyarrow's CSV parser, or
     None when it cannot read them all (the caller then tries numpy and locates the culprit)."""
-    import pyarrow as pa  # noqa: PLC0415 (lazy: only .ts files pay for it)
-    import pyarrow.csv as pa_csv  # noqa: PLC0415
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
 
-    from core.loaders.json_records import float64_values  # noqa: PLC0415
+    from core.loaders.json_records import float64_values
 
     try:
         table = pa_csv.read_csv(

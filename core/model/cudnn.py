@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.options import PaddingOptions
 from core.model.spec import ModelSpec
+from core.options import PaddingOptions
 
 GPU_NOTE = "cuDNN only runs on an NVIDIA GPU; on a CPU Keras uses its generic kernel whatever the settings."
 

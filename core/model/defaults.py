@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
 from core.model.shapes import output_units
+from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
 
 DEFAULT_UNITS = 32
 DEFAULT_EMBEDDING_DIM = 32

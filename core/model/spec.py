@@ -107,7 +107,7 @@ class ModelSpec:
             return True
         return index < len(self.layers) - 1
 
-    def validate(self) -> "ModelSpec":
+    def validate(self) -> ModelSpec:
         """Raise :class:`ModelSpecError` with a plain sentence for an impossible spec."""
         if not self.layers:
             raise ModelSpecError("The model needs at least one recurrent layer (LSTM or GRU).")
@@ -149,7 +149,7 @@ class ModelSpec:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ModelSpec":
+    def from_dict(cls, data: dict[str, Any]) -> ModelSpec:
         try:
             version = int(data.get("version", SPEC_VERSION))
             if version > SPEC_VERSION:
@@ -165,5 +165,5 @@ class ModelSpec:
         except (TypeError, AttributeError, ValueError) as exc:
             raise ModelSpecError(f"The model spec is malformed ({exc}).") from exc
 
-    def with_layers(self, layers: list[RecurrentLayerSpec] | tuple[RecurrentLayerSpec, ...]) -> "ModelSpec":
+    def with_layers(self, layers: list[RecurrentLayerSpec] | tuple[RecurrentLayerSpec, ...]) -> ModelSpec:
         return replace(self, layers=tuple(layers))

@@ -19,8 +19,8 @@ import numbers
 import numpy as np
 
 from core.budget import check_budget
-from core.wording import format_bytes
 from core.errors import ShapingError
+from core.wording import format_bytes
 
 PADDING_SIDES = ("pre", "post")
 

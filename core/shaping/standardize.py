@@ -54,7 +54,7 @@ class Standardizer:
         *,
         rows: np.ndarray | None = None,
         chunk_bytes: int | None = None,
-    ) -> "Standardizer":
+    ) -> Standardizer:
         """Learn mean and std of each feature (last axis) over the real steps of ``x[rows]``.
 
         ``x`` is ``(..., F)`` and may be a memory map; ``rows`` (default: all) index its first
@@ -122,7 +122,7 @@ class Standardizer:
         return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std], "mask_value": self.mask_value}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Standardizer":
+    def from_dict(cls, data: dict[str, Any]) -> Standardizer:
         mean, std, mask_value = data.get("mean"), data.get("std"), data.get("mask_value")
         mask_value = None if mask_value is None else float(mask_value)
         if mean is None or std is None:
@@ -164,7 +164,7 @@ class TargetScaling:
     std: tuple[float, ...]
 
     @classmethod
-    def fit(cls, y: np.ndarray) -> "TargetScaling":
+    def fit(cls, y: np.ndarray) -> TargetScaling:
         """Per-column statistics of ``y`` (samples first; any further axes are outputs)."""
         y = np.asarray(y, dtype=np.float64)
         columns = y.reshape(y.shape[0], -1) if y.ndim > 1 else y.reshape(-1, 1)

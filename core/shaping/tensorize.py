@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.budget import check_budget
-from core.wording import format_bytes
 from core.dataset import SequenceDataset
 from core.errors import ShapingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.padding import pad, padded_nbytes, real_cells_mask, resolve_maxlen
 from core.shaping.windows import Windows, default_window, make_windows, window_count
+from core.wording import format_bytes
 
 
 @dataclass(frozen=True)

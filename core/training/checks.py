@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from core.wording import format_bytes
 from core.errors import TrainingError
 from core.model.shapes import recurrent_output_dim, total_params
 from core.training.data import (
@@ -19,6 +18,7 @@ from core.training.data import (
     resolve_budget,
     validation_count,
 )
+from core.wording import format_bytes
 
 # Rows scanned at a time when looking for NaN/inf in data that may be memory-mapped.
 _SCAN_ROWS_BYTES = 32 * 1024 * 1024

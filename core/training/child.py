@@ -118,7 +118,7 @@ def run_job(job_data: dict[str, Any], reporter: PipeReporter, send: Any) -> None
         send(encode(Failed(str(exc))))
     except MemoryError:
         send(encode(Failed("Training ran out of memory: use a smaller batch size, fewer units or a shorter maxlen.")))
-    except Exception as exc:  # a bug: the parent shows one sentence and logs the details
+    except Exception as exc:  # noqa: BLE001 - a bug: the parent shows one sentence and logs the details
         send(encode(Log(traceback.format_exc(), level="error")))
         send(encode(Failed(f"Training failed unexpectedly ({type(exc).__name__}: {exc}).")))
 
@@ -258,7 +258,7 @@ class TrainingProcess:
             except ValueError:
                 pass
 
-    def __enter__(self) -> "TrainingProcess":
+    def __enter__(self) -> TrainingProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:

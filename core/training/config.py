@@ -46,7 +46,7 @@ class TrainingConfig:
     validation_file: str | None = None
     memory_budget: int | None = None
 
-    def validate(self) -> "TrainingConfig":
+    def validate(self) -> TrainingConfig:
         """Raise :class:`TrainingError` with a plain sentence for a setting that cannot work."""
         if not _is_whole(self.epochs) or self.epochs < 1:
             raise TrainingError(f"Epochs must be a whole number of at least 1, not {self.epochs!r}.")
@@ -72,11 +72,11 @@ class TrainingConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TrainingConfig":
+    def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
-    def with_changes(self, **changes: Any) -> "TrainingConfig":
+    def with_changes(self, **changes: Any) -> TrainingConfig:
         return replace(self, **changes)
 
 

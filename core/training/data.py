@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 
 from core.budget import default_budget_bytes
-from core.wording import format_bytes
 from core.errors import TrainingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.standardize import Standardizer, TargetScaling
+from core.wording import format_bytes
 
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 

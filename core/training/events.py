@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 from core.training.reporter import TrainingControl
 from core.wording import json_safe
@@ -105,7 +105,7 @@ class End:
     kind: ClassVar[str] = "done"
 
     @classmethod
-    def from_result(cls, result: dict[str, Any]) -> "End":
+    def from_result(cls, result: dict[str, Any]) -> End:
         """An ``End`` from a result dict (``TrainingResult.summary()`` plus extras)."""
         return _flat_decode(cls, dict(result))
 
@@ -134,7 +134,7 @@ class Log:
     kind: ClassVar[str] = "log"
 
 
-Event = Union[Ready, Begin, Batch, Epoch, End, Failed, Log]
+Event = Ready | Begin | Batch | Epoch | End | Failed | Log
 EVENT_TYPES: tuple[type, ...] = (Ready, Begin, Batch, Epoch, End, Failed, Log)
 _BY_KIND = {cls.kind: cls for cls in EVENT_TYPES}
 _FLAT = {Epoch: "logs", End: "details", Begin: None}  # which field holds the top-level extras

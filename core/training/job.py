@@ -64,7 +64,7 @@ class TrainingJob:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TrainingJob":
+    def from_dict(cls, data: dict[str, Any]) -> TrainingJob:
         return cls(
             path=str(data["path"]),
             load_options=LoadOptions.from_dict(data.get("load_options") or {}),

@@ -35,11 +35,11 @@ from core.training.checks import preflight
 from core.training.config import TrainingConfig
 from core.training.data import (
     FitData,
+    _training_targets,
     class_names,
     is_classification,
     prepare_fit_data,
     prepare_inputs,
-    _training_targets,
 )
 from core.training.reporter import NullReporter, Reporter
 from core.training.sizing import resolve_for
@@ -360,8 +360,8 @@ def _build_for_workers(model: Any, data: FitData, strategy: Any) -> None:
     else:
         x, y = data.x_train[:1], data.y_train[:1]
     with strategy.scope():
-        model._symbolic_build(data_batch=(x, y))  # noqa: SLF001 - Keras' own first-batch build
-    model._distribute_strategy = None  # noqa: SLF001 - the strategy now comes from the scope around fit
+        model._symbolic_build(data_batch=(x, y))
+    model._distribute_strategy = None
     # Keras then averages each step's logs with strategy.reduce("MEAN", axis=0), which fails on
     # scalars under this strategy: the logs are given that axis (one value per replica), so the
     # reduce averages them over every worker's replicas.

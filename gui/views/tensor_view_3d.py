@@ -17,8 +17,18 @@ import os
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QMatrix4x4, QPainter, QPixmap,
-                           QShortcut, QVector3D)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QMatrix4x4,
+    QPainter,
+    QPixmap,
+    QShortcut,
+    QVector3D,
+)
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
@@ -64,7 +74,7 @@ def _probe_gl() -> bool:
             context.doneCurrent()
         surface.destroy()
         return bool(ok)
-    except Exception:  # any driver/binding failure means "no GL", never a crash
+    except Exception:  # noqa: BLE001 - any driver/binding failure means "no GL", never a crash
         return False
 
 
@@ -211,7 +221,7 @@ class TensorView3D(ThemedView, QWidget):
         if want_gl:
             try:
                 self._build_gl()
-            except Exception:  # a broken driver must not take the window down
+            except Exception:  # noqa: BLE001 - a broken driver must not take the window down
                 self._gl_view = None
         if self._gl_view is None:
             self._build_fallback()
@@ -300,7 +310,7 @@ class TensorView3D(ThemedView, QWidget):
         self._sliders: dict[str, QSlider] = {}
         self._spins: dict[str, QSpinBox] = {}
         self._axis_labels: dict[str, QLabel] = {}
-        for row, (key, plural, letter, tip) in enumerate(AXES):
+        for row, (key, _plural, _letter, tip) in enumerate(AXES):
             label = QLabel(key.capitalize())
             label.setToolTip(tip)
             slider = QSlider(Qt.Orientation.Horizontal)

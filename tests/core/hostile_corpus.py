@@ -87,7 +87,7 @@ def _npy_header(shape: tuple[int, ...], descr: str = "<f8", tail: int = 64) -> b
 
 
 def _zip(members: list[tuple[str, bytes]], compress: bool = False) -> bytes:
-    import warnings  # noqa: PLC0415
+    import warnings
 
     buffer = io.BytesIO()
     with warnings.catch_warnings():
@@ -101,19 +101,19 @@ def _zip(members: list[tuple[str, bytes]], compress: bool = False) -> bytes:
 def _xlsx() -> bytes:
     """A minimal real Excel workbook (one sheet, a header and 4 rows), written by hand."""
     sheet_rows = "".join(
-        f'<row r="{r}"><c r="A{r}"><v>{r // 3 + 1}</v></c><c r="B{r}"><v>{r % 2}</v></c><c r="C{r}"><v>{r * 0.5}</v></c></row>'
+        f'<row r="{r}"><c r="A{r}"><v>{(r - 2) // 2 + 1}</v></c><c r="B{r}"><v>{(r - 2) % 2}</v></c><c r="C{r}"><v>{r * 0.5}</v></c></row>'
         for r in range(2, 6))
     header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>step</t></is></c>'
               '<c r="C1" t="inlineStr"><is><t>v</t></is></c></row>')
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     return _zip([
-        ("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-         '<Default Extension="xml" ContentType="application/xml"/>'
-         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-         '</Types>'.encode()),
+        ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         b'<Default Extension="xml" ContentType="application/xml"/>'
+         b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+         b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+         b'</Types>'),
         ("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
          f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode()),
         ("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
@@ -184,7 +184,11 @@ def _cases() -> list[tuple]:
          b"time,v\n2020-01-01 00:00,1\n2020-01-01 01:00+00:00,2\n2020-01-01 02:00,3\n" + b"".join(
              f"2020-01-02 {h:02d}:00,{h}\n".encode() for h in range(24)) + b"2020-01-03 00:00+01:00,9\n" * 20,
          either(None, "line"), {}),
-        ("csv-xlsx-renamed", "spreadsheet", "workbook.csv", _xlsx(), either(None), {}),
+        ("csv-xlsx-renamed", "spreadsheet", "workbook.csv", _xlsx(), ok([2, 2, 1]), {}),
+        ("xlsx", "spreadsheet", "workbook.xlsx", _xlsx(), ok([2, 2, 1]), {}),
+        ("parquet", "spreadsheet", "table.parquet", lambda p: _arrow_table(p, "parquet"), ok([2, 2, 1]), {}),
+        ("feather", "spreadsheet", "table.feather", lambda p: _arrow_table(p, "feather"), ok([2, 2, 1]), {}),
+        ("parquet-truncated", "spreadsheet", "cut.parquet", lambda p: _arrow_table(p, "parquet", cut=True), refused(), {}),
         ("csv-one-row-of-a-million-numbers", "spreadsheet", "wide_row.csv",
          lambda p: p.write_text(",".join(f"{v:.3f}" for v in rng.standard_normal(1_000_000)) + "\n"),
          either(None, "memory budget"), {"budget": 256 * MIB}),
@@ -291,6 +295,14 @@ def _cases() -> list[tuple]:
         ("gzip-truncated", "compressed", "cut.csv.gz", gzip.compress(long_rows.encode() * 50)[:100], refused("truncated"), {}),
         ("gzip-fake", "compressed", "fake.csv.gz", LONG_OK.encode(), refused("not gzip-compressed"), {}),
         ("zstd", "compressed", "data.csv.zst", b"\x28\xb5\x2f\xfd" + bytes(40), refused("zstd"), {}),
+        # ---- files that are something else: said what they are
+        ("other-png", "other", "plot.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), refused("PNG image"), {}),
+        ("other-pdf", "other", "report.csv", b"%PDF-1.7\n" + bytes(64), refused("PDF document"), {}),
+        ("other-hdf5", "other", "store.hdf", b"\x89HDF\r\n\x1a\n" + bytes(64), refused("HDF5"), {}),
+        ("other-keras-h5", "other", "model.h5", b"\x89HDF\r\n\x1a\n" + bytes(64), refused("Keras model", "check"), {}),
+        ("other-sqlite", "other", "data.db", b"SQLite format 3\x00" + bytes(64), refused("SQLite"), {}),
+        ("other-pickle", "other", "data.pkl", b"\x80\x04\x95" + bytes(64), refused("pickle", "never unpickles"), {}),
+        ("other-old-excel", "other", "sheet.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), refused(".xls"), {}),
         # ---- paths
         ("path-non-ascii", "paths", "données_é😀.csv", b"a,b,c\n1,2,3\n4,5,6,7\n", refused("line 3"), {}),
         ("path-directory", "paths", "folder.csv", "DIR", refused("folder"), {}),
@@ -316,6 +328,22 @@ def _cases() -> list[tuple]:
     if Path("/dev/zero").exists():
         cases.append(("path-dev-zero", "paths", "/dev/zero", "DEVICE", refused("device"), {"args": ("--format", "csv"), "name": "zero"}))
     return cases
+
+
+def _arrow_table(path: Path, kind: str, cut: bool = False) -> None:
+    import pyarrow as pa
+
+    table = pa.table({"id": [1, 1, 2, 2], "step": [0, 1, 0, 1], "v": [0.5, 0.25, 1.5, 2.5]})
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+    else:
+        import pyarrow.feather as feather
+
+        feather.write_feather(table, path)
+    if cut:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def _gzip_zeros(path: Path, size: int) -> None:

@@ -44,3 +44,27 @@ def test_exported_tsf_reader_reads_the_one_series(tmp_path):
     data = load(path)
     assert data.kind == "series"
     np.testing.assert_array_equal(namespace["series"], data.values)
+
+
+def test_compressed_csv_and_arff_export_scripts_that_decompress_them(tmp_path):
+    import gzip
+
+    from core.export.script import render_script
+    from core.model.defaults import default_spec
+    from core.options import PaddingOptions
+    from core.shaping.tensorize import shape_dataset
+
+    def generate_script(path):
+        dataset = load(path)
+        spec = default_spec(shape_dataset(dataset, PaddingOptions(), None))
+        return render_script(str(path), None, None, None, spec, None, dataset=dataset)
+
+    demos = Path(__file__).resolve().parents[2] / "resources" / "demos"
+    csv = tmp_path / "vowels_long.csv.gz"
+    csv.write_bytes(gzip.compress((demos / "vowels_long.csv").read_bytes()))
+    script = generate_script(csv)
+    assert "pd.read_csv(FILE" in script and "vowels_long.csv.gz" in script
+    arff = tmp_path / "GunPoint_TRAIN.arff.gz"
+    arff.write_bytes(gzip.compress((REAL / "aeon" / "GunPoint_TRAIN.arff").read_bytes()))
+    script = generate_script(arff)  # the script's ARFF reader decompresses it itself
+    assert "gzip.open(" in script and "GunPoint_TRAIN.arff.gz" in script

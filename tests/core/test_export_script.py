@@ -12,13 +12,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from core.export.script import render_script
 from core.loaders import load
 from core.model.defaults import default_spec
 from core.model.shapes import total_params
 from core.options import LoadOptions, PaddingOptions
 from core.shaping.tensorize import shape_dataset
 from core.training.config import TrainingConfig
-from core.export.script import render_script
 from tests.core.test_training_commands import write_long_csv
 
 

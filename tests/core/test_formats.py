@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import core.options
 from core.cli import arguments
 from core.loaders import dispatch, formats
 from core.options import LoadOptions
@@ -21,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_keys_are_unique_and_are_the_cli_choices():
     keys = formats.keys()
     assert len(set(keys)) == len(keys)
-    assert core.options.FORMATS == keys
     parser = argparse.ArgumentParser()
     arguments.add_layout_options(parser)
     choices = {action.dest: action.choices for action in parser._actions}
@@ -97,8 +95,8 @@ def test_window_lists_come_from_the_registry():
     ("a.json", '[{"x": [1, 2]}]', LoadOptions(delimiter=";", id_col="x"), "delimiter, id col"),
 ])
 def test_an_option_of_another_format_is_refused(tmp_path, name, content, options, stray):
-    from core.errors import LoadError  # noqa: PLC0415
-    from core.loaders import load  # noqa: PLC0415
+    from core.errors import LoadError
+    from core.loaders import load
 
     path = tmp_path / name
     path.write_text(content)
@@ -112,10 +110,43 @@ def test_an_option_of_another_format_is_refused(tmp_path, name, content, options
     (LoadOptions(label_col="v", feature_cols=("v",)), "the column 'v' is given as both the label column and a feature column"),
 ])
 def test_one_column_in_two_roles_is_refused(tmp_path, options, message):
-    from core.errors import LoadError  # noqa: PLC0415
-    from core.loaders import load  # noqa: PLC0415
+    from core.errors import LoadError
+    from core.loaders import load
 
     path = tmp_path / "roles.csv"
     path.write_text("id,t,v\n1,0,1\n1,1,2\n2,0,3\n")
     with pytest.raises(LoadError, match=message):
         load(path, options)
+
+
+RELOAD_FILES = ["resources/demos/vowels_long.csv", "resources/demos/JapaneseVowels_TRAIN.ts",
+                "resources/demos/sentiment_reviews.txt", "resources/demos/daphnet_gait_sensors.csv",
+                "tests/data/real/aeon/BasicMotions_TRAIN.arff", "tests/data/real/aeon/m1_yearly_dataset.tsf",
+                "tests/data/real/tslearn/Trace.npz"]
+
+
+@pytest.mark.parametrize("relative", RELOAD_FILES)
+def test_the_options_a_reader_reports_read_the_file_again(relative):
+    """Sessions and the window reload with ``source.options``: they must pass the option checks."""
+    from core.loaders import load
+
+    first = load(ROOT / relative)
+    again = load(ROOT / relative, LoadOptions.from_dict(dict(first.source.options)))
+    assert again.values.shape == first.values.shape
+    assert again.source.format == first.source.format
+
+
+def test_the_options_of_json_and_npy_read_the_file_again(tmp_path):
+    import json
+
+    import numpy as np
+
+    from core.loaders import load
+
+    records = tmp_path / "r.json"
+    records.write_text(json.dumps([{"steps": [1, 2, 3], "y": "a"}, {"steps": [4, 5], "y": "b"}]))
+    array = tmp_path / "x.npy"
+    np.save(array, np.zeros((4, 100)))
+    for path in (records, array):
+        first = load(path)
+        assert load(path, LoadOptions.from_dict(dict(first.source.options))).values.shape == first.values.shape

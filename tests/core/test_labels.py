@@ -143,7 +143,7 @@ def test_the_same_labels_mean_the_same_in_csv_json_and_npz(tmp_path):
 
 
 def test_parse_floats_reads_exactly_the_numbers_or_says_none():
-    from core.loaders.numbers import parse_floats  # noqa: PLC0415
+    from core.loaders.numbers import parse_floats
 
     values = parse_floats("1,2.5, -3e2,?,1e39", 5)
     assert values[:3].tolist() == [1.0, 2.5, -300.0] and np.isnan(values[3]) and values[4] == 1e39

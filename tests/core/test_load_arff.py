@@ -148,7 +148,7 @@ def test_refusals_name_the_line(tmp_path, text, message):
 
 
 def test_budget_is_checked_before_parsing(tmp_path):
-    from core.errors import MemoryBudgetError  # noqa: PLC0415
+    from core.errors import MemoryBudgetError
 
     text = "@relation r\n" + "".join(f"@attribute t{i} numeric\n" for i in range(200)) + "@data\n"
     text += ("," .join(["1"] * 200) + "\n") * 200

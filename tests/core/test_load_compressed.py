@@ -147,7 +147,7 @@ def test_format_option_applies_to_the_inside(tmp_path):
 
 
 def test_no_temporary_file_is_left_behind(tmp_path, monkeypatch):
-    import tempfile  # noqa: PLC0415
+    import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
@@ -158,7 +158,7 @@ def test_no_temporary_file_is_left_behind(tmp_path, monkeypatch):
 
 
 def test_content_head_is_the_decompressed_start(tmp_path):
-    from core.loaders.files import content_head  # noqa: PLC0415
+    from core.loaders.files import content_head
 
     text = b"id,step,v\n" + b"1,0,0.5\n" * 2000
     plain = tmp_path / "a.csv"

@@ -90,7 +90,7 @@ def test_ts_round_trip(data, shuffle):
     n_features = sequences[0].shape[1]
     listed = sorted(set(labels)) if labels else []
     shuffle.shuffle(listed)
-    head = [f"@problemName Prop", "@timeStamps false", "@missing false", f"@univariate {str(n_features == 1).lower()}",
+    head = ["@problemName Prop", "@timeStamps false", "@missing false", f"@univariate {str(n_features == 1).lower()}",
             f"@dimensions {n_features}", f"@equalLength {str(len({len(s) for s in sequences}) == 1).lower()}",
             f"@classLabel true {' '.join(listed)}" if labels else "@classLabel false", "@data"]
     cases = []

@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.scale_files import (python_code, python_module, run_measured, write_big_ts, write_jsonl, write_long_csv,
-                                    write_series_npy)
+from benchmarks.scale_files import (
+    python_code,
+    python_module,
+    run_measured,
+    write_big_ts,
+    write_jsonl,
+    write_long_csv,
+    write_series_npy,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1 << 20

@@ -9,7 +9,7 @@ import pytest
 
 from core.cli import main
 from core.loaders import load
-from core.options import LoadOptions, PaddingOptions
+from core.options import PaddingOptions
 from core.shaping.tensorize import shape_dataset
 from core.tensor_store import convert, is_store, open_store
 from tests.core.test_streaming_report import write_jsonl, write_long_csv

@@ -7,8 +7,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from core.training.config import TrainingConfig
 from core.shaping.standardize import Standardizer
+from core.training.config import TrainingConfig
 from core.training.data import ArrayData, prepare_fit_data, split_indices
 from tests.core.training_helpers import tiny_spec
 

@@ -79,8 +79,8 @@ def test_event_reporter_turns_reporter_calls_into_events():
 def test_the_child_reporter_and_the_cli_send_what_decode_reads(capsys):
     """The real run's reporters, through the one encoder, decode back to typed events."""
     from core.cli.train_command import PrintingReporter
-    from core.training.child import PipeReporter
     from core.training import runner
+    from core.training.child import PipeReporter
     from core.training.config import TrainingConfig
     from tests.core.training_helpers import binary_data, tiny_spec
 

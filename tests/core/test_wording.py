@@ -38,7 +38,7 @@ def test_json_safe_and_format_bytes_and_escape_html():
     assert format_bytes(1536) == "1.5 KiB" and format_bytes(10) == "10 bytes"
     assert escape_html("a<b & <unk>") == "a&lt;b &amp; &lt;unk&gt;"
 def test_printable_shows_terminal_escapes_and_surrogates_as_text():
-    from core.wording import printable  # noqa: PLC0415
+    from core.wording import printable
 
     assert printable("a\x1b[2Jb\tc\nd") == "a\\x1b[2Jb\tc\nd"
     assert printable("x\ud800y") == "x\\ud800y"

@@ -17,12 +17,12 @@ import weakref
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, SignalInstance  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication
 
 # Every GL widget of the session shares one context group, as the app's own (gui/app.py): pyqtgraph
 # caches its shader programs per process, and a GL view in an unshared context (a main window

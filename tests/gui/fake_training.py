@@ -92,7 +92,7 @@ def scripted_run(
 class FakeTrainingProcess:
     """Plays ``script_for(job)`` (default :func:`scripted_run`) one slice per poll."""
 
-    instances: list["FakeTrainingProcess"] = []
+    instances: list[FakeTrainingProcess] = []
 
     def __init__(
         self,

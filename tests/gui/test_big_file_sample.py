@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gui.tensor_state import load_snapshot
 from core.options import LoadOptions, PaddingOptions
+from gui.tensor_state import load_snapshot
 from tests.core.test_streaming_report import write_jsonl
 
 

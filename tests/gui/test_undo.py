@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import gui.training_controller as tc
-from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.options import LoadOptions
 from gui.main_window import MainWindow
 from tests.gui.fake_training import FakeTrainingProcess, scripted_run
 

@@ -260,9 +260,9 @@ def test_theme_follows_palette_lightness(qtbot):
 
 @pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView"])
 def test_views_switch_theme_on_palette_change(qtbot, name):
-    import gui.views
     from PySide6.QtGui import QColor, QPalette
 
+    import gui.views
     from gui.views.theme import DARK
 
     cls = getattr(gui.views, name)
@@ -285,8 +285,9 @@ def test_views_switch_theme_on_palette_change(qtbot, name):
 
 @pytest.mark.parametrize("name", ["TensorView3D", "SampleView", "PaddingPreview", "WindowDesigner", "ValuesView"])
 def test_every_control_explains_itself(qtbot, name):
-    import gui.views
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QListWidget, QSlider
+
+    import gui.views
 
     cls = getattr(gui.views, name)
     view = cls(use_gl=False) if name == "TensorView3D" else cls()

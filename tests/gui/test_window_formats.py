@@ -75,7 +75,7 @@ def test_the_window_opens_a_gzipped_file(qtbot, window, tmp_path):
 
 
 def test_the_import_wizard_previews_a_compressed_csv_as_text(qtbot, tmp_path):
-    from gui.import_wizard import ImportWizard  # noqa: PLC0415
+    from gui.import_wizard import ImportWizard
 
     text = "id,step,v\n" + "".join(f"{i},{t},{t * 0.5}\n" for i in range(3) for t in range(4))
     path = tmp_path / "steps.csv.gz"
