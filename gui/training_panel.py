@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions
 from core.training import events
@@ -420,7 +421,7 @@ class TrainingPanel(QWidget):
             return None
         try:
             config = self._config_with_extras().validate()
-        except Exception as exc:  # TrainingError: a plain sentence
+        except TrainingError as exc:  # a plain sentence
             self._show_error(str(exc))
             return None
         job = self.build_job()
@@ -599,7 +600,7 @@ class TrainingPanel(QWidget):
         self._epoch_x.append(float(epoch))
         for key, value in logs.items():
             self._history.setdefault(key, [math.nan] * n).append(float(value))
-        for key, values in self._history.items():
+        for values in self._history.values():
             if len(values) < n + 1:
                 values.append(math.nan)
         if self.curves.metric_name is None:

@@ -158,7 +158,7 @@ def test_the_baseline_is_drawn_on_the_loss_and_the_metric_plot(qtbot, panel):
     assert curves.baseline_line is not None and curves.baseline_line.value() == pytest.approx(0.6)
 
 
-def test_the_window_saves_its_runs_in_the_session_and_reopens_them(qtbot, monkeypatch, tmp_path, main_window):  # noqa: F811 (a fixture)
+def test_the_window_saves_its_runs_in_the_session_and_reopens_them(qtbot, monkeypatch, tmp_path, main_window):
     from tests.gui.test_training_lifecycle import LONG_OPTIONS, Dialogs, _install, _write_long_csv
 
     Dialogs(monkeypatch)
