@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, Q
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -33,14 +32,12 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTextBrowser,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
-from core.wording import plural
-from core.wording import escape_html
+from core.wording import escape_html, plural
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
