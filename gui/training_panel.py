@@ -812,15 +812,3 @@ class TrainingPanel(QWidget):
         if self._closing or not self.show_dialogs:
             return
         QMessageBox.warning(self, "Training", message)
-
-
-def __getattr__(name: str) -> Any:
-    """``from gui.training_panel import install_training_workflow`` still works (its home is gui.training_workflow).
-
-    Imported on first use: gui.training_workflow imports this module, so a top-level import would be a cycle.
-    """
-    if name in ("CloseGuard", "TrainingWorkflow", "WorkflowHost", "install_training_workflow"):
-        from gui import training_workflow
-
-        return getattr(training_workflow, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
