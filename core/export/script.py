@@ -453,7 +453,6 @@ def _strategy_section() -> str:
 def _save_section(path: str, load_options: LoadOptions, dataset: Any, padding: PaddingOptions, window: WindowOptions | None, spec: ModelSpec, config: TrainingConfig) -> str:
     """Save the model and its recipe side by side (``shape-explorer predict`` reads both)."""
     import json
-    from pathlib import Path
 
     from core.recipe import RECIPE_SUFFIX, recipe_for_dataset
 
