@@ -271,7 +271,7 @@ def describe(recipe: Recipe, shaped: Any, outputs: np.ndarray, *, model: str = "
     if task == "sequence":
         lengths = np.minimum(np.asarray(shaped.lengths, dtype=np.int64), outputs.shape[1])
         padding = recipe.padding.padding
-        predictions = []
+        predictions: list[Any] = []  # as Predictions.predictions: names, numbers or lists of them
         for i in range(n):
             steps = outputs[i, : lengths[i]] if padding == "post" else outputs[i, outputs.shape[1] - lengths[i] :]
             if classes:

@@ -25,7 +25,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -62,6 +62,7 @@ class _FeatureStats:
             self.count, self.missing = np.zeros(width), np.zeros(width)
             self.low, self.high = np.full(width, np.inf), np.full(width, -np.inf)
             self.mean, self.m2 = np.zeros(width), np.zeros(width)
+        assert self.low is not None and self.high is not None  # set with count, just above or by an earlier block
         finite = np.isfinite(block)
         n = finite.sum(axis=0).astype(np.float64)
         self.missing += block.shape[0] - n
@@ -82,6 +83,8 @@ class _FeatureStats:
     def to_list(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
         if self.count is None:
             return []
+        assert self.missing is not None and self.low is not None and self.high is not None  # all set with count
+        assert self.mean is not None and self.m2 is not None
         out = []
         for i, name in enumerate(names):
             n = int(self.count[i])
@@ -243,7 +246,12 @@ def _stream_jsonl(path: Path, options: LoadOptions, budget: int, cancelled):
 
     reader = LinesReader(path, options, budget, cancelled)
     while True:
-        stats, lengths, labels, sample_values, sample_lengths, sample_ids = _FeatureStats(), [], [], [], [], []
+        stats = _FeatureStats()
+        lengths: list[np.ndarray] = []
+        labels: list[Any] = []
+        sample_values: list[np.ndarray] = []
+        sample_lengths: list[int] = []
+        sample_ids: list[str] = []
         kept_rows = 0
         restarted = False
         for chunk in reader.chunks():
@@ -458,6 +466,10 @@ def _csv_batches(path: Path, header: bool, encoding: str | None, parse_options, 
             del table
 
 
+@overload
+def _arrow_name(column: str, header: bool) -> str: ...
+@overload
+def _arrow_name(column: str | None, header: bool) -> str | None: ...
 def _arrow_name(column: str | None, header: bool) -> str | None:
     """Arrow names headerless columns f0, f1...; ours are 'column_0', '0'... as the CSV reader names them."""
     if column is None or header:

@@ -174,6 +174,7 @@ def _convert_dataset(dataset: SequenceDataset, folder: Path, padding: PaddingOpt
             if mask is not None:
                 mask.write(start, real_cells_mask(lengths, t, opts.padding))
             if y is not None:
+                assert labels is not None  # y is made only for sequence labels
                 y.write(start, pad(labels.values[offsets[start]:offsets[stop]], lengths, t, opts.padding, opts.truncating, 0,
                                    y.array.dtype, budget_bytes=budget))
             if progress is not None:
@@ -201,9 +202,9 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
     """Two streaming passes over a JSON Lines file: lengths and labels, then the values."""
     from core.loaders.json_records import RESTART, LinesReader, _labels
 
-    def passes():
+    def passes() -> tuple[LinesReader, list[tuple[np.ndarray, Any, int]]]:
         reader = LinesReader(path, options, budget)
-        chunks: list = []
+        chunks: list[tuple[np.ndarray, Any, int]] = []
         for chunk in reader.chunks():
             if chunk is RESTART:
                 chunks = []

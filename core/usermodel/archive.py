@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import LoadError
-from core.usermodel.model import KLayer, UserModel, loss_name
+from core.usermodel.model import KLayer, Shape, UserModel, loss_name
 
 MAX_CONFIG_BYTES = 32 * 1024**2  # a model config is kilobytes; refuse anything absurd before reading it
 WRAPPERS = ("Bidirectional", "TimeDistributed")
@@ -119,14 +119,14 @@ def model_from_config(config: Any, source: str, fmt: str, keras_version: str | N
     unsupported: list[str] = []
     if kind == "Sequential":
         raw_layers = body if isinstance(body, list) else (body or {}).get("layers", []) if isinstance(body, dict) else []
-        layers = [_layer(item, unsupported) for item in raw_layers if isinstance(item, dict)]
+        read = [_layer(item, unsupported) for item in raw_layers if isinstance(item, dict)]
         build_shape = (body or {}).get("build_input_shape") if isinstance(body, dict) else None
     elif kind in ("Functional", "Model"):
-        layers, build_shape = _functional_path(body if isinstance(body, dict) else {}, unsupported), None
+        read, build_shape = _functional_path(body if isinstance(body, dict) else {}, unsupported), None
     else:
         raise LoadError(source, f"is a {kind}, not a Sequential or Functional model",
                         hint="Subclassed models keep their architecture in code: give the .py that builds it")
-    layers = [layer for layer in layers if layer is not None]
+    layers = [layer for layer in read if layer is not None]
     input_shape, declared_by, batch = _declared_input(layers, build_shape)
     body_layers = tuple(layer for layer in layers if layer.class_name != "InputLayer")
     return UserModel(source, fmt, body_layers, input_shape, declared_by, batch, loss, keras_version, tuple(unsupported))
@@ -137,15 +137,17 @@ def _layer(item: dict[str, Any], unsupported: list[str]) -> KLayer | None:
     if not isinstance(class_name, str):
         unsupported.append("a layer without a class name")
         return None
-    config = item.get("config") if isinstance(item.get("config"), dict) else {}
-    name = config.get("name") if isinstance(config.get("name"), str) else item.get("name") if isinstance(item.get("name"), str) else class_name.lower()
+    raw_config = item.get("config")
+    config: dict[str, Any] = raw_config if isinstance(raw_config, dict) else {}
+    own, outer = config.get("name"), item.get("name")
+    name = own if isinstance(own, str) else outer if isinstance(outer, str) else class_name.lower()
     inner = None
     if class_name in WRAPPERS and isinstance(config.get("layer"), dict):
         inner = _layer(config["layer"], unsupported)
     return KLayer(class_name, name, dict(config), inner)
 
 
-def _declared_input(layers: list[KLayer], build_shape: Any):
+def _declared_input(layers: list[KLayer], build_shape: Any) -> tuple[Shape | None, str | None, int | None]:
     """``(shape without batch, how it was declared, batch size)`` from the first layer or the build shape."""
     for key in ("batch_shape", "batch_input_shape"):
         if layers and isinstance(layers[0].config.get(key), list):
@@ -160,11 +162,11 @@ def _declared_input(layers: list[KLayer], build_shape: Any):
     return None, None, None
 
 
-def _dims(values: list[Any]) -> tuple[int | None, ...]:
+def _dims(values: list[Any]) -> Shape:
     return tuple(int(v) if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None for v in values)
 
 
-def _functional_path(body: dict[str, Any], unsupported: list[str]) -> list[KLayer]:
+def _functional_path(body: dict[str, Any], unsupported: list[str]) -> list[KLayer | None]:
     """The layers from the single output back to the single input, following each layer's first input."""
     items = {item.get("name") or (item.get("config") or {}).get("name"): item for item in body.get("layers", []) if isinstance(item, dict)}
     outputs = _endpoint_names(body.get("output_layers"))

@@ -9,6 +9,8 @@ stays read-only, so the builder never trains something other than what the user 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from core.errors import ModelSpecError
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
 from core.usermodel.data import DataFacts
@@ -32,6 +34,7 @@ def to_builder_spec(model: UserModel, data: DataFacts) -> tuple[ModelSpec | None
     while layers and _rnn(layers[0]) is not None:
         layer = layers.pop(0)
         spec = _rnn(layer)
+        assert spec is not None  # the loop condition just saw a recurrent layer
         if isinstance(spec, str):
             reasons.append(spec)
         else:
@@ -71,8 +74,9 @@ def _rnn(layer: KLayer) -> RecurrentLayerSpec | str | None:
         return None if layer.class_name != "Bidirectional" else f"the builder has no Bidirectional({inner.class_name})"
     if layer.class_name == "Bidirectional" and layer.get("merge_mode", "concat") != "concat":
         return f"'{layer.name}' merges its directions with {layer.get('merge_mode')!r}; the builder concatenates"
+    kind: Literal["LSTM", "GRU"] = "LSTM" if inner.class_name == "LSTM" else "GRU"  # checked above
     return RecurrentLayerSpec(
-        kind=inner.class_name, units=int(inner.get("units", 32)), bidirectional=layer.class_name == "Bidirectional",
+        kind=kind, units=int(inner.get("units", 32)), bidirectional=layer.class_name == "Bidirectional",
         dropout=float(inner.get("dropout", 0.0) or 0.0), recurrent_dropout=float(inner.get("recurrent_dropout", 0.0) or 0.0),
         activation=str(inner.get("activation", "tanh")), recurrent_activation=str(inner.get("recurrent_activation", "sigmoid")),
         use_bias=bool(inner.get("use_bias", True)), unroll=bool(inner.get("unroll", False)),

@@ -17,7 +17,7 @@ import ast
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from core.errors import LoadError
 from core.usermodel.model import KLayer, UserModel, loss_name
@@ -102,7 +102,7 @@ def _statements(body: list[ast.stmt], reader: _Reader):
             yield node
 
 
-def _is_main_guard(node: ast.stmt) -> bool:
+def _is_main_guard(node: ast.stmt) -> TypeGuard[ast.If]:
     """``if __name__ == "__main__":`` — scripts put everything under it."""
     test = getattr(node, "test", None)
     return (isinstance(node, ast.If) and isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
@@ -260,7 +260,8 @@ def _add(model: str, element: ast.expr, reader: _Reader) -> None:
     if isinstance(element, ast.Name) and element.id in reader.layer_vars:
         layers.append(reader.layer_vars[element.id])
         return
-    if not isinstance(element, ast.Call) or not _callee(element) or not _callee(element)[:1].isupper():
+    callee = _callee(element) if isinstance(element, ast.Call) else None
+    if not isinstance(element, ast.Call) or not callee or not callee[:1].isupper():
         reader.unsupported.append(f"line {element.lineno}: {_source(reader, element)} is not a Keras layer; it was not run")
         return
     if _callee(element) in ("Input", "InputLayer"):
@@ -328,7 +329,8 @@ def _layer(call: ast.Call, reader: _Reader) -> KLayer | None:
     base = _snake(class_name)
     count = reader.counts.get(base, 0)
     reader.counts[base] = count + 1
-    name = kwargs.get("name") if isinstance(kwargs.get("name"), str) else (base if count == 0 else f"{base}_{count}")
+    given = kwargs.get("name")
+    name = given if isinstance(given, str) else (base if count == 0 else f"{base}_{count}")
     return KLayer(class_name, name, kwargs, inner if isinstance(inner, KLayer) else None, call.lineno)
 
 

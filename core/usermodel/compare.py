@@ -141,7 +141,9 @@ def _walk(layers, shape: Shape, facts: DataFacts, found: list[Diagnosis], input_
             found.append(fixes.unsupported(f"{layer.class_name} layer '{layer.name}' is not one whose shapes Shape Explorer "
                                            f"computes, so it and the {len(layers) - index - 1} layer(s) after it are not checked"))
             return rows + _unknown_rows(layers[index:], "shapes not computed"), False
-        current = rows[-1].output_shape
+        output = rows[-1].output_shape
+        assert output is not None  # layer_rows computes every shape it returns
+        current = output
     return rows, True
 
 
@@ -162,8 +164,11 @@ def _incompatible(layers, index: int, problem: Incompatible, facts: DataFacts) -
     layer = layers[index]
     if _recurrent(layer) is not None and len(problem.shape) == 2:
         earlier = next((layers[i] for i in range(index - 1, -1, -1) if _recurrent(layers[i]) is not None), None)
-        if earlier is not None and not _recurrent(earlier).get("return_sequences", False):
-            return fixes.missing_return_sequences(earlier.name, layer.name, facts.n, facts.t, problem.shape[-1])
+        if earlier is not None:
+            earlier_rnn = _recurrent(earlier)
+            assert earlier_rnn is not None  # earlier was picked for being recurrent
+            if not earlier_rnn.get("return_sequences", False):
+                return fixes.missing_return_sequences(earlier.name, layer.name, facts.n, facts.t, problem.shape[-1])
     return fixes.layer_shape_error(layer.name, problem.reason, problem.shape)
 
 
@@ -172,12 +177,14 @@ def _output_checks(model: UserModel, rows: list[Row], facts: DataFacts) -> list[
         return []
     found: list[Diagnosis] = []
     out = rows[-1].output_shape
+    assert out is not None  # called only when every row's shape was computed
     last_rnn = next((layer for layer in reversed(model.layers) if _recurrent(layer) is not None), None)
     per_step = facts.task == "sequence"
     rnn_name = last_rnn.name if last_rnn is not None else rows[-1].name
     code = "keras.layers.LSTM(units"
     if last_rnn is not None:
         inner = _recurrent(last_rnn)
+        assert inner is not None  # last_rnn was picked for being recurrent
         code = f"keras.layers.{inner.class_name}({inner.get('units', 'units')}"
     if len(out) == 3 and not per_step:
         labels = (facts.n,) if facts.task != "regression" or (facts.targets or 1) == 1 else (facts.n, facts.targets)

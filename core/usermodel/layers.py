@@ -73,6 +73,12 @@ def _last(shape: Shape) -> int | None:
     return shape[-1] if shape else None
 
 
+def _size(dims: Shape) -> int | None:
+    """How many values ``dims`` hold, or ``None`` when any axis is unknown."""
+    known = [d for d in dims if d is not None]
+    return math.prod(known) if len(known) == len(dims) else None
+
+
 def _need_dim(layer: KLayer, shape: Shape) -> int:
     dim = _last(shape)
     if dim is None or len(shape) < 2:
@@ -114,9 +120,7 @@ def infer(layer: KLayer, shape: Shape) -> tuple[Shape, int, str]:
         _rank(layer, shape, 3)
         return ((shape[0], 1, shape[2]) if layer.get("keepdims", False) else (shape[0], shape[2])), 0, ""
     if kind == "Flatten":
-        rest = shape[1:]
-        size = math.prod(rest) if all(s is not None for s in rest) else None
-        return (shape[0], size), 0, ""
+        return (shape[0], _size(shape[1:])), 0, ""
     if kind == "Reshape":
         return _reshape(layer, shape), 0, ""
     if kind == "RepeatVector":
@@ -162,7 +166,9 @@ def _bidirectional(layer: KLayer, shape: Shape) -> tuple[Shape, int, str]:
     if merge not in ("concat", "sum", "mul", "ave"):
         raise Unknown(layer)
     if merge == "concat":
-        out = out[:-1] + (out[-1] * 2,)
+        units = out[-1]
+        assert units is not None  # _recurrent's last axis is its units, always a number
+        out = out[:-1] + (units * 2,)
     return out, params, f"{note}; forward and backward {merge}"
 
 
@@ -176,14 +182,14 @@ def _time_distributed(layer: KLayer, shape: Shape) -> tuple[Shape, int, str]:
 
 
 def _reshape(layer: KLayer, shape: Shape) -> Shape:
-    target = [int(t) for t in (layer.get("target_shape") or [])]
-    rest = shape[1:]
+    target: list[int | None] = [int(t) for t in (layer.get("target_shape") or [])]
     if -1 in target:
-        known = math.prod(t for t in target if t != -1)
-        total = math.prod(rest) if all(s is not None for s in rest) else None
+        known = math.prod(t for t in target if t is not None and t != -1)
+        total = _size(shape[1:])
         target = [(total // known if total is not None and known else None) if t == -1 else t for t in target]
-    size = math.prod(rest) if all(s is not None for s in rest) else None
-    if size is not None and all(t is not None for t in target) and math.prod(target) != size:
+    size = _size(shape[1:])
+    target_size = _size(tuple(target))
+    if size is not None and target_size is not None and target_size != size:
         raise Incompatible(layer, shape, f"{size} values", f"Reshape '{layer.name}' cannot turn {_fmt(shape)} into {tuple(target)}")
     return (shape[0],) + tuple(target)
 
