@@ -19,17 +19,17 @@ import math
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from core.atomic import atomic_path, write_text_atomic
-from core.wording import json_safe
 from core.errors import ModelSpecError, SessionError, TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.recipe import Recipe, RecipeError
 from core.training.config import TrainingConfig
+from core.wording import json_safe
 
 SESSION_FORMAT = "shape-explorer-session"
 SESSION_VERSION = 1
@@ -72,7 +72,7 @@ class Session:
         return {
             "format": SESSION_FORMAT,
             "version": SESSION_VERSION,
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "file": str(Path(self.file).resolve()) if self.file else None,
             "file_relative": file_relative,
             "load_options": self.load_options.to_dict(),
