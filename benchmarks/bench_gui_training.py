@@ -199,7 +199,7 @@ def measure_qthread(data_path: str, quick: bool) -> dict:
     from core.training import runner
     from core.training.job import TrainingJob, prepare
     from core.training.reporter import TrainingControl
-    from gui.training_panel import CurvePlots
+    from gui.training_plots import CurvePlots
 
     sizes = _sizes(quick)
     app = QApplication.instance() or QApplication([])
@@ -324,7 +324,7 @@ def measure_curve(quick: bool) -> dict:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from gui.training_panel import CurvePlots
+    from gui.training_plots import CurvePlots
 
     app = QApplication.instance() or QApplication([])
     n = 100_000

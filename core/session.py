@@ -2,7 +2,8 @@
 
 A session holds what is needed to get back to the same screen: the data file and how it was
 read (:class:`~core.options.LoadOptions`), how it was shaped (padding or windows), the model
-spec, the training settings and the last run's history, and — when a model was trained — the
+spec, the training settings and the last run's history, every run kept to compare
+(:class:`~core.training.runs.RunRecord`: settings, history, result), and — when a model was trained — the
 trained ``.keras`` saved beside it (:func:`save_session_model`) with its
 :class:`~core.recipe.Recipe`, so exporting and predicting work again after reopening. It never holds the data itself: the
 file is read again on open, so a session stays small and cannot smuggle arrays or code.
@@ -10,6 +11,10 @@ file is read again on open, so a session stays small and cannot smuggle arrays o
 Saves are atomic (:func:`core.atomic.write_text_atomic`). Reading refuses, with one plain
 :class:`~core.errors.SessionError` sentence, anything that is not JSON, not a session, missing a
 key, or written by a newer Shape Explorer.
+
+The ``runs`` list was added without changing ``SESSION_VERSION``: older sessions have none and
+read as an empty list, and an older Shape Explorer ignores the key (it loses only the run
+list), so both directions still open.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.recipe import Recipe, RecipeError
 from core.training.config import TrainingConfig
+from core.training.runs import RunRecord
 from core.wording import json_safe
 
 SESSION_FORMAT = "shape-explorer-session"
@@ -60,6 +66,7 @@ class Session:
     ui: dict[str, Any] = field(default_factory=dict)
     recipe: Recipe | None = None  # of the trained model, when the session carries one
     model_file: str | None = None  # that model's .keras (saved beside the session by save_session_model)
+    runs: tuple[RunRecord, ...] = ()  # every run kept to compare, oldest first (the last is ``history``'s)
 
     def to_dict(self, relative_to: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         """The JSON document; ``relative_to`` (the session's folder) adds a relative data path."""
@@ -86,6 +93,7 @@ class Session:
             "recipe": self.recipe.to_dict() if self.recipe is not None else None,
             "model_file": str(Path(self.model_file).resolve()) if self.model_file else None,
             "model_file_relative": _relative(self.model_file, relative_to),
+            "runs": [run.to_dict() for run in self.runs],
         }
 
 
@@ -176,13 +184,18 @@ def session_from_dict(data: Any, *, name: str = "the session", folder: Path | No
         recipe = None if data.get("recipe") is None else Recipe.from_dict(data["recipe"], name=f"{name}'s recipe")
         field_name = "model_file"
         model_file = _moved_with(data.get("model_file"), data.get("model_file_relative"), folder)
+        field_name = "runs"
+        raw_runs = data.get("runs") or []
+        if not isinstance(raw_runs, list):
+            raise TypeError(f"expected a list of runs, found {type(raw_runs).__name__}")
+        runs = tuple(RunRecord.from_dict(run) for run in raw_runs)
     except RecipeError as exc:
         raise SessionError(f"{name}, field \"recipe\": {exc}") from exc
     except (ModelSpecError, TrainingError) as exc:
         raise SessionError(f"{name}, field \"{field_name}\": {exc}") from exc
     except (TypeError, ValueError, AttributeError) as exc:
         raise SessionError(f"{name}, field \"{field_name}\": {exc}; the session may be damaged.") from exc
-    return Session(file, load_options, padding, window, spec, config, history, result, ui, recipe, model_file)
+    return Session(file, load_options, padding, window, spec, config, history, result, ui, recipe, model_file, runs)
 
 
 def _relative(path: str | None, folder: str | os.PathLike[str] | None) -> str | None:

@@ -30,7 +30,7 @@ class Autoplay(QObject):
 
     def __init__(self, window: Any, epochs: int = 0, screenshot: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(window)
-        from gui.training_panel import install_training_workflow
+        from gui.training_workflow import install_training_workflow
 
         self.window = window
         self.epochs = int(epochs)

@@ -28,6 +28,9 @@ from core.session import SESSION_SUFFIX, Session, load_session, save_session, sa
 
 log = logging.getLogger(__name__)
 
+EXPORT_MODEL_TEXT = "Export trained &model…"  # the menu item, also named by the training log
+PLOT_SIZES = ((1600, 1000), (1200, 800), (2400, 1500), (800, 500))  # Export ▸ plots offers these, the first by default
+
 
 # ---- plain functions -------------------------------------------------------------------------------
 def write_script(target: str | os.PathLike[str], path: str, load_options: Any, padding: Any, window: Any, spec: Any, config: Any) -> Path:
@@ -69,7 +72,8 @@ def move_model(source: str | os.PathLike[str], target: str | os.PathLike[str], *
 
 
 def export_plot_png(plot: Any, target: str | os.PathLike[str], width: int | None = None) -> Path:
-    """Save a pyqtgraph plot (PlotWidget or PlotItem) as PNG through a temporary file."""
+    """Save a pyqtgraph plot (PlotWidget or PlotItem) as PNG through a temporary file, at its size on screen
+    (or ``width`` pixels wide, scaled). The training plots use :func:`save_pixmap_png` at a chosen size."""
     from pyqtgraph.exporters import ImageExporter
 
     item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
@@ -84,15 +88,29 @@ def export_plot_png(plot: Any, target: str | os.PathLike[str], width: int | None
     return target
 
 
-def export_training_plots(panel: Any, target: str | os.PathLike[str]) -> list[Path]:
-    """The loss curves at ``target``; the metric curves and result plot beside it with suffixes."""
+def save_pixmap_png(pixmap: Any, target: str | os.PathLike[str]) -> Path:
+    """Save a ``QPixmap`` as PNG through a temporary file (the old file survives a failure)."""
+    target = Path(target)
+    with atomic_path(target, suffix=".png") as tmp:
+        if not pixmap.save(str(tmp), "PNG") or not tmp.exists() or tmp.stat().st_size == 0:
+            raise OSError(f"the PNG could not be written to {tmp.name}")
+    return target
+
+
+def export_training_plots(panel: Any, target: str | os.PathLike[str], size: tuple[int, int] = PLOT_SIZES[0]) -> list[Path]:
+    """The loss curves at ``target``; the metric curves and result plot beside it with suffixes.
+
+    The curves are drawn at ``size`` pixels (legend below the data, earlier runs and baselines
+    included), whatever their size on screen; the results plot at its size on screen.
+    """
     target = Path(target)
     if target.suffix.lower() != ".png":
         target = target.with_suffix(".png")
-    written = [export_plot_png(panel.curves.loss_plot, target)]
     curves = panel.curves
+    written = [save_pixmap_png(curves.render_plot(curves.loss_plot, size), target)]
     if curves.metric_name and not curves.metric_plot.isHidden():
-        written.append(export_plot_png(curves.metric_plot, target.with_name(f"{target.stem}-{curves.metric_name}.png")))
+        written.append(save_pixmap_png(curves.render_plot(curves.metric_plot, size),
+                                       target.with_name(f"{target.stem}-{curves.metric_name}.png")))
     results = panel.results
     if results.kind is not None:
         name = "confusion-matrix" if results.kind == "confusion" else "predictions"
@@ -109,7 +127,7 @@ def _same_device(a: Path, b: Path) -> bool:
 
 # ---- menu actions ----------------------------------------------------------------------------------
 class ExportActions(QObject):
-    """File-menu actions for a :class:`~gui.training_panel.TrainingWorkflow`.
+    """File-menu actions for a :class:`~gui.training_workflow.TrainingWorkflow`.
 
     ``workflow`` provides ``current_session() -> Session``, ``apply_session(session)``,
     ``script_inputs() -> tuple | None`` and the ``training_panel``.
@@ -123,12 +141,13 @@ class ExportActions(QObject):
         self._session_path: str | None = None  # where Ctrl+S saves again without asking
         self._session_data: str | None = None  # the data file that session is about
         self.export_script_action = self._action("Export training &script…", self.export_script, "A runnable Python script with this shaping, model and fit call")
-        self.export_model_action = self._action("Export trained &model…", self.export_model, "The model of the last run as a .keras file")
+        self.export_model_action = self._action(EXPORT_MODEL_TEXT, self.export_model, "The model of the last run as a .keras file")
         self.export_plots_action = self._action("Export &plots as PNG…", self.export_plots, "The training curves and the results plot as PNG images")
         self.save_session_action = self._action("&Save session…", self.save_session, "File, layout, shaping, model, training settings and history as JSON")
         self.save_session_action.setShortcut("Ctrl+S")
         self.open_session_action = self._action("Open sess&ion…", self.open_session, "Reopen a saved exploration")
         self.predict_action = self._action("Pre&dict on a file…", self.predict_on_file, "The trained model's predictions on another file laid out like this one")
+        self.plot_size: tuple[int, int] = PLOT_SIZES[0]  # of exported plot pictures; Export ▸ plots asks
         self.predictions_dialog: Any = None
         self._predict_runner: Any = None
         self.refresh()
@@ -236,13 +255,28 @@ class ExportActions(QObject):
         name = self._save_name("Export plots", f"{self._stem()}-loss.png", "PNG image (*.png)")
         if not name:
             return []
+        size = self.choose_plot_size()
+        if size is None:
+            return []
         try:
-            written = export_training_plots(self.workflow.training_panel, name)
+            written = export_training_plots(self.workflow.training_panel, name, size)
             self._done(f"Saved {len(written)} plot{'s' if len(written) != 1 else ''} beside {name}.")
             return written
         except (OSError, ShapeExplorerError) as exc:
             self._error("Export plots", f"{Path(name).name}: the plots could not be saved ({exc}).")
             return []
+
+    def choose_plot_size(self) -> tuple[int, int] | None:
+        """Ask what size the plot pictures should be (the last choice first); None: cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        choices = [self.plot_size] + [size for size in PLOT_SIZES if size != self.plot_size]
+        words = [f"{w} × {h} pixels" for w, h in choices]
+        picked, ok = QInputDialog.getItem(self.parent_widget, "Export plots", "Size of each picture:", words, 0, False)
+        if not ok:
+            return None
+        self.plot_size = choices[words.index(picked)] if picked in words else choices[0]
+        return self.plot_size
 
     @Slot()
     def save_session(self) -> Path | None:

@@ -86,16 +86,12 @@ _FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id colum
 def uncertain_guesses(dataset: SequenceDataset) -> list[Guess]:
     """Guesses a person should confirm even for formats that usually need no wizard.
 
-    A guess with an explicit ``confidence`` below 0.6, any channels-first decision (the loader
-    only reports one when the axes could be read either way), or a layout decision for an
-    array (e.g. a 2-D array read as one series) is worth a look.
+    Any channels-first decision (the loader only reports one when the axes could be read either
+    way), or a layout decision for an array (e.g. a 2-D array read as one series) is worth a look.
     """
     found = []
     for guess in dataset.source.guesses:
-        confidence = getattr(guess, "confidence", None)
-        if confidence is not None and confidence < 0.6:
-            found.append(guess)
-        elif guess.option == "channels_first":
+        if guess.option == "channels_first":
             found.append(guess)
         elif guess.option == "layout" and dataset.source.format in ("npy", "npz"):
             found.append(guess)

@@ -149,7 +149,7 @@ def run_window(args: argparse.Namespace) -> int:
         window.resize(*args.size)
 
     # The model builder and training tabs (their own modules); they follow window.state.
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     install_training_workflow(window)
 

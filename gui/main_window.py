@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, Q
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -33,14 +32,12 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTextBrowser,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from core.loaders import formats
 from core.options import LoadOptions, PaddingOptions, WindowOptions
-from core.wording import plural
-from core.wording import escape_html
+from core.wording import escape_html, plural
 from gui.demos import Demo, find_demo, list_demos
 from gui.doctor_panel import DoctorPanel
 from gui.import_wizard import WIZARD_FORMATS, ImportWizard, uncertain_guesses
@@ -208,6 +205,7 @@ class MainWindow(QMainWindow):
         self._setting_spec = False  # the model panel is being set (undo/redo, new data), not edited
         self._model_panel = None
         self._last_spec = None
+        self.training_workflow = None  # set by gui.training_workflow.install_training_workflow
 
         self.state = TensorState(self, loader=loader, budget_bytes=budget_bytes)
         self.state.changed.connect(self._on_state_changed)
@@ -339,6 +337,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu  # the training workflow adds its export and session items here
         file_menu.addAction(self.open_action)
         self.check_model_action = self._action("Check my &model…", self.user_model.choose_file, "Ctrl+M",
                                                "Check your own Keras model (.keras, .h5, .json or .py) against this data; "
@@ -393,6 +392,7 @@ class MainWindow(QMainWindow):
         self.set_colour_scheme(self.settings.colour_scheme())
 
         help_menu = bar.addMenu("&Help")
+        self.help_menu = help_menu  # menus added later (Training) go before it
         help_menu.addAction(self.about_action)
 
     def _build_toolbars(self) -> None:
@@ -465,6 +465,10 @@ class MainWindow(QMainWindow):
             first_separator = next((a for a in self.view_menu.actions() if a.isSeparator()), None)
             self.view_menu.insertAction(first_separator, action)
         return index
+
+    def current_view(self) -> int:
+        """The index of the tab shown (see :meth:`show_view`)."""
+        return int(self.tabs.currentIndex())
 
     def show_view(self, index: int) -> None:
         """Switch to view ``index`` (0 tensor, 1 sample, 2 padding, 3 windows, then workflow tabs)."""

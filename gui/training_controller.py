@@ -92,7 +92,6 @@ class TrainingWorker(QObject):
         self._process: Any = None
         self._timer: QTimer | None = None
         self._run_id = 0  # the run the child is working on; 0 = none
-        self._run_started = 0.0
         self._last_event = 0.0
         self._began_at: float | None = None
         self._paused_at: float | None = None
@@ -151,7 +150,7 @@ class TrainingWorker(QObject):
             self.runFailed.emit(run_id, "The training process could not be started, so nothing was trained.")
             return
         self._run_id = run_id
-        self._run_started = self._last_event = time.monotonic()
+        self._last_event = time.monotonic()
         self._paused = False
         self._stop_requested_at = None
         self._began_at = None
@@ -400,9 +399,6 @@ class TrainingController(QObject):
     def is_busy(self) -> bool:
         """True from ``start`` until the run's ``finished``/``failed``."""
         return self._state != IDLE
-
-    def is_started(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
 
     # ---- commands -----------------------------------------------------------------------------
     def ensure_started(self) -> None:

@@ -1,4 +1,4 @@
-"""Train the model on the loaded file and watch it learn: settings, controls, live curves, results.
+"""Train the model on the loaded file and watch it learn: settings, controls, log, progress, results.
 
 The panel builds a :class:`core.training.job.TrainingJob` from the current data (path, load,
 padding and window options), the model builder's spec and its own settings, and hands it to
@@ -6,7 +6,17 @@ a :class:`~gui.training_controller.TrainingController`, which runs it in the war
 child. Events arrive on the main thread as plain dicts; curves are redrawn at most
 ``REDRAW_HZ`` times a second with ``setData`` (downsampled and clipped to the view, so long
 runs stay cheap). When a run ends the best epoch is marked on the curves and the results view
-shows the metrics and a confusion matrix or a prediction-vs-truth plot.
+shows the metrics and a confusion matrix or a prediction-vs-truth plot. Each run is kept as a
+:class:`~core.training.runs.RunRecord` (in sessions too) and drawn faded beside later runs.
+
+The curves themselves are :mod:`gui.training_plots`; the wiring into a main window (tabs, menus,
+close guard) is :mod:`gui.training_workflow`, whose ``install_training_workflow``,
+``TrainingWorkflow`` and ``CloseGuard`` are also importable from here for older callers.
+
+Over 600 lines on purpose: it is one widget whose settings, commands, controller events and
+the staged drawing of a finished run change together (each event handler touches the buttons,
+progress, log and curves); the curves and the window wiring, which change for other reasons,
+live in the two modules above.
 """
 
 from __future__ import annotations
@@ -16,23 +26,19 @@ import math
 import shutil
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -44,63 +50,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.model.build import loss_and_metrics
+from core.errors import TrainingError
 from core.model.spec import ModelSpec
-from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.options import LoadOptions, PaddingOptions
 from core.training import events
 from core.training.config import TrainingConfig
 from core.training.job import TrainingJob
+from core.training.runs import RunRecord
 from gui import training_controller as tc
+from gui.export_actions import EXPORT_MODEL_TEXT
 from gui.results_view import ResultsView, format_metric
-from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, status_style, theme_for
+from gui.training_plots import CurvePlots, SeriesBuffer, live_metric_name, loss_name
+from gui.views.theme import status_style
 
 log = logging.getLogger(__name__)
 
 REDRAW_HZ = 4  # measured: 10 Hz repaints pushed the 10 ms timer's p99 gap to 19-21 ms, 4 Hz gives 17 ms
 LOG_LINES = 2000
-METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}  # the legend names the key
-LEFT_AXIS_WIDTH = 52  # pixels: room for labels such as "0.6931" or "1.2e+05"
 FINISH_STEP_MS = 40  # pause between the drawing steps of a finished run (see _on_finished)
 STOPPED_WORDS = {"user": "Stopped", "early_stopping": "Stopped early", "nan_loss": "Stopped (NaN loss)", "error": "Failed"}
-
-
-class SeriesBuffer:
-    """An append-only (x, y) series in growing numpy buffers, so ``setData`` never copies lists."""
-
-    def __init__(self, capacity: int = 1024) -> None:
-        self._x = np.empty(capacity, dtype=np.float64)
-        self._y = np.empty(capacity, dtype=np.float64)
-        self._n = 0
-
-    def append(self, x: float, y: float) -> None:
-        if self._n == self._x.size:
-            self._x = np.concatenate([self._x, np.empty_like(self._x)])
-            self._y = np.concatenate([self._y, np.empty_like(self._y)])
-        self._x[self._n] = x
-        self._y[self._n] = y
-        self._n += 1
-
-    def clear(self) -> None:
-        self._n = 0
-
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def x(self) -> np.ndarray:
-        return self._x[: self._n]
-
-    @property
-    def y(self) -> np.ndarray:
-        return self._y[: self._n]
-
-
-def live_metric_name(spec: ModelSpec | None) -> str | None:
-    """The metric a run of ``spec`` will log besides the loss (``accuracy``, ``mae``), if any."""
-    if spec is None:
-        return None
-    metrics = loss_and_metrics(spec)[1]
-    return metrics[0] if metrics else None
 
 
 def format_eta(seconds: float | None) -> str:
@@ -110,157 +78,6 @@ def format_eta(seconds: float | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-class CurvePlots(QWidget):
-    """Loss (batch and epoch, training and validation) and a metric plot, updated with ``setData``.
-
-    No background grid: pyqtgraph draws it as part of the axes, and with minor ticks it cost
-    more than the 100k-point curve itself on every repaint (measured in
-    ``benchmarks/bench_gui_training.py``).
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.loss_plot = pg.PlotWidget()
-        self.metric_plot = pg.PlotWidget()
-        theme = theme_for(self)
-        for plot, title, corner in ((self.loss_plot, "Loss", (-10, 10)), (self.metric_plot, "Accuracy", (-10, -30))):
-            item = plot.getPlotItem()
-            plot.setBackground(theme.qcolor(theme.background))
-            item.setTitle(title)
-            item.setLabel("bottom", "epoch")
-            item.addLegend(offset=corner, labelTextColor=theme.qcolor(theme.foreground))
-            theme.style_plot(item)
-            item.setMenuEnabled(False)
-            item.setClipToView(True)
-            item.setDownsampling(auto=True, mode="peak")
-            # A fixed axis width: tick labels that change width ("0.5" → "0.25") would otherwise
-            # re-lay out the plot, and each re-layout cascades into several repaints mid-run.
-            item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-            plot.setMinimumHeight(160)
-        self.batch_loss = self.loss_plot.plot(name="loss (recent batches)", pen=pg.mkPen(*SKY_BLUE, 140, width=1), connect="finite")
-        self.loss = self.loss_plot.plot(name="loss", pen=pg.mkPen(*BLUE, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*BLUE), connect="finite")
-        self.val_loss = self.loss_plot.plot(name="val_loss", pen=pg.mkPen(*ORANGE, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*ORANGE), connect="finite")
-        self.metric = self.metric_plot.plot(name="accuracy", pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
-        self.val_metric = self.metric_plot.plot(name="val_accuracy", pen=pg.mkPen(*VERMILLION, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*VERMILLION), connect="finite")
-        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
-            # Peak mode keeps each pixel column's min and max, so one bin per pixel loses nothing
-            # visible and draws 5× fewer points than pyqtgraph's default factor.
-            curve.opts["autoDownsampleFactor"] = 1.0
-        self.markers: list[Any] = []
-        self.baseline_line: Any = None
-        self.baseline_value: float | None = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.loss_plot, 3)
-        layout.addWidget(self.metric_plot, 2)
-        self.metric_plot.setVisible(False)
-        self.metric_name: str | None = None
-        self._live = False
-
-    def set_metric_name(self, name: str | None) -> None:
-        """Which non-loss metric the second plot shows (``accuracy``, ``mae``...); None hides it."""
-        if name == self.metric_name and self.metric_plot.isVisibleTo(self) == (name is not None):
-            return  # showing or retitling a plot re-lays out the whole panel
-        self.metric_name = name
-        self.metric_plot.setVisible(name is not None)
-        if name is not None:
-            item = self.metric_plot.getPlotItem()
-            item.setTitle(METRIC_TITLES.get(name, name.replace("_", " ").capitalize()))
-            legend = item.legend
-            if legend is not None:
-                legend.clear()
-                legend.addItem(self.metric, name)
-                legend.addItem(self.val_metric, f"val_{name}")
-
-    def clear(self) -> None:
-        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
-            curve.setData([], [])
-        self.clear_markers()
-        self.set_baseline(None)
-
-    # Autoranging on every update re-lays out and repaints both axes of a plot on every frame:
-    # during a run that was most of the window's drawing time and what pushed the main thread's
-    # timer gaps over budget. So while a run is live the axes move only when they must.
-    def begin_run(self, epochs: int, metric_name: str | None) -> None:
-        """Fix the axes for a live run: x spans the planned epochs, y follows the data in steps.
-
-        The curves grow into the planned x range (which also shows how far the run has come);
-        :meth:`follow_y` moves the y range only when a point leaves it. ``metric_name`` shows
-        the metric plot from the start, so the layout does not jump at the first epoch.
-        """
-        self.set_metric_name(metric_name)
-        for plot in (self.loss_plot, self.metric_plot):
-            box = plot.getPlotItem().getViewBox()
-            box.disableAutoRange()
-            box.setRange(xRange=(0, max(1, int(epochs))), yRange=(0, 1), padding=0.02)
-        self._live = True
-
-    def end_run(self) -> None:
-        """Back to autoranging: the finished curves fill their plots (an early stop included)."""
-        self._live = False
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.getPlotItem().getViewBox().enableAutoRange()
-
-    def follow_y(self, plot: pg.PlotWidget, *series: np.ndarray) -> None:
-        """Keep every finite value of ``series`` in view during a run, moving the range only when needed.
-
-        The range changes when a value leaves it or the values shrink to under a quarter of it;
-        then it is set to the values' span plus 10% on each side. Outside a run, autorange rules.
-        """
-        if not self._live:
-            return
-        finite = [values[np.isfinite(values)] for values in series if len(values)]
-        finite = [values for values in finite if values.size]
-        if not finite:
-            return
-        low = min(float(values.min()) for values in finite)
-        high = max(float(values.max()) for values in finite)
-        box = plot.getPlotItem().getViewBox()
-        shown_low, shown_high = box.viewRange()[1]
-        if shown_low <= low and high <= shown_high and (high - low) >= 0.25 * (shown_high - shown_low):
-            return
-        margin = 0.1 * (high - low) or 0.1 * abs(high) or 0.5
-        box.setYRange(low - margin, high + margin, padding=0)
-
-    def clear_markers(self) -> None:
-        for plot, marker in self.markers:
-            plot.removeItem(marker)
-        self.markers = []
-
-    def set_baseline(self, value: float | None, label: str = "") -> None:
-        """A dashed horizontal line on the metric plot at what a model that learned nothing scores."""
-        if self.baseline_line is not None:
-            self.metric_plot.removeItem(self.baseline_line)
-            self.baseline_line = None
-        self.baseline_value = value if value is not None and math.isfinite(value) else None
-        if self.baseline_value is None:
-            return
-        self.baseline_line = pg.InfiniteLine(
-            pos=self.baseline_value,
-            angle=0,
-            pen=pg.mkPen(90, 90, 90, 220, width=1.5, style=Qt.PenStyle.DashLine),
-            label=label,
-            labelOpts={"position": 0.35, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
-        )
-        self.metric_plot.addItem(self.baseline_line)
-
-    def mark_best_epoch(self, epoch: int) -> None:
-        self.clear_markers()
-        plots = [self.loss_plot] + ([self.metric_plot] if self.metric_name else [])
-        for plot in plots:
-            line = pg.InfiniteLine(
-                pos=epoch,
-                angle=90,
-                pen=pg.mkPen(90, 90, 90, 200, width=1.5, style=Qt.PenStyle.DashLine),
-                label=f"best epoch {epoch}",
-                labelOpts={"position": 0.5, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
-            )
-            plot.addItem(line, ignoreBounds=True)
-            self.markers.append((plot, line))
 
 
 class TrainingPanel(QWidget):
@@ -291,6 +108,9 @@ class TrainingPanel(QWidget):
         self._last_result: dict[str, Any] | None = None
         self._pending_result: dict[str, Any] | None = None
         self._run_job: Any = None
+        self._runs: list[RunRecord] = []  # every finished run, oldest first (kept in sessions)
+        self._run_number: int | None = None  # of the run being trained or last shown
+        self._child_state: str | None = None
         self._dirty_batches = False
         self._dirty_epochs = False
         self._model_dir: str | None = None
@@ -363,7 +183,7 @@ class TrainingPanel(QWidget):
             spin.valueChanged.connect(self._on_settings_changed)
 
         self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Train the model on the loaded data in a separate process.")
+        self.start_button.setToolTip("Train the model on the loaded data in a separate process (Ctrl+Return).")
         self.pause_button = QPushButton("Pause")
         self.resume_button = QPushButton("Resume")
         self.stop_button = QPushButton("Stop")
@@ -375,6 +195,19 @@ class TrainingPanel(QWidget):
         self.pause_button.clicked.connect(self.controller_pause)
         self.resume_button.clicked.connect(self.controller_resume)
         self.stop_button.clicked.connect(self.stop_training)
+        # The same commands as actions with shortcuts; the workflow puts them on the window (so
+        # they work from every tab and Help ▸ Keyboard lists them) and in its Training menu.
+        self.start_action = self._control_action("&Start training", "Ctrl+Return", self.start_training,
+                                                 "Train the model on the loaded data (Ctrl+Return)")
+        self.pause_action = self._control_action("&Pause or resume training", "Ctrl+P", self.toggle_pause,
+                                                 "Pause the run after the current batch, or resume a paused run (Ctrl+P)")
+        self.stop_action = self._control_action("S&top training", "Ctrl+.", self.stop_training,
+                                                "Stop after the current batch and keep what was learned so far (Ctrl+.)")
+        self.control_actions = (self.start_action, self.pause_action, self.stop_action)
+        self.start_button.setText("Start")
+        self.pause_button.setToolTip("Pause after the current batch (Ctrl+P)")
+        self.resume_button.setToolTip("Resume the paused run (Ctrl+P)")
+        self.stop_button.setToolTip("Stop after the current batch and keep what was learned so far (Ctrl+.)")
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -424,6 +257,14 @@ class TrainingPanel(QWidget):
         layout.addWidget(right, 1)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
+    def _control_action(self, text: str, keys: str, slot: Any, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
     # Word-wrapped labels inside make the layout "height for width", and a scroll area then
     # sizes the panel from the preferred heights of its plots and tables: taller than the
     # window, for no reason. The panel fits any height above its minimum, so it opts out.
@@ -463,11 +304,16 @@ class TrainingPanel(QWidget):
         if data is None or previous is None or getattr(previous, "path", None) != getattr(data, "path", None):
             if not self.controller.is_busy():
                 self._reset_run_display("Results appear here when a run ends.")
+                self.curves.reset_ranges()  # not the last file's loss range
+                self._run_number = None
+                self._show_runs()  # the runs of this file only
         self._refresh_blocker()
 
     @Slot(object)
     def set_spec(self, spec: ModelSpec | None) -> None:
         self._spec = spec
+        if spec is not None and not self.controller.is_busy():
+            self.curves.set_loss_name(loss_name(spec))
         self._refresh_blocker()
 
     def set_spec_problems(self, problems: list[str]) -> None:
@@ -502,6 +348,23 @@ class TrainingPanel(QWidget):
     @property
     def last_job(self) -> Any:
         return self._run_job
+
+    @property
+    def runs(self) -> list[RunRecord]:
+        """Every finished run so far, oldest first (their settings, history and result)."""
+        return list(self._runs)
+
+    def restore_runs(self, runs: list[RunRecord]) -> None:
+        """A session's runs: listed, and drawn faded beside the last one (which :meth:`restore_history` shows)."""
+        self._runs = sorted(runs, key=lambda run: run.number)
+        self._run_number = self._runs[-1].number if self._runs else None
+        self._show_runs()
+
+    def _show_runs(self) -> None:
+        """Earlier runs of the current file faded on the plots, and the run list."""
+        path = getattr(self._data, "path", None)
+        same_file = [run for run in self._runs if not path or not run.file or run.file == str(path)]
+        self.curves.set_runs(same_file, self._run_number)
 
     def restore_history(self, history: dict[str, list[float]], result: dict[str, Any] | None = None) -> None:
         """Show a saved run's curves (and results) without training (sessions)."""
@@ -558,7 +421,7 @@ class TrainingPanel(QWidget):
             return None
         try:
             config = self._config_with_extras().validate()
-        except Exception as exc:  # TrainingError: a plain sentence
+        except TrainingError as exc:  # a plain sentence
             self._show_error(str(exc))
             return None
         job = self.build_job()
@@ -566,13 +429,16 @@ class TrainingPanel(QWidget):
         if run_id is None:
             return None
         self._run_job = job
+        self._run_number = max((run.number for run in self._runs), default=0) + 1
         self._pending_result = None  # a previous run's last drawing steps are dropped
         metric_name = live_metric_name(self._spec)
         self._reset_run_display("Training…", metric_name)
+        self.curves.set_loss_name(loss_name(self._spec))
         self.curves.begin_run(config.epochs, metric_name)
+        self._show_runs()  # every kept run is now an earlier one
         self._progress = (0, 0, 0, config.epochs, 0.0)
         self.progress.setFormat("Waiting for TensorFlow…" if self.controller.child_state != tc.CHILD_READY else "Preparing the data…")
-        self._append_log(f"Run {run_id}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size or 'auto'}, learning rate {config.learning_rate:g}.")
+        self._append_log(f"Run {self._run_number}: {Path(job.path).name}, {config.epochs} epochs, batch size {config.batch_size or 'auto'}, learning rate {config.learning_rate:g}.")
         self.runStarted.emit(run_id)
         self._update_buttons()
         return run_id
@@ -590,6 +456,14 @@ class TrainingPanel(QWidget):
     @Slot()
     def controller_resume(self) -> None:
         self.controller.resume()
+
+    @Slot()
+    def toggle_pause(self) -> None:
+        """Ctrl+P: pause a running run, resume a paused one."""
+        if self.controller.state == tc.RUNNING:
+            self.controller_pause()
+        elif self.controller.state == tc.PAUSED:
+            self.controller_resume()
 
     def is_training(self) -> bool:
         return self.controller.is_busy()
@@ -650,19 +524,31 @@ class TrainingPanel(QWidget):
 
     @Slot(str, str)
     def _on_child_state(self, state: str, message: str) -> None:
-        text = {
-            tc.CHILD_STARTING: "Trainer: starting TensorFlow in the background…",
-            tc.CHILD_READY: "Trainer: ready.",
-            tc.CHILD_CRASHED: "Trainer: crashed — restarting it.",
-            tc.CHILD_FAILED: "Trainer: unavailable.",
-            tc.CHILD_CLOSED: "Trainer: closed.",
-        }.get(state, state)
-        self.child_status.setText(text)
+        self._child_state = state
+        self._show_child_state()
         if message:
             self._append_log(message)
         if state == tc.CHILD_FAILED and message:
             self._show_error(message)
         self._update_buttons()
+
+    def _show_child_state(self) -> None:
+        """What the training child is doing, in words; never "ready" while it trains."""
+        state = getattr(self, "_child_state", None)
+        if state is None:
+            return
+        if state == tc.CHILD_READY and self.controller.is_busy():
+            text = "Trainer: paused." if self.controller.state == tc.PAUSED else "Trainer: training."
+        else:
+            text = {
+                tc.CHILD_STARTING: "Trainer: starting TensorFlow in the background…",
+                tc.CHILD_READY: "Trainer: ready.",
+                tc.CHILD_CRASHED: "Trainer: crashed — restarting it.",
+                tc.CHILD_FAILED: "Trainer: unavailable.",
+                tc.CHILD_CLOSED: "Trainer: closed.",
+            }.get(state, state)
+        if self.child_status.text() != text:
+            self.child_status.setText(text)
 
     @Slot(object)
     def _on_began(self, begin: events.Begin) -> None:
@@ -685,6 +571,9 @@ class TrainingPanel(QWidget):
         """The validation baseline of the plotted metric as a dashed line (see core.training.baseline)."""
         name = self.curves.metric_name or live_metric_name(self._spec)
         scores = (baseline or {}).get("val") or {}
+        loss = scores.get("loss")  # and its validation loss on the loss plot
+        self.curves.set_loss_baseline(float(loss) if isinstance(loss, (int, float)) else None,
+                                      f"{(baseline or {}).get('name', 'baseline')} {format_metric(loss)}" if loss is not None else "")
         if not name or name not in scores:
             self.curves.set_baseline(None)
             return
@@ -711,7 +600,7 @@ class TrainingPanel(QWidget):
         self._epoch_x.append(float(epoch))
         for key, value in logs.items():
             self._history.setdefault(key, [math.nan] * n).append(float(value))
-        for key, values in self._history.items():
+        for values in self._history.values():
             if len(values) < n + 1:
                 values.append(math.nan)
         if self.curves.metric_name is None:
@@ -728,12 +617,13 @@ class TrainingPanel(QWidget):
         if history and len(next(iter(history.values()), [])) >= len(self._epoch_x):
             self._history = {k: [float(v) for v in values] for k, values in history.items()}
             self._epoch_x = [float(i + 1) for i in range(max(len(v) for v in history.values()))]
+        self._keep_run(result)
         reason = result.get("stop_reason") or "completed"
         message = str(result.get("message") or "Training finished.")
         self.status.setText(message)
         self._append_log(message)
         if result.get("saved_model"):
-            self._append_log(f"The trained model is ready to export (File ▸ Export ▸ Model).")
+            self._append_log(f"The trained model is ready to export (File ▸ Export ▸ {EXPORT_MODEL_TEXT.replace('&', '')}).")
         epochs_done = len(self._epoch_x)
         planned = self._progress[3] or epochs_done
         if reason == "completed":
@@ -748,6 +638,17 @@ class TrainingPanel(QWidget):
         # loop runs in between.
         self._pending_result = dict(result)
         QTimer.singleShot(FINISH_STEP_MS, self, self._show_final_curves)
+
+    def _keep_run(self, result: dict[str, Any]) -> None:
+        """Keep the run that ended (with at least one epoch) to compare with later runs."""
+        if self._run_job is None or self._run_number is None or not self._epoch_x:
+            return
+        if any(run.number == self._run_number for run in self._runs):
+            return
+        batch = self._info.get("batch_size")
+        self._runs.append(RunRecord.from_run(self._run_number, self._run_job, self._history, result,
+                                             batch_size=int(batch) if isinstance(batch, (int, float)) else None))
+        self._show_runs()
 
     @Slot()
     def _show_final_curves(self) -> None:
@@ -826,7 +727,10 @@ class TrainingPanel(QWidget):
                 baseline = () if c.baseline_value is None else (np.array([c.baseline_value]),)
                 c.follow_y(c.metric_plot, *metrics, *baseline)
         if batches or epochs:
-            c.follow_y(c.loss_plot, self._batch_loss.y, *losses)
+            last_x = max(float(self._batch_loss.x[-1]) if len(self._batch_loss) else 0.0, float(x[-1]) if x.size else 0.0)
+            c.follow_x(last_x)
+            loss_baseline = () if c.loss_baseline_value is None else (np.array([c.loss_baseline_value]),)
+            c.follow_y(c.loss_plot, self._batch_loss.y, *losses, *loss_baseline)
         self._update_progress()
 
     @Slot()
@@ -876,6 +780,10 @@ class TrainingPanel(QWidget):
         self.pause_button.setEnabled(state == tc.RUNNING)
         self.resume_button.setEnabled(state == tc.PAUSED)
         self.stop_button.setEnabled(state in (tc.STARTING, tc.RUNNING, tc.PAUSED))
+        self.start_action.setEnabled(self.start_button.isEnabled())
+        self.pause_action.setEnabled(state in (tc.RUNNING, tc.PAUSED))
+        self.stop_action.setEnabled(self.stop_button.isEnabled())
+        self._show_child_state()
         for widget in self._setting_widgets:
             widget.setEnabled(not busy)
         if not busy:
@@ -893,7 +801,7 @@ class TrainingPanel(QWidget):
             self.readiness.setText("")
         self.readiness.setVisible(bool(self.readiness.text()))
         reason = self.readiness.text() if not self.start_button.isEnabled() and not busy else ""
-        self.start_button.setToolTip(reason or "Train the model on the loaded data in a separate process.")
+        self.start_button.setToolTip(reason or "Train the model on the loaded data in a separate process (Ctrl+Return).")
 
     def _append_log(self, message: str) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -904,265 +812,3 @@ class TrainingPanel(QWidget):
         if self._closing or not self.show_dialogs:
             return
         QMessageBox.warning(self, "Training", message)
-
-
-class CloseGuard(QObject):
-    """Event filter for the main window: asks before closing during training, then shuts down.
-
-    Installed by :class:`TrainingWorkflow`, so the window needs no training-specific code in
-    its own ``closeEvent``.
-    """
-
-    def __init__(self, panel: TrainingPanel, parent: QObject | None = None, *, ask: Any = None) -> None:
-        super().__init__(parent)
-        self._panel = panel
-        self._ask = ask or (lambda: True)  # False (non-interactive runs): stop without asking
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Close:
-            if self._ask() and not self._panel.confirm_stop("The window is closing."):
-                event.ignore()
-                return True
-            self._panel.shutdown()
-        return False
-
-
-class TrainingWorkflow(QObject):
-    """The model and training tabs of a main window, wired to its data and menus.
-
-    ``install_training_workflow(window)`` creates it. It follows ``window.state``
-    (``TensorState``): new data goes to the model builder (a new file resets the model to the
-    data's defaults) and to the training panel; the builder's spec goes to the training panel.
-    Opening another file during a run asks first and stops the run (or cancels the load). The
-    window's close asks during a run, then stops it and joins the worker (a :class:`CloseGuard`
-    event filter, so the window needs no training code of its own). The training child is
-    started when the first file finishes loading or a tab is first shown, so it is warm by the
-    time the user presses Start.
-    """
-
-    def __init__(self, window: Any, controller: tc.TrainingController | None = None) -> None:
-        super().__init__(window)
-        from gui.export_actions import ExportActions
-        from gui.model_panel import ModelBuilderPanel
-
-        self.window = window
-        self.state = window.state
-        self.model_panel = ModelBuilderPanel()
-        self.training_panel = TrainingPanel(controller or tc.TrainingController(parent=window))
-        self.controller = self.training_panel.controller
-        self.training_panel.show_dialogs = bool(getattr(window, "interactive", True))
-        self.model_tab = window.add_workflow_tab(self.model_panel, "Model", "Build the LSTM/GRU model: shapes and parameters per layer")
-        self.training_tab = window.add_workflow_tab(self.training_panel, "Training", "Train the model on this data with live curves")
-        self._pending_session: Any = None
-        self.exports = ExportActions(self, window)
-        self._install_menu()
-        self.close_guard = CloseGuard(self.training_panel, self, ask=lambda: bool(getattr(window, "interactive", True)))
-        window.installEventFilter(self.close_guard)
-        self.model_panel.installEventFilter(self)
-
-        self.state.changed.connect(self._on_data_changed)
-        self.state.loadStarted.connect(self._on_load_started)
-        self.state.loadFinished.connect(self._on_load_finished)
-        self.model_panel.specChanged.connect(self._on_spec_changed)
-        self.model_panel.problemsChanged.connect(self._on_spec_problems)
-        user_model = getattr(window, "user_model", None)  # Check my model: its architecture can come here
-        if user_model is not None:
-            user_model.architectureChosen.connect(self.use_architecture)
-        self.model_panel.embeddingsRequested.connect(self._on_embeddings_requested)
-        window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
-        self.training_panel.runStarted.connect(self._refresh_exports)
-        self.training_panel.runFinished.connect(self._refresh_exports)
-        self.training_panel.runFailed.connect(self._refresh_exports)
-        if hasattr(window, "aboutToClose"):
-            window.aboutToClose.connect(self.shutdown)
-        if self.state.snapshot is not None:
-            self._on_data_changed()
-
-    # ---- wiring -------------------------------------------------------------------------------
-    def _install_menu(self) -> None:
-        bar = self.window.menuBar()
-        file_menu = next((a.menu() for a in bar.actions() if a.menu() is not None and "File" in a.text()), None)
-        if file_menu is None:
-            file_menu = bar.addMenu("&File")
-        anchor = next((a for a in file_menu.actions() if a.isSeparator()), None)
-        exports = self.exports
-        export_menu = QMenu("&Export", file_menu)
-        for action in (exports.export_script_action, exports.export_model_action, exports.export_plots_action):
-            export_menu.addAction(action)
-        file_menu.insertSeparator(anchor) if anchor is not None else file_menu.addSeparator()
-        for action in (exports.open_session_action, exports.save_session_action):
-            file_menu.insertAction(anchor, action) if anchor is not None else file_menu.addAction(action)
-        file_menu.insertMenu(anchor, export_menu) if anchor is not None else file_menu.addMenu(export_menu)
-        file_menu.insertAction(anchor, exports.predict_action) if anchor is not None else file_menu.addAction(exports.predict_action)
-        self.export_menu = export_menu
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if watched is self.model_panel and event.type() == QEvent.Type.Show:
-            self.controller.ensure_started()
-        return False
-
-    @Slot()
-    def _on_data_changed(self) -> None:
-        snapshot = self.state.snapshot
-        shaped = snapshot.shaped if snapshot is not None else None
-        self.model_panel.set_data(shaped)
-        self.training_panel.set_data(snapshot)
-        pending, self._pending_session = self._pending_session, None
-        if pending is not None and snapshot is not None:
-            self._apply_session_model(pending)
-        self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
-        self.training_panel.set_spec_problems(self.model_panel.problems())
-        self._tell_doctor(self.model_panel.problems())
-        self._refresh_exports()
-
-    @Slot(object)
-    def _on_spec_changed(self, spec: Any) -> None:
-        self.training_panel.set_spec(spec)
-        self.training_panel.set_spec_problems(self.model_panel.problems())
-
-    @Slot(object)
-    def _on_embeddings_requested(self, path: Any) -> None:
-        """The model builder chose word vectors (or none): re-read the text with them."""
-        snapshot = self.state.snapshot
-        if snapshot is None or not snapshot.path:
-            return
-        # The model builder's vectors feed an Embedding, so the tensor goes back to token ids.
-        options = replace(snapshot.load_options, embeddings=str(path) if path else None, embed_features=False)
-        self.state.open(snapshot.path, options, snapshot.padding, snapshot.window)
-
-    @Slot(object)
-    def _on_spec_problems(self, problems: list[str]) -> None:
-        # While the editors hold an impossible model there is nothing to train.
-        self.training_panel.set_spec(self.model_panel.spec() if self.model_panel.is_valid() else None)
-        self.training_panel.set_spec_problems(problems)
-        self._tell_doctor(problems)
-
-    def _tell_doctor(self, problems: list[str]) -> None:
-        """The builder's misfits appear in the shape doctor too, so the two never disagree."""
-        user_model = getattr(self.window, "user_model", None)
-        if user_model is not None:
-            user_model.set_builder_problems(list(problems))
-
-    @Slot(object)
-    def use_architecture(self, spec: Any) -> None:
-        """*Use this architecture* from Check my model: the user's design, in the Model tab."""
-        self.model_panel.set_spec(spec)
-        self.window.show_view(self.model_tab)
-
-    @Slot(str)
-    def _on_load_started(self, path: str) -> None:
-        panel = self.training_panel
-        if not panel.is_training() or self.controller.state == tc.STOPPING:
-            return
-        if not getattr(self.window, "interactive", True):
-            panel.stop_training()
-            return
-        if not panel.confirm_stop(f"Opening {Path(path).name} replaces the data being trained on."):
-            # loadStarted comes just before the load is queued: cancel once it is.
-            QTimer.singleShot(0, self._cancel_load)
-
-    @Slot()
-    def _cancel_load(self) -> None:
-        self.state.cancel()
-
-    @Slot(str)
-    def _on_load_finished(self, _path: str) -> None:
-        # Someone who opens a file will likely train: warm the child now (not in headless
-        # screenshot runs, which would only pay for a TensorFlow import they never use).
-        if getattr(self.window, "interactive", True) or getattr(self.window, "autoplay", False):
-            self.controller.ensure_started()
-
-    @Slot()
-    def _refresh_exports(self, *_: Any) -> None:
-        self.exports.refresh()
-
-    @Slot()
-    def shutdown(self) -> None:
-        self.exports.shutdown()
-        self.training_panel.shutdown()
-
-    # ---- sessions and exports -----------------------------------------------------------------
-    def script_inputs(self) -> tuple | None:
-        """``(path, load_options, padding, window, spec, config)`` for the script export, or None."""
-        snapshot = self.state.snapshot
-        if snapshot is None or not snapshot.path:
-            return None
-        return (snapshot.path, snapshot.load_options, snapshot.padding, snapshot.window, self.model_panel.spec(), self.training_panel._config_with_extras())
-
-    def current_session(self) -> Any:
-        from core.session import Session
-
-        snapshot = self.state.snapshot
-        result = {k: v for k, v in (self.training_panel.last_result or {}).items() if k not in ("saved_model", "history")}
-        return Session(
-            file=snapshot.path if snapshot is not None else None,
-            load_options=snapshot.load_options if snapshot is not None else LoadOptions(),
-            padding=snapshot.padding if snapshot is not None else PaddingOptions(),
-            window=snapshot.window if snapshot is not None else None,
-            spec=self.model_panel.spec(),
-            config=self.training_panel._config_with_extras(),
-            history=self.training_panel.history,
-            result=result,
-            ui={"tab": int(self.window.tabs.currentIndex()) if hasattr(self.window, "tabs") else 0},
-        )
-
-    def apply_session(self, session: Any) -> bool:
-        """Reopen a session: settings now, the file in the background, model and history once it is shaped."""
-        if not self.training_panel.confirm_stop("Opening a session replaces the current exploration."):
-            return False
-        if session.file and not Path(session.file).is_file():
-            located = self.locate_data_file(session.file)
-            if located is None:
-                return False  # nothing restored: the window stays as it was
-            session = replace(session, file=located)
-        self.training_panel.set_config(session.config)
-        if session.file:
-            self._pending_session = session
-            self.window.open_path(session.file, session.load_options, session.padding, session.window, wizard=False)
-            return True
-        self._apply_session_model(session)
-        return True
-
-    def ask_to_locate(self, missing: str) -> bool:
-        """The *Locate the data file…* question; True when the user wants to look for it."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Open session",
-                          f"{Path(missing).name}: the data file of this session is not where it was ({Path(missing).parent}). "
-                          "Locate it to reopen the session; nothing is restored otherwise.", parent=self.window)
-        locate = box.addButton("Locate the data file…", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is locate
-
-    def locate_data_file(self, missing: str) -> str | None:
-        """Ask where a session's data file went (*Locate the data file…*); None restores nothing."""
-        name = Path(missing).name
-        if not getattr(self.window, "interactive", True) or not self.ask_to_locate(missing):
-            return None
-        start = str(Path(missing).parent) if Path(missing).parent.is_dir() else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self.window, f"Locate {name}", str(Path(start) / name), "All files (*)")
-        return path or None
-
-    def _apply_session_model(self, session: Any) -> None:
-        if session.spec is not None:
-            self.model_panel.set_spec(session.spec)
-        result = dict(session.result or {})
-        if session.model_file and Path(session.model_file).is_file():
-            result["saved_model"] = session.model_file  # Export ▸ trained model and Predict work again
-        self.training_panel.restore_history(session.history, result or None)
-        self.exports.refresh()
-        tab = (session.ui or {}).get("tab")
-        if isinstance(tab, int) and hasattr(self.window, "show_view"):
-            self.window.show_view(tab)
-
-
-def install_training_workflow(window: Any, controller: tc.TrainingController | None = None) -> TrainingWorkflow:
-    """Add the Model and Training tabs, the export/session menu items and the close guard to ``window``.
-
-    Idempotent: a second call returns the workflow already installed (``window.training_workflow``).
-    """
-    existing = getattr(window, "training_workflow", None)
-    if existing is not None:
-        return existing
-    workflow = TrainingWorkflow(window, controller)
-    window.training_workflow = workflow
-    return workflow

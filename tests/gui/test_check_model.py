@@ -42,7 +42,7 @@ def keras_model(tmp_path_factory) -> Path:
 def window(qtbot, tmp_path):
     from gui.main_window import MainWindow
     from gui.settings import AppSettings
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     win = MainWindow(settings, interactive=False, demos=[], use_gl=False)

@@ -36,7 +36,7 @@ def test_status_colours_have_aa_contrast_on_both_window_colours(scheme):
 
 
 def test_dark_scheme_keeps_the_model_fits_text_readable(qtbot, window, tmp_path):
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     workflow = install_training_workflow(window)
     path = tmp_path / "seqs.csv"

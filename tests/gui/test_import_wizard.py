@@ -169,7 +169,7 @@ def _dataset_with(guesses, fmt="npy") -> SequenceDataset:
     return SequenceDataset.from_dense(np.zeros((2, 3, 4), dtype=np.float32), source)
 
 
-def test_uncertain_guesses_flag_transposes_and_low_confidence():
+def test_uncertain_guesses_flag_transposes_and_array_layouts():
     sure = Guess("format", "npy", "the file starts with the NumPy signature", "format")
     transpose = Guess("channels first", True, "axis 1 is much shorter than axis 2", "channels_first")
     assert uncertain_guesses(_dataset_with([sure])) == []

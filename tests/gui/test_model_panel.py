@@ -223,7 +223,7 @@ def test_the_model_panel_never_imports_tensorflow():
         "from test_model_panel import ragged\n"
         "from gui.model_panel import ModelBuilderPanel\n"
         "p = ModelBuilderPanel(); p.set_data(ragged()); p.add_layer(); p.layer_editors[1].units.setValue(7)\n"
-        "import gui.training_panel, gui.results_view, gui.export_actions, gui.training_controller\n"
+        "import gui.training_panel, gui.training_plots, gui.training_workflow, gui.results_view, gui.export_actions, gui.training_controller\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF imported'\n"
         "print('ok')\n"
     )

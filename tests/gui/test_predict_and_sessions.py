@@ -162,7 +162,7 @@ def test_a_session_whose_data_moved_offers_locate_and_restores_nothing_half_way(
     assert workflow.training_panel.config().epochs == 3 and workflow.training_panel.config().batch_size == 16  # untouched
 
     monkeypatch.setattr(workflow, "ask_to_locate", lambda missing: True)
-    monkeypatch.setattr("gui.training_panel.QFileDialog.getOpenFileName", lambda *a, **k: (str(moved), ""))
+    monkeypatch.setattr("gui.training_workflow.QFileDialog.getOpenFileName", lambda *a, **k: (str(moved), ""))
     with qtbot.waitSignal(main_window.state.loadFinished, timeout=WAIT_MS):
         assert workflow.exports.open_session_path(session_path) is not None
     assert main_window.state.path == str(moved)

@@ -20,7 +20,8 @@ from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
 from core.options import LoadOptions, PaddingOptions
 from core.training.config import TrainingConfig
 from gui import training_controller as tc
-from gui.training_panel import CloseGuard, TrainingPanel
+from gui.training_panel import TrainingPanel
+from gui.training_workflow import CloseGuard
 from tests.gui.fake_training import FakeTrainingProcess, scripted_run
 
 WAIT_MS = 10_000
@@ -117,7 +118,17 @@ def test_second_start_during_training_is_ignored(qtbot, panel):
     assert panel.start_button.isEnabled()
 
 
-def test_events_of_an_old_run_are_dropped(qtbot, panel):
+def test_events_of_an_old_run_are_dropped(qtbot, dialogs):
+    # 40 batches an epoch: run 2 is still going when the late events of run 1 arrive, however
+    # long the main thread takes to set up the plots for it.
+    panel = make_panel(qtbot, lambda job: scripted_run(epochs=3, batches=40))
+    try:
+        _check_old_run_events_are_dropped(qtbot, panel)
+    finally:
+        panel.shutdown()
+
+
+def _check_old_run_events_are_dropped(qtbot, panel):
     controller = panel.controller
     with qtbot.waitSignal(controller.finished, timeout=WAIT_MS):
         panel.start_training()
@@ -396,7 +407,7 @@ def main_window(qtbot, tmp_path, monkeypatch):
 
 
 def _install(window, script_for):
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     FakeTrainingProcess.instances.clear()
     controller = tc.TrainingController(lambda: FakeTrainingProcess(script_for, per_poll=1), poll_interval_ms=2)

@@ -16,7 +16,8 @@ from core.training import events
 from core.training.config import TrainingConfig
 from gui import training_controller as tc
 from gui.export_actions import export_plot_png, export_training_plots, move_model
-from gui.training_panel import LOG_LINES, SeriesBuffer, TrainingPanel, format_eta
+from gui.training_panel import LOG_LINES, TrainingPanel, format_eta
+from gui.training_plots import SeriesBuffer
 from tests.gui.fake_training import FakeTrainingProcess, scripted_run
 
 WAIT_MS = 10_000

@@ -90,7 +90,7 @@ def test_import_settings_undo_reads_the_file_the_old_way(qtbot, window, tmp_path
 
 
 def test_model_edits_are_undoable_but_following_the_data_is_not(qtbot, window, tmp_path):
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     controller = tc.TrainingController(lambda: FakeTrainingProcess(lambda job: scripted_run(epochs=1)), poll_interval_ms=2)
     workflow = install_training_workflow(window, controller)

@@ -231,7 +231,7 @@ def test_features_in_different_units_get_their_own_colour_scale(qtbot, tmp_path)
 
 @pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
 def test_model_table_shows_every_column_at_small_and_large_sizes(qtbot, size):
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     window = open_window(qtbot, "vowels")
     workflow = install_training_workflow(window)

@@ -98,7 +98,7 @@ def test_the_model_builder_shows_frozen_vectors_and_fine_tuning(qtbot):
 def test_the_model_builder_picker_re_reads_the_text_with_the_vectors(qtbot, tmp_path, monkeypatch):
     from gui.main_window import MainWindow
     from gui.settings import AppSettings
-    from gui.training_panel import install_training_workflow
+    from gui.training_workflow import install_training_workflow
 
     settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(settings, interactive=False, demos=[], use_gl=False)
