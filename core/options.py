@@ -17,7 +17,7 @@ TASKS = ("binary", "multiclass", "regression")
 
 class _Record:
     def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}  # type: ignore[arg-type]
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}  # type: ignore[call-overload]  # a mixin: every subclass is a dataclass
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):

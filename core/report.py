@@ -102,6 +102,7 @@ class ShapeReport:
                      + (" (windows are views of the series until a batch is copied)" if ds.kind == "series" else ""))
         if ds.kind == "series":
             w = plan.window
+            assert w is not None and plan.dropped_tail is not None  # a series plan (_plan_series) sets both
             lines.append(
                 f"Windows:   a series of {plan.series_length} rows cut into windows of {w.window} every {w.stride} "
                 f"{'step' if w.stride == 1 else 'steps'}, horizon {w.horizon}; {plural(plan.dropped_tail, 'row')} at the end unused"

@@ -354,6 +354,7 @@ def _model_section(spec: ModelSpec, standardized: bool = True) -> str:
     t = "None" if inp.timesteps is None else str(inp.timesteps)
     lines = []
     if inp.kind == "embedding":
+        assert inp.vocab_size is not None  # an embedding input always carries its vocabulary (ModelSpec.validate)
         lines.append(f'inputs = keras.Input(shape=({t},), dtype="int32", name="input")')
         lines.append(
             f'x = keras.layers.Embedding({int(inp.vocab_size)}, {inp.embedding_dim}, mask_zero={inp.mask_zero}, name="embedding")(inputs)'
@@ -408,6 +409,7 @@ def _fit_section(spec: ModelSpec, config: TrainingConfig) -> str:
     loss, metrics = loss_and_metrics(spec)
     optimizer = OPTIMIZER_CLASSES.get(config.optimizer.lower(), "Adam")
     monitor = "val_loss" if config.validation_split > 0 else "loss"
+    assert config.patience is not None  # generate() resolved it
     callbacks = (
         f'[keras.callbacks.EarlyStopping(monitor="{monitor}", patience={int(config.patience)}, restore_best_weights=True)]'
         if config.early_stopping

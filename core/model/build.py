@@ -37,6 +37,7 @@ def build_model(spec: ModelSpec, target_scaling: TargetScaling | None = None, in
     inp = spec.input
     try:
         if inp.kind == "embedding":
+            assert inp.vocab_size is not None  # spec.validate() requires it for an embedding input
             inputs = keras.Input(shape=(inp.timesteps,), dtype="int32", name="input")
             embedding = keras.layers.Embedding(
                 int(inp.vocab_size), inp.embedding_dim, mask_zero=inp.mask_zero, name="embedding",
@@ -99,6 +100,7 @@ def normalization_statistics(scaling: Standardizer | None, features: int) -> tup
     """``(mean, variance)`` lists for the ``standardize`` layer: the fitted statistics, or identity."""
     if scaling is None or not scaling.fitted:
         return [0.0] * features, [1.0] * features
+    assert scaling.mean is not None and scaling.std is not None  # fitted
     mean = [float(v) for v in scaling.mean]
     if len(mean) != features:
         raise ModelSpecError(

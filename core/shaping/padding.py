@@ -44,7 +44,7 @@ def padded_nbytes(n_samples: int, maxlen: int, feature_shape: tuple[int, ...], d
     return cells * np.dtype(dtype).itemsize
 
 
-def resolve_maxlen(lengths: np.ndarray, maxlen: int | None) -> int:
+def resolve_maxlen(lengths: np.ndarray, maxlen: int | float | None) -> int:
     """``maxlen`` checked in plain words, or the longest length when it is ``None``."""
     if maxlen is None:
         return int(lengths.max()) if lengths.size else 0

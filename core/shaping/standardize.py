@@ -100,6 +100,7 @@ class Standardizer:
         """
         if not self.fitted:
             raise ShapingError("The standardiser has not been fitted on training data yet.")
+        assert self.mean is not None and self.std is not None  # fitted
         x = np.asarray(x)
         if x.shape[-1] != self.mean.shape[0]:
             raise ShapingError(f"The standardiser was fitted on {self.mean.shape[0]} features but the data has {x.shape[-1]}.")
@@ -119,6 +120,7 @@ class Standardizer:
     def to_dict(self) -> dict[str, Any]:
         if not self.fitted:
             return {"mean": None, "std": None, "mask_value": self.mask_value}
+        assert self.mean is not None and self.std is not None  # fitted
         return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std], "mask_value": self.mask_value}
 
     @classmethod

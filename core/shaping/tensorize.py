@@ -165,6 +165,7 @@ def shape_dataset(
         budget_bytes,
     )
     opts = plan.padding
+    assert opts.maxlen is not None  # the plan's padding is effective: maxlen resolved
     values = dataset.values[:, 0] if dataset.kind == "tokens" else dataset.values
     x = pad(values, plan.original_lengths, opts.maxlen, opts.padding, opts.truncating, opts.value, plan.dtype,
             budget_bytes=budget_bytes)

@@ -223,6 +223,9 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
 
     x_train = _inputs(shaped.x, train_idx, tokens)
     y_train = y_all[train_idx]
+    x_val: np.ndarray | None
+    y_val: np.ndarray | None
+    val_indices: np.ndarray | None
     if validation is not None:
         x_val = _inputs(validation.x, np.arange(validation.x.shape[0]), tokens)
         y_val = _training_targets(validation)

@@ -135,8 +135,8 @@ class Log:
 
 
 Event = Ready | Begin | Batch | Epoch | End | Failed | Log
-EVENT_TYPES: tuple[type, ...] = (Ready, Begin, Batch, Epoch, End, Failed, Log)
-_BY_KIND = {cls.kind: cls for cls in EVENT_TYPES}
+EVENT_TYPES: tuple[type[Event], ...] = (Ready, Begin, Batch, Epoch, End, Failed, Log)
+_BY_KIND: dict[object, type[Event]] = {cls.kind: cls for cls in EVENT_TYPES}  # looked up with whatever a message holds
 _FLAT = {Epoch: "logs", End: "details", Begin: None}  # which field holds the top-level extras
 
 

@@ -151,6 +151,7 @@ def run(
     config = config or TrainingConfig()
     reporter = reporter or NullReporter()
     config, chosen = resolve_for(config.validate(), shaped, validation)
+    assert config.batch_size is not None and config.patience is not None  # resolve_for made them concrete
     preflight(spec, shaped, config, validation=validation, budget_bytes=budget_bytes)
     tf, _ = import_tensorflow()
     from core.model.build import build_model, compile_model
@@ -283,10 +284,13 @@ def training_callbacks(reporter: Reporter, state: RunState, data: FitData, confi
     """
     _, keras = import_tensorflow()
     callbacks = make_callbacks(reporter, state, total_batches=data.steps_per_epoch)
+    # Keras is imported lazily, so its classes are values here: the bases below are typed locals,
+    # as mypy cannot resolve a base class written ``keras.callbacks.X`` on a local variable.
     if validates_in_callback(data):
+        callback_base: Any = keras.callbacks.Callback
         x_val, y_val = data.x_val, data.y_val
 
-        class ValidateInOneBatch(keras.callbacks.Callback):
+        class ValidateInOneBatch(callback_base):
             """``val_*`` logs from one ``test_on_batch`` over the whole (small) validation set.
 
             Keras' own validation builds a ``tf.data`` iterator and an evaluation loop every
@@ -304,14 +308,16 @@ def training_callbacks(reporter: Reporter, state: RunState, data: FitData, confi
         callbacks.insert(0, ValidateInOneBatch())
     early = None
     if config.early_stopping:
+        early_stopping_base: Any = keras.callbacks.EarlyStopping
 
-        class CompleteEpochsEarlyStopping(keras.callbacks.EarlyStopping):
+        class CompleteEpochsEarlyStopping(early_stopping_base):
             """Early stopping that ignores an epoch a stop request cut short."""
 
             def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
                 if not state.is_cut(epoch):
                     super().on_epoch_end(epoch, logs)
 
+        assert config.patience is not None  # run() resolved it
         early = CompleteEpochsEarlyStopping(
             monitor=early_stopping_monitor(data), patience=int(config.patience), restore_best_weights=True
         )
@@ -343,6 +349,7 @@ def fit_model(model: Any, data: FitData, config: TrainingConfig, callbacks: list
     )
     if data.streaming:
         return model.fit(data.x_train, shuffle=False, **kwargs)  # the stream shuffles itself
+    assert config.batch_size is not None  # run() resolved it
     return model.fit(data.x_train, data.y_train, batch_size=int(config.batch_size), shuffle=bool(config.shuffle), **kwargs)
 
 

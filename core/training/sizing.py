@@ -106,6 +106,7 @@ def demo_epochs(n_samples: int, config: TrainingConfig | None = None) -> int:
     """
     config = config or TrainingConfig()
     resolved, _ = resolve(config, n_samples)
+    assert resolved.batch_size is not None  # resolve made it concrete
     steps = max(1, math.ceil(training_samples(n_samples, resolved) / int(resolved.batch_size)))
     low, high = DEMO_EPOCHS
     return int(min(high, max(low, math.ceil(DEMO_STEPS / steps))))
