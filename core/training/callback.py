@@ -40,7 +40,6 @@ class RunState:
     nan_epoch: int | None = None  # 1-based
     epochs_seen: int = 0
     history: dict[str, list[float]] = field(default_factory=dict)
-    restored_last_good: bool = False
     cut_epoch: int | None = None  # 0-based epoch a stop request cut short (its numbers are dropped)
 
     def is_cut(self, epoch: int) -> bool:
@@ -166,6 +165,5 @@ def make_callbacks(
             self.model.stop_training = True
             if self._good is not None:
                 self.model.set_weights(self._good)
-                state.restored_last_good = True
 
     return [KeepLastGoodWeights(), ReporterCallback()]

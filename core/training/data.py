@@ -31,7 +31,6 @@ from core.budget import default_budget_bytes
 from core.errors import TrainingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.standardize import Standardizer, TargetScaling
-from core.wording import format_bytes
 
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 
@@ -313,5 +312,3 @@ def batch_stream(
     return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
 
 
-def describe_budget(needed: int, budget: int) -> str:
-    return f"{format_bytes(needed)} of a {format_bytes(budget)} budget"

@@ -21,7 +21,6 @@ What it guarantees:
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +43,6 @@ from core.training.data import (
 from core.training.reporter import NullReporter, Reporter
 from core.training.sizing import resolve_for
 
-STOP_REASONS = ("completed", "early_stopping", "user", "nan_loss", "error")
 REGRESSION_SAMPLE_LIMIT = 500
 
 
@@ -461,5 +459,3 @@ def validation_report(result: TrainingResult, spec: Any, shaped: Any) -> dict[st
     return {"predictions": pairs[finite].tolist()}
 
 
-def is_finite_number(value: float) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
