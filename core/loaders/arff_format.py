@@ -23,7 +23,6 @@ data text (:func:`core.loaders.numbers.parse_floats`) and reshaped; per-line Pyt
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +34,7 @@ from core.dataset import Guess, Labels, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
 from core.loaders.labels import encode_labels
-from core.loaders.numbers import check_float32_range, parse_floats
+from core.loaders.numbers import BAD_VALUE_HINT, check_float32_range, first_bad_value, parse_floats
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3  # decoded text, the value strings and their joined copy
@@ -46,7 +45,6 @@ _NOMINAL_ITEM = re.compile(r"\s*('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,]*)\s
 _NUMERIC_TYPES = ("numeric", "real", "integer")
 _TARGET_NAMES = ("target", "class", "label", "y", "value")
 
-_DIGITS = re.compile(r"\d")
 
 
 @dataclass
@@ -313,19 +311,12 @@ def _parse_values(path: Path, bodies: list[str], steps: int, n_dims: int, number
 def _raise_bad_value(path: Path, bodies: list[str], n_dims: int, numbers: list[int], layout: _Layout) -> None:
     """Name the first value that is not a number (only runs when the fast parse failed)."""
     for index, body in enumerate(bodies):
-        for step, token in enumerate(body.split(",")):
-            text = token.strip()
-            if text == "?":
-                continue
-            try:
-                if not math.isfinite(float(text)) and not _DIGITS.search(text):
-                    raise ValueError(text)  # 'nan', 'inf': not ARFF/TSF numbers ('?' is the missing value)
-            except ValueError:
-                case, dim = divmod(index, n_dims)
-                shown = text if len(text) <= 20 else text[:17] + "..."
-                where = f"line {numbers[case]}, " + (f"dimension {dim}, " if layout.relational is not None else "") + f"value {step + 1}"
-                problem = "a value is empty" if not text else f"{shown!r} is not a number"
-                raise LoadError(path, problem, where=where, hint="Write numbers separated by ',' ('?' for a missing value)") from None
+        bad = first_bad_value(body)
+        if bad is not None:
+            step, problem = bad
+            case, dim = divmod(index, n_dims)
+            where = f"line {numbers[case]}, " + (f"dimension {dim}, " if layout.relational is not None else "") + f"value {step + 1}"
+            raise LoadError(path, problem, where=where, hint=BAD_VALUE_HINT)
 
 
 def _ragged(path: Path, dense: np.ndarray, numbers: list[int], notes: list[str]) -> tuple[np.ndarray, np.ndarray]:

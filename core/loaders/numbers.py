@@ -7,6 +7,8 @@ Keras computes in float32, so such a value would silently become ``inf``; CSV, J
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,3 +74,24 @@ def parse_floats(text: str, count: int, missing: str = "?") -> np.ndarray | None
         return None
     values = frame["v"].to_numpy(dtype=np.float64)
     return values if values.shape[0] == count else None
+
+
+_DIGITS = re.compile(r"\d")
+BAD_VALUE_HINT = "Write numbers separated by ',' ('?' for a missing value)"
+
+
+def first_bad_value(body: str) -> tuple[int, str] | None:
+    """The first value of an ARFF/TSF data line (comma-separated) that is not a number, as
+    ``(index, problem)``, or None. ``?`` is the missing value; ``nan``/``inf`` spelled out are not
+    numbers in these formats."""
+    for step, token in enumerate(body.split(",")):
+        text = token.strip()
+        if text == "?":
+            continue
+        try:
+            if not math.isfinite(float(text)) and not _DIGITS.search(text):
+                raise ValueError(text)
+        except ValueError:
+            shown = text if len(text) <= 20 else text[:17] + "..."
+            return step, "a value is empty" if not text else f"{shown!r} is not a number"
+    return None

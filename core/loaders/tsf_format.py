@@ -20,8 +20,6 @@ Speed: all values are parsed by one call of :func:`core.loaders.numbers.parse_fl
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from core.budget import check_budget
 from core.dataset import Guess, SequenceDataset, SourceInfo
 from core.errors import LoadError
 from core.loaders import files
-from core.loaders.numbers import check_float32_range, parse_floats
+from core.loaders.numbers import BAD_VALUE_HINT, check_float32_range, first_bad_value, parse_floats
 from core.options import LoadOptions
 
 TEXT_BYTES_PER_FILE_BYTE = 3
@@ -39,7 +37,6 @@ BYTES_PER_VALUE = 16  # float64 parse + float32 copy
 _ATTRIBUTE_TYPES = ("string", "numeric", "date")
 _BOOLEAN_TAGS = ("missing", "equallength")
 
-_DIGITS = re.compile(r"\d")
 
 
 @dataclass
@@ -191,15 +188,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
 
 def _raise_bad_value(path: Path, bodies: list[str], numbers: list[int]) -> None:
     for body, number in zip(bodies, numbers):
-        for step, token in enumerate(body.split(",")):
-            text = token.strip()
-            if text == "?":
-                continue
-            try:
-                if not math.isfinite(float(text)) and not _DIGITS.search(text):
-                    raise ValueError(text)  # 'nan', 'inf': not ARFF/TSF numbers ('?' is the missing value)
-            except ValueError:
-                shown = text if len(text) <= 20 else text[:17] + "..."
-                problem = "a value is empty" if not text else f"{shown!r} is not a number"
-                raise LoadError(path, problem, where=f"line {number}, value {step + 1}",
-                                hint="Write numbers separated by ',' ('?' for a missing value)") from None
+        bad = first_bad_value(body)
+        if bad is not None:
+            step, problem = bad
+            raise LoadError(path, problem, where=f"line {number}, value {step + 1}", hint=BAD_VALUE_HINT)
