@@ -185,17 +185,11 @@ def _convert_dataset(dataset: SequenceDataset, folder: Path, padding: PaddingOpt
         for array in arrays:
             array.abandon()
         raise
-    written = [a.target.name for a in arrays]
+    y_values = None
     if labels is not None and labels.kind != "sequence":
         y_values = labels.values.astype(np.int64 if labels.classes is not None else np.float32, copy=False)
-        _save_small(folder / "y.npy", y_values)
-        written.append("y.npy")
-    _save_small(folder / "lengths.npy", np.minimum(dataset.lengths, t).astype(np.int64))
-    written.append("lengths.npy")
-    task = labels.kind if labels is not None else None
-    _write_meta(folder, dataset.source.path, plan.shape, opts, dataset.feature_names, task,
-                labels.classes if labels is not None else None, dataset.kind, written)
-    return StoreInfo(folder, plan.shape, tuple(written + [STORE_FILE]), _size(folder, written), False)
+    return _finish(folder, arrays, y_values, np.minimum(dataset.lengths, t), dataset.source.path, plan.shape, opts,
+                   dataset.feature_names, labels, dataset.kind, streamed=False)
 
 
 def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: PaddingOptions, budget: int, progress) -> StoreInfo:
@@ -266,15 +260,8 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
         for array in arrays:
             array.abandon()
         raise
-    written = [a.target.name for a in arrays]
-    if labels is not None:
-        _save_small(folder / "y.npy", labels.values)
-        written.append("y.npy")
-    _save_small(folder / "lengths.npy", np.minimum(lengths, t).astype(np.int64))
-    written.append("lengths.npy")
-    _write_meta(folder, str(path), plan.shape, opts, names, labels.kind if labels is not None else None,
-                labels.classes if labels is not None else None, "sequences", written)
-    return StoreInfo(folder, plan.shape, tuple(written + [STORE_FILE]), _size(folder, written), True)
+    return _finish(folder, arrays, labels.values if labels is not None else None, np.minimum(lengths, t), str(path),
+                   plan.shape, opts, names, labels, "sequences", streamed=True)
 
 
 def _convert_long_csv(path: Path, folder: Path, options: LoadOptions, padding: PaddingOptions, budget: int, progress) -> StoreInfo:
@@ -352,21 +339,29 @@ def _convert_long_csv(path: Path, folder: Path, options: LoadOptions, padding: P
         for array in arrays:
             array.abandon()
         raise
-    written = [a.target.name for a in arrays]
-    if labels is not None:
-        _save_small(folder / "y.npy", labels.values)
-        written.append("y.npy")
-    _save_small(folder / "lengths.npy", kept.astype(np.int64))
-    written.append("lengths.npy")
-    _write_meta(folder, str(path), plan.shape, opts, names, labels.kind if labels is not None else None,
-                labels.classes if labels is not None else None, "sequences", written)
-    return StoreInfo(folder, plan.shape, tuple(written + [STORE_FILE]), _size(folder, written), True)
+    return _finish(folder, arrays, labels.values if labels is not None else None, kept, str(path), plan.shape, opts,
+                   names, labels, "sequences", streamed=True)
 
 
 def _jsonl_source(path: Path, options: LoadOptions):
     from core.dataset import SourceInfo
 
     return SourceInfo(str(path), "jsonl", options.to_dict())
+
+
+def _finish(folder: Path, arrays: list, y_values: np.ndarray | None, lengths: np.ndarray, source: str | None, shape,
+            padding: PaddingOptions, names, labels, kind: str, *, streamed: bool) -> StoreInfo:
+    """After the big arrays are committed: the labels, the kept lengths and the description, then
+    what was written (one tail for every way of converting)."""
+    written = [a.target.name for a in arrays]
+    if y_values is not None:
+        _save_small(folder / "y.npy", y_values)
+        written.append("y.npy")
+    _save_small(folder / "lengths.npy", lengths.astype(np.int64))
+    written.append("lengths.npy")
+    _write_meta(folder, source, shape, padding, names, labels.kind if labels is not None else None,
+                labels.classes if labels is not None else None, kind, written)
+    return StoreInfo(folder, shape, tuple(written + [STORE_FILE]), _size(folder, written), streamed)
 
 
 def _save_small(target: Path, array: np.ndarray) -> None:
