@@ -43,6 +43,14 @@ def _call_site() -> str:
 
 
 @pytest.fixture(autouse=True)
+def settings_dir(tmp_path, monkeypatch):
+    """Every window test gets its own settings folder; the user's real settings are never touched."""
+    folder = tmp_path / "settings"
+    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def _fail_on_leaks(monkeypatch, qapp):
     """Record every QThread/QTimer/single-shot started during the test; fail if any outlives it.
 

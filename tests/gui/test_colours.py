@@ -10,11 +10,6 @@ from gui.main_window import MainWindow
 from gui.views.theme import STATUS_COLOURS, contrast_ratio, dark_palette, is_dark
 
 
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
-
-
 @pytest.fixture
 def window(qtbot):
     window = MainWindow(interactive=False, use_gl=False)

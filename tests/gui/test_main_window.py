@@ -22,14 +22,6 @@ from gui.settings import AppSettings
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own settings file; real settings are never touched."""
-    folder = tmp_path / "settings"
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def errors(monkeypatch) -> list[tuple[str, str]]:
     """Capture error dialogs instead of blocking on them."""

@@ -15,11 +15,6 @@ from tests.gui.fake_training import FakeTrainingProcess, scripted_run
 WAIT_MS = 20_000
 
 
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
-
-
 @pytest.fixture
 def window(qtbot):
     window = MainWindow(interactive=False, use_gl=False)

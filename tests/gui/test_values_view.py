@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
 
 from gui.main_window import MainWindow
 from gui.views.values_view import EVERY_SAMPLE, ONE_SAMPLE
-
-
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
 
 
 def open_in_window(qtbot, path) -> MainWindow:

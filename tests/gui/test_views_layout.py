@@ -20,11 +20,6 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 SIZE = (1100, 700)
 
 
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
-
-
 def open_window(qtbot, demo: str) -> MainWindow:
     window = MainWindow(interactive=False, use_gl=False)
     qtbot.addWidget(window)

@@ -18,13 +18,6 @@ REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "settings"
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def window(qtbot, monkeypatch) -> MainWindow:
     shown: list = []

@@ -12,11 +12,6 @@ from gui.main_window import MainWindow
 LONG_PATH = "/data/" + "/".join(f"experiment_{i:03d}_with_a_rather_long_folder_name" for i in range(6)) + "/readings.csv"
 
 
-@pytest.fixture(autouse=True)
-def settings_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("SHAPE_EXPLORER_SETTINGS_DIR", str(tmp_path / "settings"))
-
-
 @pytest.mark.parametrize("columns", [1, 400])
 def test_a_long_error_wraps_inside_the_screen_with_its_button_visible(qtbot, columns):
     names = ", ".join(f"sensor_{i}" for i in range(columns))
