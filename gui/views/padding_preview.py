@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
+from core import padding_views as pv
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions
@@ -133,7 +134,7 @@ class PaddingPreview(ThemedView, QWidget):
             self._suggested = (int(suggestion["value"]), float(suggestion.get("truncated_share", 0.0)))
             self._suggested_percentile = float(suggestion.get("percentile", 95))
         else:
-            self._suggested = tv.suggest_maxlen(self._lengths, 95.0)
+            self._suggested = pv.suggest_maxlen(self._lengths, 95.0)
             self._suggested_percentile = 95.0
         self._collisions = self._collision_count(shaped, report)
         self._draw_histogram()
@@ -374,7 +375,7 @@ class PaddingPreview(ThemedView, QWidget):
         self._maxlen.setValue(maxlen)  # emits optionsChanged (once, if it changed)
 
     def _draw_histogram(self) -> None:
-        edges, counts = tv.length_histogram(self._lengths)
+        edges, counts = pv.length_histogram(self._lengths)
         self._bars.setData(edges, counts)
         self._cut_line.setBounds((0.5, float(edges[-1]) + 1))
         if self._suggested is not None:
@@ -387,7 +388,7 @@ class PaddingPreview(ThemedView, QWidget):
         if self._lengths.size == 0:
             return
         maxlen = self._effective_maxlen()
-        layouts = tv.padding_layouts(self._lengths, maxlen)
+        layouts = pv.padding_layouts(self._lengths, maxlen)
         palette = self._theme.layout_palette()
         for key, plot in self._layout_plots.items():
             image = self._layout_images[key]
@@ -423,8 +424,8 @@ class PaddingPreview(ThemedView, QWidget):
         if shaped is None or self._lengths.size == 0 or shaped.x.shape[0] == 0:
             self._mask_image.clear()
             return
-        rows = tv.example_rows(self._lengths)
-        preview = tv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
+        rows = pv.example_rows(self._lengths)
+        preview = pv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
         classes = preview.classes
         self._mask_image.setImage(tv.class_rgba(classes, self._theme.mask_palette()), autoLevels=False)
         self._mask_image.setRect(QRectF(0, 0, classes.shape[1], classes.shape[0]))
@@ -453,8 +454,8 @@ class PaddingPreview(ThemedView, QWidget):
             self._stats.setText("")
             return
         n = int(self._lengths.size)
-        waste = tv.padding_waste(self._lengths, maxlen)
-        truncated_share = tv.truncated_share(self._lengths, maxlen)
+        waste = pv.padding_waste(self._lengths, maxlen)
+        truncated_share = pv.truncated_share(self._lengths, maxlen)
         truncated = int(round(truncated_share * n))
         lines = [
             f"<b>Tensor:</b> ({n:,}, {maxlen:,}, F) → input_shape=({maxlen:,}, F)",

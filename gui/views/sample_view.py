@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QFontMetrics, QPen
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
+from core import readout as ro
 from core import tensor_views as tv
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
@@ -58,7 +59,7 @@ class SampleView(ThemedView, QWidget):
         self._sample = 0
         self._pad_rects: list[QGraphicsRectItem] = []
         self._curves: list[pg.PlotDataItem] = []
-        self._strip: tv.TokenStrip | None = None
+        self._strip: ro.TokenStrip | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -234,7 +235,7 @@ class SampleView(ThemedView, QWidget):
 
     def _draw_tokens(self, steps: int) -> None:
         dataset = getattr(self._shaped, "dataset", None)
-        strip = tv.token_strip(self._x, self._mask, self._sample, getattr(dataset, "vocabulary", None))
+        strip = ro.token_strip(self._x, self._mask, self._sample, getattr(dataset, "vocabulary", None))
         self._strip = strip
         theme = self._theme
         self._token_image.setImage(tv.class_rgba(strip.classes[None, :], theme.token_palette()), autoLevels=False)
@@ -302,7 +303,7 @@ class SampleView(ThemedView, QWidget):
 
     def _describe_point(self, plot, x: float, y: float) -> str:
         if plot is self._heat:
-            cell = tv.value_at(self._x, self._mask, self._sample, x, 0.0 if self._tokens else y)
+            cell = ro.value_at(self._x, self._mask, self._sample, x, 0.0 if self._tokens else y)
             if cell is None:
                 return ""
             step, feature, value, real = cell
@@ -312,15 +313,15 @@ class SampleView(ThemedView, QWidget):
                 return f"sample {self._sample}, step {step}: " + (f"'{word}' (token id {int(value)})" if real else "padding")
             name = self._names[feature] if feature < len(self._names) else str(feature)
             where = f"sample {self._sample}, step {step}, {name}"
-            return f"{where}: {tv.format_cell(value, False)}" + ("" if real else " (padding)")
-        cell = tv.value_at(self._x, self._mask, self._sample, x, 0.0)
+            return f"{where}: {ro.format_cell(value, False)}" + ("" if real else " (padding)")
+        cell = ro.value_at(self._x, self._mask, self._sample, x, 0.0)
         if cell is None:
             return ""
         step, _, _, real = cell
         if not real:
             return f"sample {self._sample}, step {step}: padding"
         row = tv.as_three_d(self._x)[self._sample, step]
-        shown = [f"{name} {tv.format_cell(v, False)}" for name, v in zip(self._names[:8], row[:8])]
+        shown = [f"{name} {ro.format_cell(v, False)}" for name, v in zip(self._names[:8], row[:8])]
         more = f", … ({len(self._names) - 8} more)" if len(self._names) > 8 else ""
         return f"sample {self._sample}, step {step}: " + ", ".join(shown) + more
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
+from core import padding_views as pv
 from core import tensor_views as tv
 from core.options import WindowOptions
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, theme_for
@@ -231,7 +232,7 @@ class WindowDesigner(ThemedView, QWidget):
             return
         rows, features = self._values.shape
         options = self._options
-        spans = tv.window_spans(rows, options, max_windows=MAX_DRAWN_WINDOWS)
+        spans = pv.window_spans(rows, options, max_windows=MAX_DRAWN_WINDOWS)
         k = spans.starts.size
         y = np.arange(k, dtype=np.float64)
         if k:
@@ -267,7 +268,7 @@ class WindowDesigner(ThemedView, QWidget):
                 region.setRegion((rows - tail - 0.5, rows - 0.5))
         self._update_summary(spans, rows, features)
 
-    def _update_summary(self, spans: tv.WindowSpans, rows: int, features: int) -> None:
+    def _update_summary(self, spans: pv.WindowSpans, rows: int, features: int) -> None:
         options = self._options
         n = spans.n_windows
         targets = len(options.target_cols) if options.target_cols else features
