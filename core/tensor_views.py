@@ -324,15 +324,21 @@ def volume_rgba(
     pad_rgba: Sequence[int],
     levels: tuple[float, float] | None = None,
     data_alpha: int = 150,
+    per_feature: bool = False,
 ) -> np.ndarray:
     """The ``(bN, bT, bF, 4)`` uint8 RGBA volume the 3-D view draws.
 
     Data blocks take the colour of their mean value (``lut`` between ``levels``, default
     robust percentiles of the block means) at opacity ``data_alpha``; padding blends each
     block toward ``pad_rgba`` by its padded share, so fully padded blocks look like padding.
+    With ``per_feature`` each feature block is coloured on its own scale (the robust range of
+    its block means, :func:`column_levels`), as the sample heat-map colours by feature.
     """
-    levels = levels or robust_levels(grid.mean)
-    colours = map_colours(grid.mean, levels, lut, nan_rgba=pad_rgba).astype(np.float32)
+    if per_feature:
+        scaled = scale_per_feature(grid.mean, column_levels(grid.mean))
+        colours = map_colours(scaled, (0.0, 1.0), lut, nan_rgba=pad_rgba).astype(np.float32)
+    else:
+        colours = map_colours(grid.mean, levels or robust_levels(grid.mean), lut, nan_rgba=pad_rgba).astype(np.float32)
     colours[..., 3] = np.where(np.isfinite(grid.mean), float(data_alpha), float(pad_rgba[3]))
     share = np.asarray(grid.padded_share, dtype=np.float32)[..., None]
     blended = colours * (1.0 - share) + np.asarray(pad_rgba, dtype=np.float32) * share
@@ -377,12 +383,17 @@ def feature_levels(x: np.ndarray, mask: np.ndarray | None, max_rows: int = 256) 
     values = x3[rows].astype(np.float64)
     if mask is not None:
         values[~mask[rows].astype(bool)] = np.nan
-    per_feature = values.reshape(-1, values.shape[2])
-    return np.array([robust_levels(per_feature[:, f]) for f in range(per_feature.shape[1])], dtype=np.float64)
+    return column_levels(values)
+
+
+def column_levels(values: np.ndarray) -> np.ndarray:
+    """``(F, 2)`` robust colour limits of each column along the last axis (one per feature)."""
+    per_feature = np.asarray(values).reshape(-1, np.shape(values)[-1])
+    return np.array([robust_levels(per_feature[:, f]) for f in range(per_feature.shape[1])], dtype=np.float64).reshape(-1, 2)
 
 
 def scale_per_feature(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """``(T, F)`` values mapped to 0–1 of each feature's ``levels`` row (NaN stays NaN)."""
+    """Values (``(..., F)``, features last) mapped to 0–1 of each feature's ``levels`` row (NaN stays NaN)."""
     lo, hi = levels[:, 0], levels[:, 1]
     return ((np.asarray(values, dtype=np.float64) - lo) / (hi - lo)).astype(np.float32)
 

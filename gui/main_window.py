@@ -45,6 +45,7 @@ from gui.settings import AppSettings
 from gui.shape_bar import ShapeBar
 from gui.tensor_state import TensorState
 from gui.user_model_panel import UserModelController
+from gui.views.hover import StatusReadout
 from gui.welcome import SUPPORTED_TEXT, WelcomeScreen
 from gui.window_terms import in_window_terms
 
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
             self.view_actions.append(action)
 
     def _build_central(self, use_gl: bool | None) -> None:
+        from gui.views.colour_by import ColourBy
         from gui.views.padding_preview import PaddingPreview
         from gui.views.sample_view import SampleView
         from gui.views.tensor_view_3d import TensorView3D
@@ -284,14 +286,16 @@ class MainWindow(QMainWindow):
         self.welcome.demoRequested.connect(self.open_demo)
         self.welcome.recentRequested.connect(self._open_recent_path)
 
-        self.tensor_view = TensorView3D(use_gl=use_gl)
-        self.sample_view = SampleView()
+        self.colour_by = ColourBy(parent=self)  # Colour by feature / global: one setting, both views
+        self.tensor_view = TensorView3D(use_gl=use_gl, colour_by=self.colour_by)
+        self.sample_view = SampleView(colour_by=self.colour_by)
         self.padding_view = PaddingPreview()
         self.window_view = WindowDesigner()
         self.values_view = ValuesView()
         self.tensor_view.selectionChanged.connect(self._on_selection_changed)
         self.sample_view.sampleChanged.connect(self._on_sample_picked)
-        self.sample_view.valueHovered.connect(self._show_hovered_value)
+        for view in (self.tensor_view, self.sample_view, self.padding_view, self.window_view):
+            view.valueHovered.connect(self._show_hovered_value)
         self.values_view.sampleChanged.connect(self._on_sample_picked)
         self.padding_view.optionsChanged.connect(self._on_padding_options)
         self.padding_view.maxlenChanged.connect(self._on_maxlen)
@@ -430,6 +434,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
+        self._status_readout = StatusReadout(status)  # what the pointer is over, from every plot
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setMaximumWidth(220)
@@ -807,10 +812,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _show_hovered_value(self, text: str) -> None:
         """The value under the pointer in the status bar (as napari does); nothing when it leaves the data."""
-        if text:
-            self.statusBar().showMessage(text)
-        else:
-            self.statusBar().clearMessage()
+        self._status_readout.show(text)
 
     @Slot(int)
     def _on_sample_picked(self, sample: int) -> None:
