@@ -152,9 +152,9 @@ def test_colour_by_is_one_setting_for_the_heat_map_and_the_3d_view(qtbot, tmp_pa
 
 
 def test_the_training_curves_read_every_curve_at_the_epoch(qtbot):
-    from gui.training_plots import CurvePlots
-
     from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from gui.training_plots import CurvePlots
 
     # In a container, as in the training panel: Qt asks a top-level widget for QWidget.metric(),
     # which CurvePlots' ``metric`` curve attribute hides.
