@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from core.padding_views import PaddingLayouts
 from core.tensor_views import BlockGrid, as_three_d
 
 #: Features listed in a readout of a whole step (the rest are counted).
@@ -164,11 +165,6 @@ def number_text(value: float | int) -> str:
     return format_cell(value, False)
 
 
-def _span(lo: int, hi: int) -> str:
-    """``"4"`` or ``"4–9"``: an inclusive index range in words."""
-    return str(lo) if hi <= lo else f"{lo}–{hi}"
-
-
 @dataclass(frozen=True)
 class TensorReadout:
     """The words for any cell of one shaped tensor: sample (and the file's id), step (and where it
@@ -310,7 +306,9 @@ class TensorReadout:
         share = float(grid.padded_share[tuple(indices)])
         value = f"mean {number_text(mean)}" if np.isfinite(mean) else "padding only"
         padded = f" ({share:.0%} padding)" if 0 < share and np.isfinite(mean) else ""
-        return (f"samples {_span(lo_n, hi_n)}, steps {_span(lo_t, hi_t)}, {feature}: {value}{padded}"
+        samples = f"sample {lo_n}" if lo_n == hi_n else f"samples {lo_n}–{hi_n}"
+        steps = f"step {lo_t}" if lo_t == hi_t else f"steps {lo_t}–{hi_t}"
+        return (f"{samples}, {steps}, {feature}: {value}{padded}"
                 f"{' — an even sample of the cells' if grid.sampled else ''}")
 
 
@@ -331,19 +329,22 @@ def length_bar(edges: np.ndarray, counts: np.ndarray, x: float) -> str:
 LAYOUT_WORDS = ("", "data", "padding", "cut off by truncation")
 
 
-def layout_cell(lengths: np.ndarray, classes: np.ndarray, frame: tuple[int, int], steps_per_column: int,
-                key: tuple[str, str], row: int, column: int) -> str:
-    """A cell of one of the four padding layouts: which example sequence, which step, what it holds."""
+def layout_cell(layouts: PaddingLayouts, key: tuple[str, str], row: int, column: int) -> str:
+    """A cell of one of the four padding layouts: which example sequence, which step, what it holds.
+
+    ``padding='pre', truncating='post': sample 68 (length 7), tensor step 0: padding``.
+    """
+    classes = layouts.layouts[key]
     if not (0 <= row < classes.shape[0] and 0 <= column < classes.shape[1]):
         return ""
     kind = LAYOUT_WORDS[int(classes[row, column])]
     if not kind:
         return ""
     padding, truncating = key
-    step = (column - frame[0]) * int(steps_per_column)
-    where = f"tensor step {step}" if frame[0] <= column < frame[1] else "outside the tensor"
-    return (f"padding='{padding}', truncating='{truncating}': example sequence of length {int(lengths[row]):,}, "
-            f"{where}: {kind}")
+    step = (column - layouts.frame[0]) * int(layouts.steps_per_column)
+    where = f"tensor step {step}" if layouts.frame[0] <= column < layouts.frame[1] else "outside the tensor"
+    return (f"padding='{padding}', truncating='{truncating}': sample {int(layouts.rows[row])} "
+            f"(length {int(layouts.lengths[row]):,}), {where}: {kind}")
 
 
 #: What a step of the mask preview is (``core.padding_views.MASK_*``).
@@ -373,7 +374,7 @@ def series_row(values: np.ndarray, name: str, row: int, window: int, stride: int
         return text
     first = max(0, -(-(row - window + 1) // stride))
     last = min(n_windows - 1, row // stride)
-    uses = [f"in {'sample' if first == last else 'samples'} {_span(first, last)}"] if first <= last else []
+    uses = [f"in sample {first}" if first == last else f"in samples {first}–{last}"] if first <= last else []
     if horizon > 0:
         offset = row - window - horizon + 1
         if offset >= 0 and offset % stride == 0 and offset // stride < n_windows:

@@ -345,8 +345,7 @@ class PaddingPreview(ThemedView, QWidget):
         layouts = self._layouts
         for key, layout_plot in self._layout_plots.items():
             if plot is layout_plot and layouts is not None:
-                return ro.layout_cell(layouts.lengths, layouts.layouts[key], layouts.frame, layouts.steps_per_column,
-                                      key, row, column)
+                return ro.layout_cell(layouts, key, row, column)
         return ""
 
     def _on_plots_clicked(self, event) -> None:

@@ -87,14 +87,12 @@ def test_padding_preview_and_window_readouts():
     assert ro.length_bar(edges, counts, 100) == ""
     layouts = pv.padding_layouts(lengths, 6)
     key = ("pre", "post")
-    classes = layouts.layouts[key]
     shortest = int(np.argmin(layouts.lengths))
     first = layouts.frame[0]
-    assert ro.layout_cell(layouts.lengths, classes, layouts.frame, layouts.steps_per_column, key, shortest, first).endswith(
-        "length 3, tensor step 0: padding")  # pre-padding: the short sequence starts with padding
+    assert ro.layout_cell(layouts, key, shortest, first) == (  # pre-padding: the short sequence starts with padding
+        f"padding='pre', truncating='post': sample {int(layouts.rows[shortest])} (length 3), tensor step 0: padding")
     longest = int(np.argmax(layouts.lengths))
-    assert ro.layout_cell(layouts.lengths, classes, layouts.frame, layouts.steps_per_column, key, longest,
-                          layouts.frame[1]).endswith("outside the tensor: cut off by truncation")
+    assert ro.layout_cell(layouts, key, longest, layouts.frame[1]).endswith("outside the tensor: cut off by truncation")
     series = np.arange(30, dtype=np.float64) * 0.5
     assert ro.series_row(series, "level", 8, window=4, stride=2, horizon=1, n_windows=13) == \
         "row 8, level: 4 — in samples 3–4, the target of sample 2"

@@ -109,7 +109,8 @@ def test_the_padding_preview_reads_bars_layout_cells_and_the_mask(qtbot):
     layouts = preview._layouts
     shortest = int(np.argmin(layouts.lengths))
     move_to(preview._on_mouse_moved, plot, layouts.frame[1] - 0.5, shortest + 0.5)  # the last kept step
-    assert status(window).startswith(f"padding='post', truncating='post': example sequence of length {int(layouts.lengths[shortest])}")
+    assert status(window).startswith(f"padding='post', truncating='post': sample {int(layouts.rows[shortest])} "
+                                     f"(length {int(layouts.lengths[shortest])}), tensor step ")
     assert status(window).endswith(": padding")
     move_to(preview._on_mouse_moved, preview._mask_plot, 0.5, 0.5)
     rows, _ = preview._mask_classes
