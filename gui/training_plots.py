@@ -221,11 +221,10 @@ class CurvePlots(ThemedView, QWidget):
 
     def _hover_curves(self, plot: pg.PlotWidget) -> list[tuple[Any, str]]:
         """The visible curves of ``plot`` with their names: the current run's, then each earlier run's."""
-        if plot is self.loss_plot:
-            current = [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")]
-        else:
-            current = [(self.metric, self.metric_name), (self.val_metric, f"val_{self.metric_name}")]
-        earlier = [(curve, f"run {number} {'val' if curve.run_role == 'val' else 'train'}")
+        key = "loss" if plot is self.loss_plot else self.metric_name
+        current = [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")] \
+            if plot is self.loss_plot else [(self.metric, key), (self.val_metric, f"val_{key}")]
+        earlier = [(curve, f"run {number} {'val_' if curve.run_role == 'val' else ''}{key}")
                    for number, curves in sorted(self.earlier.items()) for owner, curve in curves if owner is plot]
         return [(curve, str(name)) for curve, name in current + earlier
                 if curve.isVisible() and curve.getData()[0] is not None]

@@ -182,6 +182,14 @@ def test_the_training_curves_read_every_curve_at_the_epoch(qtbot):
         item = plots.metric_plot.getPlotItem()
         plots._on_mouse_moved(plots.metric_plot, item.vb.mapViewToScene(pg.Point(4.9, 0.5)))
     assert hovered.args[0] == "epoch 5: accuracy 0.85, val_accuracy 0.75"
+    # An earlier run, drawn faded, is read out beside the current one.
+    from core.training.runs import RunRecord
+
+    earlier = RunRecord(number=1, history={"loss": [1.5, 1.2, 1.0], "val_loss": [1.6, 1.3, 1.1]})
+    plots.set_runs([earlier, RunRecord(number=2)], current=2)
+    assert plots.describe_epoch(plots.loss_plot, 2.0) == "epoch 2: loss 0.8, val_loss 0.9, run 1 loss 1.2, run 1 val_loss 1.3"
+    plots.set_run_visible(1, False)
+    assert plots.describe_epoch(plots.loss_plot, 2.0) == "epoch 2: loss 0.8, val_loss 0.9"
 
 
 def test_the_results_read_confusion_cells_and_prediction_dots(qtbot):
