@@ -146,26 +146,13 @@ def format_cell(value: float | int, is_integer: bool) -> str:
     return f"{number:.6g}"
 
 
-def value_at(x: np.ndarray, mask: np.ndarray | None, i: int, t: float, f: float) -> tuple[int, int, float, bool] | None:
-    """The cell under a pointer at (step ``t``, feature ``f``) of sample ``i``: ``(t, f, value, real)``,
-    or None off the tensor. Steps are centred on whole numbers (step 3 covers 2.5–3.5)."""
-    x3 = as_three_d(x)
-    step, feature = int(np.floor(t + 0.5)), int(np.floor(f))
-    if not (0 <= int(i) < x3.shape[0] and 0 <= step < x3.shape[1] and 0 <= feature < x3.shape[2]):
-        return None
-    real = True if mask is None else bool(mask[int(i), step])
-    return step, feature, float(x3[int(i), step, feature]), real
-
-
-
-
 # ---- the value under the pointer -------------------------------------------------------------
 def number_text(value: float | int) -> str:
     """A value in a readout: as a table cell shows a float (up to 6 significant digits)."""
     return format_cell(value, False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TensorReadout:
     """The words for any cell of one shaped tensor: sample (and the file's id), step (and where it
     came from), feature, value, and "padding" for a padded step.

@@ -10,7 +10,6 @@ validation and test metric is followed by what a model that learned nothing scor
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.readout import confusion_cell, nearest_prediction
+from core.readout import confusion_cell, metric_text, nearest_prediction
 from core.wording import escape_html
 from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import BLUE, ORANGE, theme_for
@@ -43,15 +42,8 @@ STOP_REASON_TEXT = {
 }
 
 
-def format_metric(value: Any) -> str:
-    """Four significant digits, or ``—`` for missing/non-finite values."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if not math.isfinite(number):
-        return "NaN" if math.isnan(number) else "—"
-    return f"{number:.4g}"
+#: Four significant digits, ``NaN``, or ``—`` for missing values: the rule lives in core.readout.
+format_metric = metric_text
 
 
 def result_section(result: dict[str, Any], key: str) -> Any:
