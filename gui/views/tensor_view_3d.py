@@ -265,7 +265,7 @@ class TensorView3D(ThemedView, QWidget):
                          "grey = padding. Hover a cube for its values, click to select it; drag to rotate, scroll to zoom.")
             parts.append("Highlighted: sample (orange), timestep (blue), feature (purple).")
         else:
-            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices (click a cell to move them).")
+            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices (hover a cell for its value, click it to move them).")
         if self._grid.sampled:
             parts.append("(Large tensor: the summary reads an even sample of the cells.)")
         self._caption.setText(" ".join(parts))
@@ -312,6 +312,12 @@ class TensorView3D(ThemedView, QWidget):
             self._slab_edges.append(edges)
         self._outline = gl.GLLinePlotItem(pos=np.zeros((2, 3)), mode="lines", width=1.0, antialias=True, glOptions=on_top)
         view.addItem(self._outline)
+        # A wire frame round the cube under the pointer, so the readout says which cube it is.
+        self._hover_box = gl.GLLinePlotItem(pos=np.zeros((2, 3)), mode="lines", width=2.0, antialias=True, glOptions=on_top)
+        self._hover_box.setDepthValue(12)
+        self._hover_box.setVisible(False)
+        self._hovered_block: tuple[float, ...] | None = None
+        view.addItem(self._hover_box)
         self._labels = make_labels_item(gl)
         self._labels.setDepthValue(20)  # painted last, over the volume
         view.addItem(self._labels)
@@ -348,6 +354,8 @@ class TensorView3D(ThemedView, QWidget):
             self._theme.qcolor(self._theme.foreground),
             blocks=dims,
         )
+        self._hovered_block = None
+        self._hover_box.setVisible(False)
         self.reset_view()
         self._update_gl_selection()
 
@@ -389,7 +397,20 @@ class TensorView3D(ThemedView, QWidget):
         cell = self.pick(x, y)
         text = "" if cell is None or self._readout is None else self._readout.block(self._grid, cell)
         self._hover.show(text)
+        self._frame_hovered(cell if text else None)
         return text
+
+    def _frame_hovered(self, cell: tuple[int, int, int] | None) -> None:
+        """Draw the wire frame round the cube holding ``cell`` (None: hide it); only redraws when the cube changes."""
+        if not self.uses_gl or self._grid is None:
+            return
+        lo = None if cell is None else tuple(tv.block_span(edges, c)[0] for edges, c in zip(self._grid.edges, cell))
+        if lo == self._hovered_block:
+            return
+        self._hovered_block = lo
+        self._hover_box.setVisible(lo is not None)
+        if lo is not None:
+            self._hover_box.setData(pos=tv.box_edges(lo, np.asarray(lo) + 1.0), color=self._theme.qcolor(self._theme.foreground))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
         """A click (press and release without dragging) in the 3-D view selects the cell under it;
@@ -398,6 +419,7 @@ class TensorView3D(ThemedView, QWidget):
             self.hover_at(event.position().x(), event.position().y())
         elif watched is self._gl_view and event.type() == QEvent.Type.Leave:
             self._hover.clear()
+            self._frame_hovered(None)
         elif watched is self._gl_view and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
             if event.button() == Qt.MouseButton.LeftButton:
                 position = event.position()

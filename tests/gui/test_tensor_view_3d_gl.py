@@ -113,8 +113,12 @@ def test_hovering_a_cube_says_its_sample_step_feature_and_value(gl_view, qtbot):
         x_px, y_px = _project(view, (2.5, 3.5, 3.0))  # the top face of cell (2, 3, 2)
         qtbot.mouseMove(view, QPoint(x_px, y_px))
     assert hovered.args[0] == f"sample 2, step 3, c: {x[2, 3, 2]:g}"
+    frame = gl_view._hover_box
+    assert frame.visible() and frame.pos.min(axis=0).tolist() == [2.0, 3.0, 2.0]  # the wire frame is round that cube
+    assert frame.pos.max(axis=0).tolist() == [3.0, 4.0, 3.0]
     assert gl_view.hover_at(*_project(view, (2.5, 4.5, 3.0))) == f"sample 2, step 4, c: {x[2, 4, 2]:g} (padding)"
     assert gl_view.hover_at(1, 1) == ""  # the empty corner
+    assert not gl_view._hover_box.visible()
 
 
 def test_colour_by_feature_gives_each_feature_its_own_scale_in_3d(gl_view):
