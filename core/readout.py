@@ -369,11 +369,15 @@ def series_row(values: np.ndarray, name: str, row: int, window: int, stride: int
     return text + " — " + (", ".join(uses) if uses else "used by no sample (dropped)")
 
 
-def window_bar(starts: np.ndarray, indices: np.ndarray, window: int, targets: np.ndarray, k: int) -> str:
-    """One drawn window: ``sample 12: series rows 100–149, target row 155``."""
+def window_bar(starts: np.ndarray, indices: np.ndarray, window: int, targets: np.ndarray, k: int,
+               row: float | None = None) -> str:
+    """Drawn window ``k``: ``sample 12: series rows 100–149, target row 155``; with ``row`` (the
+    pointer's series row) "" unless the pointer is on the window or its line to the target."""
     if not 0 <= k < len(indices):
         return ""
     start = int(starts[k])
+    if row is not None and not start - 0.5 <= row <= max(start + int(window) - 1, int(targets[k])) + 0.5:
+        return ""
     text = f"sample {int(indices[k])}: series rows {start}–{start + int(window) - 1}"
     return text + (f", target row {int(targets[k])}" if int(targets[k]) >= 0 else "")
 

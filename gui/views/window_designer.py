@@ -237,7 +237,7 @@ class WindowDesigner(ThemedView, QWidget):
         if spans is None or values is None:
             return ""
         if plot is self._windows_plot:
-            return ro.window_bar(spans.starts, spans.indices, options.window, spans.target_rows, int(np.floor(y + 0.5)))
+            return ro.window_bar(spans.starts, spans.indices, options.window, spans.target_rows, int(np.floor(y + 0.5)), x)
         column = max(0, self._feature.currentIndex())
         return ro.series_row(values[:, column], self._names[column], int(np.floor(x + 0.5)), int(options.window),
                              int(options.stride), int(options.horizon), spans.n_windows)

@@ -99,6 +99,8 @@ def test_padding_preview_and_window_readouts():
     assert ro.series_row(series, "level", 29, window=4, stride=2, horizon=1, n_windows=13).endswith("used by no sample (dropped)")
     spans = pv.window_spans(30, WindowOptions(window=4, stride=2, horizon=1), max_windows=20)
     assert ro.window_bar(spans.starts, spans.indices, 4, spans.target_rows, 1) == "sample 1: series rows 2–5, target row 6"
+    assert ro.window_bar(spans.starts, spans.indices, 4, spans.target_rows, 1, row=6.2) == "sample 1: series rows 2–5, target row 6"
+    assert ro.window_bar(spans.starts, spans.indices, 4, spans.target_rows, 1, row=12.0) == ""  # beside the bar
 
 
 def test_training_curves_and_results_readouts():
