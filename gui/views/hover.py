@@ -3,7 +3,7 @@
 Each data view has a ``valueHovered(str)`` signal; the main window shows the text in its status
 bar (as napari does) and clears it when the pointer leaves the data. The words come from
 :mod:`core.readout`; this module only finds which plot the pointer is over, maps it to the plot's
-data coordinates and sends each text once (moving within one cell sends nothing new).
+data coordinates and sends the text (and "" once when the pointer leaves the data).
 """
 
 from __future__ import annotations
@@ -25,14 +25,18 @@ def plot_point(plots: Iterable[Any], scene_position) -> tuple[Any, float, float]
 
 
 class HoverReadout:
-    """Sends a readout text through ``emit`` only when it changes ("" once when the pointer leaves)."""
+    """Sends a view's readout text through ``emit``: every text, and "" once when the pointer leaves the data.
+
+    A text is sent again even when unchanged: the pointer may have been over another view in
+    between (a plot gets no move event once the pointer has left its widget).
+    """
 
     def __init__(self, emit: Callable[[str], Any]) -> None:
         self._emit = emit
         self.text = ""
 
     def show(self, text: str) -> None:
-        if text != self.text:
+        if text or self.text:
             self.text = text
             self._emit(text)
 

@@ -223,3 +223,22 @@ def test_leaving_the_data_clears_only_the_readout(qtbot):
     window.statusBar().showMessage("Opened something.")
     move_to(sample._on_mouse_moved, sample._heat, -600.0, -600.0)  # still off the data: the message stays
     assert status(window) == "Opened something."
+    move_to(sample._on_mouse_moved, sample._heat, 1.0, 0.5)  # back on the same cell: said again
+    assert status(window).startswith("sample 0, step 1, ")
+    window.statusBar().showMessage("Saved.")
+    move_to(sample._on_mouse_moved, sample._heat, -500.0, -500.0)  # a message shown since is not the readout's
+    assert status(window) == "Saved."
+
+
+def test_the_training_tabs_readouts_reach_the_windows_status_bar(qtbot):
+    from gui.training_workflow import install_training_workflow
+
+    window = open_window(qtbot, "vowels")
+    workflow = install_training_workflow(window)
+    panel = workflow.training_panel
+    panel.curves.valueHovered.emit("epoch 3: loss 0.6")
+    assert status(window) == "epoch 3: loss 0.6"
+    panel.results.valueHovered.emit("true 'a', predicted 'b': 2 samples")
+    assert status(window) == "true 'a', predicted 'b': 2 samples"
+    panel.results.valueHovered.emit("")
+    assert status(window) == ""
