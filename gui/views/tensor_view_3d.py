@@ -8,6 +8,12 @@ translucent slabs with wire frames.
 
 Without OpenGL (the offscreen platform, a failing driver, or ``SHAPE_EXPLORER_NO_GL=1``) the
 widget shows the same selection as three 2-D slices and says so; it never crashes.
+
+Hovering a cube (or a slice's cell) says its sample, step, feature and value in the status bar
+(``valueHovered``, worded by :mod:`core.readout`) and frames the cube; *Colour by* gives each
+feature its own colour scale, the setting shared with the sample heat-map. Whether OpenGL is
+there and the in-scene axis labels live in :mod:`gui.views.gl_scene`; the 2-D slices in
+:mod:`gui.views.tensor_slices`.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from superqt.utils import signals_blocked
 from core import readout as ro
 from core import tensor_views as tv
 from gui.views.colour_by import FEATURE, GLOBAL, ColourBy, ColourByCombo
-from gui.views.gl_scene import gl_available, label_position, make_labels_item  # noqa: F401 - label_position: re-exported
+from gui.views.gl_scene import gl_available, make_labels_item
 from gui.views.hover import HoverReadout
 from gui.views.tensor_slices import SLICE_AXES, TensorSlices
 from gui.views.theme import Theme, ThemedView, plural, theme_for
