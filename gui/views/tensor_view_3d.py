@@ -86,7 +86,7 @@ class TensorView3D(ThemedView, QWidget):
         self._tokens = False
         self._grid: tv.BlockGrid | None = None
         self._levels = (0.0, 1.0)
-        self._feature_levels: np.ndarray | None = None  # per feature, for the 2-D slices
+        self._feature_levels: np.ndarray | None = None  # (F, 2) colour limits per feature
         self._readout: ro.TensorReadout | None = None
         self._hover = HoverReadout(self.valueHovered.emit)
         self.colour_setting = colour_by if colour_by is not None else ColourBy()
@@ -169,10 +169,12 @@ class TensorView3D(ThemedView, QWidget):
         self._readout = ro.TensorReadout.of(shaped)
         self._grid = tv.block_summary(self._x, self._mask)
         self._levels = tv.robust_levels(self._grid.mean) if self.uses_gl else tv.tensor_levels(self._x, self._mask)
-        self._feature_levels = None if self._tokens or self.uses_gl else tv.feature_levels(self._x, self._mask)
-        if not self._tokens:
-            levels = tv.column_levels(self._grid.mean) if self.uses_gl else self._feature_levels
-            self.colour_setting.suggest(FEATURE if tv.colour_by_feature_suggested(levels) else GLOBAL)
+        # Per-feature limits from the tensor (as the heat-map's), so both views suggest the same;
+        # the volume scales each feature block by its block means (core.tensor_views.volume_rgba).
+        self._feature_levels = None if self._tokens else tv.feature_levels(self._x, self._mask)
+        if self._feature_levels is not None:
+            suggested = tv.colour_by_feature_suggested(self._feature_levels)
+            self.colour_setting.suggest(FEATURE if suggested else GLOBAL)
         self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
         for (key, _, _, _), size in zip(AXES, x3.shape):
             slider, spin = self._sliders[key], self._spins[key]
