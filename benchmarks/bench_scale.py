@@ -10,7 +10,8 @@ Rows (``--quick`` shrinks every file and says so in the row's name):
   the interpreter named in ``$SHAPE_EXPLORER_AEON_PYTHON`` (aeon 1.6 needs numpy < 2.4 and
   pandas < 3.1, so it lives in a venv of its own: ``bash benchmarks/setup_aeon.sh``) or by this
   one when it can import aeon; without aeon the row fails and says "aeon not available";
-* the same 10M-row CSV under ``--memory-budget 256MB`` (the streamed report, one pass);
+* the same 10M-row CSV under ``--memory-budget 256MB`` (the streamed report, one pass), and
+  ``convert --out DIR`` of it under the same budget (two passes into ``.npy`` files);
 * a 400 MB memory-mapped float32 series under ``--memory-budget 64MiB``.
 
 The JSON Lines and ``.ts`` rows also run each side on a file of a few hundred cases made the
