@@ -4,7 +4,7 @@ For each set (third-party files from package wheels in ``tests/data/real/``, not
 
 * **ours**: ``shape-explorer train X_TRAIN.ts --test X_TEST.ts`` with every default, run in
   this process exactly as the command does (:func:`core.training.job.execute`): the default
-  model for the data (LSTM(32)), batch size and patience chosen from the data's size, a 20 %
+  model for the data (LSTM(64), the same size as the plain script's), batch size and patience chosen from the data's size, a 20 %
   validation split with early stopping, standardised inputs.
 * **plain**: ``benchmarks/reference_plain_lstm.py``: ``pad_sequences`` + Masking + LSTM(64),
   Adam 1e-3, 50 epochs, batch 32, on all the training data.
