@@ -102,7 +102,6 @@ _FORMAT_WORDS = {
 }
 
 
-
 def _format_words(fmt: str) -> str:
     """How the details panel names the format: the layout words above, else the registry's title."""
     if fmt in _FORMAT_WORDS:

@@ -74,7 +74,6 @@ _FIELD_GUESSES = frozenset({"format", "layout", "delimiter", "header", "id colum
                             "channels first", "label position"})
 
 
-
 def _reason_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
@@ -85,7 +84,6 @@ def _reason_label() -> QLabel:
     label.setFont(font)
     label.setVisible(False)
     return label
-
 
 
 class ImportForm:

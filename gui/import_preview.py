@@ -4,7 +4,7 @@
 ``core``: nothing is parsed here) and plans its shape; :class:`ImportPreview`, a part of
 :class:`gui.import_wizard.ImportWizard` (a mixin), builds the right side: the resulting tensor
 shape, the first steps as read, the file as text and every guess with its reason. Its reason to
-change is what a read shows the user.
+change is what a read shows the user. It uses from the wizard only ``path``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ _PREVIEW_ROWS = 40
 _HEAD_BYTES = 4096
 
 
-
 @dataclass(frozen=True)
 class Preview:
     """What one background read produced: the dataset and its shape report."""
@@ -55,7 +54,6 @@ class Preview:
     raw: RawTable | None = None
 
 
-
 @dataclass(frozen=True)
 class FailedPreview:
     """A read that failed with a user-facing message; the raw rows still show the columns."""
@@ -63,7 +61,6 @@ class FailedPreview:
     options: LoadOptions
     error: str
     raw: RawTable | None
-
 
 
 class PreviewTask:
@@ -88,7 +85,6 @@ class PreviewTask:
             return FailedPreview(self.options, str(error), raw)
         window = (self.window or default_window(dataset)) if dataset.kind == "series" else None
         return Preview(self.options, window, dataset, build_report(dataset, None, window), raw)
-
 
 
 def plain_value(value: Any) -> str:

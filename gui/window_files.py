@@ -7,10 +7,12 @@ straight to ``self.state``; a model file is checked against the data instead, a 
 error is explained in the doctor. A table that cannot be read opens in the wizard, never in a
 dead end.
 
-It uses from the window: ``state``, ``settings``, ``interactive``, ``current_wizard``,
-``user_model``, ``shape_bar``, ``undo_stack``, ``show_error``, ``_show_docks``,
-``_refresh_recent``, ``_fit_docks_to_content``, the undo tracking (``_push_change``,
-``_apply_import``) and the ``fileLoaded`` / ``loadFailed`` signals.
+It uses from the window: ``state``, ``settings``, ``interactive``, ``user_model``, ``_loader``,
+``_demos``, ``shape_bar``, the status bar's ``progress_bar`` and ``cancel_button``,
+``show_error``, ``_show_docks``, ``_refresh_recent``, ``_fit_docks_to_content``, the undo
+tracking (``undo_stack``, ``_undo_path``, ``_push_change``, ``_apply_import``) and the
+``fileLoaded`` / ``loadFailed`` signals; it keeps ``current_wizard``, ``_loading_demo``,
+``_review_after_load`` and ``_keep_undo_on_load`` up to date.
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 :class:`WindowMenus` is a part of :class:`gui.main_window.MainWindow` (a mixin): it makes the
 actions (Open, Import settings, Cancel, Copy keras.Input, the view shortcuts, Quit, Help), puts
-them in the File, Edit, View and Help menus and the toolbars, keeps the recent-files and demos
-menus and the colour scheme, and enables each action for the data at hand. Other parts add
+them in the File, Edit, View and Help menus and the toolbars (the shape bar is the second
+toolbar), keeps the recent-files and demos menus, the status bar's progress and the colour
+scheme, and enables each action for the data at hand. Other parts add
 items to ``file_menu`` and menus before ``help_menu`` (the training workflow does).
 
 It uses from the window: ``settings``, ``state``, ``undo_stack``, ``user_model``, ``welcome``,
-``tabs``, the docks, ``_demos`` and the file handling it triggers (``open_file_dialog``,
-``reopen_with_wizard``, ``cancel_loading``, ``open_demo``, ``_open_recent_path``).
+``tabs``, the docks, ``_demos``, ``show_view``, ``show_about`` and the file handling it
+triggers (``open_file_dialog``, ``reopen_with_wizard``, ``cancel_loading``, ``open_demo``,
+``_open_recent_path``).
 """
 
 from __future__ import annotations

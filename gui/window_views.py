@@ -6,9 +6,11 @@ welcome screen, the Shape doctor and Dataset docks, passes every new snapshot of
 ``self.state`` to each of them, makes a pick in one view (a sample, padding, windows) the pick
 of all, and adds the workflow tabs (:meth:`add_workflow_tab`).
 
-It uses from the window: ``state`` (:class:`~gui.tensor_state.TensorState`), ``welcome``,
+It uses from the window: ``state`` (:class:`~gui.tensor_state.TensorState`), ``_demos``,
 ``shape_bar``, the actions (``view_actions``, ``view_menu``, ``_action``, ``_update_actions``),
-the undo tracking (``_push_change``, ``_apply_padding``, ``_apply_window``) and
+the file handling the welcome screen asks for (``open_file_dialog``, ``open_demo``,
+``_open_recent_path``), the undo tracking (``_push_change``, ``_apply_padding``,
+``_apply_window``, ``_setting_spec``), ``_syncing_views``, ``_dock_visibility`` and
 ``tensorChanged``.
 """
 
@@ -35,7 +37,6 @@ def _scrollable(widget: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(widget)
     return scroll
-
 
 
 class WindowViews:
