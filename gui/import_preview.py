@@ -35,6 +35,7 @@ from core.errors import LoadError
 from core.loaders.files import content_head
 from core.loaders.table_preview import RawTable, raw_preview
 from core.options import LoadOptions, WindowOptions
+from core.wording import escape_html
 from gui.tensor_state import default_window
 from gui.window_terms import in_window_terms
 
@@ -221,11 +222,12 @@ class ImportPreview:
         parts = ["<b>What was guessed, and why</b><ul>"]
         for guess in dataset.source.guesses:
             field = in_window_terms(f"--{guess.option.replace('_', '-')}") if guess.option else ""
-            option = f" <i>(change it in {field})</i>" if guess.option and not field.startswith("--") else ""
-            parts.append(f"<li><b>{guess.what}</b>: {plain_value(guess.value)} — {guess.why}{option}</li>")
+            option = f" <i>(change it in {escape_html(field)})</i>" if guess.option and not field.startswith("--") else ""
+            parts.append(f"<li><b>{escape_html(guess.what)}</b>: {escape_html(plain_value(guess.value))} — "
+                         f"{escape_html(guess.why)}{option}</li>")
         parts.append("</ul>")
         if dataset.source.warnings:
-            parts.append("<b>Warnings</b><ul>" + "".join(f"<li>{w}</li>" for w in dataset.source.warnings) + "</ul>")
+            parts.append("<b>Warnings</b><ul>" + "".join(f"<li>{escape_html(w)}</li>" for w in dataset.source.warnings) + "</ul>")
         self.guess_text.setText("".join(parts))
 
     def _show_raw_head(self) -> None:

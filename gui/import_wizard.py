@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidgetItem
 from core.dataset import Guess, SequenceDataset
 from core.loaders.table_preview import TABLE_FORMATS, RawTable
 from core.options import LoadOptions, WindowOptions
+from core.wording import escape_html
 from gui.column_roles import ColumnRolesMixin
 from gui.import_form import ImportForm
 from gui.import_preview import FailedPreview, ImportPreview, Preview, PreviewTask
@@ -88,7 +89,7 @@ class ImportWizard(ImportForm, ImportPreview, ColumnRolesMixin, QDialog):
         self._debounce.timeout.connect(self.refresh_preview)
 
         layout = QVBoxLayout(self)
-        intro = QLabel(f"<b>{Path(self.path).name}</b> — check how Shape Explorer reads it. Every choice marked "
+        intro = QLabel(f"<b>{escape_html(Path(self.path).name)}</b> — check how Shape Explorer reads it. Every choice marked "
                        f"<i>Auto</i> was detected; the reason is shown under it. Change anything and the preview "
                        f"and the tensor shape update.")
         intro.setWordWrap(True)

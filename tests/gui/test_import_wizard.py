@@ -282,3 +282,29 @@ def test_an_excel_workbook_offers_its_sheets(qtbot, tmp_path):
 def test_a_csv_has_no_sheet_choice(qtbot, tmp_path):
     wizard = open_wizard(qtbot, write_visits_csv(tmp_path))
     assert wizard.sheet_combo.isHidden() or not wizard.sheet_combo.isVisibleTo(wizard)
+
+
+def test_names_with_angle_brackets_are_listed_as_written(qtbot, tmp_path):
+    """A file or column named with ``<`` (``a<b>.csv``, ``<note>``) is text in the wizard's rich-text labels (the
+    list of guesses, the introduction), never markup that vanishes from them."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QLabel
+
+    rows = ["id,t,a<b,label,<note>"] + [f"s{i},{t},{i + t * 0.5},{'<unk>' if i % 2 else '<b>'},<i>seen</i> {t}"
+                                         for i in range(4) for t in range(3)]
+    path = tmp_path / "a<b>.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, path)
+    assert wizard.preview_shape_text() == "(4, 3, 1) → input_shape=(3, 1)"
+
+    def shown(html: str) -> str:  # what a rich-text label draws
+        document = QTextDocument()
+        document.setHtml(html)
+        return document.toPlainText()
+
+    guesses = shown(wizard.guess_text.text())
+    assert "excluded column: <note> — it is not numeric" in guesses
+    for guess in wizard.loaded_dataset().source.guesses:
+        assert guess.what in guesses and guess.why in guesses
+    intro = next(label for label in wizard.findChildren(QLabel) if "check how Shape Explorer reads it" in label.text())
+    assert shown(intro.text()).startswith("a<b>.csv — check how")
