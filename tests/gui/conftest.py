@@ -50,8 +50,40 @@ def settings_dir(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture
+def _test_widgets(monkeypatch):
+    """Hold every widget given to ``qtbot.addWidget`` until the test's teardown, then delete it there.
+
+    pytest-qt keeps only a weak reference to them, so a window that a test made with
+    ``make_window(qtbot)`` lives on after the test function returns only through reference
+    cycles, still shown, until pytest-qt closes it in teardown. The cyclic garbage collector
+    may free it in between: inside pytest-qt's processEvents after the call, in the middle of
+    that very window's paint event (an ImageItem's render allocates enough to trigger it), so
+    Qt deletes the widget being painted and the painter's engine goes with it ("Segmentation
+    fault" in ImageItem.paint → QPainter.drawImage). Holding the widgets until the leak
+    checks are done, then deleting them at one known point, outside any paint, removes that.
+    """
+    import pytestqt.qtbot
+    import shiboken6
+
+    kept: list = []
+    original_add_widget = pytestqt.qtbot._add_widget
+
+    def keeping_add_widget(item, widget, *args, **kwargs):
+        kept.append(widget)
+        return original_add_widget(item, widget, *args, **kwargs)
+
+    monkeypatch.setattr(pytestqt.qtbot, "_add_widget", keeping_add_widget)
+    yield
+    for widget in reversed(kept):
+        if shiboken6.isValid(widget):
+            widget.close()  # pytest-qt closed it already; a no-op then
+            shiboken6.delete(widget)
+    kept.clear()
+
+
 @pytest.fixture(autouse=True)
-def _fail_on_leaks(monkeypatch, qapp):
+def _fail_on_leaks(monkeypatch, qapp, _test_widgets):
     """Record every QThread/QTimer/single-shot started during the test; fail if any outlives it.
 
     Also fails on top-level windows the test left visible and on child processes still alive.
