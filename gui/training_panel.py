@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +68,7 @@ log = logging.getLogger(__name__)
 
 REDRAW_HZ = 4  # measured: 10 Hz repaints pushed the 10 ms timer's p99 gap to 19-21 ms, 4 Hz gives 17 ms
 LOG_LINES = 2000
+LEFT_MIN_WIDTH, LEFT_MAX_WIDTH = 250, 420  # pixels: the settings form fits 250; wider only helps the log
 FINISH_STEP_MS = 40  # pause between the drawing steps of a finished run (see _on_finished)
 STOPPED_WORDS = {"user": "Stopped", "early_stopping": "Stopped early", "nan_loss": "Stopped (NaN loss)", "error": "Failed"}
 
@@ -155,7 +157,7 @@ class TrainingPanel(QWidget):
         self.validation_split.setSingleStep(0.05)
         self.validation_split.setDecimals(2)
         self.validation_split.setToolTip("Share of samples held out to measure val_loss (windows of one series: the last ones).")
-        self.early_stopping = QCheckBox("stop when val_loss stops improving")
+        self.early_stopping = QCheckBox("when val_loss stalls")
         self.patience = QSpinBox()
         self.patience.setRange(-1, 10_000)
         self.patience.setSpecialValueText("auto")  # -1: about 100 gradient steps, at least 8 epochs
@@ -229,6 +231,17 @@ class TrainingPanel(QWidget):
         self.log.setPlaceholderText("Training log")
         self.log.setMinimumHeight(90)
 
+        self.results = ResultsView(separate_summary=True)
+        # The log and the results summary share a tab widget under the controls: the log while a
+        # run trains, the summary when it ends (one click away from each other). The plots to
+        # their right then keep the width a 9-class confusion matrix needs at 1024 × 700.
+        self.details = QTabWidget()
+        self.details.setDocumentMode(True)
+        self.log_tab = self.details.addTab(self.log, "Log")
+        self.results_tab = self.details.addTab(self.results.summary_scroll, "Results")
+        self.details.setTabToolTip(self.results_tab, "What the last run achieved: metrics beside the baseline, time, samples")
+        self.details.setMinimumHeight(130)
+
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -238,23 +251,32 @@ class TrainingPanel(QWidget):
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.status)
         left_layout.addWidget(self.child_status)
-        left_layout.addWidget(self.log, 1)
-        left.setMinimumWidth(300)
-        left.setMaximumWidth(420)
+        left_layout.addWidget(self.details, 1)
+        left.setMinimumWidth(LEFT_MIN_WIDTH)
+        left.setMaximumWidth(LEFT_MAX_WIDTH)
+        self.left_column = left
 
         self.curves = CurvePlots()
-        self.results = ResultsView()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.curves)
         right.addWidget(self.results)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         right.setChildrenCollapsible(False)
+        self.plots_splitter = right
 
+        # The controls and the plots on either side of a splitter: the user can widen either.
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.addWidget(left)
+        columns.addWidget(right)
+        columns.setStretchFactor(0, 0)
+        columns.setStretchFactor(1, 1)
+        columns.setChildrenCollapsible(False)
+        self.columns = columns
+        self._sized_columns = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(left)
-        layout.addWidget(right, 1)
+        layout.addWidget(columns)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _control_action(self, text: str, keys: str, slot: Any, tip: str) -> QAction:
@@ -381,6 +403,7 @@ class TrainingPanel(QWidget):
                 self.curves.mark_best_epoch(int(result["best_epoch"]))
             self._show_baseline(result.get("baseline"))
             self.results.show_result(result)
+            self.details.setCurrentIndex(self.results_tab)
 
     # ---- commands -----------------------------------------------------------------------------
     def can_start(self) -> bool:
@@ -433,6 +456,7 @@ class TrainingPanel(QWidget):
         self._pending_result = None  # a previous run's last drawing steps are dropped
         metric_name = live_metric_name(self._spec)
         self._reset_run_display("Training…", metric_name)
+        self.details.setCurrentIndex(self.log_tab)
         self.curves.set_loss_name(loss_name(self._spec))
         self.curves.begin_run(config.epochs, metric_name)
         self._show_runs()  # every kept run is now an earlier one
@@ -510,6 +534,12 @@ class TrainingPanel(QWidget):
         if not self._closing:
             self.controller.ensure_started()
         super().showEvent(event)
+        if not self._sized_columns and self.width() > 0:
+            # The controls take what the form needs (more in a wide window, for the log); the
+            # curves and the confusion matrix get the rest.
+            self._sized_columns = True
+            left = int(min(LEFT_MAX_WIDTH - 60, max(LEFT_MIN_WIDTH + 20, 0.25 * self.width())))
+            self.columns.setSizes([left, max(1, self.width() - left)])
 
     # ---- controller events --------------------------------------------------------------------
     @Slot(str)
@@ -673,6 +703,7 @@ class TrainingPanel(QWidget):
             return
         try:
             self.results.show_result(result)
+            self.details.setCurrentIndex(self.results_tab)
         finally:
             self.runFinished.emit(dict(result))
             if result.get("stop_reason") == "nan_loss":
