@@ -50,7 +50,9 @@ from core.errors import LoadError
 from core.loaders.files import content_head
 from core.loaders.table_preview import TABLE_FORMATS, RawTable, raw_preview
 from core.options import TASKS, LoadOptions, WindowOptions
+from core.wording import plural
 from gui.column_roles import ColumnRolesMixin
+from gui.limited_spin import LimitedSpinBox
 from gui.tensor_state import default_window
 from gui.window_terms import in_window_terms
 from gui.workers import BackgroundRunner, TaskFailure
@@ -317,9 +319,9 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         self.window_group = QGroupBox("Sliding windows (single series)")
         self.window_group.setToolTip("A single long series is cut into overlapping windows: each window is one sample.")
         window_form = QFormLayout(self.window_group)
-        self.window_spin = self._spin(1, 1_000_000, "Steps in each window: the T of (N, T, F).")
-        self.stride_spin = self._spin(1, 1_000_000, "Steps between the starts of two windows.")
-        self.horizon_spin = self._spin(0, 1_000_000, "How many steps after a window its target is (1 = the next step; 0 = no target).")
+        self.window_spin = self._spin(1, 1_000_000, "Steps in each window: the T of (N, T, F).", "Window length")
+        self.stride_spin = self._spin(1, 1_000_000, "Steps between the starts of two windows.", "Stride")
+        self.horizon_spin = self._spin(0, 1_000_000, "How many steps after a window its target is (1 = the next step; 0 = no target).", "Horizon")
         self.targets_edit = QLineEdit()
         self.targets_edit.setPlaceholderText("all features")
         self.targets_edit.setToolTip("Comma-separated columns to predict; empty predicts every feature.")
@@ -459,8 +461,8 @@ class ImportWizard(ColumnRolesMixin, QDialog):
         combo.addItem(_AUTO, None)
         return combo
 
-    def _spin(self, low: int, high: int, tip: str) -> QSpinBox:
-        spin = QSpinBox()
+    def _spin(self, low: int, high: int, tip: str, name: str = "Value") -> QSpinBox:
+        spin = LimitedSpinBox(name)
         spin.setRange(low, high)
         spin.setToolTip(tip)
         spin.setKeyboardTracking(False)
@@ -787,7 +789,8 @@ class ImportWizard(ColumnRolesMixin, QDialog):
                 self.stride_spin.setValue(preview.window.stride)
                 self.horizon_spin.setValue(preview.window.horizon)
                 self.targets_edit.setText(", ".join(preview.window.target_cols or ()))
-                self.window_spin.setMaximum(max(1, dataset.total_steps))
+                self.window_spin.set_limits(1, max(1, dataset.total_steps),
+                                            high_reason=f"the series has {plural(dataset.total_steps, 'step')}")
         finally:
             self._updating = False
 

@@ -17,10 +17,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPen
-from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
 from core import tensor_views as tv
+from gui.limited_spin import LimitedSpinBox
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 #: Curves drawn at first; the rest exist (up to MAX_CURVES) but start hidden.
@@ -66,7 +67,7 @@ class SampleView(ThemedView, QWidget):
         label = QLabel("Sample")
         tip = "Which sample (one sequence of your data) to show. Counting starts at 0, as in Python."
         label.setToolTip(tip)
-        self._spin = QSpinBox()
+        self._spin = LimitedSpinBox("Sample")
         self._spin.setToolTip(tip)
         self._spin.setMinimumWidth(90)
         self._spin.valueChanged.connect(self._on_spin)
@@ -161,7 +162,7 @@ class SampleView(ThemedView, QWidget):
             self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
         self._apply_colour_scale()
         with signals_blocked(self._spin):
-            self._spin.setRange(0, max(0, x3.shape[0] - 1))
+            self._spin.set_limits(0, max(0, x3.shape[0] - 1), high_reason=f"the tensor has {plural(x3.shape[0], 'sample')}, counted from 0")
         self._fit_feature_ticks()
         # Same left-axis width above and below, so the linked time axes line up step for step.
         heat_axis = self._heat.getAxis("left")

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSl
 from superqt.utils import signals_blocked
 
 from core import tensor_views as tv
+from gui.limited_spin import LimitedSpinBox
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, plural, theme_for
 
 NO_GL_NOTICE = "3-D view needs OpenGL; showing 2-D slices"
@@ -277,12 +278,13 @@ class TensorView3D(ThemedView, QWidget):
         self._tokens = shaped.x.ndim == 2
         self._grid = tv.block_summary(self._x, self._mask)
         self._levels = tv.robust_levels(self._grid.mean) if self.uses_gl else tv.tensor_levels(self._x, self._mask)
-        for (key, _, _, _), size in zip(AXES, x3.shape):
+        for (key, words, _, _), size in zip(AXES, x3.shape):
             slider, spin = self._sliders[key], self._spins[key]
             for w in (slider, spin):
                 with signals_blocked(w):
                     w.setRange(0, max(0, size - 1))
                     w.setEnabled(size > 1)
+            spin.high_reason = f"the tensor has {plural(size, key, words)}, counted from 0"
         self._selection = [min(s, max(0, size - 1)) for s, size in zip(self._selection, x3.shape)]
         self._sync_controls()
         self._update_caption()
@@ -316,7 +318,7 @@ class TensorView3D(ThemedView, QWidget):
             slider = QSlider(Qt.Orientation.Horizontal)
             slider.setToolTip(tip)
             slider.setMinimumWidth(140)
-            spin = QSpinBox()
+            spin = LimitedSpinBox(key.capitalize())
             spin.setToolTip(tip + " Counting starts at 0, as in Python.")
             spin.setMinimumWidth(80)
             slider.valueChanged.connect(spin.setValue)

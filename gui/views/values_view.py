@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
 from core import tensor_views as tv
 from core.wording import plural
+from gui.limited_spin import LimitedSpinBox
 from gui.views.theme import Theme, ThemedView, theme_for
 
 ONE_SAMPLE, EVERY_SAMPLE = "sample", "all"
@@ -193,7 +194,7 @@ class ValuesView(ThemedView, QWidget):
         self.mode_combo.addItem("Every sample: one feature, samples × time steps", EVERY_SAMPLE)
         self.mode_combo.setToolTip("What the rows and columns of the table are.")
         self.sample_label = QLabel("Sample")
-        self.sample_spin = QSpinBox()
+        self.sample_spin = LimitedSpinBox("Sample")
         self.sample_spin.setMinimumWidth(90)
         self.sample_spin.setToolTip("Which sample (one sequence of your data) to show. Counting starts at 0, as in Python.")
         self.feature_label = QLabel("Feature")
@@ -227,7 +228,7 @@ class ValuesView(ThemedView, QWidget):
         self.model.set_data(shaped)
         n = self.model.n_samples
         with signals_blocked(self.sample_spin):
-            self.sample_spin.setRange(0, max(n - 1, 0))
+            self.sample_spin.set_limits(0, max(n - 1, 0), high_reason=f"the tensor has {plural(n, 'sample')}, counted from 0")
         with signals_blocked(self.feature_combo):
             current = self.feature_combo.currentIndex()
             self.feature_combo.clear()
