@@ -224,7 +224,9 @@ class WindowDesigner(ThemedView, QWidget):
             return
         column = max(0, self._feature.currentIndex())
         self._curve.setData(self._values[:, column])
-        self._series_plot.setTitle(f"The series ('{self._names[column]}'), with the first window")
+        # The column names the value axis; the title stays short enough for a narrow tab.
+        self._series_plot.setTitle("The series, with the first window")
+        self._series_plot.setLabel("left", self._names[column])
         self._draw_windows()
 
     def _draw_windows(self) -> None:
