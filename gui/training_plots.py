@@ -196,6 +196,7 @@ class CurvePlots(ThemedView, QWidget):
         layout.addWidget(self.runs)
         self.metric_plot.setVisible(False)
         self.metric_name: str | None = None
+        self._title_widths: dict[str, float] = {}  # a metric title's width in pixels, as drawn
         self.loss_label = "loss"
         self._planned_epochs = 0
         self._live = False
@@ -206,7 +207,25 @@ class CurvePlots(ThemedView, QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Resize and watched in (self.loss_plot, self.metric_plot):
             self._fit_legend(watched)
+            if watched is self.metric_plot:
+                self._fit_metric_title()
         return False
+
+    def _fit_metric_title(self) -> None:
+        """"Mean absolute error" when it fits above the plot, else the metric's short name ("MAE")."""
+        if self.metric_name is None:
+            return
+        item = self.metric_plot.getPlotItem()
+        full = METRIC_TITLES.get(self.metric_name, self.metric_name.replace("_", " ").capitalize())
+        short = self.metric_name.upper() if len(self.metric_name) <= 4 else full
+        if item.titleLabel.text == full:  # measured as drawn, once per title
+            self._title_widths[full] = item.titleLabel.item.boundingRect().width()
+        if full == short or full not in self._title_widths:
+            return
+        room = self.metric_plot.width() - LEFT_AXIS_WIDTH - 12
+        wanted = full if self._title_widths[full] <= room else short
+        if item.titleLabel.text != wanted:
+            item.setTitle(wanted)
 
     def _fit_legend(self, plot: Any) -> None:
         """As many legend columns as fit the plot's width, so no entry runs past its edge."""
@@ -241,6 +260,7 @@ class CurvePlots(ThemedView, QWidget):
             item = self.metric_plot.getPlotItem()
             item.setTitle(METRIC_TITLES.get(name, name.replace("_", " ").capitalize()))
             item.setLabel("left", axis_label(name, METRIC_UNITS))
+            self._fit_metric_title()
             if self.earlier:
                 self._redraw_earlier()
         self._rebuild_legends()
@@ -380,7 +400,10 @@ class CurvePlots(ThemedView, QWidget):
             angle=0,
             pen=pg.mkPen(90, 90, 90, 220, width=1.5, style=Qt.PenStyle.DashLine),
             label=label,
-            labelOpts={"position": 0.35, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
+            # The label's left edge near the plot's left edge: centred, a long label ("last-value
+            # forecast 0.1783") ran past the left of a narrow plot.
+            labelOpts={"position": 0.03, "anchors": [(0, 1), (0, 0)], "color": (40, 40, 40), "fill": (255, 255, 255, 210),
+                       "movable": False},
         )
         plot.addItem(line)
         return line

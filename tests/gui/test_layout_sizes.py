@@ -89,7 +89,17 @@ def nine_class_run(job):
 
 
 def regression_run(job):
-    return scripted_run(epochs=8, batches=3, task="regression")
+    """A finished regression run that logs mae, as the real child does (the metric plot shows "Mean absolute error")."""
+    script = scripted_run(epochs=8, batches=3, task="regression")
+    history = {"mae": [], "val_mae": []}
+    for event in script:
+        if event["event"] == "epoch":
+            event["mae"], event["val_mae"] = 0.8 / event["epoch"], 0.9 / event["epoch"]
+            history["mae"].append(event["mae"])
+            history["val_mae"].append(event["val_mae"])
+        elif event["event"] == "done":
+            event["history"].update(history)
+    return script
 
 
 def open_window(qtbot, demo: str, size: tuple[int, int], script=nine_class_run):
@@ -292,7 +302,10 @@ def test_a_finished_run_is_complete(qtbot, demo, script, kind, size):
         assert panel.results.kind == kind
         assert panel.details.currentIndex() == panel.results_tab  # the summary is shown when the run ends
         checked = check_everything(page)
-        assert checked["plots"] == (3 if kind == "confusion" else 2)  # loss (+ accuracy) and the results plot
+        assert checked["plots"] == 3  # loss, the metric and the results plot
+        assert panel.curves.metric_name == ("accuracy" if kind == "confusion" else "mae")
+        metric = panel.curves.metric_plot.getPlotItem().getViewBox().sceneBoundingRect()
+        assert metric.width() >= 90 and metric.height() >= 120, f"the metric curves' data area is only {metric}"
         check_docks(window)
         # The results plot has room to be read: a 9-class matrix needs ~20 px per class and its axes.
         plot = panel.results.plot
