@@ -402,7 +402,7 @@ class CurvePlots(ThemedView, QWidget):
             label=label,
             # The label's left edge near the plot's left edge: centred, a long label ("last-value
             # forecast 0.1783") ran past the left of a narrow plot.
-            labelOpts={"position": 0.03, "anchors": [(0, 1), (0, 0)], "color": (40, 40, 40), "fill": (255, 255, 255, 210),
+            labelOpts={"position": 0.03, "anchors": [(0, 0), (0, 1)], "color": (40, 40, 40), "fill": (255, 255, 255, 210),
                        "movable": False},
         )
         plot.addItem(line)
