@@ -14,11 +14,9 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.model import cudnn
 from core.model.spec import RecurrentLayerSpec
 from core.wording import escape_html
+from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 
 GOOD_STYLE = "QLabel { background: #d7f0e3; color: #0b5c3c; border-radius: 4px; padding: 1px 6px; }"
 AMBER_STYLE = "QLabel { background: #fbe7c2; color: #7a4a00; border-radius: 4px; padding: 1px 6px; }"
@@ -48,17 +47,17 @@ class LayerEditor(QFrame):
         self.kind = QComboBox()
         self.kind.addItems(["LSTM", "GRU"])
         self.kind.setToolTip("LSTM keeps a separate cell state; GRU is smaller (3 gates instead of 4).")
-        self.units = QSpinBox()
+        self.units = LimitedSpinBox("Units")
         self.units.setRange(1, 4096)
         self.units.setToolTip("Hidden units: the size of the vector this layer outputs per step.")
         self.bidirectional = QCheckBox("bidirectional")
         self.bidirectional.setToolTip("Reads the sequence forwards and backwards and concatenates both (doubles the output size).")
-        self.dropout = QDoubleSpinBox()
+        self.dropout = LimitedDoubleSpinBox("Dropout")
         self.dropout.setRange(0.0, 0.95)
         self.dropout.setSingleStep(0.05)
         self.dropout.setDecimals(2)
         self.dropout.setToolTip("Dropout on the layer's inputs (keeps cuDNN).")
-        self.recurrent_dropout = QDoubleSpinBox()
+        self.recurrent_dropout = LimitedDoubleSpinBox("Recurrent dropout")
         self.recurrent_dropout.setRange(0.0, 0.95)
         self.recurrent_dropout.setSingleStep(0.05)
         self.recurrent_dropout.setDecimals(2)

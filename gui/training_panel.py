@@ -34,7 +34,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,7 +43,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -60,6 +58,7 @@ from core.training.job import TrainingJob
 from core.training.runs import RunRecord
 from gui import training_controller as tc
 from gui.export_actions import EXPORT_MODEL_TEXT
+from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from gui.results_view import ResultsView, format_metric
 from gui.training_plots import CurvePlots, SeriesBuffer, live_metric_name, loss_name
 from gui.views.theme import status_style
@@ -142,23 +141,23 @@ class TrainingPanel(QWidget):
 
     def _build_ui(self) -> None:
         defaults = TrainingConfig()
-        self.epochs = QSpinBox()
+        self.epochs = LimitedSpinBox("Epochs")
         self.epochs.setRange(1, 100_000)
-        self.batch_size = QSpinBox()
+        self.batch_size = LimitedSpinBox("Batch size")
         self.batch_size.setRange(0, 1_000_000)
         self.batch_size.setSpecialValueText("auto")  # 0: chosen from the data's size (core.training.sizing)
         self.batch_size.setToolTip("auto: 32, or 16 or 8 when there are too few samples for three batches of 32 an epoch.")
-        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate = LimitedDoubleSpinBox("Learning rate")
         self.learning_rate.setDecimals(5)
         self.learning_rate.setRange(0.00001, 10.0)
         self.learning_rate.setSingleStep(0.0005)
-        self.validation_split = QDoubleSpinBox()
+        self.validation_split = LimitedDoubleSpinBox("Validation split")
         self.validation_split.setRange(0.0, 0.9)
         self.validation_split.setSingleStep(0.05)
         self.validation_split.setDecimals(2)
         self.validation_split.setToolTip("Share of samples held out to measure val_loss (windows of one series: the last ones).")
         self.early_stopping = QCheckBox("when val_loss stalls")
-        self.patience = QSpinBox()
+        self.patience = LimitedSpinBox("Patience")
         self.patience.setRange(-1, 10_000)
         self.patience.setSpecialValueText("auto")  # -1: about 100 gradient steps, at least 8 epochs
         self.patience.setSuffix(" epochs")
@@ -166,7 +165,7 @@ class TrainingPanel(QWidget):
             "Epochs without improvement before stopping; the best epoch's weights are kept. "
             "auto: about 100 gradient steps, at least 8 epochs."
         )
-        self.seed = QSpinBox()
+        self.seed = LimitedSpinBox("Seed")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("Same seed, same data split, same initial weights, same curves.")
         self.early_stopping.toggled.connect(self.patience.setEnabled)

@@ -12,7 +12,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QToolTip
 
+from core.model.spec import RecurrentLayerSpec
 from core.options import WindowOptions
+from gui import training_controller as tc
 from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox, limit_sentence
 from gui.main_window import MainWindow
 
@@ -156,3 +158,25 @@ def test_the_wizard_window_length_says_how_long_the_series_is(qtbot, tmp_path):
     assert hit.args == ["Window length is at most 30 here: the series has 30 steps."]
     assert wizard.window_spin.value() == 30
     wizard.reject()
+
+
+def test_training_and_layer_settings_name_their_limits(qtbot):
+    from gui.model_layer_editor import LayerEditor
+    from gui.training_panel import TrainingPanel
+    from tests.gui.fake_training import FakeTrainingProcess
+
+    panel = TrainingPanel(tc.TrainingController(lambda: FakeTrainingProcess(), poll_interval_ms=2))
+    qtbot.addWidget(panel)
+    try:
+        with qtbot.waitSignal(panel.validation_split.limitHit) as hit:
+            type_into(qtbot, panel.validation_split, "0.95")
+        assert hit.args == ["Validation split is at most 0.90."]
+        assert panel.validation_split.value() == pytest.approx(0.9)
+    finally:
+        panel.shutdown()
+    editor = LayerEditor(RecurrentLayerSpec())
+    qtbot.addWidget(editor)
+    with qtbot.waitSignal(editor.units.limitHit) as hit:
+        type_into(qtbot, editor.units, "50000")
+    assert hit.args == ["Units is at most 4096."]
+    assert editor.units.value() == 500  # "5000" was refused at its last 0
