@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 from core.wording import escape_html
 from gui.views.theme import BLUE, ORANGE, theme_for
 
+PLOT_PLACEHOLDER = ("When a run ends, the validation set's confusion matrix (classes)\n"
+                    "or its predictions against the truth (numbers) appear here.")
 MAX_ANNOTATED_CLASSES = 20  # beyond this the cells are too small for numbers
 STOP_REASON_TEXT = {
     "completed": "Completed",
@@ -94,7 +97,14 @@ class ResultsView(QWidget):
         # The plot swaps places with an empty page instead of being shown and hidden: a change of
         # layout re-laid out and repainted the whole training panel when a run ended.
         self.plot_pages = QStackedWidget()
-        self.plot_pages.addWidget(QWidget())
+        # Until a run ends the plot's place says what will appear there (not a blank area).
+        self.placeholder = QLabel()
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("QLabel { color: palette(mid); }")
+        # Two fixed lines, not word-wrapped: a height-for-width page made the splitter give the
+        # results plot only its minimum height.
+        self.placeholder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.plot_pages.addWidget(self.placeholder)
         self.plot_pages.addWidget(self.plot)
         self.plot_pages.setMinimumHeight(160)
         layout = QHBoxLayout(self)
@@ -110,6 +120,7 @@ class ResultsView(QWidget):
     def clear(self, message: str = "Results appear here when a run ends.") -> None:
         self.kind = None
         self.summary.setText(f"<i>{message}</i>")
+        self.placeholder.setText(PLOT_PLACEHOLDER)
         item = self.plot.getPlotItem()
         item.clear()
         item.setTitle("")

@@ -235,7 +235,8 @@ def test_confusion_matrix_cells_show_their_counts(qtbot):
     ]
     assert view.kind == "confusion" and view.plot_pages.currentWidget() is view.plot
     view.clear()
-    assert view.kind is None and view.plot_pages.currentWidget() is not view.plot
+    assert view.kind is None and view.plot_pages.currentWidget() is view.placeholder
+    assert "confusion matrix" in view.placeholder.text()  # the plot's place says what comes there
 
 
 def test_redraws_are_throttled(qtbot, panel, monkeypatch):
