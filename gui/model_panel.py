@@ -21,7 +21,6 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -41,6 +39,7 @@ from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
 from core.model.shapes import layer_table, recurrent_layer_name
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from gui.model_layer_editor import LayerEditor
 from gui.model_shape_table import ModelShapeTable
 
@@ -92,20 +91,20 @@ class ModelBuilderPanel(QWidget):
         self.input_kind = QComboBox()
         for key, label in INPUT_KINDS:
             self.input_kind.addItem(label, key)
-        self.timesteps = QSpinBox()
+        self.timesteps = LimitedSpinBox("Timesteps")
         self.timesteps.setRange(0, 10_000_000)
         self.timesteps.setSpecialValueText("None (any length)")
         self.timesteps.setToolTip("Timesteps per sample (the T of input_shape=(T, F)); None accepts any length.")
-        self.features = QSpinBox()
+        self.features = LimitedSpinBox("Features")
         self.features.setRange(1, 1_000_000)
         self.features.setToolTip("Features per timestep (the F of input_shape=(T, F)).")
-        self.mask_value = QDoubleSpinBox()
+        self.mask_value = LimitedDoubleSpinBox("Mask value")
         self.mask_value.setRange(-1e9, 1e9)
         self.mask_value.setDecimals(4)
         self.mask_value.setToolTip("Masking skips a timestep when ALL its features equal this value.")
-        self.vocab_size = QSpinBox()
+        self.vocab_size = LimitedSpinBox("Vocabulary size")
         self.vocab_size.setRange(2, 10_000_000)
-        self.embedding_dim = QSpinBox()
+        self.embedding_dim = LimitedSpinBox("Embedding size")
         self.embedding_dim.setRange(1, 4096)
         self.mask_zero = QCheckBox("id 0 is padding (mask_zero)")
         self.standardize = QCheckBox("standardise in the model")
@@ -164,14 +163,14 @@ class ModelBuilderPanel(QWidget):
         self.task = QComboBox()
         for key, label in TASKS:
             self.task.addItem(label, key)
-        self.n_outputs = QSpinBox()
+        self.n_outputs = LimitedSpinBox("Outputs")
         self.n_outputs.setRange(1, 100_000)
         self.n_outputs.setToolTip("Classes (multi-class) or target values per sample (regression).")
-        self.hidden_units = QSpinBox()
+        self.hidden_units = LimitedSpinBox("Hidden units")
         self.hidden_units.setRange(0, 4096)
         self.hidden_units.setSpecialValueText("none")
         self.hidden_units.setToolTip("A ReLU Dense layer between the recurrent layers and the output (0 = none).")
-        self.sequence_classes = QSpinBox()
+        self.sequence_classes = LimitedSpinBox("Classes per step")
         self.sequence_classes.setRange(0, 100_000)
         self.sequence_classes.setSpecialValueText("numbers (no classes)")
         self.sequence_classes.setToolTip("Sequence output: classes per step (softmax), or numbers when 0.")
