@@ -157,6 +157,7 @@ class TrainingPanel(QWidget):
         self.validation_split.setDecimals(2)
         self.validation_split.setToolTip("Share of samples held out to measure val_loss (windows of one series: the last ones).")
         self.early_stopping = QCheckBox("when val_loss stalls")
+        self.early_stopping.setToolTip("Stop when val_loss has not improved for Patience epochs; the best epoch's weights are kept.")
         self.patience = LimitedSpinBox("Patience")
         self.patience.setRange(-1, 10_000)
         self.patience.setSpecialValueText("auto")  # -1: about 100 gradient steps, at least 8 epochs
