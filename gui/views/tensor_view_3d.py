@@ -619,8 +619,9 @@ class TensorView3D(ThemedView, QWidget):
     def _slice_titles(self, key: str) -> str:
         s, t, f = self._selection
         name = self._names[f] if f < len(self._names) else str(f)
-        return {"sample": f"Sample {s} (timesteps × features)", "timestep": f"Timestep {t} (samples × features)",
-                "feature": f"Feature '{name}' (samples × timesteps)"}[key]
+        # N, T and F as in the caption (and the axes name them): the long words made two slices
+        # side by side wider than a 1024-pixel window's tab.
+        return {"sample": f"Sample {s} (T × F)", "timestep": f"Timestep {t} (N × F)", "feature": f"Feature '{name}' (N × T)"}[key]
 
     # ---- theme ------------------------------------------------------------------------------
     def _apply_theme(self) -> None:

@@ -370,3 +370,15 @@ def test_the_3d_view_with_opengl_is_complete(qtbot, size):
     assert_seen(gl, page, "the 3-D view")
     assert gl.width() >= 400 and gl.height() >= 250, f"the 3-D view is only {gl.width()} × {gl.height()}"
     check_docks(window)
+
+
+@pytest.mark.parametrize("demo", ["motions", "vowels-long", "us-change", "word-vectors"])
+def test_every_enabled_view_of_the_other_demos_is_complete_at_1024x700(qtbot, demo):
+    window, workflow = open_window(qtbot, demo, SIZES[0])
+    names = ("tensor", "sample", "padding", "windows", "values", "model", "training")
+    enabled = [name for name in names if window.tabs.isTabEnabled(_tab_index(window, name))]
+    assert len(enabled) >= 6  # padding or windows, and every other view
+    for name in enabled:
+        check_everything(show_named_view(qtbot, window, name))
+    check_docks(window)
+    workflow.training_panel.shutdown()
