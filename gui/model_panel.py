@@ -189,7 +189,7 @@ class ModelBuilderPanel(QWidget):
         self.head_form.addRow("Targets", self.scale_targets)
 
         self.reset_button = QPushButton("Reset to defaults from data")
-        self.reset_button.setToolTip("A one-layer LSTM(32) with the input and head this data needs.")
+        self.reset_button.setToolTip("A one-layer LSTM(64) with the input and head this data needs.")
         self.reset_button.setEnabled(False)
 
         editors = QWidget()
@@ -302,7 +302,7 @@ class ModelBuilderPanel(QWidget):
         """Ask for a vectors file and ask for the text to be re-read with it (``embeddingsRequested``)."""
         from PySide6.QtWidgets import QFileDialog
 
-        from gui.import_wizard import VECTORS_FILTER
+        from gui.import_form import VECTORS_FILTER
 
         source = getattr(getattr(self._shaped, "dataset", None), "source", None)
         start = str(Path(source.path).parent) if source is not None and source.path else ""
