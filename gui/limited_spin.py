@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, QPoint, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QMainWindow, QSpinBox, QToolTip, QWidget
 
 STATUS_MS = 8000  # how long the status bar keeps the sentence
@@ -71,14 +70,14 @@ class _SaysLimits:
             value, ok = QLocale.c().toDouble(body.replace(",", ""))
         return float(value) if ok else None
 
-    def _check_typed(self, text: str) -> None:
+    def _check_typed(self, text: str, *, only_high: bool = False) -> None:
         box: Any = self
         number = self._typed_number(text)
         if number is None:
             return
         if number > box.maximum():
             self._say(limit_sentence(self.quantity, "at most", box.textFromValue(box.maximum()), self.high_reason))
-        elif number < box.minimum():
+        elif number < box.minimum() and not only_high:
             self._say(limit_sentence(self.quantity, "at least", box.textFromValue(box.minimum()), self.low_reason))
 
     def _say(self, message: str) -> None:
@@ -92,6 +91,33 @@ class _SaysLimits:
         self.limitHit.emit(message)
 
 
+class _KeyWatcher(QObject):
+    """Reads the keys typed into a spin box's line edit before the box sees them.
+
+    Not an override of ``validate``/``fixup``: Qt also calls those while a spin box is being
+    destroyed, and a Python override there crashed the window tests at random.
+    """
+
+    def __init__(self, box: Any) -> None:
+        super().__init__(box)
+        self._box = box
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.KeyPress:
+            edit = self._box.lineEdit()
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._box._check_typed(edit.text())  # below the minimum: Qt would put the old value back
+            elif event.text() and event.text().isprintable():
+                text = edit.text()
+                start, end = (edit.selectionStart(), edit.selectionStart() + len(edit.selectedText())) if edit.hasSelectedText() \
+                    else (edit.cursorPosition(), edit.cursorPosition())
+                self._box._check_typed(text[:start] + event.text() + text[end:], only_high=True)
+        elif event.type() == QEvent.Type.FocusOut:
+            self._box._check_typed(self._box.lineEdit().text())
+        return False
+
+
 class LimitedSpinBox(_SaysLimits, QSpinBox):
     """A ``QSpinBox`` that says so when a typed number is out of its range (see the module)."""
 
@@ -100,17 +126,7 @@ class LimitedSpinBox(_SaysLimits, QSpinBox):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._init_limits(name)
-
-    def validate(self, text: str, pos: int) -> Any:
-        result = super().validate(text, pos)
-        state = result[0] if isinstance(result, tuple) else result
-        if state == QValidator.State.Invalid:
-            self._check_typed(text)  # a number past the maximum: Qt drops the keystroke
-        return result
-
-    def fixup(self, text: str) -> Any:
-        self._check_typed(text)  # below the minimum when editing ends: Qt puts the old value back
-        return super().fixup(text)
+        self.lineEdit().installEventFilter(_KeyWatcher(self))
 
 
 class LimitedDoubleSpinBox(_SaysLimits, QDoubleSpinBox):
@@ -121,14 +137,4 @@ class LimitedDoubleSpinBox(_SaysLimits, QDoubleSpinBox):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._init_limits(name)
-
-    def validate(self, text: str, pos: int) -> Any:
-        result = super().validate(text, pos)
-        state = result[0] if isinstance(result, tuple) else result
-        if state == QValidator.State.Invalid:
-            self._check_typed(text)
-        return result
-
-    def fixup(self, text: str) -> Any:
-        self._check_typed(text)
-        return super().fixup(text)
+        self.lineEdit().installEventFilter(_KeyWatcher(self))
