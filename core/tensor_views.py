@@ -18,6 +18,7 @@ import numpy as np
 
 from core.shaping.padding import suggest_maxlen, truncated_share  # noqa: F401 - the views read them from here
 from core.shaping.windows import window_count
+from core.tensor_data import TensorData
 
 #: Cell classes of :func:`padding_layouts` (also the row index into a layout colour table).
 EMPTY, DATA, PAD, TRUNCATED = 0, 1, 2, 3
@@ -600,7 +601,7 @@ class StepTable:
     label_word: str = "label"  # "label" for a class, "target" for values
 
 
-def step_table(shaped, i: int) -> StepTable:
+def step_table(shaped: TensorData, i: int) -> StepTable:
     """Sample ``i`` of ``shaped`` (a :class:`~core.shaping.tensorize.ShapedData`) as a :class:`StepTable`.
 
     For padded sequences, real step ``r`` of the tensor is step ``first + (r - start)`` of the
@@ -613,7 +614,7 @@ def step_table(shaped, i: int) -> StepTable:
     values = np.asarray(x3[i])
     timesteps = values.shape[0]
     real = np.ones(timesteps, dtype=bool) if shaped.mask is None else np.asarray(shaped.mask[i], dtype=bool)
-    ids = getattr(shaped.dataset, "sample_ids", None)
+    ids = shaped.sample_ids
     label, label_word = _label_text(shaped, i)
     if shaped.window is not None:
         origin = i * int(shaped.window.stride) + np.arange(timesteps, dtype=np.int64)
@@ -628,11 +629,11 @@ def step_table(shaped, i: int) -> StepTable:
     return StepTable(values, real, origin, sample_id, "step", label, label_word)
 
 
-def _label_text(shaped, i: int) -> tuple[str | None, str]:
+def _label_text(shaped: TensorData, i: int) -> tuple[str | None, str]:
     """Sample ``i``'s target in words and what to call it: ``("speaker_3", "label")``,
     ``("151, 1009", "target")``; ``(None, "label")`` without one target per sample."""
-    y = getattr(shaped, "y", None)
-    labels = getattr(shaped.dataset, "labels", None)
+    y = shaped.y
+    labels = shaped.labels
     if y is None or i >= len(y) or (labels is not None and labels.kind == "sequence"):
         return None, "label"
     target = np.asarray(y[i]).reshape(-1)

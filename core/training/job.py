@@ -27,6 +27,7 @@ from core.errors import TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.recipe import Recipe, recipe_for
+from core.tensor_data import TensorData
 from core.training.config import TrainingConfig
 
 PAD_TOKEN_ID = 0
@@ -80,7 +81,7 @@ class TrainingJob:
     def budget_bytes(self) -> int:
         return int(self.config.memory_budget) if self.config.memory_budget else default_budget_bytes()
 
-    def recipe(self, shaped: Any, spec: ModelSpec | None = None) -> Recipe:
+    def recipe(self, shaped: TensorData, spec: ModelSpec | None = None) -> Recipe:
         """The :class:`~core.recipe.Recipe` of this job's model trained on ``shaped`` (saved beside the model)."""
         resolved = spec or self.spec
         if resolved is None:
@@ -137,7 +138,7 @@ def _shape_on_disk(path: str | os.PathLike[str], load_options: LoadOptions, padd
     return open_store(folder)
 
 
-def prepare(job: TrainingJob, shaped: Any = None) -> tuple[ModelSpec, Any, Any]:
+def prepare(job: TrainingJob, shaped: TensorData | None = None) -> tuple[ModelSpec, Any, Any]:
     """``(spec, shaped, validation)`` for ``job``: the file read and shaped, the spec resolved.
 
     ``validation`` is the config's validation file shaped like the training data, or None.
@@ -240,14 +241,14 @@ def _in_training_classes(labels: Labels | None, train_labels: Labels | None, nam
 
 
 # ---- carrying a job out --------------------------------------------------------------------
-def run_baseline(result: Any, shaped: Any, validation: Any, test: Any) -> dict[str, Any] | None:
+def run_baseline(result: Any, shaped: TensorData, validation: TensorData | None, test: TensorData | None) -> dict[str, Any] | None:
     """The do-nothing baseline (:mod:`core.training.baseline`) on the run's validation and test samples."""
     from core.training.baseline import run_baseline as baseline_of_run
 
     return baseline_of_run(shaped, result.fit_data, validation, test)
 
 
-def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, Any]:
+def execute(job: TrainingJob, reporter: Any, shaped: TensorData | None = None) -> dict[str, Any]:
     """Prepare, train, score and save as the job says; returns the JSON-ready ``end`` payload.
 
     Raises :class:`core.errors.ShapeExplorerError` subclasses (plain sentences) on bad input.
