@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSl
 from superqt.utils import signals_blocked
 
 from core import tensor_views as tv
+from core.tensor_data import TensorData
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, plural, theme_for
 
 NO_GL_NOTICE = "3-D view needs OpenGL; showing 2-D slices"
@@ -267,12 +268,12 @@ class TensorView3D(ThemedView, QWidget):
     def selection(self) -> tuple[int, int, int]:
         return tuple(self._selection)  # type: ignore[return-value]
 
-    def set_data(self, shaped) -> None:
+    def set_data(self, shaped: TensorData) -> None:
         """Show a new tensor (``shaped.x``, ``shaped.mask``, ``shaped.feature_names``)."""
         self._x = shaped.x
         self._mask = shaped.mask
         x3 = tv.as_three_d(self._x)
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        names = tuple(shaped.feature_names)
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._tokens = shaped.x.ndim == 2
         self._grid = tv.block_summary(self._x, self._mask)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableVi
 from superqt.utils import signals_blocked
 
 from core import tensor_views as tv
+from core.tensor_data import TensorData
 from core.wording import plural
 from gui.views.theme import Theme, ThemedView, theme_for
 
@@ -38,7 +39,7 @@ class TensorTableModel(QAbstractTableModel):
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self._theme = theme
-        self._shaped: Any = None
+        self._shaped: TensorData | None = None
         self._x3: np.ndarray | None = None
         self._mode = ONE_SAMPLE
         self._sample = 0
@@ -49,14 +50,13 @@ class TensorTableModel(QAbstractTableModel):
         self._names: tuple[str, ...] = ()
 
     # ---- what to show --------------------------------------------------------------------
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         self.beginResetModel()
         self._shaped = shaped
         self._x3 = None if shaped is None else tv.as_three_d(shaped.x)
         self._integer = bool(self._x3 is not None and self._x3.dtype.kind in "iub")
-        dataset = getattr(shaped, "dataset", None)
-        self._vocabulary = tuple(getattr(dataset, "vocabulary", None) or ())
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        self._vocabulary = tuple((shaped.vocabulary if shaped is not None else None) or ())
+        names = tuple(shaped.feature_names) if shaped is not None else ()
         width = 0 if self._x3 is None else self._x3.shape[2]
         self._names = ("token id",) if shaped is not None and shaped.x.ndim == 2 else (
             names if len(names) == width else tuple(f"feature_{i}" for i in range(width)))
@@ -164,7 +164,7 @@ class TensorTableModel(QAbstractTableModel):
             return f"t={section}" if origin == section else f"t={section} ← {steps.origin_name} {origin}"
         if orientation == Qt.Orientation.Horizontal:
             return f"t={section}"
-        ids = getattr(getattr(self._shaped, "dataset", None), "sample_ids", None)
+        ids = self._shaped.sample_ids if self._shaped is not None else None
         if ids is not None and section < len(ids) and self._shaped.window is None:
             return f"{section} (id {ids[section]})"
         return str(section)
@@ -222,7 +222,7 @@ class ValuesView(ThemedView, QWidget):
         self._sync_controls()
 
     # ---- public API --------------------------------------------------------------------
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         """Show a new tensor; keeps the sample and feature when they still exist."""
         self.model.set_data(shaped)
         n = self.model.n_samples

@@ -94,3 +94,15 @@ def test_an_object_missing_a_member_is_not_tensor_data():
     assert isinstance(SimpleNamespace(**everything), TensorData)
     for name in ("x", "mask", "sample_ids"):
         assert not isinstance(SimpleNamespace(**{k: v for k, v in everything.items() if k != name}), TensorData)
+
+
+def test_a_validation_file_cannot_be_shaped_like_a_tensor_store_and_says_so(tmp_path):
+    from core.errors import TrainingError
+    from core.training.job import shape_like
+
+    convert(DEMOS / "JapaneseVowels_TRAIN.ts", tmp_path / "store")
+    store = open_store(tmp_path / "store")
+    with pytest.raises(TrainingError, match="JapaneseVowels_TEST.ts cannot be shaped like the training data"):
+        shape_like(DEMOS / "JapaneseVowels_TEST.ts", LoadOptions(), store)
+    shaped = shape_like(DEMOS / "JapaneseVowels_TEST.ts", LoadOptions(), _shaped("JapaneseVowels_TRAIN.ts"))
+    assert isinstance(shaped, TensorData) and shaped.x.shape[1:] == _shaped("JapaneseVowels_TRAIN.ts").x.shape[1:]

@@ -8,10 +8,11 @@ Frame times are measured in benchmarks/bench_gui_views.py, not asserted here.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
+from core.training.data import ArrayData
 
 pytestmark = pytest.mark.gl
 
@@ -47,7 +48,7 @@ def big_shaped():
     x = np.zeros((n, t, f), dtype=np.float32)
     x += np.sin(np.linspace(0, 6, t, dtype=np.float32))[None, :, None]
     x[~mask] = 0.0
-    return SimpleNamespace(x=x, mask=mask, feature_names=tuple(f"f{i}" for i in range(f)))
+    return ArrayData(x, None, None, mask=mask, lengths=lengths.astype(np.int64), feature_names=tuple(f"f{i}" for i in range(f)))
 
 
 def test_renders_a_ten_million_cell_tensor(gl_view):
@@ -77,7 +78,7 @@ def test_selection_moves_the_highlight(gl_view):
 
 def small_shaped():
     x = np.arange(4 * 6 * 3, dtype=np.float32).reshape(4, 6, 3)
-    return SimpleNamespace(x=x, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
+    return ArrayData(x, None, None, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
 
 
 def test_a_click_on_a_cube_selects_its_cell_and_a_drag_does_not(gl_view, qtbot):
