@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from core.tensor_data import TensorData
-from core.training.data import _training_targets, class_names, is_classification
+from core.training.data import FitData, _training_targets, class_names, is_classification
 
 PROBABILITY_FLOOR = 1e-7  # what Keras clips probabilities to in its cross-entropy
 
@@ -46,14 +46,14 @@ def baseline_report(shaped: TensorData, train_rows: np.ndarray, evaluate_on: dic
     return _mean(y_train, evaluate_on)
 
 
-def run_baseline(shaped: TensorData, fit_data: Any, validation: TensorData | None = None, test: TensorData | None = None) -> dict[str, Any] | None:
+def run_baseline(shaped: TensorData, fit_data: FitData, validation: TensorData | None = None, test: TensorData | None = None) -> dict[str, Any] | None:
     """The baseline of a run: fitted on its training rows, scored on its validation (and ``test``) samples.
 
     ``fit_data`` is the run's :class:`~core.training.data.FitData` (its ``val_indices`` say
     which rows validated); ``validation`` is a separate validation set, when one was given.
     """
     n = int(shaped.x.shape[0])
-    val_rows = getattr(fit_data, "val_indices", None)
+    val_rows = fit_data.val_indices
     val_rows = np.empty(0, dtype=np.int64) if val_rows is None else np.asarray(val_rows, dtype=np.int64)
     train_rows = np.setdiff1d(np.arange(n, dtype=np.int64), val_rows, assume_unique=True)
     sets: dict[str, tuple[TensorData, np.ndarray | None]] = {}
