@@ -108,10 +108,9 @@ class ArrayData:
 
 # ---- facts about the data ------------------------------------------------------------------
 def is_token_input(shaped: TensorData) -> bool:
-    """True for token ids (Embedding input), which must not be standardised."""
-    if shaped.kind == "tokens":
-        return True
-    return shaped.x.ndim == 2 and np.issubdtype(shaped.x.dtype, np.integer)
+    """True for token ids (Embedding input), which must not be standardised (plain 2-D integer
+    arrays are token ids too: :attr:`ArrayData.kind`)."""
+    return shaped.kind == "tokens"
 
 
 def class_names(shaped: TensorData) -> tuple[str, ...] | None:
