@@ -62,7 +62,7 @@ def arff_relational(quick: bool) -> dict:
         ours_s, data = best_of(lambda: read(path, LoadOptions(), 1 << 33), 3)
         size = path.stat().st_size
     rate = size / ours_s / 1e6
-    return {"name": f"relational ARFF {cases}×{steps}×{dims} ({size / 1e6:.0f} MB)", "ours_s": ours_s, "reference_s": 0.0,
+    return {"name": f"relational ARFF {cases}×{steps}×{dims} ({size / 1e6:.0f} MB)", "ours_s": ours_s, "reference_s": None,  # no reference: ratio is MB/s
             "ratio": rate, "goal": "≥ 10 MB/s (scipy cannot read relational ARFF)", "passed": rate >= 10 and data.n_features == dims,
             "notes": f"{rate:.0f} MB/s" + (" (quick)" if quick else "")}
 

@@ -15,6 +15,10 @@ Interface for benchmark modules (add one by creating ``benchmarks/bench_<topic>.
 * Rows are printed as a table, or with ``--json`` one JSON object per line. ``--only NAME``
   runs the modules or callables whose name contains NAME. The exit code is 1 when any row
   failed its goal or raised (a raising benchmark becomes a failed row with the error).
+* A reference that cannot live in the app's environment runs in a subprocess of another
+  interpreter: ``--aeon-python PATH`` (or ``$SHAPE_EXPLORER_AEON_PYTHON``) names the Python
+  with aeon for the ``.ts`` row (``bash benchmarks/setup_aeon.sh`` makes one); without it
+  that row fails with "aeon not available".
 """
 
 from __future__ import annotations
@@ -114,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per benchmark row")
     parser.add_argument("--only", metavar="NAME", help="run only benchmarks whose module/function name contains NAME")
     parser.add_argument("--quick", action="store_true", help="smaller variants (each row says what it shrank)")
+    parser.add_argument("--aeon-python", metavar="PATH", help="a Python with aeon installed, for the .ts row's reference "
+                        "(default: $SHAPE_EXPLORER_AEON_PYTHON, else this interpreter if it has aeon)")
     args = parser.parse_args(argv)
+    if args.aeon_python:
+        os.environ["SHAPE_EXPLORER_AEON_PYTHON"] = str(Path(args.aeon_python).absolute())  # children run in the repo
     rows: list[dict] = []
     for qualified, func in discover():
         if args.only and args.only not in qualified:

@@ -74,8 +74,10 @@ def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-c", PEAK_WRAPPER, "-m", module, *args]
 
 
-def python_code(code: str, *args: str) -> list[str]:
-    return [sys.executable, "-c", PEAK_WRAPPER, "-c", code, *args]
+def python_code(code: str, *args: str, interpreter: str | None = None) -> list[str]:
+    """``code`` run by ``interpreter`` (default: this one), reporting its peak; the wrapper is
+    stdlib-only, so any Python 3 can run it (e.g. another virtual environment's)."""
+    return [interpreter or sys.executable, "-c", PEAK_WRAPPER, "-c", code, *args]
 
 
 # ---- generators ------------------------------------------------------------------------------

@@ -350,7 +350,7 @@ class ModelBuilderPanel(QWidget):
         self.head_form.addRow("Targets", self.scale_targets)
 
         self.reset_button = QPushButton("Reset to defaults from data")
-        self.reset_button.setToolTip("A one-layer LSTM(32) with the input and head this data needs.")
+        self.reset_button.setToolTip("A one-layer LSTM(64) with the input and head this data needs.")
         self.reset_button.setEnabled(False)
 
         editors = QWidget()

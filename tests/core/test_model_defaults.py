@@ -52,7 +52,7 @@ def test_padded_float_sequences_get_masking_with_the_pad_value_and_a_binary_head
     )
     spec = default_spec(shaped)
     assert spec.input == InputSpec(kind="masking", timesteps=6, features=3, mask_value=-1.0)
-    assert spec.layers == (RecurrentLayerSpec(kind="LSTM", units=32),)
+    assert spec.layers == (RecurrentLayerSpec(kind="LSTM", units=64),)  # the plain script's size (README)
     assert spec.head == HeadSpec(task="binary", n_outputs=1)
     assert spec_fits_data(spec, shaped) == []
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core.dataset import Labels, SequenceDataset, SourceInfo
+from core.model.defaults import DEFAULT_UNITS
 from core.model.shapes import layer_table, total_params
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
 from core.options import PaddingOptions
@@ -89,14 +90,14 @@ def test_add_reorder_remove_layers_and_return_sequences(panel):
     assert "return_sequences=<b>False</b>" in second.return_sequences.text()
     names = [r[0] for r in table_rows(panel)]
     assert names[2:5] == ["standardize", "lstm_1", "lstm_2"]
-    assert table_rows(panel)[3][2] == f"(None, {panel.spec().input.timesteps}, 32)"
+    assert table_rows(panel)[3][2] == f"(None, {panel.spec().input.timesteps}, {DEFAULT_UNITS})"
 
     second.kind.setCurrentText("GRU")
     second.bidirectional.setChecked(True)
     panel.move_layer(1, -1)  # the ▲ button of row 2
     layers = panel.spec().layers
     assert (layers[0].kind, layers[0].bidirectional, layers[1].kind) == ("GRU", True, "LSTM")
-    assert table_rows(panel)[3][1] == "Bidirectional" and table_rows(panel)[3][2].endswith(", 64)")
+    assert table_rows(panel)[3][1] == "Bidirectional" and table_rows(panel)[3][2].endswith(f", {2 * DEFAULT_UNITS})")
     assert not panel.layer_editors[0].up.isEnabled() and not panel.layer_editors[1].down.isEnabled()
 
     panel.layer_editors[0].remove.click()
@@ -210,7 +211,7 @@ def test_reshaping_the_same_data_keeps_layers_and_follows_the_input(panel):
     reshaped = shape_dataset(shaped.dataset, PaddingOptions(maxlen=5, value=-1.0), None)
     panel.set_data(reshaped)
     spec = panel.spec()
-    assert [layer.units for layer in spec.layers] == [9, 32]
+    assert [layer.units for layer in spec.layers] == [9, DEFAULT_UNITS]
     assert spec.input.timesteps == 5 and spec.input.mask_value == -1.0
     assert panel.problems() == []
 
