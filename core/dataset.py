@@ -96,7 +96,7 @@ class SequenceDataset:
     kind: DatasetKind = "sequences"
     vocabulary: tuple[str, ...] | None = None  # token id → token, for kind="tokens" (id 0 is padding)
     sample_ids: tuple[str, ...] | None = None  # original sequence ids (CSV long layout, JSON ids)
-    embeddings: Any = None  # text read with pre-trained vectors: a core.loaders.word_vectors.Embeddings
+    embeddings: Any = None  # text read with pre-trained vectors: a core.loaders.embeddings.Embeddings
 
     # ---- derived views -------------------------------------------------------------------
     @property

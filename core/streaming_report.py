@@ -3,7 +3,7 @@
 ``inspect`` answers "what tensor does this file become?" from per-sequence lengths; those need
 one pass over the file, not the file in memory. :func:`streamed_report` reads a long or wide
 CSV with pyarrow's batch reader (``pyarrow.csv.open_csv``) and a JSON Lines file chunk by chunk
-(:class:`core.loaders.json_records.LinesReader`), keeping only:
+(:class:`core.loaders.json_lines.LinesReader`), keeping only:
 
 * the length of every sequence (8 bytes per sequence) and, for a long CSV, a hash map from
   sequence id to its row,
@@ -242,7 +242,8 @@ def streamed_report(path: str | os.PathLike[str], options: LoadOptions | None = 
 
 # ---- JSON Lines ------------------------------------------------------------------------------
 def _stream_jsonl(path: Path, options: LoadOptions, budget: int, cancelled):
-    from core.loaders.json_records import RESTART, LinesReader, _labels
+    from core.loaders.json_fields import record_labels
+    from core.loaders.json_lines import RESTART, LinesReader
 
     reader = LinesReader(path, options, budget, cancelled)
     while True:
@@ -280,7 +281,7 @@ def _stream_jsonl(path: Path, options: LoadOptions, budget: int, cancelled):
     label_summary = None
     sample_labels = None
     if label_field is not None and len(labels) == all_lengths.size:
-        encoded = _labels(path, labels, all_lengths, label_field, lambda i: f"record {i + 1}")
+        encoded = record_labels(path, labels, all_lengths, label_field, lambda i: f"record {i + 1}")
         label_summary = encoded.summary()
         sample_labels = Labels(encoded.values[:len(sample_lengths)], encoded.kind, encoded.classes, encoded.name) \
             if encoded.kind != "sequence" else None
@@ -488,7 +489,7 @@ def _arrow_types(types: dict[str, Any], header: bool) -> dict[str, Any]:
 
 def _floats(column) -> np.ndarray:
     """A float64 column as numpy, nulls as NaN, without pandas."""
-    from core.loaders.json_records import float64_values
+    from core.loaders.flat_values import float64_values
 
     chunks = column.chunks if hasattr(column, "chunks") else [column]
     parts = [float64_values(chunk.fill_null(float("nan")) if chunk.null_count else chunk) for chunk in chunks]

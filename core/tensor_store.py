@@ -194,7 +194,8 @@ def _convert_dataset(dataset: SequenceDataset, folder: Path, padding: PaddingOpt
 
 def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: PaddingOptions, budget: int, progress) -> StoreInfo:
     """Two streaming passes over a JSON Lines file: lengths and labels, then the values."""
-    from core.loaders.json_records import RESTART, LinesReader, _labels
+    from core.loaders.json_fields import record_labels
+    from core.loaders.json_lines import RESTART, LinesReader
 
     def passes() -> tuple[LinesReader, list[tuple[np.ndarray, Any, int]]]:
         reader = LinesReader(path, options, budget)
@@ -213,7 +214,7 @@ def _convert_jsonl(path: Path, folder: Path, options: LoadOptions, padding: Padd
         raise LoadError(path, "every sequence is empty", hint="Give each record at least one step")
     raw_labels = [v for c in summary for v in (c[1] or [])]
     label_field = reader.fields.get("label_col")
-    labels = _labels(path, raw_labels, lengths, label_field, lambda i: f"record {i + 1}") \
+    labels = record_labels(path, raw_labels, lengths, label_field, lambda i: f"record {i + 1}") \
         if label_field is not None and len(raw_labels) == lengths.size else None
     names = tuple(f"feature_{i}" for i in range(width))
     stand_in = SequenceDataset(np.broadcast_to(np.float32(0), (int(lengths.sum()), width)), lengths, names,

@@ -482,7 +482,7 @@ class ModelBuilderPanel(QWidget):
         """Ask for a vectors file and ask for the text to be re-read with it (``embeddingsRequested``)."""
         from PySide6.QtWidgets import QFileDialog
 
-        from gui.import_wizard import VECTORS_FILTER
+        from gui.import_form import VECTORS_FILTER
 
         source = self._shaped.dataset.source if self._shaped is not None and self._shaped.dataset is not None else None
         start = str(Path(source.path).parent) if source is not None and source.path else ""

@@ -99,13 +99,13 @@ def _word_vectors_section(dataset: SequenceDataset) -> str:
     """Pre-trained word vectors: read the vectors file for the vocabulary, build the embedding matrix
     with the app's out-of-vocabulary rule and, with ``embed_features``, turn token ids into vectors.
 
-    Self-contained (its own reader and OOV rule, with ``core.loaders.word_vectors``' semantics);
-    empty without vectors. Needs ``vocabulary`` and ``sequences`` (token ids) from the text reader.
+    Self-contained (its own reader and OOV rule, with the semantics of ``core.loaders.word_vectors``
+    and ``core.loaders.embeddings``); empty without vectors. Needs ``vocabulary`` and ``sequences`` (token ids) from the text reader.
     """
     emb = dataset.embeddings
     if emb is None:
         return ""
-    from core.loaders.word_vectors import OOV_SCALE, OOV_SEED
+    from core.loaders.embeddings import OOV_SCALE, OOV_SEED
 
     oov_words = "zeros" if emb.oov == "zeros" else "a random vector drawn from the word itself"
     to_vectors = (

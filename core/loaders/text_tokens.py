@@ -17,7 +17,7 @@ Encoding: UTF-8 in which a few bytes are not UTF-8 (a Windows quote pasted in) i
 UTF-8 with those bytes as cp1252 characters, with a warning naming the first line, instead of
 refusing the file (:func:`core.loaders.files.decode_utf8_with_stray_bytes`).
 
-Pre-trained vectors (``options.embeddings``, :mod:`core.loaders.word_vectors`): the file is
+Pre-trained vectors (``options.embeddings``, :mod:`core.loaders.embeddings`): the file is
 read for this vocabulary only and attached as ``dataset.embeddings`` (the ``(vocabulary,
 dim)`` matrix and its coverage); with ``options.embed_features`` the dataset's values become
 the vectors themselves (``kind="sequences"``, ``dim`` features per step), so the tensor is
@@ -224,9 +224,9 @@ def _fasttext_labels(path: Path, numbered: list[tuple[int, str]]) -> tuple[list[
 
 
 def _read_embeddings(path: Path, options: LoadOptions, vocabulary: tuple[str, ...], ids: np.ndarray, budget_bytes: int):
-    from core.loaders import word_vectors  # only when vectors are asked for
+    from core.loaders import embeddings, word_vectors  # only when vectors are asked for
 
-    if options.oov not in word_vectors.OOV_RULES:
+    if options.oov not in embeddings.OOV_RULES:
         raise LoadError(path, f"'{options.oov}' is not a rule for words missing from the vectors",
                         hint="Use oov 'zeros' or 'random'")
     assert options.embeddings is not None  # only called when vectors are asked for
@@ -237,5 +237,5 @@ def _read_embeddings(path: Path, options: LoadOptions, vocabulary: tuple[str, ..
                      * (2 if options.embed_features else 1), budget_bytes)
         if options.embed_features:
             check_budget(f"{ids.size:,} tokens × {info.dim}-d vectors", ids.size * info.dim * 4, budget_bytes)
-    return word_vectors.for_vocabulary(vectors_path, vocabulary, ids, oov=options.oov, lowercase=options.lowercase,
-                                       embed_features=options.embed_features)
+    return embeddings.for_vocabulary(vectors_path, vocabulary, ids, oov=options.oov, lowercase=options.lowercase,
+                                     embed_features=options.embed_features)

@@ -158,7 +158,7 @@ def read(path: Path, options: LoadOptions, budget_bytes: int, progress=None, can
 
 def _read(path: Path, options: LoadOptions, budget_bytes: int, progress, cancelled, lines, guesses: list[Guess],
           encoding: str) -> SequenceDataset:
-    from core.loaders.json_records import GrowingValues
+    from core.loaders.flat_values import GrowingValues
 
     warnings: list[str] = []
     lines = iter(lines)
@@ -416,7 +416,7 @@ def _parse_numbers(joined: str, expected: int) -> np.ndarray | None:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    from core.loaders.json_records import float64_values
+    from core.loaders.flat_values import float64_values
 
     try:
         table = pa_csv.read_csv(

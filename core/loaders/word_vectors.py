@@ -25,11 +25,8 @@ never sits in memory: what is kept is one chunk plus ``len(words) × dim`` float
 on UTF-8 bytes, so a stray byte that is not UTF-8 never stops the read; such a word is tried
 once more as cp1252 (old Latin-1/Windows files), and the count is reported.
 
-Out-of-vocabulary words (:func:`embedding_matrix`) get zeros (``oov="zeros"``, the default, as
-in the Keras pre-trained embedding example) or a random vector (``oov="random"``): uniform in
-``[-OOV_SCALE, OOV_SCALE)``, drawn from a hash of the word itself and :data:`OOV_SEED`, so the
-same word gets the same vector in every file, run and exported script (:func:`random_vectors`).
-The padding id 0 is always all zeros.
+What becomes of the vectors (the embedding matrix of a vocabulary, the rule for missing words,
+coverage) is :mod:`core.loaders.embeddings`.
 """
 
 from __future__ import annotations
@@ -39,10 +36,9 @@ import os
 import re
 import struct
 import warnings
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +48,6 @@ from core.errors import LoadError
 from core.loaders import files
 
 FORMATS = ("glove", "word2vec-text", "word2vec-binary", "fasttext-binary")
-OOV_RULES = ("zeros", "random")
-OOV_SCALE = 0.25  # random OOV vectors are uniform in [-0.25, 0.25), the range Kim (2014) used
-OOV_SEED = 0
 CHUNK_BYTES = 1024 * 1024  # per read; memory is a few of these plus the needed rows, whatever the file's size
 FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
 _NUMBER = re.compile(rb"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
@@ -92,68 +85,6 @@ class WordVectors:
     def vector(self, word: str) -> np.ndarray | None:
         row = self.index.get(word)
         return None if row is None else self.matrix[row]
-
-
-@dataclass(frozen=True)
-class Embeddings:
-    """Pre-trained vectors for a text dataset's vocabulary, and how well they cover it.
-
-    ``matrix`` is ``(vocabulary_size, dim)``: row ``i`` is token id ``i``'s vector (row 0, the
-    padding, is zeros; words not in the file follow ``oov``). ``covered`` counts vocabulary words
-    found; ``coverage`` is the share of the data's token occurrences whose word was found.
-    """
-
-    file: str
-    format: str
-    dim: int
-    vectors: int
-    words: int
-    covered: int
-    coverage: float
-    oov: str
-    oov_examples: tuple[str, ...]
-    matrix: np.ndarray = field(repr=False)
-    embed_features: bool = False
-    cased_share: float = 0.0
-    lowercase: bool = True
-    warnings: tuple[str, ...] = ()
-    vocabulary: tuple[str, ...] = field(default=(), repr=False)  # token id → word (row i of ``matrix``)
-    token_ids: np.ndarray | None = field(default=None, repr=False)  # embed_features: each step's token id
-
-    def word_at(self, step: int) -> str:
-        """The word behind flat step ``step`` of an ``embed_features`` dataset ("" when unknown)."""
-        if self.token_ids is None or not 0 <= step < self.token_ids.size:
-            return ""
-        token = int(self.token_ids[step])
-        return self.vocabulary[token] if token < len(self.vocabulary) else ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``embeddings`` object of ``inspect --json``."""
-        return {
-            "file": self.file,
-            "format": self.format,
-            "dim": self.dim,
-            "vectors": self.vectors,
-            "words": self.words,
-            "covered": self.covered,
-            "coverage": float(self.coverage),
-            "oov": self.oov,
-            "oov_examples": list(self.oov_examples),
-            "embed_features": self.embed_features,
-            "warnings": list(self.warnings),
-        }
-
-    def summary(self) -> str:
-        """One line for reports and the window."""
-        examples = ", ".join(self.oov_examples[:5])
-        missing = self.words - self.covered
-        text = (f"{Path(self.file).name} ({self.format}, {self.dim}-d, {self.vectors:,} vectors): "
-                f"{self.covered} of {self.words} words found, {self.coverage:.1%} of the tokens")
-        if missing:
-            text += f"; {missing} not found get {'zeros' if self.oov == 'zeros' else 'a random vector'}"
-            if examples:
-                text += f" (e.g. {examples})"
-        return text
 
 
 # ---- recognising a vectors file -----------------------------------------------------------
@@ -254,6 +185,20 @@ def _cased(keys: list[bytes]) -> float:
     return sum(1 for key in sample if key != key.lower()) / len(sample)
 
 
+def _stray_match(wanted: dict[bytes, str], key: bytes) -> tuple[str | None, int]:
+    """A non-ASCII first token that is no wanted word as it is: when it is not UTF-8 (stray bytes
+    of an old Latin-1/Windows file), the wanted word it is in cp1252, and 1 to count it."""
+    try:
+        key.decode("utf-8")
+    except UnicodeDecodeError:
+        return wanted.get(key.decode("cp1252", errors="replace").encode("utf-8")), 1
+    return None, 0
+
+
+def _stray_note(stray: int) -> str:
+    return f"{stray} word{'s are' if stray != 1 else ' is'} not valid UTF-8 (stray bytes); read as cp1252 to match"
+
+
 def read_vectors(path: str | os.PathLike[str], words: Iterable[str], *, chunk_bytes: int = CHUNK_BYTES) -> WordVectors:
     """The vectors of ``words`` found in the file at ``path`` (streamed; see the module notes)."""
     name = Path(path).expanduser()
@@ -319,11 +264,8 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
             for i, key in enumerate(keys):
                 word = wanted.get(key)
                 if word is None and not key.isascii():
-                    try:
-                        key.decode("utf-8")
-                    except UnicodeDecodeError:
-                        stray += 1
-                        word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
+                    word, not_utf8 = _stray_match(wanted, key)
+                    stray += not_utf8
                 if word is None:
                     continue
                 line = lines[i]
@@ -347,7 +289,7 @@ def _read_text(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chunk_
     if info.count is not None and info.count != rows:
         notes.append(f"the header says {info.count:,} vectors but the file has {rows:,}")
     if stray:
-        notes.append(f"{stray} word{'s are' if stray != 1 else ' is'} not valid UTF-8 (stray bytes); read as cp1252 to match")
+        notes.append(_stray_note(stray))
     if duplicates:
         notes.append(f"{duplicates} needed word{'s appear' if duplicates != 1 else ' appears'} twice; the first vector was kept")
     return WordVectors(str(path), info.format, dim, rows, found, matrix, _cased(sample), tuple(notes))
@@ -426,18 +368,15 @@ def _read_binary(path: Path, info: VectorsFormat, wanted: dict[bytes, str], chun
                 sample.append(key)
             word = wanted.get(key)
             if word is None and not key.isascii():
-                try:
-                    key.decode("utf-8")
-                except UnicodeDecodeError:
-                    stray += 1
-                    word = wanted.get(key.decode("cp1252", errors="replace").encode("utf-8"))
+                word, not_utf8 = _stray_match(wanted, key)
+                stray += not_utf8
             if word is not None and word not in found:
                 found[word] = len(vectors)
                 vectors.append(np.frombuffer(buffer, dtype="<f4", count=dim, offset=space + 1).copy())
             start = space + 1 + width
             seen += 1
     matrix = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
-    notes = (f"{stray} word{'s are' if stray != 1 else ' is'} not valid UTF-8 (stray bytes); read as cp1252 to match",) if stray else ()
+    notes = (_stray_note(stray),) if stray else ()
     return WordVectors(str(path), info.format, dim, count, found, matrix, _cased(sample), notes)
 
 
@@ -530,85 +469,3 @@ def _read_fasttext(path: Path, wanted: dict[bytes, str], chunk_bytes: int) -> Wo
             total += cache[row]
         matrix[found[word]] = (total / len(plan)).astype(np.float32)
     return WordVectors(str(path), "fasttext-binary", dim, nwords, found, matrix, _cased(sample), ())
-
-
-# ---- from vectors to an embedding matrix -------------------------------------------------
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser, vectorised (wrapping uint64 arithmetic)."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def random_vectors(words: Iterable[str], dim: int, seed: int = OOV_SEED, scale: float = OOV_SCALE) -> np.ndarray:
-    """One vector per word, uniform in ``[-scale, scale)``, from the word's CRC-32 and ``seed``.
-
-    The same word always gets the same vector (whatever else is in the vocabulary), so the
-    app, a test file and the exported script agree without sharing a random state.
-    """
-    hashes = np.fromiter((zlib.crc32(word.encode("utf-8")) for word in words), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        salt = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.arange(dim, dtype=np.uint64)
-        keys = (hashes[:, None] << np.uint64(32)) ^ salt[None, :]
-        bits = _mix(keys)
-    unit = (bits >> np.uint64(11)).astype(np.float64) / float(1 << 53)  # [0, 1)
-    return ((unit * 2.0 - 1.0) * scale).astype(np.float32)
-
-
-def embedding_matrix(vocabulary: tuple[str, ...] | list[str], vectors: WordVectors, oov: str = "zeros") -> tuple[np.ndarray, np.ndarray]:
-    """``(matrix, found)``: row i is vocabulary word i's vector; ``found[i]`` says it came from the file.
-
-    Row 0 (padding) is always zeros; missing words follow ``oov`` (``"zeros"`` or ``"random"``).
-    """
-    if oov not in OOV_RULES:
-        raise ValueError(f"oov must be one of {OOV_RULES}, not {oov!r}")
-    size = len(vocabulary)
-    rows = np.fromiter((vectors.index.get(word, -1) for word in vocabulary), dtype=np.int64, count=size)
-    if size:
-        rows[0] = -1  # the padding token is never looked up
-    found = rows >= 0
-    matrix = np.zeros((size, vectors.dim), dtype=np.float32)
-    if found.any():
-        matrix[found] = vectors.matrix[rows[found]]
-    if oov == "random":
-        missing = np.flatnonzero(~found)
-        missing = missing[missing != 0]
-        if missing.size:
-            matrix[missing] = random_vectors([vocabulary[i] for i in missing], vectors.dim)
-    return matrix, found
-
-
-def for_vocabulary(path: str | os.PathLike[str], vocabulary: tuple[str, ...], token_ids: np.ndarray, *, oov: str = "zeros",
-                   lowercase: bool = True, embed_features: bool = False) -> Embeddings:
-    """Read the vectors ``vocabulary`` needs from ``path`` and measure how well they cover the data.
-
-    ``token_ids`` are the data's ids (any shape); coverage counts their occurrences. The first
-    two vocabulary entries (padding and unknown) are not words and are never looked up.
-    """
-    words = vocabulary[2:]
-    vectors = read_vectors(path, words)
-    matrix, found = embedding_matrix(vocabulary, vectors, oov)
-    counts = np.bincount(np.asarray(token_ids, dtype=np.int64).ravel(), minlength=len(vocabulary))
-    real = counts.copy()
-    real[:1] = 0  # padding is not a token
-    total = int(real.sum())
-    covered_tokens = int(real[found].sum())
-    missing = [i for i in np.argsort(-counts[2:], kind="stable") + 2 if not found[i]] if len(vocabulary) > 2 else []
-    return Embeddings(
-        file=str(Path(path).expanduser().resolve()),
-        format=vectors.format,
-        dim=vectors.dim,
-        vectors=vectors.rows,
-        words=len(words),
-        covered=int(found[2:].sum()),
-        coverage=covered_tokens / total if total else 0.0,
-        oov=oov,
-        oov_examples=tuple(vocabulary[i] for i in missing[:8]),
-        matrix=matrix,
-        embed_features=embed_features,
-        cased_share=vectors.cased_share,
-        lowercase=lowercase,
-        warnings=vectors.warnings,
-        vocabulary=tuple(vocabulary),
-        token_ids=np.asarray(token_ids, dtype=np.int32).ravel() if embed_features else None,
-    )

@@ -649,7 +649,7 @@ def test_hostile_file_column_and_class_names_stay_inert(tmp_path):
 
 
 def test_safe_text_leaves_nothing_that_ends_a_comment_or_docstring():
-    from core.export.readers import safe_text
+    from core.export.script_text import safe_text
 
     for hostile in [*HOSTILE_FILE_NAMES, *HOSTILE_CLASSES, HOSTILE_COLUMN, "\udcff", "\x00\x1b[31m"]:
         text = safe_text(hostile)

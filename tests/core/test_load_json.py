@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.errors import LoadError, MemoryBudgetError
-from core.loaders import json_records
+from core.loaders import json_lines, json_records
 from core.options import LoadOptions
 
 BUDGET = 1 << 30
@@ -300,7 +300,7 @@ def test_nul_bytes_are_refused(tmp_path):
 
 def test_budget_is_checked_before_parsing(tmp_path, monkeypatch):
     path = write(tmp_path, "b.json", json.dumps([[0.5] * 1000] * 10))
-    monkeypatch.setattr(json_records, "_parse", lambda *a, **k: pytest.fail("must not parse over budget"))
+    monkeypatch.setattr(json_records, "parse_json", lambda *a, **k: pytest.fail("must not parse over budget"))
     with pytest.raises(MemoryBudgetError):
         read(path, budget=10_000)
 
@@ -338,8 +338,8 @@ def test_jsonl_fast_path_matches_the_standard_library_path(tmp_path, monkeypatch
     records[0]["sequence"] = [[0.5] * features] if features else [0.5]
     path = write(tmp_path, "f.jsonl", "\n".join(json.dumps(r) for r in records) + "\n\n")
     fast = read(path)
-    monkeypatch.setattr(json_records.LinesReader, "_arrow_plan", lambda self, record: None)
-    monkeypatch.setattr(json_records, "CHUNK_LINES", 7)  # many chunks: checks across chunk borders
+    monkeypatch.setattr(json_lines.LinesReader, "_arrow_plan", lambda self, record: None)
+    monkeypatch.setattr(json_lines, "CHUNK_LINES", 7)  # many chunks: checks across chunk borders
     slow = read(path)
     np.testing.assert_array_equal(fast.values, slow.values)
     np.testing.assert_array_equal(fast.lengths, slow.lengths)
@@ -351,8 +351,8 @@ def test_jsonl_fast_path_matches_the_standard_library_path(tmp_path, monkeypatch
 
 def test_jsonl_fast_path_is_taken_for_object_records(tmp_path, monkeypatch):
     path = write(tmp_path, "f.jsonl", '{"x": [[1, 2], [3, 4]], "y": 1}\n{"x": [[5, 6]], "y": 0}\n')
-    reader = json_records.LinesReader(path, LoadOptions(), BUDGET)
-    chunks = [c for c in reader.chunks() if c is not json_records.RESTART]
+    reader = json_lines.LinesReader(path, LoadOptions(), BUDGET)
+    chunks = [c for c in reader.chunks() if c is not json_lines.RESTART]
     assert reader.used_fast_path
     assert sum(len(c.lengths) for c in chunks) == 2
 
@@ -373,7 +373,7 @@ def test_jsonl_values_the_fast_path_cannot_take_get_the_located_error(tmp_path, 
 
 
 def test_jsonl_chunks_check_every_record_against_the_first(tmp_path, monkeypatch):
-    monkeypatch.setattr(json_records, "CHUNK_LINES", 2)
+    monkeypatch.setattr(json_lines, "CHUNK_LINES", 2)
     lines = ['{"x": []}', '{"x": [[1, 2]]}', '{"x": [[3, 4]]}', '{"x": []}', '{"x": [[5, 6]]}', '{"x": [[7, 8, 9]]}']
     with pytest.raises(LoadError, match=r"line 6, step 1: this step has 3 features, expected 2 \(as in the first step\)"):
         read(write(tmp_path, "c.jsonl", "\n".join(lines) + "\n"))

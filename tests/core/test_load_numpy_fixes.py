@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.errors import LoadError
-from core.export.readers import _array_fix
+from core.export.array_readers import array_fix
 from core.loaders import load
 from core.options import LoadOptions
 
@@ -42,7 +42,7 @@ def test_merge_axes_applies_the_fix_exactly_as_the_code_says(tmp_path, merge, sh
     np.testing.assert_array_equal(data.values.reshape(shape), x.reshape(shape))
     assert any(g.what == "merge axes" and g.value == merge for g in data.source.guesses)
     namespace = {"x": x}
-    exec(_array_fix(data), {}, namespace)  # the exported script's line gives the same array
+    exec(array_fix(data), {}, namespace)  # the exported script's line gives the same array
     np.testing.assert_array_equal(namespace["x"], x.reshape(shape))
 
 
@@ -69,7 +69,7 @@ def test_a_size_1_axis_is_squeezed_with_a_guess(tmp_path, shape, expected, axes)
     guess = next(g for g in data.source.guesses if g.what == "squeeze")
     assert guess.value == axes
     namespace = {"x": x}
-    exec(_array_fix(data), {}, namespace)
+    exec(array_fix(data), {}, namespace)
     assert namespace["x"].shape == expected
 
 

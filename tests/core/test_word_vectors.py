@@ -12,6 +12,7 @@ import pytest
 
 from core.cli.app import main as cli_main
 from core.errors import LoadError
+from core.loaders import embeddings as emb
 from core.loaders import load
 from core.loaders import word_vectors as wv
 from core.options import LoadOptions, PaddingOptions
@@ -163,30 +164,30 @@ def test_a_bad_line_is_named(tmp_path):
 def test_oov_zeros_and_random_and_the_padding_row():
     vectors = wv.read_vectors(REAL / "test_glove.txt", ["the", "of"])
     vocabulary = ("<pad>", "<unk>", "the", "zzmissing", "of")
-    zeros, found = wv.embedding_matrix(vocabulary, vectors, "zeros")
+    zeros, found = emb.embedding_matrix(vocabulary, vectors, "zeros")
     assert found.tolist() == [False, False, True, False, True]
     assert not zeros[0].any() and not zeros[1].any() and not zeros[3].any()
     np.testing.assert_array_equal(zeros[2], vectors.vector("the"))
-    random, _ = wv.embedding_matrix(vocabulary, vectors, "random")
+    random, _ = emb.embedding_matrix(vocabulary, vectors, "random")
     assert not random[0].any()  # padding stays zeros
-    assert random[3].any() and (np.abs(random[3]) <= wv.OOV_SCALE).all()
+    assert random[3].any() and (np.abs(random[3]) <= emb.OOV_SCALE).all()
     np.testing.assert_array_equal(random[2], zeros[2])
     # The same word gets the same vector whatever else the vocabulary holds (a test file, the script).
-    other, _ = wv.embedding_matrix(("<pad>", "<unk>", "zzmissing"), vectors, "random")
+    other, _ = emb.embedding_matrix(("<pad>", "<unk>", "zzmissing"), vectors, "random")
     np.testing.assert_array_equal(other[2], random[3])
     np.testing.assert_array_equal(other[1], random[1])
     assert not np.array_equal(random[1], random[3])
     with pytest.raises(ValueError):
-        wv.embedding_matrix(vocabulary, vectors, "mean")
+        emb.embedding_matrix(vocabulary, vectors, "mean")
 
 
 def test_random_oov_vectors_are_spread_and_seeded():
-    vectors = wv.random_vectors([f"word{i}" for i in range(2000)], 50)
+    vectors = emb.random_vectors([f"word{i}" for i in range(2000)], 50)
     assert vectors.dtype == np.float32 and vectors.shape == (2000, 50)
-    assert -wv.OOV_SCALE <= vectors.min() < -0.24 and 0.24 < vectors.max() < wv.OOV_SCALE
+    assert -emb.OOV_SCALE <= vectors.min() < -0.24 and 0.24 < vectors.max() < emb.OOV_SCALE
     assert abs(float(vectors.mean())) < 0.01
-    np.testing.assert_array_equal(vectors, wv.random_vectors([f"word{i}" for i in range(2000)], 50))
-    assert not np.array_equal(wv.random_vectors(["a"], 8, seed=1), wv.random_vectors(["a"], 8, seed=0))
+    np.testing.assert_array_equal(vectors, emb.random_vectors([f"word{i}" for i in range(2000)], 50))
+    assert not np.array_equal(emb.random_vectors(["a"], 8, seed=1), emb.random_vectors(["a"], 8, seed=0))
 
 
 # ---- text with vectors -------------------------------------------------------------------------------

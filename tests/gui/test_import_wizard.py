@@ -250,7 +250,7 @@ def test_the_task_choice_overrides_how_labels_are_read(qtbot, tmp_path):
 
 
 def test_window_terms_replace_flags():
-    from gui.import_wizard import in_window_terms
+    from gui.window_terms import in_window_terms
 
     text = in_window_terms("has no column 'q' (given as --id-col). Choose them with --feature-cols.")
     assert text == "has no column 'q' (given as the Sequence id column). Choose them in the Feature columns."

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.loaders import formats
 from gui.demos import list_demos
-from gui.main_window import FILE_FILTER, MainWindow
+from gui.main_window import MainWindow
 from gui.welcome import SUPPORTED_TEXT
+from gui.window_files import FILE_FILTER
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
