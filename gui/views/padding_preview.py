@@ -28,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
+from core import padding_views as pv
+from core import readout as ro
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions
 from core.tensor_data import TensorData
+from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 SIDE_TIPS = {
@@ -67,6 +70,8 @@ class PaddingPreview(ThemedView, QWidget):
 
     optionsChanged = Signal(object)
     maxlenChanged = Signal(int)
+    #: What is under the pointer in words, for the status bar ("" when it leaves the data).
+    valueHovered = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +84,10 @@ class PaddingPreview(ThemedView, QWidget):
         self._suggested_percentile = 95.0
         self._collisions = 0
         self._moving_cut_line = False
+        self._histogram: tuple[np.ndarray, np.ndarray] | None = None
+        self._layouts: pv.PaddingLayouts | None = None
+        self._mask_classes: tuple[np.ndarray, np.ndarray] | None = None  # example rows, their classes
+        self._hover = HoverReadout(self.valueHovered.emit)
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -134,7 +143,7 @@ class PaddingPreview(ThemedView, QWidget):
             self._suggested = (int(suggestion["value"]), float(suggestion.get("truncated_share", 0.0)))
             self._suggested_percentile = float(suggestion.get("percentile", 95))
         else:
-            self._suggested = tv.suggest_maxlen(self._lengths, 95.0)
+            self._suggested = pv.suggest_maxlen(self._lengths, 95.0)
             self._suggested_percentile = 95.0
         self._collisions = self._collision_count(shaped, report)
         self._draw_histogram()
@@ -321,6 +330,24 @@ class PaddingPreview(ThemedView, QWidget):
         for row, stretch in enumerate((3, 0, 2, 2, 2)):
             layout.setRowStretchFactor(row, stretch)
         self._plots.scene().sigMouseClicked.connect(self._on_plots_clicked)
+        self._plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def _on_mouse_moved(self, position) -> None:
+        hit = plot_point((self._hist, self._mask_plot, *self._layout_plots.values()), position)
+        self._hover.show("" if hit is None else self._describe_point(*hit))
+
+    def _describe_point(self, plot, x: float, y: float) -> str:
+        """The readout (:mod:`core.readout`) of data point (x, y) of the histogram, a layout or the mask preview."""
+        if plot is self._hist:
+            return "" if self._histogram is None else ro.length_bar(*self._histogram, x)
+        row, column = int(np.floor(y)), int(np.floor(x))
+        if plot is self._mask_plot:
+            return "" if self._mask_classes is None else ro.mask_cell(*self._mask_classes, row, column)
+        layouts = self._layouts
+        for key, layout_plot in self._layout_plots.items():
+            if plot is layout_plot and layouts is not None:
+                return ro.layout_cell(layouts, key, row, column)
+        return ""
 
     def _on_plots_clicked(self, event) -> None:
         """A click on one of the four layouts picks its padding and truncating."""
@@ -375,7 +402,8 @@ class PaddingPreview(ThemedView, QWidget):
         self._maxlen.setValue(maxlen)  # emits optionsChanged (once, if it changed)
 
     def _draw_histogram(self) -> None:
-        edges, counts = tv.length_histogram(self._lengths)
+        edges, counts = pv.length_histogram(self._lengths)
+        self._histogram = (edges, counts)
         self._bars.setData(edges, counts)
         self._cut_line.setBounds((0.5, float(edges[-1]) + 1))
         if self._suggested is not None:
@@ -388,7 +416,8 @@ class PaddingPreview(ThemedView, QWidget):
         if self._lengths.size == 0:
             return
         maxlen = self._effective_maxlen()
-        layouts = tv.padding_layouts(self._lengths, maxlen)
+        layouts = pv.padding_layouts(self._lengths, maxlen)
+        self._layouts = layouts
         palette = self._theme.layout_palette()
         for key, plot in self._layout_plots.items():
             image = self._layout_images[key]
@@ -423,10 +452,12 @@ class PaddingPreview(ThemedView, QWidget):
         shaped = self._shaped
         if shaped is None or self._lengths.size == 0 or shaped.x.shape[0] == 0:
             self._mask_image.clear()
+            self._mask_classes = None
             return
-        rows = tv.example_rows(self._lengths)
-        preview = tv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
+        rows = pv.example_rows(self._lengths)
+        preview = pv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
         classes = preview.classes
+        self._mask_classes = (rows, classes)
         self._mask_image.setImage(tv.class_rgba(classes, self._theme.mask_palette()), autoLevels=False)
         self._mask_image.setRect(QRectF(0, 0, classes.shape[1], classes.shape[0]))
         fit_axis_to_labels(self._mask_plot.getAxis("left"), [(i + 0.5, f"#{int(r)}") for i, r in enumerate(rows)])
@@ -452,8 +483,8 @@ class PaddingPreview(ThemedView, QWidget):
             self._stats.setText("")
             return
         n = int(self._lengths.size)
-        waste = tv.padding_waste(self._lengths, maxlen)
-        truncated_share = tv.truncated_share(self._lengths, maxlen)
+        waste = pv.padding_waste(self._lengths, maxlen)
+        truncated_share = pv.truncated_share(self._lengths, maxlen)
         truncated = int(round(truncated_share * n))
         lines = [
             f"<b>Tensor:</b> ({n:,}, {maxlen:,}, F) → input_shape=({maxlen:,}, F)",

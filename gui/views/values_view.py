@@ -11,7 +11,7 @@ Two ways to read it:
 
 The table model reads cells from the tensor on demand (nothing is copied, so a memory-mapped
 tensor of any size is fine); where each step came from is worked out by
-:func:`core.tensor_views.step_table`.
+:func:`core.readout.step_table`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
+from core import readout as ro
 from core import tensor_views as tv
 from core.tensor_data import TensorData
 from core.wording import plural
@@ -44,7 +45,7 @@ class TensorTableModel(QAbstractTableModel):
         self._mode = ONE_SAMPLE
         self._sample = 0
         self._feature = 0
-        self._steps: tv.StepTable | None = None
+        self._steps: ro.StepTable | None = None
         self._integer = False
         self._vocabulary: tuple[str, ...] = ()
         self._names: tuple[str, ...] = ()
@@ -81,17 +82,17 @@ class TensorTableModel(QAbstractTableModel):
         return 0 if self._x3 is None else int(self._x3.shape[0])
 
     @property
-    def steps(self) -> tv.StepTable | None:
+    def steps(self) -> ro.StepTable | None:
         return self._steps
 
     @property
     def feature_names(self) -> tuple[str, ...]:
         return self._names
 
-    def _step_table(self) -> tv.StepTable | None:
+    def _step_table(self) -> ro.StepTable | None:
         if self._shaped is None or self.n_samples == 0:
             return None
-        return tv.step_table(self._shaped, self._sample)
+        return ro.step_table(self._shaped, self._sample)
 
     def _with_words(self) -> bool:
         return bool(self._vocabulary) and self._mode == ONE_SAMPLE
@@ -129,7 +130,7 @@ class TensorTableModel(QAbstractTableModel):
             if words_column:
                 token = int(value)
                 return "" if not real else (self._vocabulary[token] if 0 <= token < len(self._vocabulary) else f"#{token}")
-            return tv.format_cell(value, self._integer)
+            return ro.format_cell(value, self._integer)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft if words_column else Qt.AlignmentFlag.AlignRight) | int(
                 Qt.AlignmentFlag.AlignVCenter)
