@@ -1,7 +1,9 @@
-"""Everything numerical the data views draw: block summaries, slices, histograms, layouts, colours.
+"""What the tensor views draw: block summaries, slices, colour scales (one or per feature), 3-D geometry.
 
 The GUI asks this module for small, ready-to-draw arrays and never computes on the tensor
-itself. Every function here is vectorised numpy and Qt-free, so it can be tested (and used in
+itself. Its neighbours: :mod:`core.padding_views` (lengths, padding layouts, mask preview,
+windows: how sequences become samples) and :mod:`core.readout` (the numbers in words: the
+step table, token strips and the value under the pointer). Every function here is vectorised numpy and Qt-free, so it can be tested (and used in
 a notebook) without a display.
 
 The tensor is ``x`` of shape ``(N, T, F)`` (or ``(N, T)`` token ids, treated as ``F = 1``)
@@ -15,16 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from core.shaping.padding import suggest_maxlen, truncated_share  # noqa: F401 - the views read them from here
-from core.shaping.windows import window_count
-
-#: Cell classes of :func:`padding_layouts` (also the row index into a layout colour table).
-EMPTY, DATA, PAD, TRUNCATED = 0, 1, 2, 3
-
-#: Classes of :attr:`MaskPreview.classes`: a real step the model sees, a padded step it skips,
-#: a real step it would skip (pad-value collision), a padded step it would NOT skip.
-MASK_KEPT, MASK_SKIPPED, MASK_COLLISION, MASK_UNMASKED_PAD = 1, 2, 3, 4
 
 #: Default level of detail of :func:`block_summary`: at most this many blocks per axis.
 DEFAULT_MAX_BLOCKS = (32, 64, 16)
@@ -275,178 +267,6 @@ def label_ticks(
     return out
 
 
-# ---- lengths and padding --------------------------------------------------------------------
-def length_histogram(lengths: np.ndarray, bins: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Histogram of sequence lengths as ``(edges, counts)``.
-
-    Few distinct lengths get one bin per integer length (edges at half-integers, so bars sit
-    on the lengths); otherwise ``bins`` (default: up to 60) equal bins over the range.
-    """
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.size == 0:
-        return np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64)
-    lo, hi = int(lengths.min()), int(lengths.max())
-    if bins is None and hi - lo + 1 <= 60:
-        edges = np.arange(lo, hi + 2, dtype=np.float64) - 0.5
-        counts = np.bincount(lengths - lo, minlength=hi - lo + 1).astype(np.int64)
-        return edges, counts
-    count = int(bins or 60)
-    edges = np.linspace(lo, hi + 1, count + 1)
-    counts, edges = np.histogram(lengths, bins=edges)
-    return edges, counts.astype(np.int64)
-
-
-def padding_waste(lengths: np.ndarray, maxlen: int) -> float:
-    """Share of the ``(N, maxlen)`` steps that would be padding rather than data."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.size == 0 or maxlen <= 0:
-        return 0.0
-    return float(1.0 - np.minimum(lengths, maxlen).sum() / (lengths.size * maxlen))
-
-
-def example_rows(lengths: np.ndarray, count: int = 6) -> np.ndarray:
-    """Indices of a few sequences spread over the length range (shortest … longest), by length."""
-    lengths = np.asarray(lengths)
-    if lengths.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.argsort(lengths, kind="stable")
-    picks = np.unique(np.round(np.linspace(0, lengths.size - 1, min(count, lengths.size))).astype(np.int64))
-    return order[picks]
-
-
-@dataclass(frozen=True)
-class PaddingLayouts:
-    """Cell classes of example sequences under each padding/truncating choice, for drawing.
-
-    ``layouts[(padding, truncating)]`` is a ``(k, width)`` int8 array of :data:`EMPTY`,
-    :data:`DATA`, :data:`PAD`, :data:`TRUNCATED`. Columns ``frame[0]:frame[1]`` are the
-    ``maxlen`` steps the tensor keeps; steps cut by ``truncating='pre'`` hang off the left of
-    the frame, by ``'post'`` off the right. When ``maxlen`` is long, one column stands for
-    ``steps_per_column`` time steps.
-    """
-
-    rows: np.ndarray
-    lengths: np.ndarray
-    maxlen: int
-    layouts: dict[tuple[str, str], np.ndarray]
-    frame: tuple[int, int]
-    steps_per_column: int
-
-
-def padding_layouts(
-    lengths: np.ndarray, maxlen: int, rows: np.ndarray | None = None, max_columns: int = 96
-) -> PaddingLayouts:
-    """Data/pad/truncated cells of a few example sequences for all four pre/post combinations."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    rows = example_rows(lengths) if rows is None else np.asarray(rows, dtype=np.int64)
-    lens = lengths[rows]
-    maxlen = max(1, int(maxlen))
-    overhang = int(min(max(0, int(lens.max(initial=0)) - maxlen), maxlen))
-    span = overhang + maxlen + overhang
-    step = max(1, int(np.ceil(span / max_columns)))
-    # Position of each column's first step relative to the frame start, in time steps.
-    u = np.arange(0, span, step, dtype=np.int64)[None, :] - overhang
-    length = lens[:, None]
-    in_frame = (u >= 0) & (u < maxlen)
-    layouts: dict[tuple[str, str], np.ndarray] = {}
-    for padding in ("pre", "post"):
-        for truncating in ("pre", "post"):
-            cls = np.full((lens.size, u.shape[1]), EMPTY, dtype=np.int8)
-            short = length <= maxlen
-            if padding == "post":
-                short_data = in_frame & (u < length)
-            else:
-                short_data = in_frame & (u >= maxlen - length)
-            cut = length - maxlen
-            if truncating == "post":
-                cut_cells = (u >= maxlen) & (u < length)
-            else:
-                cut_cells = (u < 0) & (u >= -cut)
-            cls[in_frame & short] = PAD
-            cls[short_data & short] = DATA
-            cls[in_frame & ~short] = DATA
-            cls[cut_cells & ~short] = TRUNCATED
-            layouts[(padding, truncating)] = cls
-    frame = (int(np.ceil(overhang / step)), int(np.ceil((overhang + maxlen) / step)))
-    return PaddingLayouts(rows, lens, maxlen, layouts, frame, step)
-
-
-@dataclass(frozen=True)
-class MaskPreview:
-    """Which steps a Keras ``Masking(mask_value)`` layer would skip, for example rows.
-
-    ``masked`` (k, T): the step would be skipped (all its features equal the mask value);
-    ``real`` (k, T): the step holds data; ``wrongly_masked`` = real and masked (a pad-value
-    collision: real data that the model would silently ignore).
-    """
-
-    rows: np.ndarray
-    masked: np.ndarray
-    real: np.ndarray
-
-    @property
-    def wrongly_masked(self) -> np.ndarray:
-        return self.masked & self.real
-
-    @property
-    def classes(self) -> np.ndarray:
-        """``(k, T)`` int8 of ``MASK_KEPT``/``MASK_SKIPPED``/``MASK_COLLISION``/``MASK_UNMASKED_PAD``."""
-        out = np.full(self.masked.shape, MASK_KEPT, dtype=np.int8)
-        out[~self.real & self.masked] = MASK_SKIPPED
-        out[self.real & self.masked] = MASK_COLLISION
-        out[~self.real & ~self.masked] = MASK_UNMASKED_PAD
-        return out
-
-
-def masked_steps(x: np.ndarray, mask_value: float) -> np.ndarray:
-    """Keras Masking semantics: a step is masked only when ALL its features equal ``mask_value``."""
-    x3 = as_three_d(x)
-    return np.all(x3 == mask_value, axis=-1)
-
-
-def mask_preview(x: np.ndarray, mask: np.ndarray | None, mask_value: float, rows: np.ndarray) -> MaskPreview:
-    """Masking preview for the given sample rows (small: only those rows are read)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    x3 = as_three_d(x)
-    masked = masked_steps(x3[rows], mask_value)
-    real = np.ones(masked.shape, dtype=bool) if mask is None else mask[rows].astype(bool)
-    return MaskPreview(rows, masked, real)
-
-
-# ---- windows over a single series -----------------------------------------------------------
-@dataclass(frozen=True)
-class WindowSpans:
-    """A sample of the sliding windows over a series of ``n_rows`` rows, for drawing.
-
-    ``window_rows[k] = (start, stop)`` (stop exclusive) and ``target_rows[k]`` (-1 without a
-    target) for the drawn windows with indices ``indices``; ``n_windows`` counts all windows;
-    ``dropped_tail`` rows at the end are used by no window or target.
-    """
-
-    indices: np.ndarray
-    starts: np.ndarray
-    window_rows: np.ndarray
-    target_rows: np.ndarray
-    n_windows: int
-    dropped_tail: int
-    n_rows: int
-
-
-def window_spans(n_rows: int, options, max_windows: int = 20) -> WindowSpans:
-    """Windows (a sample of up to ``max_windows``, first and last included) for a ``WindowOptions``."""
-    window, stride, horizon = int(options.window), int(options.stride), int(options.horizon)
-    total = window_count(n_rows, window, stride, horizon)
-    if total == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return WindowSpans(empty, empty, np.zeros((0, 2), dtype=np.int64), empty, 0, int(n_rows), int(n_rows))
-    indices = np.unique(np.round(np.linspace(0, total - 1, min(total, max_windows))).astype(np.int64))
-    starts = indices * stride
-    window_rows = np.stack([starts, starts + window], axis=1)
-    targets = starts + window + horizon - 1 if horizon > 0 else np.full(starts.shape, -1, dtype=np.int64)
-    last_used = (total - 1) * stride + window + max(0, horizon)
-    return WindowSpans(indices, starts, window_rows, targets, total, int(n_rows - last_used), int(n_rows))
-
-
 # ---- colours ----------------------------------------------------------------------------------
 def robust_levels(values: np.ndarray, low: float = 1.0, high: float = 99.0, max_samples: int = 1_000_000) -> tuple[float, float]:
     """Colour-scale limits: the ``low``/``high`` percentiles of the finite values.
@@ -504,15 +324,21 @@ def volume_rgba(
     pad_rgba: Sequence[int],
     levels: tuple[float, float] | None = None,
     data_alpha: int = 150,
+    per_feature: bool = False,
 ) -> np.ndarray:
     """The ``(bN, bT, bF, 4)`` uint8 RGBA volume the 3-D view draws.
 
     Data blocks take the colour of their mean value (``lut`` between ``levels``, default
     robust percentiles of the block means) at opacity ``data_alpha``; padding blends each
     block toward ``pad_rgba`` by its padded share, so fully padded blocks look like padding.
+    With ``per_feature`` each feature block is coloured on its own scale (the robust range of
+    its block means, :func:`column_levels`), as the sample heat-map colours by feature.
     """
-    levels = levels or robust_levels(grid.mean)
-    colours = map_colours(grid.mean, levels, lut, nan_rgba=pad_rgba).astype(np.float32)
+    if per_feature:
+        scaled = scale_per_feature(grid.mean, column_levels(grid.mean))
+        colours = map_colours(scaled, (0.0, 1.0), lut, nan_rgba=pad_rgba).astype(np.float32)
+    else:
+        colours = map_colours(grid.mean, levels or robust_levels(grid.mean), lut, nan_rgba=pad_rgba).astype(np.float32)
     colours[..., 3] = np.where(np.isfinite(grid.mean), float(data_alpha), float(pad_rgba[3]))
     share = np.asarray(grid.padded_share, dtype=np.float32)[..., None]
     blended = colours * (1.0 - share) + np.asarray(pad_rgba, dtype=np.float32) * share
@@ -546,114 +372,6 @@ def box_edges(lo: Sequence[float], hi: Sequence[float]) -> np.ndarray:
     return vertices[pairs.reshape(-1)]
 
 
-# ---- tokens ---------------------------------------------------------------------------------
-TOKEN_PAD, TOKEN_WORD, TOKEN_UNKNOWN = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class TokenStrip:
-    """One sample of token ids as words, for drawing along the time axis.
-
-    ``ids`` (T,) int64 (``-1`` where a step is padding), ``words`` (T,) the vocabulary entry
-    of each id (``""`` for padding, ``"#id"`` for an id outside the vocabulary) and
-    ``classes`` (T,) int8 of :data:`TOKEN_PAD`, :data:`TOKEN_WORD`, :data:`TOKEN_UNKNOWN`
-    (id 1, the out-of-vocabulary ``<unk>``).
-    """
-
-    ids: np.ndarray
-    words: tuple[str, ...]
-    classes: np.ndarray
-
-
-def token_strip(x: np.ndarray, mask: np.ndarray | None, i: int, vocabulary: Sequence[str] | None,
-                unknown_id: int = 1) -> TokenStrip:
-    """Sample ``i`` of an ``(N, T)`` (or ``(N, T, 1)``) token-id tensor as words."""
-    row = as_three_d(x)[int(i), :, 0]
-    real = np.ones(row.shape[0], dtype=bool) if mask is None else np.asarray(mask[int(i)], dtype=bool)
-    ids = np.where(real, row, -1).astype(np.int64)
-    vocab = tuple(vocabulary or ())
-    words = tuple(
-        "" if not ok else (vocab[t] if 0 <= t < len(vocab) else f"#{t}")
-        for t, ok in zip(ids.tolist(), real.tolist())
-    )
-    classes = np.where(real, np.where(ids == unknown_id, TOKEN_UNKNOWN, TOKEN_WORD), TOKEN_PAD).astype(np.int8)
-    return TokenStrip(ids, words, classes)
-
-
-# ---- the numbers themselves -------------------------------------------------------------------
-@dataclass(frozen=True)
-class StepTable:
-    """One sample of the tensor as a table: what the model receives, step by step.
-
-    ``values`` is the ``(T, F)`` slice exactly as it is in the tensor (padded steps hold the pad
-    value); ``real`` (T,) is True for real steps; ``origin`` (T,) is where each real step came from
-    in the file (its position in the original sequence, or the series row for a window) and ``-1``
-    for padding; ``sample_id`` is the file's own id of the sequence, when it has one.
-    """
-
-    values: np.ndarray
-    real: np.ndarray
-    origin: np.ndarray
-    sample_id: str | None
-    origin_name: str  # "step" (position in the original sequence) or "row" (series row)
-    label: str | None = None  # the sample's label or target in words (class name, value), if any
-    label_word: str = "label"  # "label" for a class, "target" for values
-
-
-def step_table(shaped, i: int) -> StepTable:
-    """Sample ``i`` of ``shaped`` (a :class:`~core.shaping.tensorize.ShapedData`) as a :class:`StepTable`.
-
-    For padded sequences, real step ``r`` of the tensor is step ``first + (r - start)`` of the
-    original sequence, where ``start`` is where the real steps begin (``T - kept`` with
-    ``padding="pre"``) and ``first`` the first original step kept (``length - kept`` with
-    ``truncating="pre"``). For windows, step ``r`` of window ``i`` is series row ``i*stride + r``.
-    """
-    i = int(i)
-    x3 = as_three_d(shaped.x)
-    values = np.asarray(x3[i])
-    timesteps = values.shape[0]
-    real = np.ones(timesteps, dtype=bool) if shaped.mask is None else np.asarray(shaped.mask[i], dtype=bool)
-    ids = getattr(shaped.dataset, "sample_ids", None)
-    label, label_word = _label_text(shaped, i)
-    if shaped.window is not None:
-        origin = i * int(shaped.window.stride) + np.arange(timesteps, dtype=np.int64)
-        return StepTable(values, real, origin, None, "row", label, label_word)
-    kept = int(real.sum())
-    length = int(shaped.original_lengths[i]) if len(shaped.original_lengths) > i else kept
-    start = timesteps - kept if shaped.padding.padding == "pre" else 0
-    first = length - kept if shaped.padding.truncating == "pre" else 0
-    origin = np.full(timesteps, -1, dtype=np.int64)
-    origin[start:start + kept] = first + np.arange(kept, dtype=np.int64)
-    sample_id = str(ids[i]) if ids is not None and i < len(ids) else None
-    return StepTable(values, real, origin, sample_id, "step", label, label_word)
-
-
-def _label_text(shaped, i: int) -> tuple[str | None, str]:
-    """Sample ``i``'s target in words and what to call it: ``("speaker_3", "label")``,
-    ``("151, 1009", "target")``; ``(None, "label")`` without one target per sample."""
-    y = getattr(shaped, "y", None)
-    labels = getattr(shaped.dataset, "labels", None)
-    if y is None or i >= len(y) or (labels is not None and labels.kind == "sequence"):
-        return None, "label"
-    target = np.asarray(y[i]).reshape(-1)
-    classes = labels.classes if labels is not None else None
-    if classes and target.size == 1 and 0 <= int(target[0]) < len(classes):
-        return str(classes[int(target[0])]), "label"
-    if classes and target.size == len(classes):  # one-hot
-        return str(classes[int(np.argmax(target))]), "label"
-    return ", ".join(f"{float(v):.6g}" for v in target[:8]) + (" …" if target.size > 8 else ""), "target"
-
-
-def format_cell(value: float | int, is_integer: bool) -> str:
-    """A tensor value as a table shows it: integers plainly, floats with up to 6 significant digits."""
-    if is_integer:
-        return str(int(value))
-    number = float(value)
-    if not np.isfinite(number):
-        return str(number)
-    return f"{number:.6g}"
-
-
 def feature_levels(x: np.ndarray, mask: np.ndarray | None, max_rows: int = 256) -> np.ndarray:
     """``(F, 2)`` robust colour limits per feature, for colouring features of different units.
 
@@ -665,25 +383,19 @@ def feature_levels(x: np.ndarray, mask: np.ndarray | None, max_rows: int = 256) 
     values = x3[rows].astype(np.float64)
     if mask is not None:
         values[~mask[rows].astype(bool)] = np.nan
-    per_feature = values.reshape(-1, values.shape[2])
-    return np.array([robust_levels(per_feature[:, f]) for f in range(per_feature.shape[1])], dtype=np.float64)
+    return column_levels(values)
+
+
+def column_levels(values: np.ndarray) -> np.ndarray:
+    """``(F, 2)`` robust colour limits of each column along the last axis (one per feature)."""
+    per_feature = np.asarray(values).reshape(-1, np.shape(values)[-1])
+    return np.array([robust_levels(per_feature[:, f]) for f in range(per_feature.shape[1])], dtype=np.float64).reshape(-1, 2)
 
 
 def scale_per_feature(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """``(T, F)`` values mapped to 0–1 of each feature's ``levels`` row (NaN stays NaN)."""
+    """Values (``(..., F)``, features last) mapped to 0–1 of each feature's ``levels`` row (NaN stays NaN)."""
     lo, hi = levels[:, 0], levels[:, 1]
     return ((np.asarray(values, dtype=np.float64) - lo) / (hi - lo)).astype(np.float32)
-
-
-def value_at(x: np.ndarray, mask: np.ndarray | None, i: int, t: float, f: float) -> tuple[int, int, float, bool] | None:
-    """The cell under a pointer at (step ``t``, feature ``f``) of sample ``i``: ``(t, f, value, real)``,
-    or None off the tensor. Steps are centred on whole numbers (step 3 covers 2.5–3.5)."""
-    x3 = as_three_d(x)
-    step, feature = int(np.floor(t + 0.5)), int(np.floor(f))
-    if not (0 <= int(i) < x3.shape[0] and 0 <= step < x3.shape[1] and 0 <= feature < x3.shape[2]):
-        return None
-    real = True if mask is None else bool(mask[int(i), step])
-    return step, feature, float(x3[int(i), step, feature]), real
 
 
 def colour_by_feature_suggested(levels: np.ndarray) -> bool:

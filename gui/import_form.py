@@ -521,7 +521,7 @@ class ImportForm:
             reason.setVisible(bool(text) and reason.parentWidget().isVisibleTo(self))
 
     def _show_coverage(self, dataset: SequenceDataset) -> None:
-        embeddings = getattr(dataset, "embeddings", None)
+        embeddings = dataset.embeddings
         if embeddings is None:
             self.coverage_label.setText("No vectors: token ids go into an Embedding that learns from scratch.")
             return

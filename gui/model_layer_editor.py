@@ -159,7 +159,7 @@ class LayerEditor(QFrame):
             if verdict.fixes:
                 lines.append("To fix:")
                 lines += [f"• {fix}" for fix in verdict.fixes]
-        lines += [f"({note})" for note in getattr(verdict, "notes", [])]
+        lines += [f"({note})" for note in verdict.notes]
         self.badge.setToolTip("\n".join(lines))
 
     @Slot()

@@ -39,6 +39,7 @@ from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
 from core.model.shapes import layer_table, recurrent_layer_name
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+from core.tensor_data import TensorData
 from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from gui.model_layer_editor import LayerEditor
 from gui.model_shape_table import ModelShapeTable
@@ -74,7 +75,7 @@ class ModelBuilderPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._shaped: Any = None
+        self._shaped: TensorData | None = None
         self._mask_for_lint: Any = None
         self._spec = ModelSpec()
         self._problems: list[str] = []
@@ -278,20 +279,20 @@ class ModelBuilderPanel(QWidget):
             self._updating = False
         self._refresh(emit=emit, force=True)
 
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         """Follow the current ShapedData (``None`` clears it). See the class docstring."""
         previous = self._shaped
         self._shaped = shaped
         self.reset_button.setEnabled(shaped is not None)
         self._mask_for_lint = None
-        if shaped is not None and getattr(shaped, "mask", None) is not None:
+        if shaped is not None and shaped.mask is not None:
             not_right_padded, fully_masked = cudnn.mask_problems(shaped.mask)
             if not_right_padded or fully_masked:  # only then does the mask change any verdict
                 self._mask_for_lint = shaped.mask
         if shaped is None:
             self._refresh(emit=False)
             return
-        same_dataset = previous is not None and getattr(previous, "dataset", None) is getattr(shaped, "dataset", object())
+        same_dataset = previous is not None and previous.dataset is shaped.dataset
         if not same_dataset:
             self.set_spec(default_spec(shaped))
             return
@@ -304,7 +305,7 @@ class ModelBuilderPanel(QWidget):
 
         from gui.import_form import VECTORS_FILTER
 
-        source = getattr(getattr(self._shaped, "dataset", None), "source", None)
+        source = self._shaped.dataset.source if self._shaped is not None and self._shaped.dataset is not None else None
         start = str(Path(source.path).parent) if source is not None and source.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Choose word vectors", start, VECTORS_FILTER)
         if path:
@@ -476,7 +477,7 @@ class ModelBuilderPanel(QWidget):
         except ModelSpecError:
             return self._spec
 
-    def _follow_input(self, spec: ModelSpec, shaped: Any) -> ModelSpec:
+    def _follow_input(self, spec: ModelSpec, shaped: TensorData) -> ModelSpec:
         """Keep layers and head; take timesteps, features, pad value and vocabulary from the data."""
         fresh = default_spec(shaped).input
         inp = spec.input
@@ -549,7 +550,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.setRowVisible(self.embedding_dim, kind == "embedding")
         self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
         self.input_form.setRowVisible(self.standardize, kind != "embedding")
-        text = getattr(getattr(getattr(self._shaped, "dataset", None), "source", None), "format", None) == "text"
+        text = self._shaped is not None and self._shaped.dataset is not None and self._shaped.dataset.source.format == "text"
         self.input_form.setRowVisible(self.vectors_row, text)
         self.input_form.setRowVisible(self.train_embeddings, kind == "embedding" and self._pretrained is not None)
         self.embedding_dim.setEnabled(not (kind == "embedding" and self._pretrained))
@@ -562,7 +563,7 @@ class ModelBuilderPanel(QWidget):
         self.add_layer_button.setEnabled(len(self._layer_editors) < MAX_LAYERS)
 
     def _show_vectors(self) -> None:
-        embeddings = getattr(getattr(self._shaped, "dataset", None), "embeddings", None)
+        embeddings = self._shaped.embeddings if self._shaped is not None else None
         if embeddings is None:
             self.vectors_label.setText("none: the Embedding starts from random weights")
         elif embeddings.embed_features:
@@ -574,7 +575,7 @@ class ModelBuilderPanel(QWidget):
                                        "of the tokens found")
 
     def _update_layers(self, spec: ModelSpec) -> None:
-        padding = getattr(self._shaped, "padding", None) if self._shaped is not None else None
+        padding = self._shaped.padding if self._shaped is not None else None
         verdicts = cudnn.lint(spec, padding, mask=self._mask_for_lint)
         notes = {row.name: row.note for row in layer_table(spec)}
         count = len(self._layer_editors)

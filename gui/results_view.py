@@ -10,12 +10,11 @@ validation and test metric is followed by what a model that learned nothing scor
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QTransform
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.readout import confusion_cell, metric_text, nearest_prediction
 from core.wording import escape_html
+from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import BLUE, ORANGE, theme_for
 
 PLOT_PLACEHOLDER = ("When a run ends, the validation set's confusion matrix (classes)\n"
@@ -44,15 +45,8 @@ STOP_REASON_TEXT = {
 }
 
 
-def format_metric(value: Any) -> str:
-    """Four significant digits, or ``—`` for missing/non-finite values."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if not math.isfinite(number):
-        return "NaN" if math.isnan(number) else "—"
-    return f"{number:.4g}"
+#: Four significant digits, ``NaN``, or ``—`` for missing values: the rule lives in core.readout.
+format_metric = metric_text
 
 
 def result_section(result: dict[str, Any], key: str) -> Any:
@@ -66,9 +60,15 @@ def result_section(result: dict[str, Any], key: str) -> Any:
 class ResultsView(QWidget):
     """Summary text plus one plot: confusion matrix (classification) or prediction vs truth."""
 
+    #: The cell or dot under the pointer in words, for the status bar ("" when it leaves).
+    valueHovered = Signal(str)
+
     def __init__(self, parent: QWidget | None = None, *, separate_summary: bool = False) -> None:
         """With ``separate_summary`` the summary (``summary_scroll``) is left for the owner to place."""
         super().__init__(parent)
+        self._hover = HoverReadout(self.valueHovered.emit)
+        self._matrix: tuple[np.ndarray, list[str]] | None = None
+        self._pairs: np.ndarray | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -115,10 +115,25 @@ class ResultsView(QWidget):
             layout.addWidget(summary_scroll)
         layout.addWidget(self.plot_pages, 1)
         self.kind: str | None = None  # "confusion" | "scatter" | None
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.clear()
+
+    def _on_mouse_moved(self, position: Any) -> None:
+        hit = plot_point((self.plot.getPlotItem(),), position)
+        self._hover.show("" if hit is None else self.describe_point(hit[1], hit[2]))
+
+    def describe_point(self, x: float, y: float) -> str:
+        """The confusion-matrix cell or the prediction dot at data point (x, y), in words (:mod:`core.readout`)."""
+        if self.kind == "confusion" and self._matrix is not None:
+            return confusion_cell(self._matrix[0], self._matrix[1], int(np.floor(y)), int(np.floor(x)))
+        if self.kind == "scatter" and self._pairs is not None:
+            (x_low, x_high), (y_low, y_high) = self.plot.getPlotItem().getViewBox().viewRange()
+            return nearest_prediction(self._pairs, x, y, x_high - x_low, y_high - y_low)
+        return ""
 
     def clear(self, message: str = "Results appear here when a run ends.") -> None:
         self.kind = None
+        self._matrix, self._pairs = None, None
         self.summary.setText(f"<i>{message}</i>")
         self.placeholder.setText(PLOT_PLACEHOLDER)
         item = self.plot.getPlotItem()
@@ -195,6 +210,8 @@ class ResultsView(QWidget):
         item = self.plot.getPlotItem()
         n = matrix.shape[0]
         names = [str(c) for c in (class_names or range(n))][:n]
+        names += [str(i) for i in range(len(names), n)]
+        self._matrix = (matrix, names)
         totals = matrix.sum(axis=1, keepdims=True)
         share = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
         image = pg.ImageItem(share, axisOrder="row-major")
@@ -214,7 +231,8 @@ class ResultsView(QWidget):
         item.setLabel("bottom", "predicted class (validation set)")
         item.setLabel("left", "true class")
         item.setTitle("Confusion matrix")
-        self.plot.setToolTip("Rows are true classes, columns predicted ones; numbers are sample counts and the colour is the share of the row.")
+        self.plot.setToolTip("Rows are true classes, columns predicted ones; numbers are sample counts and the colour is the "
+                             "share of the row. Hover a cell for its count in words.")
         item.invertY(True)
         item.setAspectLocked(False)
         item.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
@@ -227,6 +245,7 @@ class ResultsView(QWidget):
         item.getAxis("bottom").setTicks(None)
         item.getAxis("left").setTicks(None)
         truth, prediction = pairs[:, 1], pairs[:, 0]
+        self._pairs = pairs
         scatter = pg.ScatterPlotItem(truth, prediction, size=6, pen=None, brush=pg.mkBrush(*BLUE, 160))
         item.addItem(scatter)
         if truth.size:

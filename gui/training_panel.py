@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
 
 from core.errors import TrainingError
 from core.model.spec import ModelSpec
-from core.options import LoadOptions, PaddingOptions
 from core.training import events
 from core.training.config import TrainingConfig
 from core.training.job import TrainingJob
@@ -60,6 +59,7 @@ from gui import training_controller as tc
 from gui.export_actions import EXPORT_MODEL_TEXT
 from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from gui.results_view import ResultsView, format_metric
+from gui.tensor_state import TrainingInput
 from gui.training_plots import CurvePlots, SeriesBuffer, live_metric_name, loss_name
 from gui.views.theme import status_style
 
@@ -84,8 +84,8 @@ def format_eta(seconds: float | None) -> str:
 class TrainingPanel(QWidget):
     """Training settings, Start/Pause/Resume/Stop, progress with ETA, live curves, log and results.
 
-    Feed it the data with :meth:`set_data` (any object with ``path``, ``load_options``,
-    ``padding``, ``window`` — a ``gui.tensor_state.Snapshot``) and the model with
+    Feed it the data with :meth:`set_data` (a ``gui.tensor_state.TrainingInput``: ``path``, ``load_options``,
+    ``padding``, ``window``, ``shaped`` — a ``gui.tensor_state.Snapshot`` is one) and the model with
     :meth:`set_spec` (connect ``ModelBuilderPanel.specChanged``). Call :meth:`shutdown` (or close
     it) before the application quits.
     """
@@ -97,7 +97,7 @@ class TrainingPanel(QWidget):
     def __init__(self, controller: tc.TrainingController | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller or tc.TrainingController(parent=self)
-        self._data: Any = None
+        self._data: TrainingInput | None = None
         self._spec: ModelSpec | None = None
         self._spec_problems: list[str] = []
         self._blocker: str | None = None  # why this data and model cannot train (core preflight), if so
@@ -319,11 +319,11 @@ class TrainingPanel(QWidget):
         self.seed.setValue(int(config.seed))
         self._extra_config = {k: v for k, v in config.to_dict().items() if k not in ("epochs", "batch_size", "learning_rate", "validation_split", "early_stopping", "patience", "seed")}
 
-    def set_data(self, data: Any) -> None:
+    def set_data(self, data: TrainingInput | None) -> None:
         """The current data (a ``Snapshot``-like object, or None). Results of older data are cleared."""
         previous = self._data
         self._data = data
-        if data is None or previous is None or getattr(previous, "path", None) != getattr(data, "path", None):
+        if data is None or previous is None or previous.path != data.path:
             if not self.controller.is_busy():
                 self._reset_run_display("Results appear here when a run ends.")
                 self.curves.reset_ranges()  # not the last file's loss range
@@ -351,7 +351,7 @@ class TrainingPanel(QWidget):
         """Ask the engine's preflight whether this data, model and settings can train (no TensorFlow)."""
         from core.training.checks import readiness_problem
 
-        shaped = getattr(self._data, "shaped", None)
+        shaped = self._data.shaped if self._data is not None else None
         blocker = None
         if shaped is not None and self._spec is not None:
             blocker = readiness_problem(self._spec, shaped, self._config_with_extras())
@@ -384,7 +384,7 @@ class TrainingPanel(QWidget):
 
     def _show_runs(self) -> None:
         """Earlier runs of the current file faded on the plots, and the run list."""
-        path = getattr(self._data, "path", None)
+        path = self._data.path if self._data is not None else None
         same_file = [run for run in self._runs if not path or not run.file or run.file == str(path)]
         self.curves.set_runs(same_file, self._run_number)
 
@@ -409,7 +409,7 @@ class TrainingPanel(QWidget):
     def can_start(self) -> bool:
         return (
             self._data is not None
-            and getattr(self._data, "path", None)
+            and self._data.path
             and self._spec is not None
             and not self._spec_problems
             and self._blocker is None
@@ -426,9 +426,9 @@ class TrainingPanel(QWidget):
         data = self._data
         return TrainingJob(
             path=str(data.path),
-            load_options=getattr(data, "load_options", None) or LoadOptions(),
-            padding=getattr(data, "padding", None) or PaddingOptions(),
-            window=getattr(data, "window", None),
+            load_options=data.load_options,
+            padding=data.padding,
+            window=data.window,
             spec=self._spec,
             config=self._config_with_extras(),
             save_path=save_path,
@@ -819,7 +819,7 @@ class TrainingPanel(QWidget):
             widget.setEnabled(not busy)
         if not busy:
             self.patience.setEnabled(self.early_stopping.isChecked())
-        if self._data is None or not getattr(self._data, "path", None):
+        if self._data is None or not self._data.path:
             self.readiness.setText("Open a file to train on it.")
         elif self._spec is None:
             reason = self._spec_problems[0] if self._spec_problems else "Build a model in the Model tab first."

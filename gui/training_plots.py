@@ -26,7 +26,9 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QSizePo
 
 from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
+from core.readout import curves_at
 from core.training.runs import RunRecord
+from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, YELLOW, ThemedView, theme_for
 
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}  # the legend names the key
@@ -155,9 +157,13 @@ class CurvePlots(ThemedView, QWidget):
     ``benchmarks/bench_gui_training.py``).
     """
 
+    #: Every curve's value at the epoch under the pointer, for the status bar ("" when it leaves).
+    valueHovered = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         theme = self._theme = theme_for(self)
+        self._hover = HoverReadout(self.valueHovered.emit)
         self.loss_plot = _plot_widget("Loss", theme)
         self.metric_plot = _plot_widget("Accuracy", theme)
         self.loss_plot.getPlotItem().setLabel("left", "loss")
@@ -203,6 +209,26 @@ class CurvePlots(ThemedView, QWidget):
         self._rebuild_legends()
         for plot in (self.loss_plot, self.metric_plot):
             plot.installEventFilter(self)
+            plot.scene().sigMouseMoved.connect(lambda position, plot=plot: self._on_mouse_moved(plot, position))
+
+    # ---- hover readout --------------------------------------------------------------------------
+    def _on_mouse_moved(self, plot: pg.PlotWidget, position: Any) -> None:
+        hit = plot_point((plot.getPlotItem(),), position)
+        self._hover.show("" if hit is None else self.describe_epoch(plot, hit[1]))
+
+    def describe_epoch(self, plot: pg.PlotWidget, x: float) -> str:
+        """Every shown curve of ``plot`` at epoch ``x`` in words (:func:`core.readout.curves_at`)."""
+        return curves_at(x, [(name, *curve.getData()) for curve, name in self._hover_curves(plot)])
+
+    def _hover_curves(self, plot: pg.PlotWidget) -> list[tuple[Any, str]]:
+        """The visible curves of ``plot`` with their names: the current run's, then each earlier run's."""
+        key = "loss" if plot is self.loss_plot else self.metric_name
+        current = [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")] \
+            if plot is self.loss_plot else [(self.metric, key), (self.val_metric, f"val_{key}")]
+        earlier = [(curve, f"run {number} {'val_' if curve.run_role == 'val' else ''}{key}")
+                   for number, curves in sorted(self.earlier.items()) for owner, curve in curves if owner is plot]
+        return [(curve, str(name)) for curve, name in current + earlier
+                if curve.isVisible() and curve.getData()[0] is not None]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Resize and watched in (self.loss_plot, self.metric_plot):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox, QStatus
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from gui import training_controller as tc
 from gui.training_panel import TrainingPanel
+from gui.views.hover import StatusReadout
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -129,6 +130,9 @@ class TrainingWorkflow(QObject):
             user_model.architectureChosen.connect(self.use_architecture)
         self.model_panel.embeddingsRequested.connect(self._on_embeddings_requested)
         window.track_model_spec(self.model_panel)  # model edits join the window's undo stack
+        self._readout = StatusReadout(window.statusBar())  # the curves' and results' values under the pointer
+        self.training_panel.curves.valueHovered.connect(self._readout.show)
+        self.training_panel.results.valueHovered.connect(self._readout.show)
         self.training_panel.runStarted.connect(self._refresh_exports)
         self.training_panel.runFinished.connect(self._refresh_exports)
         self.training_panel.runFailed.connect(self._refresh_exports)

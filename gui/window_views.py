@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QStackedWidget, 
 from core.options import PaddingOptions, WindowOptions
 from gui.dataset_details import DatasetDetails
 from gui.doctor_panel import DoctorPanel
+from gui.views.hover import StatusReadout
 from gui.welcome import WelcomeScreen
 
 VIEW_TITLES = ("Tensor (3-D)", "One sample", "Padding", "Windows", "Values")
@@ -43,6 +44,7 @@ class WindowViews:
     """The data views of the main window: tabs, docks, and the data → views → data wiring."""
 
     def _build_central(self, use_gl: bool | None) -> None:
+        from gui.views.colour_by import ColourBy
         from gui.views.padding_preview import PaddingPreview
         from gui.views.sample_view import SampleView
         from gui.views.tensor_view_3d import TensorView3D
@@ -54,14 +56,17 @@ class WindowViews:
         self.welcome.demoRequested.connect(self.open_demo)
         self.welcome.recentRequested.connect(self._open_recent_path)
 
-        self.tensor_view = TensorView3D(use_gl=use_gl)
-        self.sample_view = SampleView()
+        self.colour_by = ColourBy(parent=self)  # Colour by feature / global: one setting, both views
+        self.tensor_view = TensorView3D(use_gl=use_gl, colour_by=self.colour_by)
+        self.sample_view = SampleView(colour_by=self.colour_by)
         self.padding_view = PaddingPreview()
         self.window_view = WindowDesigner()
         self.values_view = ValuesView()
         self.tensor_view.selectionChanged.connect(self._on_selection_changed)
         self.sample_view.sampleChanged.connect(self._on_sample_picked)
-        self.sample_view.valueHovered.connect(self._show_hovered_value)
+        self._status_readout = StatusReadout(self.statusBar())  # what the pointer is over, from every plot
+        for view in (self.tensor_view, self.sample_view, self.padding_view, self.window_view):
+            view.valueHovered.connect(self._show_hovered_value)
         self.values_view.sampleChanged.connect(self._on_sample_picked)
         self.padding_view.optionsChanged.connect(self._on_padding_options)
         self.padding_view.maxlenChanged.connect(self._on_maxlen)
@@ -187,10 +192,7 @@ class WindowViews:
     @Slot(str)
     def _show_hovered_value(self, text: str) -> None:
         """The value under the pointer in the status bar (as napari does); nothing when it leaves the data."""
-        if text:
-            self.statusBar().showMessage(text)
-        else:
-            self.statusBar().clearMessage()
+        self._status_readout.show(text)
 
     @Slot(int)
     def _on_sample_picked(self, sample: int) -> None:

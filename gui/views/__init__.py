@@ -1,9 +1,11 @@
 """The data views of the main window: 3-D tensor, one sample, padding preview, window designer, values.
 
 Each is a self-contained widget with ``set_data``-style methods and Qt signals; the numbers
-they draw come from :mod:`core.tensor_views`. Every ``pg.ImageItem`` is made with
-``axisOrder="row-major"``, so ``image[row, column]`` draws rows along the y axis without a
-global pyqtgraph setting.
+they draw come from :mod:`core.tensor_views` and :mod:`core.padding_views`, the words of their
+status-bar readouts (``valueHovered``) from :mod:`core.readout` through :mod:`gui.views.hover`.
+The heat-map and the 3-D view share one *Colour by* setting (:mod:`gui.views.colour_by`).
+Every ``pg.ImageItem`` is made with ``axisOrder="row-major"``, so ``image[row, column]`` draws
+rows along the y axis without a global pyqtgraph setting.
 """
 
 from __future__ import annotations

@@ -28,9 +28,13 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
+from core import padding_views as pv
+from core import readout as ro
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions
+from core.tensor_data import TensorData
+from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 SIDE_TIPS = {
@@ -66,18 +70,24 @@ class PaddingPreview(ThemedView, QWidget):
 
     optionsChanged = Signal(object)
     maxlenChanged = Signal(int)
+    #: What is under the pointer in words, for the status bar ("" when it leaves the data).
+    valueHovered = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumSize(CONTROLS_MIN_WIDTH + PLOTS_MIN_WIDTH + 12, PLOTS_MIN_HEIGHT)
         self._theme: Theme = theme_for(self)
-        self._shaped = None
+        self._shaped: TensorData | None = None
         self._lengths = np.zeros(0, dtype=np.int64)
         self._options = PaddingOptions()
         self._suggested: tuple[int, float] | None = None
         self._suggested_percentile = 95.0
         self._collisions = 0
         self._moving_cut_line = False
+        self._histogram: tuple[np.ndarray, np.ndarray] | None = None
+        self._layouts: pv.PaddingLayouts | None = None
+        self._mask_classes: tuple[np.ndarray, np.ndarray] | None = None  # example rows, their classes
+        self._hover = HoverReadout(self.valueHovered.emit)
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -110,13 +120,13 @@ class PaddingPreview(ThemedView, QWidget):
             dtype=self._options.dtype,
         )
 
-    def set_data(self, shaped, report: dict | None = None) -> None:
+    def set_data(self, shaped: TensorData, report: dict | None = None) -> None:
         """Show the padding of ``shaped`` (a ShapedData); ``report`` is ``ShapeReport.to_dict()``."""
         self._shaped = shaped
         report = report or {}
         self._lengths = np.asarray(shaped.original_lengths, dtype=np.int64)
         self._options = shaped.padding
-        windows = getattr(shaped, "window", None) is not None
+        windows = shaped.window is not None
         self._set_enabled(not windows and self._lengths.size > 0)
         if windows:
             self._notice.setText(WINDOWS_NOTICE)
@@ -133,7 +143,7 @@ class PaddingPreview(ThemedView, QWidget):
             self._suggested = (int(suggestion["value"]), float(suggestion.get("truncated_share", 0.0)))
             self._suggested_percentile = float(suggestion.get("percentile", 95))
         else:
-            self._suggested = tv.suggest_maxlen(self._lengths, 95.0)
+            self._suggested = pv.suggest_maxlen(self._lengths, 95.0)
             self._suggested_percentile = 95.0
         self._collisions = self._collision_count(shaped, report)
         self._draw_histogram()
@@ -320,6 +330,24 @@ class PaddingPreview(ThemedView, QWidget):
         for row, stretch in enumerate((3, 0, 2, 2, 2)):
             layout.setRowStretchFactor(row, stretch)
         self._plots.scene().sigMouseClicked.connect(self._on_plots_clicked)
+        self._plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def _on_mouse_moved(self, position) -> None:
+        hit = plot_point((self._hist, self._mask_plot, *self._layout_plots.values()), position)
+        self._hover.show("" if hit is None else self._describe_point(*hit))
+
+    def _describe_point(self, plot, x: float, y: float) -> str:
+        """The readout (:mod:`core.readout`) of data point (x, y) of the histogram, a layout or the mask preview."""
+        if plot is self._hist:
+            return "" if self._histogram is None else ro.length_bar(*self._histogram, x)
+        row, column = int(np.floor(y)), int(np.floor(x))
+        if plot is self._mask_plot:
+            return "" if self._mask_classes is None else ro.mask_cell(*self._mask_classes, row, column)
+        layouts = self._layouts
+        for key, layout_plot in self._layout_plots.items():
+            if plot is layout_plot and layouts is not None:
+                return ro.layout_cell(layouts, key, row, column)
+        return ""
 
     def _on_plots_clicked(self, event) -> None:
         """A click on one of the four layouts picks its padding and truncating."""
@@ -374,7 +402,8 @@ class PaddingPreview(ThemedView, QWidget):
         self._maxlen.setValue(maxlen)  # emits optionsChanged (once, if it changed)
 
     def _draw_histogram(self) -> None:
-        edges, counts = tv.length_histogram(self._lengths)
+        edges, counts = pv.length_histogram(self._lengths)
+        self._histogram = (edges, counts)
         self._bars.setData(edges, counts)
         self._cut_line.setBounds((0.5, float(edges[-1]) + 1))
         if self._suggested is not None:
@@ -387,7 +416,8 @@ class PaddingPreview(ThemedView, QWidget):
         if self._lengths.size == 0:
             return
         maxlen = self._effective_maxlen()
-        layouts = tv.padding_layouts(self._lengths, maxlen)
+        layouts = pv.padding_layouts(self._lengths, maxlen)
+        self._layouts = layouts
         palette = self._theme.layout_palette()
         for key, plot in self._layout_plots.items():
             image = self._layout_images[key]
@@ -422,10 +452,12 @@ class PaddingPreview(ThemedView, QWidget):
         shaped = self._shaped
         if shaped is None or self._lengths.size == 0 or shaped.x.shape[0] == 0:
             self._mask_image.clear()
+            self._mask_classes = None
             return
-        rows = tv.example_rows(self._lengths)
-        preview = tv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
+        rows = pv.example_rows(self._lengths)
+        preview = pv.mask_preview(shaped.x, shaped.mask, float(shaped.padding.value), rows)
         classes = preview.classes
+        self._mask_classes = (rows, classes)
         self._mask_image.setImage(tv.class_rgba(classes, self._theme.mask_palette()), autoLevels=False)
         self._mask_image.setRect(QRectF(0, 0, classes.shape[1], classes.shape[0]))
         fit_axis_to_labels(self._mask_plot.getAxis("left"), [(i + 0.5, f"#{int(r)}") for i, r in enumerate(rows)])
@@ -439,22 +471,20 @@ class PaddingPreview(ThemedView, QWidget):
         fit_widget_to_layout(self._plots, PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
 
     # ---- statistics ---------------------------------------------------------------------------
-    def _collision_count(self, shaped, report: dict) -> int:
+    def _collision_count(self, shaped: TensorData, report: dict) -> int:
         if "pad_value_collisions" in report:  # the report counted once; None: no mask applies
             return int(report["pad_value_collisions"] or 0)
-        dataset = getattr(shaped, "dataset", None)
-        values = getattr(dataset, "values", None)
-        if values is None or getattr(dataset, "kind", None) == "tokens":
+        if shaped.dataset is None or shaped.kind == "tokens":
             return 0
-        return pad_value_collisions(values, float(shaped.padding.value))
+        return pad_value_collisions(shaped.dataset.values, float(shaped.padding.value))
 
     def _update_statistics(self, maxlen: int) -> None:
         if self._lengths.size == 0:
             self._stats.setText("")
             return
         n = int(self._lengths.size)
-        waste = tv.padding_waste(self._lengths, maxlen)
-        truncated_share = tv.truncated_share(self._lengths, maxlen)
+        waste = pv.padding_waste(self._lengths, maxlen)
+        truncated_share = pv.truncated_share(self._lengths, maxlen)
         truncated = int(round(truncated_share * n))
         lines = [
             f"<b>Tensor:</b> ({n:,}, {maxlen:,}, F) → input_shape=({maxlen:,}, F)",
@@ -463,7 +493,7 @@ class PaddingPreview(ThemedView, QWidget):
             f"{'loses' if truncated == 1 else 'lose'} steps",
             f"<b>Lengths:</b> {int(self._lengths.min()):,} to {plural(int(self._lengths.max()), 'step')}",
         ]
-        if self._shaped is not None and getattr(self._shaped, "input_shape", None):
+        if self._shaped is not None and self._shaped.input_shape:
             features = self._shaped.input_shape[1] if len(self._shaped.input_shape) > 1 else None
             lines[0] = lines[0].replace(", F)", f", {features})" if features else ")")
         if self._suggested is not None:

@@ -17,11 +17,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPen
-from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
+from core import readout as ro
 from core import tensor_views as tv
+from core.tensor_data import TensorData
 from gui.limited_spin import LimitedSpinBox
+from gui.views.colour_by import FEATURE, GLOBAL, ColourBy, ColourByCombo
+from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
 #: Curves drawn at first; the rest exist (up to MAX_CURVES) but start hidden.
@@ -46,11 +50,11 @@ class SampleView(ThemedView, QWidget):
     #: The value under the pointer in words, for the status bar ("" when the pointer leaves the data).
     valueHovered = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, colour_by: ColourBy | None = None) -> None:
         super().__init__(parent)
         self.setMinimumSize(420, 420)
         self._theme: Theme = theme_for(self)
-        self._shaped = None
+        self._shaped: TensorData | None = None
         self._x: np.ndarray | None = None
         self._mask: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
@@ -59,7 +63,9 @@ class SampleView(ThemedView, QWidget):
         self._sample = 0
         self._pad_rects: list[QGraphicsRectItem] = []
         self._curves: list[pg.PlotDataItem] = []
-        self._strip: tv.TokenStrip | None = None
+        self._strip: ro.TokenStrip | None = None
+        self._readout: ro.TensorReadout | None = None
+        self._hover = HoverReadout(self.valueHovered.emit)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -75,14 +81,9 @@ class SampleView(ThemedView, QWidget):
         self._info.setWordWrap(True)
         self._info.setTextFormat(Qt.TextFormat.PlainText)  # words such as <unk> are text, not tags
         self._info.setToolTip("The selected sample's real length, how much of it is padding, and its label.")
-        self.colour_by = QComboBox()
-        self.colour_by.addItem("Colour: each feature its own scale", "feature")
-        self.colour_by.addItem("Colour: one scale for all features", "global")
-        self.colour_by.setToolTip(
-            "Features in different units (humidity 0-100 next to temperature -10-35) each come out one flat "
-            "colour on a shared scale; give each feature its own scale to see its ups and downs. "
-            "Hover a cell for its real value.")
-        self.colour_by.currentIndexChanged.connect(self._on_colour_by)
+        self.colour_setting = colour_by if colour_by is not None else ColourBy()
+        self.colour_by = ColourByCombo(self.colour_setting)
+        self.colour_setting.changed.connect(self._on_colour_by)
         top.addWidget(label)
         top.addWidget(self._spin)
         top.addWidget(self._info, 1)
@@ -144,22 +145,22 @@ class SampleView(ThemedView, QWidget):
         """The feature curves (visible or hidden), in feature order."""
         return list(self._curves)
 
-    def set_data(self, shaped) -> None:
+    def set_data(self, shaped: TensorData) -> None:
         """Show a new tensor; keeps the current sample number when it still exists."""
         self._shaped = shaped
         self._x, self._mask = shaped.x, shaped.mask
+        self._readout = ro.TensorReadout.of(shaped)
         x3 = tv.as_three_d(self._x)
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        names = tuple(shaped.feature_names)
         self._tokens = shaped.x.ndim == 2
         if self._tokens:
             names = ("token",)
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._levels = tv.tensor_levels(self._x, self._mask)
         self._feature_levels = None if self._tokens else tv.feature_levels(self._x, self._mask)
-        with signals_blocked(self.colour_by):
-            suggested = self._feature_levels is not None and tv.colour_by_feature_suggested(self._feature_levels)
-            self.colour_by.setCurrentIndex(self.colour_by.findData("feature" if suggested else "global"))
-            self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
+        suggested = self._feature_levels is not None and tv.colour_by_feature_suggested(self._feature_levels)
+        self.colour_setting.suggest(FEATURE if suggested else GLOBAL)
+        self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
         self._apply_colour_scale()
         with signals_blocked(self._spin):
             self._spin.set_limits(0, max(0, x3.shape[0] - 1), high_reason=f"the tensor has {plural(x3.shape[0], 'sample')}, counted from 0")
@@ -234,8 +235,7 @@ class SampleView(ThemedView, QWidget):
         self._theme.style_plot(self._heat)
 
     def _draw_tokens(self, steps: int) -> None:
-        dataset = getattr(self._shaped, "dataset", None)
-        strip = tv.token_strip(self._x, self._mask, self._sample, getattr(dataset, "vocabulary", None))
+        strip = ro.token_strip(self._x, self._mask, self._sample, self._shaped.vocabulary)
         self._strip = strip
         theme = self._theme
         self._token_image.setImage(tv.class_rgba(strip.classes[None, :], theme.token_palette()), autoLevels=False)
@@ -276,7 +276,7 @@ class SampleView(ThemedView, QWidget):
         self.sampleChanged.emit(value)
 
     def _per_feature(self) -> bool:
-        return self._feature_levels is not None and self.colour_by.currentData() == "feature"
+        return self._feature_levels is not None and self.colour_setting.per_feature
 
     def _apply_colour_scale(self) -> None:
         if self._per_feature():
@@ -286,44 +286,24 @@ class SampleView(ThemedView, QWidget):
             self._colour_bar.setLevels(self._levels)
             self._colour_bar.axis.setLabel("value")
 
-    def _on_colour_by(self, _index: int) -> None:
+    def _on_colour_by(self, _mode: str) -> None:
         self._apply_colour_scale()
         self.set_sample(self._sample)
 
     def _on_mouse_moved(self, position) -> None:
         """Say what is under the pointer: the cell of the heat-map, or every feature at that step."""
-        if self._x is None:
-            return
-        for plot in (self._heat, self._lines):
-            if plot.isVisible() and plot.sceneBoundingRect().contains(position):
-                point = plot.vb.mapSceneToView(position)
-                self.valueHovered.emit(self._describe_point(plot, point.x(), point.y()))
-                return
-        self.valueHovered.emit("")
+        hit = plot_point((self._heat, self._lines), position) if self._readout is not None else None
+        self._hover.show("" if hit is None else self._describe_point(*hit))
 
     def _describe_point(self, plot, x: float, y: float) -> str:
-        if plot is self._heat:
-            cell = tv.value_at(self._x, self._mask, self._sample, x, 0.0 if self._tokens else y)
-            if cell is None:
-                return ""
-            step, feature, value, real = cell
-            if self._tokens:
-                words = self.words()
-                word = words[step] if step < len(words) else ""
-                return f"sample {self._sample}, step {step}: " + (f"'{word}' (token id {int(value)})" if real else "padding")
-            name = self._names[feature] if feature < len(self._names) else str(feature)
-            where = f"sample {self._sample}, step {step}, {name}"
-            return f"{where}: {tv.format_cell(value, False)}" + ("" if real else " (padding)")
-        cell = tv.value_at(self._x, self._mask, self._sample, x, 0.0)
-        if cell is None:
+        """The readout (:mod:`core.readout`) of data point (x, y) of the heat-map or the line plot."""
+        readout = self._readout
+        if readout is None:
             return ""
-        step, _, _, real = cell
-        if not real:
-            return f"sample {self._sample}, step {step}: padding"
-        row = tv.as_three_d(self._x)[self._sample, step]
-        shown = [f"{name} {tv.format_cell(v, False)}" for name, v in zip(self._names[:8], row[:8])]
-        more = f", … ({len(self._names) - 8} more)" if len(self._names) > 8 else ""
-        return f"sample {self._sample}, step {step}: " + ", ".join(shown) + more
+        step = int(np.floor(x + 0.5))  # step t is centred on x = t in both plots
+        if plot is self._heat and not self._tokens:
+            return readout.cell(self._sample, step, int(np.floor(y)))
+        return readout.step(self._sample, step)
 
     def _rebuild_curves(self) -> None:
         for curve in self._curves:
@@ -399,10 +379,10 @@ class SampleView(ThemedView, QWidget):
         real = int(step_mask.sum())
         parts = [f"length {real:,} of {plural(total, 'step')}"]
         if real < total:
-            side = getattr(getattr(self._shaped, "padding", None), "padding", None)
+            side = self._shaped.padding.padding
             parts.append(f"{total - real:,} padded{f' ({side})' if side else ''}")
-        original = getattr(self._shaped, "original_lengths", None)
-        if original is not None and self._sample < len(original) and int(original[self._sample]) > real:
+        original = self._shaped.original_lengths
+        if self._sample < len(original) and int(original[self._sample]) > real:
             cut = int(original[self._sample]) - real
             parts.append(f"{plural(cut, 'step')} cut by truncation")
         label = self._label_text()
@@ -418,13 +398,12 @@ class SampleView(ThemedView, QWidget):
         self._info.setText(text)
 
     def _label_text(self) -> str | None:
-        y = getattr(self._shaped, "y", None)
+        y = self._shaped.y
         if y is None or self._sample >= len(y) or np.ndim(y) > 2 or (np.ndim(y) == 2 and y.shape[1] > 4):
             return None
         value = y[self._sample]
-        dataset = getattr(self._shaped, "dataset", None)
-        labels = getattr(dataset, "labels", None)
-        classes = getattr(labels, "classes", None)
+        labels = self._shaped.labels
+        classes = labels.classes if labels is not None else None
         if classes is not None and np.ndim(value) == 0:
             return str(classes[int(value)])
         return np.array2string(np.asarray(value), precision=3) if np.ndim(value) else f"{float(value):.4g}"

@@ -8,22 +8,21 @@ translucent slabs with wire frames.
 
 Without OpenGL (the offscreen platform, a failing driver, or ``SHAPE_EXPLORER_NO_GL=1``) the
 widget shows the same selection as three 2-D slices and says so; it never crashes.
+
+Hovering a cube (or a slice's cell) says its sample, step, feature and value in the status bar
+(``valueHovered``, worded by :mod:`core.readout`) and frames the cube; *Colour by* gives each
+feature its own colour scale, the setting shared with the sample heat-map. Whether OpenGL is
+there and the in-scene axis labels live in :mod:`gui.views.gl_scene`; the 2-D slices in
+:mod:`gui.views.tensor_slices`.
 """
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QGuiApplication,
     QKeySequence,
-    QMatrix4x4,
     QPainter,
     QPixmap,
     QShortcut,
@@ -32,51 +31,17 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
+from core import readout as ro
 from core import tensor_views as tv
+from core.tensor_data import TensorData
 from gui.limited_spin import LimitedSpinBox
-from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, plural, theme_for
+from gui.views.colour_by import FEATURE, GLOBAL, ColourBy, ColourByCombo
+from gui.views.gl_scene import gl_available, make_labels_item
+from gui.views.hover import HoverReadout
+from gui.views.tensor_slices import SLICE_AXES, TensorSlices
+from gui.views.theme import Theme, ThemedView, plural, theme_for
 
 NO_GL_NOTICE = "3-D view needs OpenGL; showing 2-D slices"
-_NO_GL_PLATFORMS = {"offscreen", "minimal", "linuxfb", "vnc", "minimalegl"}
-_gl_probe_result: bool | None = None
-
-
-def gl_available() -> bool:
-    """Whether an OpenGL context can be made here, probed once and safely (never raises).
-
-    False when ``SHAPE_EXPLORER_NO_GL=1``, without a QGuiApplication, on platforms with no
-    OpenGL (offscreen), when PyOpenGL is missing, or when a context cannot be created and made
-    current on an offscreen surface.
-    """
-    global _gl_probe_result
-    if os.environ.get("SHAPE_EXPLORER_NO_GL", "") not in ("", "0"):
-        return False
-    app = QGuiApplication.instance()
-    if app is None or QGuiApplication.platformName() in _NO_GL_PLATFORMS:
-        return False
-    if _gl_probe_result is None:
-        _gl_probe_result = _probe_gl()
-    return _gl_probe_result
-
-
-def _probe_gl() -> bool:
-    try:
-        import pyqtgraph.opengl  # noqa: F401  (needs PyOpenGL)
-        from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
-
-        context = QOpenGLContext()
-        if not context.create():
-            return False
-        surface = QOffscreenSurface()
-        surface.setFormat(context.format())
-        surface.create()
-        ok = surface.isValid() and context.makeCurrent(surface)
-        if ok:
-            context.doneCurrent()
-        surface.destroy()
-        return bool(ok)
-    except Exception:  # noqa: BLE001 - any driver/binding failure means "no GL", never a crash
-        return False
 
 
 AXES = (
@@ -84,88 +49,6 @@ AXES = (
     ("timestep", "timesteps", "T", "Which time step (position inside every sequence) to highlight."),
     ("feature", "features", "F", "Which feature (measured variable, one column of each step) to highlight."),
 )
-
-
-def label_position(x: float, y: float, axis: int, width: float, ascent: float, descent: float,
-                   view_width: float, view_height: float, margin: float = 4.0) -> tuple[float, float]:
-    """Where to draw an axis label (text baseline origin) next to its projected anchor point.
-
-    samples: centred on the point; timesteps: to its right; features: to its left. The label
-    is then pushed inside the view, so a narrow window never cuts it off at an edge.
-    """
-    dx = (-width / 2, margin, -width - margin)[axis]
-    left = min(max(x + dx, margin), max(margin, view_width - width - margin))
-    baseline = min(max(y + ascent / 2, ascent + margin), max(ascent + margin, view_height - descent - margin))
-    return left, baseline
-
-
-def _make_labels_item(gl):
-    """A GL item that paints several 3-D-anchored text labels with ONE QPainter per frame.
-
-    pyqtgraph's GLTextItem opens a QPainter per label; on software OpenGL each costs several
-    milliseconds, which the 33 ms frame budget cannot spare.
-    """
-
-    class GLLabelsItem(gl.GLGraphicsItem.GLGraphicsItem):
-        def __init__(self) -> None:
-            super().__init__()
-            self.labels: list[tuple[str, np.ndarray]] = []
-            self.anchors = None
-            self.offset = 0.0
-            self.color = QColor(0, 0, 0)
-            self.font = QFont(QFont().family(), 11)
-
-        def set_labels(self, labels, color, blocks=None) -> None:
-            """``labels``: (text, fixed position) pairs; with ``blocks`` (the box size) each label
-            is instead placed beside the lowest-drawn box edge along its axis, every frame."""
-            self.labels = list(labels)
-            self.color = color
-            self.anchors = tv.label_anchor_edges(blocks) if blocks is not None else None
-            self.offset = max(1.0, float(np.max(blocks)) * 0.06) if blocks is not None else 0.0
-            self.update()
-
-        def _anchor(self, project, index, fixed):
-            """Screen point of label ``index``: its fixed position, or its best box edge — the
-            lowest one for an axis that runs across the screen, the leftmost for one that runs up."""
-            if self.anchors is None:
-                return project.map(QVector3D(*(float(v) for v in fixed))).toPointF()
-            mid = self.anchors[index][0][0]
-            step = np.zeros(3)
-            step[index] = 1.0
-            a = project.map(QVector3D(*(float(v) for v in mid))).toPointF()
-            b = project.map(QVector3D(*(float(v) for v in mid + step))).toPointF()
-            upright = abs(b.y() - a.y()) > abs(b.x() - a.x())
-            best, best_key = None, None
-            for mid, outward in self.anchors[index]:
-                point = project.map(QVector3D(*(float(v) for v in mid + outward * self.offset))).toPointF()
-                key = (-point.x(), point.y()) if upright else (point.y(), -point.x())
-                if best_key is None or key > best_key:
-                    best, best_key = point, key
-            return best
-
-        def paint(self) -> None:
-            if not self.labels:
-                return
-            self.setupGLState()
-            widget = self.view()
-            rect = QRectF(widget.rect())
-            viewport = QMatrix4x4()
-            viewport.viewport(rect.left(), rect.bottom(), rect.width(), -rect.height())
-            project = viewport * self.mvpMatrix()
-            painter = QPainter(widget)
-            painter.setPen(self.color)
-            painter.setFont(self.font)
-            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-            metrics = QFontMetrics(self.font)
-            for index, (text, pos) in enumerate(self.labels):
-                point = self._anchor(project, index % 3, pos)
-                axis = 0 if self.anchors is not None else index % 3  # beside an edge: centred on it
-                x, y = label_position(point.x(), point.y(), axis, metrics.horizontalAdvance(text),
-                                      metrics.ascent(), metrics.descent(), rect.width(), rect.height())
-                painter.drawText(QPointF(x, y), text)
-            painter.end()
-
-    return GLLabelsItem()
 
 
 def _about(value: float) -> str:
@@ -191,16 +74,25 @@ class TensorView3D(ThemedView, QWidget):
     """
 
     selectionChanged = Signal(int, int, int)
+    #: The value under the pointer in words, for the status bar ("" when the pointer leaves the data).
+    valueHovered = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, use_gl: bool | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, use_gl: bool | None = None,
+                 colour_by: ColourBy | None = None) -> None:
         super().__init__(parent)
         self.setMinimumSize(420, 360)
         self._theme: Theme = theme_for(self)
         self._x: np.ndarray | None = None
         self._mask: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
+        self._tokens = False
         self._grid: tv.BlockGrid | None = None
         self._levels = (0.0, 1.0)
+        self._feature_levels: np.ndarray | None = None  # (F, 2) colour limits per feature
+        self._readout: ro.TensorReadout | None = None
+        self._hover = HoverReadout(self.valueHovered.emit)
+        self.colour_setting = colour_by if colour_by is not None else ColourBy()
+        self.colour_setting.changed.connect(self._on_colour_by)
         self._selection = [0, 0, 0]
         self._gl_view = None
         self._fallback: pg.GraphicsLayoutWidget | None = None
@@ -268,16 +160,24 @@ class TensorView3D(ThemedView, QWidget):
     def selection(self) -> tuple[int, int, int]:
         return tuple(self._selection)  # type: ignore[return-value]
 
-    def set_data(self, shaped) -> None:
+    def set_data(self, shaped: TensorData) -> None:
         """Show a new tensor (``shaped.x``, ``shaped.mask``, ``shaped.feature_names``)."""
         self._x = shaped.x
         self._mask = shaped.mask
         x3 = tv.as_three_d(self._x)
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        names = tuple(shaped.feature_names)
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._tokens = shaped.x.ndim == 2
+        self._readout = ro.TensorReadout.of(shaped)
         self._grid = tv.block_summary(self._x, self._mask)
         self._levels = tv.robust_levels(self._grid.mean) if self.uses_gl else tv.tensor_levels(self._x, self._mask)
+        # Per-feature limits from the tensor (as the heat-map's), so both views suggest the same;
+        # the volume scales each feature block by its block means (core.tensor_views.volume_rgba).
+        self._feature_levels = None if self._tokens else tv.feature_levels(self._x, self._mask)
+        if self._feature_levels is not None:
+            suggested = tv.colour_by_feature_suggested(self._feature_levels)
+            self.colour_setting.suggest(FEATURE if suggested else GLOBAL)
+        self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
         for (key, words, _, _), size in zip(AXES, x3.shape):
             slider, spin = self._sliders[key], self._spins[key]
             for w in (slider, spin):
@@ -336,6 +236,8 @@ class TensorView3D(ThemedView, QWidget):
         home = QShortcut(QKeySequence(Qt.Key.Key_Home), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         home.activated.connect(self.reset_view)
         grid.addWidget(self.reset_button, 0, 3)
+        self.colour_by = ColourByCombo(self.colour_setting)
+        grid.addWidget(self.colour_by, 1, 3)
         return grid
 
     def _sync_controls(self) -> None:
@@ -361,20 +263,20 @@ class TensorView3D(ThemedView, QWidget):
         if self._grid is None:
             return
         n, t, f = self._grid.shape
-        tokens = getattr(self, "_tokens", False)
+        tokens = self._tokens
         if tokens:
             parts = [f"Tensor: {plural(n, 'sample')} × {plural(t, 'timestep')}, one token id per step (no feature "
                      "axis: an Embedding layer adds one; it is drawn here with a depth of 1)."]
         else:
             parts = [f"Tensor: {plural(n, 'sample')} × {plural(t, 'timestep')} × {plural(f, 'feature')}."]
         colour = ("colour = token id (a word's index in the vocabulary, not an amount)" if tokens
-                  else "colour = value")
+                  else "colour = value on each feature's own scale" if self._per_feature() else "colour = value")
         if self.uses_gl:
             parts.append(f"Each cube is {block_text(self._grid.cells_per_block())}; {colour.replace('value', 'mean value')}, "
-                         "grey = padding. Click a cube to select it; drag to rotate, scroll to zoom.")
+                         "grey = padding. Hover a cube for its values, click to select it; drag to rotate, scroll to zoom.")
             parts.append("Highlighted: sample (orange), timestep (blue), feature (purple).")
         else:
-            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices (click a cell to move them).")
+            parts.append(f"{colour.capitalize()}, grey = padding; lines mark the selected slices (hover a cell for its value, click it to move them).")
         if self._grid.sampled:
             parts.append("(Large tensor: the summary reads an even sample of the cells.)")
         self._caption.setText(" ".join(parts))
@@ -392,6 +294,7 @@ class TensorView3D(ThemedView, QWidget):
             "to zoom, Ctrl+drag to pan; Home (or Reset view) brings the first view back."
         )
         view.installEventFilter(self)
+        view.setMouseTracking(True)  # hover readouts without a button pressed
         self._press_at = None
         view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._volume = None
@@ -420,7 +323,13 @@ class TensorView3D(ThemedView, QWidget):
             self._slab_edges.append(edges)
         self._outline = gl.GLLinePlotItem(pos=np.zeros((2, 3)), mode="lines", width=1.0, antialias=True, glOptions=on_top)
         view.addItem(self._outline)
-        self._labels = _make_labels_item(gl)
+        # A wire frame round the cube under the pointer, so the readout says which cube it is.
+        self._hover_box = gl.GLLinePlotItem(pos=np.zeros((2, 3)), mode="lines", width=2.0, antialias=True, glOptions=on_top)
+        self._hover_box.setDepthValue(12)
+        self._hover_box.setVisible(False)
+        self._hovered_block: tuple[float, ...] | None = None
+        view.addItem(self._hover_box)
+        self._labels = make_labels_item(gl)
         self._labels.setDepthValue(20)  # painted last, over the volume
         view.addItem(self._labels)
         self._gl_view = view
@@ -429,7 +338,8 @@ class TensorView3D(ThemedView, QWidget):
         gl = self._gl
         grid = self._grid
         assert grid is not None
-        rgba = tv.volume_rgba(grid, self._theme.lut(), self._pad_rgba(), self._levels)
+        rgba = tv.volume_rgba(grid, self._theme.lut(), self._pad_rgba(), self._levels, per_feature=self._per_feature())
+        self.volume_colours = rgba  # what the volume shows, (bN, bT, bF, 4)
         if self._volume is None:
             self._volume = gl.GLVolumeItem(rgba, sliceDensity=1, smooth=False, glOptions=self._volume_gl_options)
             self._gl_view.addItem(self._volume)
@@ -438,7 +348,7 @@ class TensorView3D(ThemedView, QWidget):
         dims = np.array(grid.blocks, dtype=np.float32)
         self._outline.setData(pos=tv.box_edges((0, 0, 0), dims), color=self._theme.qcolor(self._theme.muted))
         n, t, f = grid.shape
-        tokens = getattr(self, "_tokens", False)
+        tokens = self._tokens
         texts = (
             f"{'sample' if n == 1 else 'samples'} (N={n:,})",
             f"{'timestep' if t == 1 else 'timesteps'} (T={t:,})",
@@ -455,6 +365,8 @@ class TensorView3D(ThemedView, QWidget):
             self._theme.qcolor(self._theme.foreground),
             blocks=dims,
         )
+        self._hovered_block = None
+        self._hover_box.setVisible(False)
         self.reset_view()
         self._update_gl_selection()
 
@@ -491,9 +403,35 @@ class TensorView3D(ThemedView, QWidget):
         self.selectionChanged.emit(*self._selection)
         return True
 
+    def hover_at(self, x: float, y: float) -> str:
+        """The readout of the cube under widget point (x, y) of the 3-D view, sent to the status bar."""
+        cell = self.pick(x, y)
+        text = "" if cell is None or self._readout is None else self._readout.block(self._grid, cell)
+        self._hover.show(text)
+        self._frame_hovered(cell if text else None)
+        return text
+
+    def _frame_hovered(self, cell: tuple[int, int, int] | None) -> None:
+        """Draw the wire frame round the cube holding ``cell`` (None: hide it); only redraws when the cube changes."""
+        if not self.uses_gl or self._grid is None:
+            return
+        lo = None if cell is None else tuple(tv.block_span(edges, c)[0] for edges, c in zip(self._grid.edges, cell))
+        if lo == self._hovered_block:
+            return
+        self._hovered_block = lo
+        self._hover_box.setVisible(lo is not None)
+        if lo is not None:
+            self._hover_box.setData(pos=tv.box_edges(lo, np.asarray(lo) + 1.0), color=self._theme.qcolor(self._theme.foreground))
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
-        """A click (press and release without dragging) in the 3-D view selects the cell under it."""
-        if watched is self._gl_view and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        """A click (press and release without dragging) in the 3-D view selects the cell under it;
+        moving the pointer without a button says what is under it."""
+        if watched is self._gl_view and event.type() == QEvent.Type.MouseMove and event.buttons() == Qt.MouseButton.NoButton:
+            self.hover_at(event.position().x(), event.position().y())
+        elif watched is self._gl_view and event.type() == QEvent.Type.Leave:
+            self._hover.clear()
+            self._frame_hovered(None)
+        elif watched is self._gl_view and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
             if event.button() == Qt.MouseButton.LeftButton:
                 position = event.position()
                 if event.type() == QEvent.Type.MouseButtonPress:
@@ -521,47 +459,23 @@ class TensorView3D(ThemedView, QWidget):
             slab.setColor((r / 255, g / 255, b / 255, 0.16))
             edges.setData(pos=tv.box_edges(lo, hi), color=(r / 255, g / 255, b / 255, 1.0))
 
+    def _per_feature(self) -> bool:
+        return not self._tokens and self.colour_setting.per_feature
+
+    def _on_colour_by(self, _mode: str) -> None:
+        self._update_caption()
+        self._redraw_in_theme()
+
     def _pad_rgba(self) -> tuple[int, int, int, int]:
         r, g, b, _ = self._theme.padding
         return (r, g, b, 28)
 
     # ---- 2-D fallback -------------------------------------------------------------------------
     def _build_fallback(self) -> None:
-        view = pg.GraphicsLayoutWidget()
-        view.setMinimumSize(320, 240)
-        self._fallback = view
-        self._plots: dict[str, pg.PlotItem] = {}
-        self._images: dict[str, pg.ImageItem] = {}
-        self._overlays: dict[str, pg.ImageItem] = {}
-        self._lines: dict[str, list[pg.InfiniteLine]] = {}
-        specs = (
-            ("sample", "One sample (T × F)", "timestep", "feature",
-             "The selected sample: each column is a time step, each row a feature."),
-            ("timestep", "One timestep (N × F)", "sample", "feature",
-             "The selected time step in every sample: each column is a sample, each row a feature."),
-            ("feature", "One feature (N × T)", "sample", "timestep",
-             "The selected feature in every sample: each column is a sample, each row a time step."),
-        )
-        places = ((0, 0, 1), (0, 1, 1), (1, 0, 2))  # (row, col, colspan): the feature slice is wide
-        for (row, col, span), (key, title, xlabel, ylabel, tip) in zip(places, specs):
-            plot = view.addPlot(row=row, col=col, colspan=span, title=title)
-            plot.setLabel("bottom", xlabel)
-            plot.setLabel("left", ylabel)
-            plot.setMenuEnabled(False)
-            plot.getViewBox().setMouseEnabled(x=True, y=True)
-            plot.setToolTip(tip + " Grey cells are padding.")
-            image = pg.ImageItem(axisOrder="row-major")
-            overlay = pg.ImageItem(axisOrder="row-major")
-            plot.addItem(image)
-            plot.addItem(overlay)
-            lines = [pg.InfiniteLine(angle=90, movable=False), pg.InfiniteLine(angle=0, movable=False)]
-            for line in lines:
-                plot.addItem(line)
-            self._plots[key], self._images[key], self._overlays[key], self._lines[key] = plot, image, overlay, lines
-        view.scene().sigMouseClicked.connect(self._on_fallback_click)
-
-    # Which tensor axes a slice's (x, y) are: the sample slice is timesteps × features, and so on.
-    _SLICE_AXES = {"sample": (1, 2), "timestep": (0, 2), "feature": (0, 1)}
+        self._fallback = TensorSlices()
+        self._plots, self._images = self._fallback.plots, self._fallback.images
+        self._fallback.scene().sigMouseClicked.connect(self._on_fallback_click)
+        self._fallback.scene().sigMouseMoved.connect(self._on_fallback_moved)
 
     def _on_fallback_click(self, event) -> None:
         """A click on a 2-D slice selects the cell under it, as a click on a cube does in 3-D."""
@@ -573,10 +487,15 @@ class TensorView3D(ThemedView, QWidget):
                 self.select_in_slice(key, point.x(), point.y())
                 return
 
+    def _on_fallback_moved(self, position) -> None:
+        """The value of the slice cell under the pointer, for the status bar."""
+        hit = None if self._readout is None else self._fallback.cell_at(position, self._readout.shape, self._selection)
+        self._hover.show("" if hit is None else self._readout.cell(*hit[1]))
+
     def select_in_slice(self, key: str, x: float, y: float) -> bool:
         """Select the cell at data point (x, y) of the 2-D slice ``key``; True if it is on the tensor."""
         shape = tv.as_three_d(self._x).shape
-        x_axis, y_axis = self._SLICE_AXES[key]
+        x_axis, y_axis = SLICE_AXES[key]
         column, row = int(np.floor(x)), int(np.floor(y))
         if not (0 <= column < shape[x_axis] and 0 <= row < shape[y_axis]):
             return False
@@ -589,39 +508,8 @@ class TensorView3D(ThemedView, QWidget):
     def _update_fallback(self) -> None:
         if self._x is None:
             return
-        s, t, f = self._selection
-        slices = {
-            "sample": tv.sample_slice(self._x, self._mask, s),  # (T, F) → drawn as F rows × T columns
-            "timestep": tv.timestep_slice(self._x, self._mask, t, max_rows=2048),  # (N, F)
-            "feature": tv.feature_slice(self._x, self._mask, f, max_rows=2048),  # (N, T)
-        }
-        # Which other selections each slice can show as lines: (vertical x, horizontal y).
-        marks = {"sample": (t, f), "timestep": (s, f), "feature": (s, t)}
-        palette = self._theme.pad_overlay_palette()
-        for key, piece in slices.items():
-            values, real = piece.values.T, piece.real.T  # rows of the picture = second tensor axis
-            columns = piece.rows if key != "sample" else np.arange(values.shape[1])
-            scale = float(columns[1] - columns[0]) if len(columns) > 1 else 1.0
-            rect = (0.0, 0.0, float(values.shape[1]) * scale, float(values.shape[0]))
-            image, overlay = self._images[key], self._overlays[key]
-            image.setImage(values, levels=self._levels, autoLevels=False)
-            image.setColorMap(self._theme.colormap())
-            image.setRect(*rect)
-            overlay.setImage(tv.class_rgba(~real, palette), autoLevels=False)
-            overlay.setRect(*rect)
-            if key != "feature":
-                fit_axis_to_labels(self._plots[key].getAxis("left"), tv.label_ticks(self._names, max_labels=16))
-            self._plots[key].setTitle(self._slice_titles(key))
-            vertical, horizontal = self._lines[key]
-            vertical.setValue(marks[key][0] + 0.5)
-            horizontal.setValue(marks[key][1] + 0.5)
-
-    def _slice_titles(self, key: str) -> str:
-        s, t, f = self._selection
-        name = self._names[f] if f < len(self._names) else str(f)
-        # N, T and F as in the caption (and the axes name them): the long words made two slices
-        # side by side wider than a 1024-pixel window's tab.
-        return {"sample": f"Sample {s} (T × F)", "timestep": f"Timestep {t} (N × F)", "feature": f"Feature '{name}' (N × T)"}[key]
+        self._fallback.draw(self._x, self._mask, self._selection, self._names, self._theme, self._levels,
+                            self._feature_levels if self._per_feature() else None)
 
     # ---- theme ------------------------------------------------------------------------------
     def _apply_theme(self) -> None:
@@ -630,15 +518,7 @@ class TensorView3D(ThemedView, QWidget):
         if self.uses_gl:
             self._gl_view.setBackgroundColor(theme.qcolor(theme.background))
         else:
-            self._fallback.setBackground(theme.qcolor(theme.background))
-            for plot in self._plots.values():
-                theme.style_plot(plot)
-            colours = {"sample": (theme.selection_timestep, theme.selection_feature),
-                       "timestep": (theme.selection, theme.selection_feature),
-                       "feature": (theme.selection, theme.selection_timestep)}
-            for key, lines in self._lines.items():
-                for line, colour in zip(lines, colours[key]):
-                    line.setPen(pg.mkPen(theme.qcolor(colour), width=2))
+            self._fallback.apply_theme(theme)
         for key, colour in zip(("sample", "timestep", "feature"), (theme.selection, theme.selection_timestep, theme.selection_feature)):
             self._axis_labels[key].setStyleSheet(f"color: {theme.qcolor(colour).name()}; font-weight: bold;")
 

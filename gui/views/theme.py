@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from core import tensor_views
+from core import padding_views, readout
 from core.wording import plural  # noqa: F401 - re-exported for the views
 
 # Okabe–Ito palette.
@@ -78,23 +78,23 @@ class Theme:
     def layout_palette(self) -> np.ndarray:
         """Colours of the padding-layout classes EMPTY, DATA, PAD, TRUNCATED (uint8 RGBA rows)."""
         palette = np.zeros((4, 4), dtype=np.uint8)
-        palette[tensor_views.EMPTY] = (0, 0, 0, 0)
-        palette[tensor_views.DATA] = self.data
-        palette[tensor_views.PAD] = self.padding
-        palette[tensor_views.TRUNCATED] = self.truncated
+        palette[padding_views.EMPTY] = (0, 0, 0, 0)
+        palette[padding_views.DATA] = self.data
+        palette[padding_views.PAD] = self.padding
+        palette[padding_views.TRUNCATED] = self.truncated
         return palette
 
     def mask_palette(self) -> np.ndarray:
-        """Colours of the mask-preview classes (see ``core.tensor_views.MASK_*``)."""
+        """Colours of the mask-preview classes (see ``core.padding_views.MASK_*``)."""
         palette = np.zeros((5, 4), dtype=np.uint8)
-        palette[tensor_views.MASK_KEPT] = self.data
-        palette[tensor_views.MASK_SKIPPED] = self.padding
-        palette[tensor_views.MASK_COLLISION] = self.warning
-        palette[tensor_views.MASK_UNMASKED_PAD] = self.truncated
+        palette[padding_views.MASK_KEPT] = self.data
+        palette[padding_views.MASK_SKIPPED] = self.padding
+        palette[padding_views.MASK_COLLISION] = self.warning
+        palette[padding_views.MASK_UNMASKED_PAD] = self.truncated
         return palette
 
     def token_palette(self) -> np.ndarray:
-        """Cell colours of ``core.tensor_views.TOKEN_*``: padding clear, words a light tint of the data
+        """Cell colours of ``core.readout.TOKEN_*``: padding clear, words a light tint of the data
         colour, unknown words a tint of the warning colour (light, so black words stay readable)."""
         background = np.array(self.background[:3], dtype=np.float64)
 
@@ -103,8 +103,8 @@ class Theme:
             return (*np.round(mixed).astype(int).tolist(), 255)
 
         palette = np.zeros((3, 4), dtype=np.uint8)
-        palette[tensor_views.TOKEN_WORD] = tint(self.data, 0.35)
-        palette[tensor_views.TOKEN_UNKNOWN] = tint(self.warning, 0.45)
+        palette[readout.TOKEN_WORD] = tint(self.data, 0.35)
+        palette[readout.TOKEN_UNKNOWN] = tint(self.warning, 0.45)
         return palette
 
     def pad_overlay_palette(self) -> np.ndarray:

@@ -11,7 +11,7 @@ Two ways to read it:
 
 The table model reads cells from the tensor on demand (nothing is copied, so a memory-mapped
 tensor of any size is fine); where each step came from is worked out by
-:func:`core.tensor_views.step_table`.
+:func:`core.readout.step_table`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
+from core import readout as ro
 from core import tensor_views as tv
+from core.tensor_data import TensorData
 from core.wording import plural
 from gui.limited_spin import LimitedSpinBox
 from gui.views.theme import Theme, ThemedView, theme_for
@@ -39,25 +41,24 @@ class TensorTableModel(QAbstractTableModel):
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self._theme = theme
-        self._shaped: Any = None
+        self._shaped: TensorData | None = None
         self._x3: np.ndarray | None = None
         self._mode = ONE_SAMPLE
         self._sample = 0
         self._feature = 0
-        self._steps: tv.StepTable | None = None
+        self._steps: ro.StepTable | None = None
         self._integer = False
         self._vocabulary: tuple[str, ...] = ()
         self._names: tuple[str, ...] = ()
 
     # ---- what to show --------------------------------------------------------------------
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         self.beginResetModel()
         self._shaped = shaped
         self._x3 = None if shaped is None else tv.as_three_d(shaped.x)
         self._integer = bool(self._x3 is not None and self._x3.dtype.kind in "iub")
-        dataset = getattr(shaped, "dataset", None)
-        self._vocabulary = tuple(getattr(dataset, "vocabulary", None) or ())
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        self._vocabulary = tuple((shaped.vocabulary if shaped is not None else None) or ())
+        names = tuple(shaped.feature_names) if shaped is not None else ()
         width = 0 if self._x3 is None else self._x3.shape[2]
         self._names = ("token id",) if shaped is not None and shaped.x.ndim == 2 else (
             names if len(names) == width else tuple(f"feature_{i}" for i in range(width)))
@@ -82,17 +83,17 @@ class TensorTableModel(QAbstractTableModel):
         return 0 if self._x3 is None else int(self._x3.shape[0])
 
     @property
-    def steps(self) -> tv.StepTable | None:
+    def steps(self) -> ro.StepTable | None:
         return self._steps
 
     @property
     def feature_names(self) -> tuple[str, ...]:
         return self._names
 
-    def _step_table(self) -> tv.StepTable | None:
+    def _step_table(self) -> ro.StepTable | None:
         if self._shaped is None or self.n_samples == 0:
             return None
-        return tv.step_table(self._shaped, self._sample)
+        return ro.step_table(self._shaped, self._sample)
 
     def _with_words(self) -> bool:
         return bool(self._vocabulary) and self._mode == ONE_SAMPLE
@@ -130,7 +131,7 @@ class TensorTableModel(QAbstractTableModel):
             if words_column:
                 token = int(value)
                 return "" if not real else (self._vocabulary[token] if 0 <= token < len(self._vocabulary) else f"#{token}")
-            return tv.format_cell(value, self._integer)
+            return ro.format_cell(value, self._integer)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft if words_column else Qt.AlignmentFlag.AlignRight) | int(
                 Qt.AlignmentFlag.AlignVCenter)
@@ -165,7 +166,7 @@ class TensorTableModel(QAbstractTableModel):
             return f"t={section}" if origin == section else f"t={section} ← {steps.origin_name} {origin}"
         if orientation == Qt.Orientation.Horizontal:
             return f"t={section}"
-        ids = getattr(getattr(self._shaped, "dataset", None), "sample_ids", None)
+        ids = self._shaped.sample_ids if self._shaped is not None else None
         if ids is not None and section < len(ids) and self._shaped.window is None:
             return f"{section} (id {ids[section]})"
         return str(section)
@@ -223,7 +224,7 @@ class ValuesView(ThemedView, QWidget):
         self._sync_controls()
 
     # ---- public API --------------------------------------------------------------------
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         """Show a new tensor; keeps the sample and feature when they still exist."""
         self.model.set_data(shaped)
         n = self.model.n_samples

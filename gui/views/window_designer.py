@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import signals_blocked
 
+from core import padding_views as pv
+from core import readout as ro
 from core import tensor_views as tv
 from core.options import WindowOptions
 from core.wording import plural
 from gui.limited_spin import LimitedSpinBox
+from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, theme_for
 
 MAX_DRAWN_WINDOWS = 20
@@ -41,6 +44,8 @@ class WindowDesigner(ThemedView, QWidget):
     """
 
     optionsChanged = Signal(object)
+    #: What is under the pointer in words, for the status bar ("" when it leaves the data).
+    valueHovered = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +54,8 @@ class WindowDesigner(ThemedView, QWidget):
         self._values: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
         self._options = WindowOptions()
+        self._spans: pv.WindowSpans | None = None
+        self._hover = HoverReadout(self.valueHovered.emit)
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -218,6 +225,23 @@ class WindowDesigner(ThemedView, QWidget):
         layout = self._plots.ci.layout
         layout.setRowStretchFactor(0, 3)
         layout.setRowStretchFactor(1, 2)
+        self._plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def _on_mouse_moved(self, position) -> None:
+        hit = plot_point((self._series_plot, self._windows_plot), position)
+        self._hover.show("" if hit is None else self._describe_point(*hit))
+
+    def _describe_point(self, plot, x: float, y: float) -> str:
+        """The readout (:mod:`core.readout`) of data point (x, y): a series row and the samples using it,
+        or the drawn window under the pointer."""
+        spans, values, options = self._spans, self._values, self._options
+        if spans is None or values is None:
+            return ""
+        if plot is self._windows_plot:
+            return ro.window_bar(spans.starts, spans.indices, options.window, spans.target_rows, int(np.floor(y + 0.5)), x)
+        column = max(0, self._feature.currentIndex())
+        return ro.series_row(values[:, column], self._names[column], int(np.floor(x + 0.5)), int(options.window),
+                             int(options.stride), int(options.horizon), spans.n_windows)
 
     def _plot_series(self, *_args) -> None:
         if self._values is None:
@@ -234,7 +258,8 @@ class WindowDesigner(ThemedView, QWidget):
             return
         rows, features = self._values.shape
         options = self._options
-        spans = tv.window_spans(rows, options, max_windows=MAX_DRAWN_WINDOWS)
+        spans = pv.window_spans(rows, options, max_windows=MAX_DRAWN_WINDOWS)
+        self._spans = spans
         k = spans.starts.size
         y = np.arange(k, dtype=np.float64)
         if k:
@@ -270,7 +295,7 @@ class WindowDesigner(ThemedView, QWidget):
                 region.setRegion((rows - tail - 0.5, rows - 0.5))
         self._update_summary(spans, rows, features)
 
-    def _update_summary(self, spans: tv.WindowSpans, rows: int, features: int) -> None:
+    def _update_summary(self, spans: pv.WindowSpans, rows: int, features: int) -> None:
         options = self._options
         n = spans.n_windows
         targets = len(options.target_cols) if options.target_cols else features

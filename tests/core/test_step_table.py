@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from core import readout as ro
 from core import tensor_views as tv
 from core.loaders import load
 from core.options import PaddingOptions, WindowOptions
@@ -31,7 +32,7 @@ def test_values_equal_pad_sequences_and_origins_point_at_the_original_steps(begi
     shaped = shape_dataset(load(beginner_file), PaddingOptions(maxlen=maxlen, padding=padding, truncating=truncating))
     expected = keras.utils.pad_sequences(seqs, maxlen=maxlen, padding=padding, truncating=truncating, dtype="float32")
     for i, seq in enumerate(seqs):
-        table = tv.step_table(shaped, i)
+        table = ro.step_table(shaped, i)
         np.testing.assert_array_equal(table.values[:, 0], expected[i])
         real_values = table.values[table.real, 0]
         # Every real step's origin is the index of that very value in the original sequence.
@@ -44,7 +45,7 @@ def test_windows_say_which_series_row_each_step_is(tmp_path):
     path = tmp_path / "series.csv"
     path.write_text("a,b\n" + "\n".join(f"{i},{10 * i}" for i in range(20)) + "\n", encoding="utf-8")
     shaped = shape_dataset(load(path), None, WindowOptions(window=4, stride=3, horizon=1))
-    table = tv.step_table(shaped, 2)
+    table = ro.step_table(shaped, 2)
     assert table.origin_name == "row"
     np.testing.assert_array_equal(table.origin, [6, 7, 8, 9])
     np.testing.assert_array_equal(table.values[:, 0], [6, 7, 8, 9])
@@ -56,16 +57,16 @@ def test_class_labels_and_file_ids_are_named(tmp_path):
     rows = ["id,t,x,label"] + [f"u{s},{t},{s + t / 10},{'yes' if s % 2 else 'no'}" for s in range(4) for t in range(s + 2)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     shaped = shape_dataset(load(path))
-    table = tv.step_table(shaped, 1)
+    table = ro.step_table(shaped, 1)
     assert table.sample_id == "u1"
     assert (table.label, table.label_word) == ("yes", "label")
 
 
 def test_format_cell():
-    assert tv.format_cell(np.int32(7), True) == "7"
-    assert tv.format_cell(np.float32(0.1234567891), False) == "0.123457"
-    assert tv.format_cell(1e-12, False) == "1e-12"
-    assert tv.format_cell(float("nan"), False) == "nan"
+    assert ro.format_cell(np.int32(7), True) == "7"
+    assert ro.format_cell(np.float32(0.1234567891), False) == "0.123457"
+    assert ro.format_cell(1e-12, False) == "1e-12"
+    assert ro.format_cell(float("nan"), False) == "nan"
 
 
 def test_pick_cell_finds_the_first_block_a_ray_enters():

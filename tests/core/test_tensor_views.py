@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from core import padding_views as pv
 from core import tensor_views as tv
 from core.shaping.mask import pad_value_collisions
 
@@ -130,26 +131,26 @@ def test_false_runs_and_label_ticks():
 
 
 def test_length_histogram_integer_bins_and_wide_range():
-    edges, counts = tv.length_histogram(np.array([3, 3, 5, 7]))
+    edges, counts = pv.length_histogram(np.array([3, 3, 5, 7]))
     np.testing.assert_array_equal(edges, [2.5, 3.5, 4.5, 5.5, 6.5, 7.5])
     np.testing.assert_array_equal(counts, [2, 0, 1, 0, 1])
     lengths = np.arange(1, 1001)
-    edges, counts = tv.length_histogram(lengths)
+    edges, counts = pv.length_histogram(lengths)
     assert len(counts) == 60 and counts.sum() == 1000 and edges[0] == 1
 
 
 def test_padding_statistics():
     lengths = np.array([2, 4, 6, 8])
-    assert tv.truncated_share(lengths, 5) == 0.5
-    assert tv.padding_waste(lengths, 8) == pytest.approx(1 - 20 / 32)
-    value, share = tv.suggest_maxlen(np.arange(1, 101), 95)
+    assert pv.truncated_share(lengths, 5) == 0.5
+    assert pv.padding_waste(lengths, 8) == pytest.approx(1 - 20 / 32)
+    value, share = pv.suggest_maxlen(np.arange(1, 101), 95)
     assert value == 96 and share == pytest.approx(0.04)
 
 
 def test_padding_layouts_four_combinations():
     lengths = np.array([2, 4, 6])
-    layouts = tv.padding_layouts(lengths, maxlen=4, rows=np.array([0, 2]))
-    D, P, T, E = tv.DATA, tv.PAD, tv.TRUNCATED, tv.EMPTY
+    layouts = pv.padding_layouts(lengths, maxlen=4, rows=np.array([0, 2]))
+    D, P, T, E = pv.DATA, pv.PAD, pv.TRUNCATED, pv.EMPTY
     assert layouts.frame == (2, 6) and layouts.steps_per_column == 1
     # Columns: 2 overhang | 4 frame | 2 overhang. Row 0 has length 2, row 1 length 6.
     np.testing.assert_array_equal(layouts.layouts[("post", "post")], [[E, E, D, D, P, P, E, E], [E, E, D, D, D, D, T, T]])
@@ -160,7 +161,7 @@ def test_padding_layouts_four_combinations():
 
 def test_padding_layouts_compress_long_sequences_and_pick_examples():
     lengths = np.arange(1, 1001)
-    layouts = tv.padding_layouts(lengths, maxlen=500, max_columns=100)
+    layouts = pv.padding_layouts(lengths, maxlen=500, max_columns=100)
     assert layouts.steps_per_column > 1
     assert layouts.layouts[("post", "post")].shape[1] <= 100
     assert layouts.lengths[0] == 1 and layouts.lengths[-1] == 1000
@@ -170,7 +171,7 @@ def test_padding_layouts_compress_long_sequences_and_pick_examples():
 def test_mask_preview_flags_real_steps_equal_to_the_pad_value():
     x = np.array([[[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 3.0], [5.0, 5.0]]])
     mask = np.array([[True, True, False], [True, True, True]])
-    preview = tv.mask_preview(x, mask, 0.0, np.array([0, 1]))
+    preview = pv.mask_preview(x, mask, 0.0, np.array([0, 1]))
     np.testing.assert_array_equal(preview.masked, [[False, True, True], [True, False, False]])
     np.testing.assert_array_equal(preview.wrongly_masked, [[False, True, False], [True, False, False]])
     values = x.reshape(-1, 2)
@@ -180,7 +181,7 @@ def test_mask_preview_flags_real_steps_equal_to_the_pad_value():
 @pytest.mark.parametrize("n_rows,window,stride,horizon", [(100, 10, 1, 1), (100, 10, 7, 3), (50, 8, 4, 0), (9, 10, 1, 1), (20, 5, 30, 1)])
 def test_window_spans_match_brute_force(n_rows, window, stride, horizon):
     options = SimpleNamespace(window=window, stride=stride, horizon=horizon)
-    spans = tv.window_spans(n_rows, options, max_windows=5)
+    spans = pv.window_spans(n_rows, options, max_windows=5)
     brute = [s for s in range(0, n_rows, stride) if s + window + max(horizon, 0) <= n_rows]
     assert spans.n_windows == len(brute)
     if not brute:
@@ -229,9 +230,9 @@ def test_box_geometry():
 
 
 def test_mask_classes_and_tensor_levels():
-    preview = tv.MaskPreview(np.array([0]), np.array([[False, True, True, False]]), np.array([[True, True, False, False]]))
+    preview = pv.MaskPreview(np.array([0]), np.array([[False, True, True, False]]), np.array([[True, True, False, False]]))
     np.testing.assert_array_equal(
-        preview.classes, [[tv.MASK_KEPT, tv.MASK_COLLISION, tv.MASK_SKIPPED, tv.MASK_UNMASKED_PAD]]
+        preview.classes, [[pv.MASK_KEPT, pv.MASK_COLLISION, pv.MASK_SKIPPED, pv.MASK_UNMASKED_PAD]]
     )
     x = np.zeros((10, 3, 2))
     x[:, 0] = 5.0
@@ -242,7 +243,7 @@ def test_mask_classes_and_tensor_levels():
 
 
 def test_token_strip_turns_ids_into_words_and_classes():
-    from core.tensor_views import TOKEN_PAD, TOKEN_UNKNOWN, TOKEN_WORD, token_strip
+    from core.readout import TOKEN_PAD, TOKEN_UNKNOWN, TOKEN_WORD, token_strip
 
     x = np.array([[4, 1, 2, 0, 0], [3, 3, 9, 2, 4]], dtype=np.int32)
     mask = x != 0

@@ -8,17 +8,18 @@ Frame times are measured in benchmarks/bench_gui_views.py, not asserted here.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
+from core.training.data import ArrayData
 
 pytestmark = pytest.mark.gl
 
 if not os.environ.get("DISPLAY"):
     pytest.skip("needs a display with OpenGL (run under xvfb-run)", allow_module_level=True)
 
-from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QPoint, Qt  # noqa: E402
 
 # GL widgets share one context group, so pyqtgraph's cached shader programs work in every view.
 if QCoreApplication.instance() is None:
@@ -47,7 +48,7 @@ def big_shaped():
     x = np.zeros((n, t, f), dtype=np.float32)
     x += np.sin(np.linspace(0, 6, t, dtype=np.float32))[None, :, None]
     x[~mask] = 0.0
-    return SimpleNamespace(x=x, mask=mask, feature_names=tuple(f"f{i}" for i in range(f)))
+    return ArrayData(x, None, None, mask=mask, lengths=lengths.astype(np.int64), feature_names=tuple(f"f{i}" for i in range(f)))
 
 
 def test_renders_a_ten_million_cell_tensor(gl_view):
@@ -77,12 +78,10 @@ def test_selection_moves_the_highlight(gl_view):
 
 def small_shaped():
     x = np.arange(4 * 6 * 3, dtype=np.float32).reshape(4, 6, 3)
-    return SimpleNamespace(x=x, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
+    return ArrayData(x, None, None, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
 
 
 def test_a_click_on_a_cube_selects_its_cell_and_a_drag_does_not(gl_view, qtbot):
-    from PySide6.QtCore import QPoint
-
     gl_view.set_data(small_shaped())  # 4 × 6 × 3 blocks = cells: picks are exact
     view = gl_view._gl_view
     # Aim at the projected centre of cell (2, 3, 1): the click must land in that column of cubes.
@@ -103,6 +102,43 @@ def test_reset_view_brings_the_first_camera_back(gl_view):
     gl_view.reset_button.click()
     again = gl_view._gl_view.cameraParams()
     assert (again["azimuth"], again["elevation"], again["distance"]) == (first["azimuth"], first["elevation"], first["distance"])
+
+
+def test_hovering_a_cube_says_its_sample_step_feature_and_value(gl_view, qtbot):
+    x = np.arange(4 * 6 * 3, dtype=np.float32).reshape(4, 6, 3)
+    mask = np.ones((4, 6), dtype=bool)
+    mask[2, 4:] = False  # sample 2 is padded after step 3
+    gl_view.set_data(ArrayData(x, None, None, mask=mask, lengths=mask.sum(axis=1), feature_names=("a", "b", "c")))
+    view = gl_view._gl_view
+    with qtbot.waitSignal(gl_view.valueHovered) as hovered:
+        x_px, y_px = _project(view, (2.5, 3.5, 3.0))  # the top face of cell (2, 3, 2)
+        qtbot.mouseMove(view, QPoint(x_px, y_px))
+    assert hovered.args[0] == f"sample 2, step 3, c: {x[2, 3, 2]:g}"
+    frame = gl_view._hover_box
+    assert frame.visible() and frame.pos.min(axis=0).tolist() == [2.0, 3.0, 2.0]  # the wire frame is round that cube
+    assert frame.pos.max(axis=0).tolist() == [3.0, 4.0, 3.0]
+    assert gl_view.hover_at(*_project(view, (2.5, 4.5, 3.0))) == f"sample 2, step 4, c: {x[2, 4, 2]:g} (padding)"
+    assert gl_view.hover_at(1, 1) == ""  # the empty corner
+    assert not gl_view._hover_box.visible()
+
+
+def test_colour_by_feature_gives_each_feature_its_own_scale_in_3d(gl_view):
+    from gui.views.colour_by import FEATURE, GLOBAL
+
+    rng = np.random.default_rng(3)
+    x = np.stack([rng.uniform(0, 1, (8, 10)), rng.uniform(1000, 2000, (8, 10))], axis=2).astype(np.float32)
+    gl_view.set_data(ArrayData(x, None, None, feature_names=("small", "large")))
+    assert gl_view.colour_by.currentData() == FEATURE  # suggested: ranges a thousand times apart
+    per_feature = gl_view.volume_colours.copy()
+    gl_view.colour_setting.set_mode(GLOBAL)
+    shared = gl_view.volume_colours
+    # Own scale: both features spread over the colour map. One scale: the small one is flat.
+    def spread(rgba, feature):  # how much the colour varies over the feature's cubes
+        return rgba[:, :, feature, :3].astype(float).std(axis=(0, 1)).max()
+
+    assert spread(per_feature, 0) > 30 and spread(per_feature, 1) > 30
+    assert spread(shared, 0) < 3 and spread(shared, 1) > 30
+    assert "own scale" not in gl_view._caption.text()
 
 
 def _project(view, point):

@@ -56,7 +56,7 @@ class Dialogs:
 
 
 def data_stub(path="/data/seqs.csv"):
-    return types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None)
+    return types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None)
 
 
 def make_panel(qtbot, script_for=None, **fake_options):
@@ -505,7 +505,7 @@ def test_real_child_trains_a_tiny_job_and_the_model_exports(qtbot, dialogs, tmp_
     panel = TrainingPanel(tc.TrainingController())
     qtbot.addWidget(panel)
     try:
-        panel.set_data(types.SimpleNamespace(path=str(data), load_options=LONG_OPTIONS, padding=PaddingOptions(maxlen=8), window=None))
+        panel.set_data(types.SimpleNamespace(path=str(data), load_options=LONG_OPTIONS, padding=PaddingOptions(maxlen=8), window=None, shaped=None))
         panel.set_spec(_tiny_spec())
         panel.set_config(TrainingConfig(epochs=2, batch_size=8, validation_split=0.25))
         batches = []
@@ -540,7 +540,7 @@ def test_real_child_killed_mid_run_is_replaced_and_close_joins(qtbot, dialogs, t
     panel = TrainingPanel(tc.TrainingController())
     qtbot.addWidget(panel)
     controller = panel.controller
-    panel.set_data(types.SimpleNamespace(path=str(data), load_options=LONG_OPTIONS, padding=PaddingOptions(maxlen=8), window=None))
+    panel.set_data(types.SimpleNamespace(path=str(data), load_options=LONG_OPTIONS, padding=PaddingOptions(maxlen=8), window=None, shaped=None))
     panel.set_spec(_tiny_spec())
     panel.set_config(TrainingConfig(epochs=10_000, batch_size=4, early_stopping=False))
     panel.show()

@@ -46,7 +46,7 @@ def panel(qtbot, warnings_shown):
 
 
 def give_data(panel):
-    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     panel.set_spec(ModelSpec())
 
 
@@ -61,7 +61,7 @@ def test_settings_round_trip_into_the_job(panel):
 
 def test_start_needs_data_and_a_model(panel):
     assert not panel.start_button.isEnabled() and "Open a file" in panel.readiness.text()
-    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     assert not panel.start_button.isEnabled() and "Build a model" in panel.readiness.text()
     panel.set_spec_problems(["The spec is impossible."])
     assert "cannot be built: The spec is impossible." in panel.readiness.text()

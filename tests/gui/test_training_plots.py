@@ -44,7 +44,7 @@ def make_panel(qtbot, script_for=None, per_poll=3) -> TrainingPanel:
 
 
 def give_data(panel, path="/data/x.csv", spec=None):
-    panel.set_data(types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     panel.set_spec(spec or ModelSpec())
 
 

@@ -153,7 +153,7 @@ def test_sample_view_legend_does_not_cover_the_curves(qtbot):
 
 @pytest.mark.parametrize("axis", [0, 1, 2])
 def test_3d_axis_labels_are_pushed_inside_the_view(axis):
-    from gui.views.tensor_view_3d import label_position
+    from gui.views.gl_scene import label_position
 
     width, height = 300.0, 200.0
     for x, y in ((-500.0, -50.0), (20.0, 100.0), (290.0, 190.0), (900.0, 900.0)):
