@@ -753,7 +753,7 @@ class TrainingPanel(QWidget):
             c.val_loss.setData(x, losses[1])
             if c.metric_name:
                 metrics = (self._series(c.metric_name, x.size), self._series(f"val_{c.metric_name}", x.size))
-                c.metric.setData(x, metrics[0])
+                c.metric_curve.setData(x, metrics[0])
                 c.val_metric.setData(x, metrics[1])
                 baseline = () if c.baseline_value is None else (np.array([c.baseline_value]),)
                 c.follow_y(c.metric_plot, *metrics, *baseline)

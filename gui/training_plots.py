@@ -140,6 +140,9 @@ def _plot_widget(title: str, theme: Any) -> pg.PlotWidget:
     # A fixed axis width: tick labels that change width ("0.5" → "0.25") would otherwise
     # re-lay out the plot, and each re-layout cascades into several repaints mid-run.
     item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    # Losses are read as they are logged: pyqtgraph's automatic SI scaling turned a loss of 0.69 into
+    # "690" with "(x0.001)" in the axis title, which no log line or results table shows.
+    item.getAxis("left").enableAutoSIPrefix(False)
     # The legend in its own row under the x axis (row 4 of the PlotItem's grid): never on the curves.
     legend = pg.LegendItem(colCount=3, labelTextColor=theme.qcolor(theme.foreground), frame=False, labelTextSize="8pt",
                            horSpacing=12)
@@ -171,9 +174,9 @@ class CurvePlots(ThemedView, QWidget):
         self.batch_loss.setZValue(-5)  # behind the epoch curves, faded: the recent trend, not the story
         self.loss = self.loss_plot.plot(pen=pg.mkPen(*BLUE, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*BLUE), connect="finite")
         self.val_loss = self.loss_plot.plot(pen=pg.mkPen(*ORANGE, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*ORANGE), connect="finite")
-        self.metric = self.metric_plot.plot(pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
+        self.metric_curve = self.metric_plot.plot(pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
         self.val_metric = self.metric_plot.plot(pen=pg.mkPen(*VERMILLION, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*VERMILLION), connect="finite")
-        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
+        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric_curve, self.val_metric):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
             # Peak mode keeps each pixel column's min and max, so one bin per pixel loses nothing
@@ -224,7 +227,7 @@ class CurvePlots(ThemedView, QWidget):
         """The visible curves of ``plot`` with their names: the current run's, then each earlier run's."""
         key = "loss" if plot is self.loss_plot else self.metric_name
         current = [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")] \
-            if plot is self.loss_plot else [(self.metric, key), (self.val_metric, f"val_{key}")]
+            if plot is self.loss_plot else [(self.metric_curve, key), (self.val_metric, f"val_{key}")]
         earlier = [(curve, f"run {number} {'val_' if curve.run_role == 'val' else ''}{key}")
                    for number, curves in sorted(self.earlier.items()) for owner, curve in curves if owner is plot]
         return [(curve, str(name)) for curve, name in current + earlier
@@ -307,7 +310,7 @@ class CurvePlots(ThemedView, QWidget):
         added or rebuilt when that list changed (a legend entry costs a few milliseconds to make)."""
         wanted: dict[Any, list[tuple[Any, str]]] = {
             self.loss_plot: [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")],
-            self.metric_plot: [(self.metric, self.metric_name), (self.val_metric, f"val_{self.metric_name}")] if self.metric_name else [],
+            self.metric_plot: [(self.metric_curve, self.metric_name), (self.val_metric, f"val_{self.metric_name}")] if self.metric_name else [],
         }
         for number, curves in sorted(self.earlier.items()):
             if number in self.hidden_runs or number == self._current_run:
@@ -330,7 +333,7 @@ class CurvePlots(ThemedView, QWidget):
     # ---- clearing and live runs ---------------------------------------------------------------
     def clear(self) -> None:
         """No curves, markers or baselines (the earlier runs stay)."""
-        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
+        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric_curve, self.val_metric):
             curve.setData([], [])
         self.clear_markers()
         self.set_baseline(None)
