@@ -10,13 +10,12 @@ shows the metrics and a confusion matrix or a prediction-vs-truth plot. Each run
 :class:`~core.training.runs.RunRecord` (in sessions too) and drawn faded beside later runs.
 
 The curves themselves are :mod:`gui.training_plots`; the wiring into a main window (tabs, menus,
-close guard) is :mod:`gui.training_workflow`, whose ``install_training_workflow``,
-``TrainingWorkflow`` and ``CloseGuard`` are also importable from here for older callers.
+close guard) is :mod:`gui.training_workflow`; the run list is :mod:`gui.run_list`.
 
 Over 600 lines on purpose: it is one widget whose settings, commands, controller events and
 the staged drawing of a finished run change together (each event handler touches the buttons,
 progress, log and curves); the curves and the window wiring, which change for other reasons,
-live in the two modules above.
+live in the modules above.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 :class:`CurvePlots` draws the current run (epoch curves, the recent-batches curve thin and
 faded behind them, the best epoch and the baselines dashed), earlier runs of the same
-exploration faded (one colour per run, shown or hidden from :class:`RunsList`, as TensorBoard's
+exploration faded (one colour per run, shown or hidden from :class:`gui.run_list.RunsList`, as TensorBoard's
 runs), and renders itself at a chosen size for export. Legends sit in their own row under each
 plot, never on the curves; epoch axes tick at whole epochs only; the loss axis names the loss
 and its units.
@@ -21,22 +21,22 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
 from core.readout import curves_at
 from core.training.runs import RunRecord
+from gui.run_list import RunsList, run_colour
 from gui.views.hover import HoverReadout, plot_point
-from gui.views.theme import BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, YELLOW, ThemedView, theme_for
+from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, ThemedView, theme_for
 
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}  # the legend names the key
 LEFT_AXIS_WIDTH = 60  # pixels: room for labels such as "0.6931" or "1.2e+05" and the axis title
 FIRST_X_RANGE = 10  # epochs shown at the start of a run; doubled whenever a point passes the end
 EXPORT_SIZE = (1600, 1000)  # pixels of an exported plot (Export ▸ plots), whatever the size on screen
 EXPORT_LAYOUT_WIDTH = 1000  # an exported plot is laid out this wide and drawn denser, so text scales with the picture
-RUN_COLOURS = (PURPLE, SKY_BLUE, GREEN, VERMILLION, YELLOW)  # earlier runs, faded; the current run is blue/orange
 EARLIER_ALPHA = 150  # faded beside the current run, yet still seen on a light or dark background
 SHOWN_EARLIER_RUNS = 3  # earlier runs shown when they join the list; older ones start hidden
 
@@ -575,82 +575,3 @@ class CurvePlots(ThemedView, QWidget):
             box.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
             box.enableAutoRange(x=auto[0], y=auto[1])
         return pixmap
-
-
-def run_colour(number: int) -> tuple[int, int, int]:
-    return RUN_COLOURS[(number - 1) % len(RUN_COLOURS)]
-
-
-class RunsList(QListWidget):
-    """The runs kept so far, one line each with its settings and result; a check box shows or hides a run.
-
-    The current run is listed first and always drawn; it has no check box.
-    """
-
-    visibilityChanged = Signal(int, bool)  # run number, shown
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("trainingRuns")
-        self.setToolTip("Training runs of this session: earlier runs are drawn faded beside the current one. "
-                        "Tick a run to show it, untick to hide it.")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setUniformItemSizes(True)
-        self.itemChanged.connect(self._on_item_changed)
-        self._filling = False
-        self.setVisible(False)
-
-    def set_runs(self, runs: list[RunRecord], current: int | None, hidden: set[int]) -> None:
-        self._filling = True
-        try:
-            self.clear()
-            ordered = sorted(runs, key=lambda run: (run.number != current, -run.number))
-            for run in ordered:
-                item = QListWidgetItem(run.label() + ("  (current)" if run.number == current else ""))
-                item.setData(Qt.ItemDataRole.UserRole, run.number)
-                item.setToolTip(run.label() + (f"\n{run.file}" if run.file else ""))
-                if run.number == current:
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                else:
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    item.setCheckState(Qt.CheckState.Unchecked if run.number in hidden else Qt.CheckState.Checked)
-                    item.setIcon(_swatch(run_colour(run.number)))
-                self.addItem(item)
-        finally:
-            self._filling = False
-        rows = min(self.count(), 4)
-        self.setFixedHeight(rows * max(self.sizeHintForRow(0), 16) + 2 * self.frameWidth() + 2 if rows else 0)
-        self.setVisible(any(run.number != current for run in runs))
-
-    def set_checked(self, number: int, checked: bool) -> None:
-        item = self.item_for(number)
-        if item is None or not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-            return
-        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if item.checkState() != state:
-            self._filling = True
-            try:
-                item.setCheckState(state)
-            finally:
-                self._filling = False
-
-    def item_for(self, number: int) -> QListWidgetItem | None:
-        for row in range(self.count()):
-            item = self.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == number:
-                return item
-        return None
-
-    def _on_item_changed(self, item: QListWidgetItem) -> None:
-        if self._filling or not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-            return
-        self.visibilityChanged.emit(int(item.data(Qt.ItemDataRole.UserRole)), item.checkState() == Qt.CheckState.Checked)
-
-
-def _swatch(colour: tuple[int, int, int]) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(*colour))
-    return QIcon(pixmap)
