@@ -154,7 +154,7 @@ def measure_window(data_path: str, quick: bool) -> dict:
     recorder = _GapRecorder()
     recorder.start()  # from here on every stall counts: showing, the child's spawn, Start, the run
     panel.show()  # spawns the warm training child
-    panel.set_data(SimpleNamespace(path=data_path, load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(SimpleNamespace(path=data_path, load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     panel.set_spec(_spec(sizes))
     panel.set_config(_config(sizes))
     _run_until(app, lambda: panel.controller.child_state == "ready", 180)

@@ -51,8 +51,6 @@ def _frame_seconds(app, gl_widget, frames: int) -> float:
 
 def _measure(quick: bool) -> dict:
     """Runs in a process with a display: returns the benchmark row."""
-    from types import SimpleNamespace
-
     import numpy as np
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
@@ -61,6 +59,7 @@ def _measure(quick: bool) -> dict:
     app = QApplication.instance() or QApplication([])
     import pyqtgraph.opengl as gl
 
+    from core.training.data import ArrayData
     from gui.views.tensor_view_3d import TensorView3D, gl_available
 
     name = "3-D tensor view frame (software OpenGL)"
@@ -74,7 +73,7 @@ def _measure(quick: bool) -> dict:
     view.show()
     app.processEvents()
     start = time.perf_counter()
-    view.set_data(SimpleNamespace(x=x, mask=mask, feature_names=tuple(f"f{i}" for i in range(x.shape[2]))))
+    view.set_data(ArrayData(x, None, None, mask=mask, feature_names=tuple(f"f{i}" for i in range(x.shape[2]))))
     set_data_s = time.perf_counter() - start
     ours = _frame_seconds(app, view._gl_view, frames)
     view.close()

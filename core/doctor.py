@@ -102,7 +102,7 @@ def diagnose(
         found.append(_single_series(shape))
     elif len(shape) == 2 and not is_tokens:
         found.append(_two_d(shape, expected_input_shape))
-    word_vectors = dataset is not None and getattr(dataset, "embeddings", None) is not None
+    word_vectors = dataset is not None and dataset.embeddings is not None
     if len(shape) == 3 and not word_vectors:  # word vectors: the last axis is the vector size by construction
         found += _channels_first(shape, expected_input_shape, dataset)
     if return_sequences is not None:
@@ -176,7 +176,7 @@ LOW_EMBEDDING_COVERAGE = 0.8  # share of token occurrences found below which the
 
 def _embedding_coverage(dataset: SequenceDataset) -> list[Diagnosis]:
     """Pre-trained vectors that miss many of the text's words (another language, other casing)."""
-    emb = getattr(dataset, "embeddings", None)
+    emb = dataset.embeddings
     if emb is None or emb.coverage >= LOW_EMBEDDING_COVERAGE or not emb.words:
         return []
     name = Path(emb.file).name

@@ -30,6 +30,7 @@ from core.budget import default_budget_bytes
 from core.errors import LoadError, ShapeExplorerError
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.recipe import Recipe, load_recipe
+from core.tensor_data import TensorData
 
 PAD_TOKEN_ID = 0
 UNKNOWN_TOKEN_ID = 1
@@ -225,10 +226,10 @@ def _in_vocabulary(dataset: Any, vocabulary: tuple[str, ...]) -> Any:
 
 
 # ---- predicting ----------------------------------------------------------------------------
-def model_input(shaped: Any) -> np.ndarray:
+def model_input(shaped: TensorData) -> np.ndarray:
     """The raw tensor the saved model takes: float32 values, or int32 token ids."""
     x = np.asarray(shaped.x)
-    tokens = getattr(shaped.dataset, "kind", None) == "tokens"
+    tokens = shaped.kind == "tokens"
     return np.asarray(x, dtype=np.int32 if tokens else np.float32)
 
 
@@ -261,7 +262,7 @@ def predict_file(
     return describe(recipe, shaped, outputs, model=str(model_path), file=str(path))
 
 
-def describe(recipe: Recipe, shaped: Any, outputs: np.ndarray, *, model: str = "", file: str = "") -> Predictions:
+def describe(recipe: Recipe, shaped: TensorData, outputs: np.ndarray, *, model: str = "", file: str = "") -> Predictions:
     """Turn the model's raw outputs on ``shaped`` into :class:`Predictions` in the recipe's words."""
     task = recipe.task
     classes = recipe.class_names
@@ -291,8 +292,8 @@ def describe(recipe: Recipe, shaped: Any, outputs: np.ndarray, *, model: str = "
         flat = outputs.reshape(n, -1).astype(np.float64)
         predictions = [float(row[0]) if flat.shape[1] == 1 else [float(v) for v in row] for row in flat]
     rows = None
-    if getattr(shaped, "window", None) is not None:
-        w = shaped.window
+    w = shaped.window
+    if w is not None:
         horizon = recipe.window.horizon if recipe.window is not None else 1
         rows = [int(i * w.stride + w.window + horizon - 1) for i in range(n)]
     notes = []
@@ -319,10 +320,10 @@ def _numbers(row: np.ndarray) -> Any:
     return float(row[0]) if row.size == 1 else [float(v) for v in row]
 
 
-def _truth(recipe: Recipe, shaped: Any) -> list[Any] | None:
+def _truth(recipe: Recipe, shaped: TensorData) -> list[Any] | None:
     """The file's own labels in the predictions' form (class names or numbers), when it has some."""
-    labels = getattr(shaped.dataset, "labels", None)
-    if labels is None or getattr(shaped, "window", None) is not None or recipe.task == "sequence":
+    labels = shaped.labels
+    if labels is None or shaped.window is not None or recipe.task == "sequence":
         return None
     if labels.classes is not None:
         names = [str(labels.classes[int(i)]) for i in np.asarray(labels.values).reshape(-1)]
@@ -339,7 +340,7 @@ def _truth(recipe: Recipe, shaped: Any) -> list[Any] | None:
     return [float(r[0]) if flat.shape[1] == 1 else [float(v) for v in r] for r in flat]
 
 
-def _unknown_share(recipe: Recipe, shaped: Any) -> float:
+def _unknown_share(recipe: Recipe, shaped: TensorData) -> float:
     if recipe.kind != "tokens":
         return 0.0
     x = np.asarray(shaped.x)

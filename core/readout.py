@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from core.padding_views import PaddingLayouts
+from core.tensor_data import TensorData
 from core.tensor_views import BlockGrid, as_three_d
 
 #: Features listed in a readout of a whole step (the rest are counted).
@@ -96,7 +97,7 @@ def step_origins(real: np.ndarray, length: int, padding: str, truncating: str) -
     return origin
 
 
-def step_table(shaped, i: int) -> StepTable:
+def step_table(shaped: TensorData, i: int) -> StepTable:
     """Sample ``i`` of ``shaped`` (a :class:`~core.shaping.tensorize.ShapedData`) as a :class:`StepTable`.
 
     For padded sequences, real step ``r`` of the tensor is step ``first + (r - start)`` of the
@@ -109,7 +110,7 @@ def step_table(shaped, i: int) -> StepTable:
     values = np.asarray(x3[i])
     timesteps = values.shape[0]
     real = np.ones(timesteps, dtype=bool) if shaped.mask is None else np.asarray(shaped.mask[i], dtype=bool)
-    ids = getattr(shaped.dataset, "sample_ids", None)
+    ids = shaped.sample_ids
     label, label_word = _label_text(shaped, i)
     if shaped.window is not None:
         origin = i * int(shaped.window.stride) + np.arange(timesteps, dtype=np.int64)
@@ -120,11 +121,11 @@ def step_table(shaped, i: int) -> StepTable:
     return StepTable(values, real, origin, sample_id, "step", label, label_word)
 
 
-def _label_text(shaped, i: int) -> tuple[str | None, str]:
+def _label_text(shaped: TensorData, i: int) -> tuple[str | None, str]:
     """Sample ``i``'s target in words and what to call it: ``("speaker_3", "label")``,
     ``("151, 1009", "target")``; ``(None, "label")`` without one target per sample."""
-    y = getattr(shaped, "y", None)
-    labels = getattr(shaped.dataset, "labels", None)
+    y = shaped.y
+    labels = shaped.labels
     if y is None or i >= len(y) or (labels is not None and labels.kind == "sequence"):
         return None, "label"
     target = np.asarray(y[i]).reshape(-1)
@@ -174,29 +175,28 @@ class TensorReadout:
     original_lengths: np.ndarray | None = None
 
     @classmethod
-    def of(cls, shaped: Any) -> TensorReadout:
-        """The readout of a :class:`~core.shaping.tensorize.ShapedData` (or anything with ``x``,
-        ``mask`` and ``feature_names``; the ids, padding and window are used when present)."""
+    def of(cls, shaped: TensorData) -> TensorReadout:
+        """The readout of shaped data (a :class:`~core.tensor_data.TensorData`: its ids, padding
+        and window name the steps)."""
         x3 = as_three_d(shaped.x)
         tokens = shaped.x.ndim == 2
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        names = tuple(shaped.feature_names)
         if tokens:
             names = ("token id",)
         elif len(names) != x3.shape[2]:
             names = tuple(f"feature_{i}" for i in range(x3.shape[2]))
-        dataset = getattr(shaped, "dataset", None)
-        window = getattr(shaped, "window", None)
-        padding = getattr(shaped, "padding", None)
-        ids = getattr(dataset, "sample_ids", None)
+        window = shaped.window
+        padding = shaped.padding
+        ids = shaped.sample_ids
         return cls(
             x=x3, mask=shaped.mask, names=names,
             sample_ids=tuple(str(i) for i in ids) if ids is not None and window is None else None,
-            vocabulary=tuple(getattr(dataset, "vocabulary", None) or ()),
+            vocabulary=tuple(shaped.vocabulary or ()),
             tokens=tokens,
             stride=int(window.stride) if window is not None else None,
-            padding=str(getattr(padding, "padding", "post")),
-            truncating=str(getattr(padding, "truncating", "post")),
-            original_lengths=getattr(shaped, "original_lengths", None),
+            padding=str(padding.padding),
+            truncating=str(padding.truncating),
+            original_lengths=shaped.original_lengths,
         )
 
     @property

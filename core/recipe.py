@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from core.atomic import write_text_atomic
+from core.dataset import SequenceDataset
 from core.errors import ModelSpecError, ShapeExplorerError, TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.tensor_data import TensorData
 from core.training.config import TrainingConfig
 
 RECIPE_FORMAT = "shape-explorer-recipe"
@@ -209,7 +211,7 @@ def _whole(value: Any) -> int:
 def recipe_for(
     path: str | os.PathLike[str] | None,
     load_options: LoadOptions,
-    shaped: Any,
+    shaped: TensorData,
     spec: ModelSpec,
     config: TrainingConfig | None = None,
 ) -> Recipe:
@@ -222,16 +224,16 @@ def recipe_for(
 
     classified = spec.head.task in ("binary", "multiclass") or (spec.head.task == "sequence" and bool(spec.head.sequence_classes))
     return _recipe(
-        path, load_options, getattr(shaped, "dataset", None), tuple(int(s) for s in shaped.x.shape),
-        getattr(shaped, "padding", None) or PaddingOptions(), getattr(shaped, "window", None),
-        tuple(getattr(shaped, "feature_names", None) or ()), names_of(shaped) if classified else None, spec, config,
+        path, load_options, shaped.dataset, tuple(int(s) for s in shaped.x.shape),
+        shaped.padding, shaped.window,
+        tuple(shaped.feature_names), names_of(shaped) if classified else None, spec, config,
     )
 
 
 def recipe_for_dataset(
     path: str | os.PathLike[str] | None,
     load_options: LoadOptions,
-    dataset: Any,
+    dataset: SequenceDataset,
     padding: PaddingOptions | None,
     window: WindowOptions | None,
     spec: ModelSpec,
@@ -242,7 +244,7 @@ def recipe_for_dataset(
     from core.shaping.tensorize import plan_shape
 
     plan = plan_shape(dataset, padding, window)
-    labels = getattr(dataset, "labels", None)
+    labels = dataset.labels
     classified = spec.head.task in ("binary", "multiclass") or (spec.head.task == "sequence" and bool(spec.head.sequence_classes))
     names = tuple(str(c) for c in labels.classes) if classified and labels is not None and labels.classes else None
     return _recipe(path, load_options, dataset, tuple(int(s) for s in plan.shape), plan.padding, plan.window,
@@ -252,7 +254,7 @@ def recipe_for_dataset(
 def _recipe(
     path: Any,
     load_options: LoadOptions,
-    dataset: Any,
+    dataset: SequenceDataset | None,
     shape: tuple[int, ...],
     padding: PaddingOptions,
     window: WindowOptions | None,
@@ -261,21 +263,21 @@ def _recipe(
     spec: ModelSpec,
     config: TrainingConfig | None,
 ) -> Recipe:
-    source = getattr(dataset, "source", None)
+    source = dataset.source if dataset is not None else None
     options = load_options
     if source is not None and source.options:
         effective = LoadOptions.from_dict(dict(source.options))
         # The loader reports what it used; options the caller gave fill in what it left None.
         extra = {k: (tuple(v) if isinstance(v, list) else v) for k, v in load_options.to_dict().items() if getattr(effective, k) is None and v is not None}
         options = replace(effective, **extra)
-    labels = getattr(dataset, "labels", None)
-    feature_names = tuple(str(n) for n in (feature_names or getattr(dataset, "feature_names", ()) or ()))
+    labels = dataset.labels if dataset is not None else None
+    feature_names = tuple(str(n) for n in (feature_names or (dataset.feature_names if dataset is not None else ())))
     target_names = None
     if window is not None:
         target_names = tuple(window.target_cols) if window.target_cols else feature_names
     elif class_names is None and labels is not None and labels.name:
         target_names = (str(labels.name),)
-    vocabulary = getattr(dataset, "vocabulary", None)
+    vocabulary = dataset.vocabulary if dataset is not None else None
     if window is None:
         padding = replace(padding, maxlen=int(shape[1]))
     return Recipe(
@@ -285,11 +287,11 @@ def _recipe(
         window=window,
         spec=spec,
         config=config or TrainingConfig(),
-        format=str(getattr(source, "format", "") or ""),
-        kind=str(getattr(dataset, "kind", "sequences")),
+        format=str(source.format if source is not None else ""),
+        kind=str(dataset.kind if dataset is not None else "sequences"),
         task=spec.head.task,
-        label_kind=getattr(labels, "kind", None),
-        label_name=getattr(labels, "name", None),
+        label_kind=labels.kind if labels is not None else None,
+        label_name=labels.name if labels is not None else None,
         class_names=tuple(class_names) if class_names else None,
         feature_names=feature_names,
         target_names=target_names,

@@ -84,7 +84,7 @@ class ShapeReport:
             out["dropped_tail"] = plan.dropped_tail
         if ds.kind == "tokens":
             out["vocabulary_size"] = len(ds.vocabulary) if ds.vocabulary is not None else None
-        embeddings = getattr(ds, "embeddings", None)
+        embeddings = ds.embeddings
         out["embeddings"] = embeddings.to_dict() if embeddings is not None else None
         return out
 
@@ -133,7 +133,7 @@ class ShapeReport:
             lines.append(f"Targets:   {targets} at {plural(plan.window.horizon, 'step')} after each window (regression)")
         else:
             lines.append("Labels:    none found")
-        embeddings = getattr(ds, "embeddings", None)
+        embeddings = ds.embeddings
         if embeddings is not None:
             use = ("the tensor holds the vectors, padded steps masked" if embeddings.embed_features
                    else "initial weights of a frozen Embedding layer (--train-embeddings to fine-tune)")

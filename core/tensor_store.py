@@ -402,7 +402,8 @@ def open_store(path: str | os.PathLike[str]):
     x = np.load(folder / "x.npy", mmap_mode="r", allow_pickle=False)
     mask = np.load(folder / "mask.npy", mmap_mode="r", allow_pickle=False) if (folder / "mask.npy").is_file() else None
     y = np.load(folder / "y.npy", mmap_mode="r", allow_pickle=False) if (folder / "y.npy").is_file() else None
-    lengths = np.load(folder / "lengths.npy", allow_pickle=False) if (folder / "lengths.npy").is_file() else None
+    lengths = (np.load(folder / "lengths.npy", allow_pickle=False) if (folder / "lengths.npy").is_file()
+               else np.full(x.shape[0], x.shape[1], dtype=np.int64))  # no lengths written: every sample is full length
     if y is None:
         raise LoadError(folder, "holds no labels (y.npy), so there is nothing to train towards",
                         hint="Convert a file with a label column or field")

@@ -88,7 +88,7 @@ class Autoplay(QObject):
             from core.training.sizing import demo_epochs
 
             shaped = self.window.state.snapshot.shaped
-            epochs = demo_epochs(int(shaped.x.shape[0])) if shaped is not None and getattr(shaped, "x", None) is not None else 5
+            epochs = demo_epochs(int(shaped.x.shape[0])) if shaped is not None else 5
         panel.set_config(TrainingConfig(epochs=epochs, early_stopping=False))
         self.workflow.model_panel.reset_to_defaults()
         if hasattr(self.window, "show_view"):

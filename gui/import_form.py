@@ -42,7 +42,9 @@ from PySide6.QtWidgets import (
 from core.dataset import Guess, SequenceDataset
 from core.loaders.table_preview import TABLE_FORMATS
 from core.options import TASKS, LoadOptions, WindowOptions
+from core.wording import plural
 from gui.import_preview import Preview, plain_value
+from gui.limited_spin import LimitedSpinBox
 
 _AUTO = "Auto"
 
@@ -181,9 +183,9 @@ class ImportForm:
         self.window_group = QGroupBox("Sliding windows (single series)")
         self.window_group.setToolTip("A single long series is cut into overlapping windows: each window is one sample.")
         window_form = QFormLayout(self.window_group)
-        self.window_spin = self._spin(1, 1_000_000, "Steps in each window: the T of (N, T, F).")
-        self.stride_spin = self._spin(1, 1_000_000, "Steps between the starts of two windows.")
-        self.horizon_spin = self._spin(0, 1_000_000, "How many steps after a window its target is (1 = the next step; 0 = no target).")
+        self.window_spin = self._spin(1, 1_000_000, "Steps in each window: the T of (N, T, F).", "Window length")
+        self.stride_spin = self._spin(1, 1_000_000, "Steps between the starts of two windows.", "Stride")
+        self.horizon_spin = self._spin(0, 1_000_000, "How many steps after a window its target is (1 = the next step; 0 = no target).", "Horizon")
         self.targets_edit = QLineEdit()
         self.targets_edit.setPlaceholderText("all features")
         self.targets_edit.setToolTip("Comma-separated columns to predict; empty predicts every feature.")
@@ -323,8 +325,8 @@ class ImportForm:
         combo.addItem(_AUTO, None)
         return combo
 
-    def _spin(self, low: int, high: int, tip: str) -> QSpinBox:
-        spin = QSpinBox()
+    def _spin(self, low: int, high: int, tip: str, name: str = "Value") -> QSpinBox:
+        spin = LimitedSpinBox(name)
         spin.setRange(low, high)
         spin.setToolTip(tip)
         spin.setKeyboardTracking(False)
@@ -504,7 +506,8 @@ class ImportForm:
                 self.stride_spin.setValue(preview.window.stride)
                 self.horizon_spin.setValue(preview.window.horizon)
                 self.targets_edit.setText(", ".join(preview.window.target_cols or ()))
-                self.window_spin.setMaximum(max(1, dataset.total_steps))
+                self.window_spin.set_limits(1, max(1, dataset.total_steps),
+                                            high_reason=f"the series has {plural(dataset.total_steps, 'step')}")
         finally:
             self._updating = False
 
@@ -518,7 +521,7 @@ class ImportForm:
             reason.setVisible(bool(text) and reason.parentWidget().isVisibleTo(self))
 
     def _show_coverage(self, dataset: SequenceDataset) -> None:
-        embeddings = getattr(dataset, "embeddings", None)
+        embeddings = dataset.embeddings
         if embeddings is None:
             self.coverage_label.setText("No vectors: token ids go into an Embedding that learns from scratch.")
             return

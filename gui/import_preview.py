@@ -166,7 +166,7 @@ class ImportPreview:
         names = ["token"] if tokens else list(dataset.feature_names)
         shown_names = names[:30]
         labels = dataset.labels
-        vectors = getattr(dataset, "embeddings", None)
+        vectors = dataset.embeddings
         words = vectors if vectors is not None and vectors.embed_features else None  # each step's word, then its vector
         headers = ["sample", "step", *(["word"] if words else []), *shown_names] + (["label"] if labels is not None else [])
         self.table.clear()

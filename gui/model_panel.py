@@ -5,6 +5,10 @@ the per-layer output shapes and parameter counts (:func:`core.model.shapes.layer
 cuDNN badge per recurrent layer (:func:`core.model.cudnn.lint`) and the ways the spec does
 not fit the loaded data (:func:`core.model.defaults.spec_fits_data`). Programmatic updates
 run with the editors' signals blocked, so nothing loops.
+
+This module holds the panel: the input and head forms, the list of layers, the spec they make
+and how it follows re-shaped data, and the side-by-side or stacked layout. One layer's row is
+:mod:`gui.model_layer_editor`; the shape table and the verdict are :mod:`gui.model_shape_table`.
 """
 
 from __future__ import annotations
@@ -15,25 +19,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,23 +37,16 @@ from PySide6.QtWidgets import (
 from core.errors import ModelSpecError
 from core.model import cudnn
 from core.model.defaults import default_spec, spec_fits_data
-from core.model.shapes import layer_table, non_trainable_params, recurrent_layer_name, total_params
+from core.model.shapes import layer_table, recurrent_layer_name
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
-from core.wording import escape_html
-from gui.views.theme import status_style
+from core.tensor_data import TensorData
+from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
+from gui.model_layer_editor import LayerEditor
+from gui.model_shape_table import ModelShapeTable
 
 INPUT_KINDS = (("masking", "Masking (padded floats)"), ("dense", "Plain (equal-length floats)"), ("embedding", "Embedding (token ids)"))
 TASKS = (("binary", "Binary classification"), ("multiclass", "Multi-class classification"), ("regression", "Regression / forecasting"), ("sequence", "Sequence output (one per step)"))
 MAX_LAYERS = 8
-
-GOOD_STYLE = "QLabel { background: #d7f0e3; color: #0b5c3c; border-radius: 4px; padding: 1px 6px; }"
-AMBER_STYLE = "QLabel { background: #fbe7c2; color: #7a4a00; border-radius: 4px; padding: 1px 6px; }"
-WARNING_STYLE = "QLabel { background: #fff4dc; color: #6b4000; border: 1px solid #e6b34d; border-radius: 4px; padding: 6px; }"
-ERROR_STYLE = "QLabel { background: #fde3de; color: #8a1c0b; border: 1px solid #d9826f; border-radius: 4px; padding: 6px; }"
-
-
-def _format_shape(shape: tuple) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 class EditorScrollArea(QScrollArea):
@@ -69,154 +58,6 @@ class EditorScrollArea(QScrollArea):
         if content is not None:
             hint.setWidth(content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
         return hint
-
-
-class LayerEditor(QFrame):
-    """One recurrent layer's row: kind, units, bidirectional, dropouts, cuDNN badge, move/remove."""
-
-    changed = Signal()
-    moveRequested = Signal(object, int)  # self, -1 up / +1 down
-    removeRequested = Signal(object)
-
-    def __init__(self, layer: RecurrentLayerSpec, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self._extra = layer  # keeps fields the row does not edit (activation, unroll, ...)
-        self.title = QLabel()
-        self.title.setMinimumWidth(22)
-        self.kind = QComboBox()
-        self.kind.addItems(["LSTM", "GRU"])
-        self.kind.setToolTip("LSTM keeps a separate cell state; GRU is smaller (3 gates instead of 4).")
-        self.units = QSpinBox()
-        self.units.setRange(1, 4096)
-        self.units.setToolTip("Hidden units: the size of the vector this layer outputs per step.")
-        self.bidirectional = QCheckBox("bidirectional")
-        self.bidirectional.setToolTip("Reads the sequence forwards and backwards and concatenates both (doubles the output size).")
-        self.dropout = QDoubleSpinBox()
-        self.dropout.setRange(0.0, 0.95)
-        self.dropout.setSingleStep(0.05)
-        self.dropout.setDecimals(2)
-        self.dropout.setToolTip("Dropout on the layer's inputs (keeps cuDNN).")
-        self.recurrent_dropout = QDoubleSpinBox()
-        self.recurrent_dropout.setRange(0.0, 0.95)
-        self.recurrent_dropout.setSingleStep(0.05)
-        self.recurrent_dropout.setDecimals(2)
-        self.recurrent_dropout.setToolTip("Dropout on the recurrent state (turns cuDNN off).")
-        self.return_sequences = QLabel()
-        self.return_sequences.setWordWrap(True)
-        self.return_sequences.setStyleSheet("QLabel { color: palette(dark); }")
-        self.badge = QLabel()
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.up = QToolButton(text="▲", toolTip="Move this layer up")
-        self.down = QToolButton(text="▼", toolTip="Move this layer down")
-        self.remove = QToolButton(text="✕", toolTip="Remove this layer")
-
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.title)
-        top.addWidget(self.kind)
-        top.addWidget(QLabel("units"))
-        top.addWidget(self.units)
-        top.addWidget(self.bidirectional)
-        top.addStretch(1)
-        top.addWidget(self.badge)
-        top.addWidget(self.up)
-        top.addWidget(self.down)
-        top.addWidget(self.remove)
-        bottom = QHBoxLayout()
-        bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addSpacing(self.title.minimumWidth() + 6)
-        bottom.addWidget(QLabel("dropout"))
-        bottom.addWidget(self.dropout)
-        bottom.addWidget(QLabel("recurrent dropout"))
-        bottom.addWidget(self.recurrent_dropout)
-        bottom.addStretch(1)
-        note = QHBoxLayout()
-        note.setContentsMargins(0, 0, 0, 0)
-        note.addSpacing(self.title.minimumWidth() + 6)
-        note.addWidget(self.return_sequences, 1)
-        self.top_row = top
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addLayout(bottom)
-        layout.addLayout(note)
-
-        self.set_layer(layer)
-        self.kind.currentIndexChanged.connect(self._emit_changed)
-        self.units.valueChanged.connect(self._emit_changed)
-        self.bidirectional.toggled.connect(self._emit_changed)
-        self.dropout.valueChanged.connect(self._emit_changed)
-        self.recurrent_dropout.valueChanged.connect(self._emit_changed)
-        self.up.clicked.connect(self._move_up)
-        self.down.clicked.connect(self._move_down)
-        self.remove.clicked.connect(self._remove)
-
-    def set_layer(self, layer: RecurrentLayerSpec) -> None:
-        self._extra = layer
-        for widget in (self.kind, self.units, self.bidirectional, self.dropout, self.recurrent_dropout):
-            widget.blockSignals(True)
-        self.kind.setCurrentText(layer.kind)
-        self.units.setValue(int(layer.units))
-        self.bidirectional.setChecked(bool(layer.bidirectional))
-        self.dropout.setValue(float(layer.dropout))
-        self.recurrent_dropout.setValue(float(layer.recurrent_dropout))
-        for widget in (self.kind, self.units, self.bidirectional, self.dropout, self.recurrent_dropout):
-            widget.blockSignals(False)
-
-    def layer(self) -> RecurrentLayerSpec:
-        return replace(
-            self._extra,
-            kind=self.kind.currentText(),
-            units=int(self.units.value()),
-            bidirectional=self.bidirectional.isChecked(),
-            dropout=round(float(self.dropout.value()), 4),
-            recurrent_dropout=round(float(self.recurrent_dropout.value()), 4),
-        )
-
-    def set_position(self, index: int, count: int, returns_sequences: bool, note: str) -> None:
-        self.title.setText(f"<b>{index + 1}.</b>")
-        self.up.setEnabled(index > 0)
-        self.down.setEnabled(index < count - 1)
-        self.remove.setEnabled(count > 1)
-        self.return_sequences.setText(f"<code>return_sequences=<b>{returns_sequences}</b></code> — {escape_html(note)}")
-        self.return_sequences.setToolTip(note)
-
-    def set_verdict(self, verdict: cudnn.CudnnVerdict | None) -> None:
-        if verdict is None:
-            self.badge.clear()
-            return
-        if verdict.eligible:
-            self.badge.setText("cuDNN ✓")
-            self.badge.setStyleSheet(GOOD_STYLE)
-            lines = ["This layer can run on the fast cuDNN kernel."]
-        else:
-            self.badge.setText("no cuDNN")
-            self.badge.setStyleSheet(AMBER_STYLE)
-            lines = ["This layer cannot use the fast cuDNN kernel:"]
-            lines += [f"• {reason}" for reason in verdict.reasons]
-            if verdict.fixes:
-                lines.append("To fix:")
-                lines += [f"• {fix}" for fix in verdict.fixes]
-        lines += [f"({note})" for note in getattr(verdict, "notes", [])]
-        self.badge.setToolTip("\n".join(lines))
-
-    @Slot()
-    def _emit_changed(self) -> None:
-        self.changed.emit()
-
-    @Slot()
-    def _move_up(self) -> None:
-        self.moveRequested.emit(self, -1)
-
-    @Slot()
-    def _move_down(self) -> None:
-        self.moveRequested.emit(self, 1)
-
-    @Slot()
-    def _remove(self) -> None:
-        self.removeRequested.emit(self)
 
 
 class ModelBuilderPanel(QWidget):
@@ -234,7 +75,7 @@ class ModelBuilderPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._shaped: Any = None
+        self._shaped: TensorData | None = None
         self._mask_for_lint: Any = None
         self._spec = ModelSpec()
         self._problems: list[str] = []
@@ -251,20 +92,20 @@ class ModelBuilderPanel(QWidget):
         self.input_kind = QComboBox()
         for key, label in INPUT_KINDS:
             self.input_kind.addItem(label, key)
-        self.timesteps = QSpinBox()
+        self.timesteps = LimitedSpinBox("Timesteps")
         self.timesteps.setRange(0, 10_000_000)
         self.timesteps.setSpecialValueText("None (any length)")
         self.timesteps.setToolTip("Timesteps per sample (the T of input_shape=(T, F)); None accepts any length.")
-        self.features = QSpinBox()
+        self.features = LimitedSpinBox("Features")
         self.features.setRange(1, 1_000_000)
         self.features.setToolTip("Features per timestep (the F of input_shape=(T, F)).")
-        self.mask_value = QDoubleSpinBox()
+        self.mask_value = LimitedDoubleSpinBox("Mask value")
         self.mask_value.setRange(-1e9, 1e9)
         self.mask_value.setDecimals(4)
         self.mask_value.setToolTip("Masking skips a timestep when ALL its features equal this value.")
-        self.vocab_size = QSpinBox()
+        self.vocab_size = LimitedSpinBox("Vocabulary size")
         self.vocab_size.setRange(2, 10_000_000)
-        self.embedding_dim = QSpinBox()
+        self.embedding_dim = LimitedSpinBox("Embedding size")
         self.embedding_dim.setRange(1, 4096)
         self.mask_zero = QCheckBox("id 0 is padding (mask_zero)")
         self.standardize = QCheckBox("standardise in the model")
@@ -323,14 +164,14 @@ class ModelBuilderPanel(QWidget):
         self.task = QComboBox()
         for key, label in TASKS:
             self.task.addItem(label, key)
-        self.n_outputs = QSpinBox()
+        self.n_outputs = LimitedSpinBox("Outputs")
         self.n_outputs.setRange(1, 100_000)
         self.n_outputs.setToolTip("Classes (multi-class) or target values per sample (regression).")
-        self.hidden_units = QSpinBox()
+        self.hidden_units = LimitedSpinBox("Hidden units")
         self.hidden_units.setRange(0, 4096)
         self.hidden_units.setSpecialValueText("none")
         self.hidden_units.setToolTip("A ReLU Dense layer between the recurrent layers and the output (0 = none).")
-        self.sequence_classes = QSpinBox()
+        self.sequence_classes = LimitedSpinBox("Classes per step")
         self.sequence_classes.setRange(0, 100_000)
         self.sequence_classes.setSpecialValueText("numbers (no classes)")
         self.sequence_classes.setToolTip("Sequence output: classes per step (softmax), or numbers when 0.")
@@ -368,32 +209,13 @@ class ModelBuilderPanel(QWidget):
         self._scroll = scroll
         editors.installEventFilter(self)
 
-        # Table and warnings
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Layer", "Type", "Output shape", "Params", "Why this shape"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setWordWrap(True)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # rows follow the wrap
-        header = self.table.horizontalHeader()
-        for column in range(4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.total_label = QLabel()
-        self.input_shape_label = QLabel()
-        self.input_shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.input_shape_label)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.total_label)
-        right_layout.addWidget(self.warnings)
+        # Table and verdict
+        self.shape_table = ModelShapeTable()
+        self.table = self.shape_table.table
+        self.total_label = self.shape_table.total_label
+        self.input_shape_label = self.shape_table.input_shape_label
+        self.warnings = self.shape_table.warnings
+        right = self.shape_table
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
@@ -457,20 +279,20 @@ class ModelBuilderPanel(QWidget):
             self._updating = False
         self._refresh(emit=emit, force=True)
 
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         """Follow the current ShapedData (``None`` clears it). See the class docstring."""
         previous = self._shaped
         self._shaped = shaped
         self.reset_button.setEnabled(shaped is not None)
         self._mask_for_lint = None
-        if shaped is not None and getattr(shaped, "mask", None) is not None:
+        if shaped is not None and shaped.mask is not None:
             not_right_padded, fully_masked = cudnn.mask_problems(shaped.mask)
             if not_right_padded or fully_masked:  # only then does the mask change any verdict
                 self._mask_for_lint = shaped.mask
         if shaped is None:
             self._refresh(emit=False)
             return
-        same_dataset = previous is not None and getattr(previous, "dataset", None) is getattr(shaped, "dataset", object())
+        same_dataset = previous is not None and previous.dataset is shaped.dataset
         if not same_dataset:
             self.set_spec(default_spec(shaped))
             return
@@ -483,7 +305,7 @@ class ModelBuilderPanel(QWidget):
 
         from gui.import_form import VECTORS_FILTER
 
-        source = getattr(getattr(self._shaped, "dataset", None), "source", None)
+        source = self._shaped.dataset.source if self._shaped is not None and self._shaped.dataset is not None else None
         start = str(Path(source.path).parent) if source is not None and source.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Choose word vectors", start, VECTORS_FILTER)
         if path:
@@ -603,17 +425,10 @@ class ModelBuilderPanel(QWidget):
             self._splitter.refresh()  # the splitter does not re-read minimum sizes by itself
         self._choose_orientation()
 
-    #: Room the "Why this shape" column needs to be read (its header and a few words per line).
-    WHY_COLUMN_WIDTH = 220
-
-    def _table_width_needed(self) -> int:
-        header = self.table.horizontalHeader()
-        return sum(header.sectionSizeHint(c) for c in range(4)) + self.WHY_COLUMN_WIDTH + 24
-
     def _choose_orientation(self) -> None:
         """Editors beside the table when both fit; above it when the window is narrow, so the
         table never hides Params or "Why this shape" behind a scroll bar."""
-        needed = self._scroll.minimumSizeHint().width() + self._table_width_needed() + 16
+        needed = self._scroll.minimumSizeHint().width() + self.shape_table.width_needed() + 16
         wanted = Qt.Orientation.Horizontal if self.width() >= needed else Qt.Orientation.Vertical
         if self._splitter.orientation() != wanted:
             self._splitter.setOrientation(wanted)
@@ -662,7 +477,7 @@ class ModelBuilderPanel(QWidget):
         except ModelSpecError:
             return self._spec
 
-    def _follow_input(self, spec: ModelSpec, shaped: Any) -> ModelSpec:
+    def _follow_input(self, spec: ModelSpec, shaped: TensorData) -> ModelSpec:
         """Keep layers and head; take timesteps, features, pad value and vocabulary from the data."""
         fresh = default_spec(shaped).input
         inp = spec.input
@@ -717,7 +532,7 @@ class ModelBuilderPanel(QWidget):
         self._error = None
         changed = spec != self._spec or was_invalid
         self._spec = spec
-        self._update_table(spec)
+        self.shape_table.show_spec(spec)
         self._update_layers(spec)
         self._problems = spec_fits_data(spec, self._shaped) if self._shaped is not None else []
         self._show_warnings()
@@ -735,7 +550,7 @@ class ModelBuilderPanel(QWidget):
         self.input_form.setRowVisible(self.embedding_dim, kind == "embedding")
         self.input_form.setRowVisible(self.mask_zero, kind == "embedding")
         self.input_form.setRowVisible(self.standardize, kind != "embedding")
-        text = getattr(getattr(getattr(self._shaped, "dataset", None), "source", None), "format", None) == "text"
+        text = self._shaped is not None and self._shaped.dataset is not None and self._shaped.dataset.source.format == "text"
         self.input_form.setRowVisible(self.vectors_row, text)
         self.input_form.setRowVisible(self.train_embeddings, kind == "embedding" and self._pretrained is not None)
         self.embedding_dim.setEnabled(not (kind == "embedding" and self._pretrained))
@@ -747,29 +562,8 @@ class ModelBuilderPanel(QWidget):
         self.head_form.setRowVisible(self.scale_targets, task == "regression")
         self.add_layer_button.setEnabled(len(self._layer_editors) < MAX_LAYERS)
 
-    def _update_table(self, spec: ModelSpec) -> None:
-        rows = layer_table(spec)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            cells = (row.name, row.class_name, _format_shape(row.output_shape), f"{row.params:,}", row.note)
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c == 4:
-                    item.setToolTip(text)
-                self.table.setItem(r, c, item)
-        frozen = non_trainable_params(spec)
-        self.total_label.setText(f"Total parameters: <b>{total_params(spec):,}</b>"
-                                 + (f" ({total_params(spec) - frozen:,} trainable, {frozen:,} frozen)" if frozen else ""))
-        self.total_label.setToolTip("Frozen: the pre-trained word vectors, Keras' non-trainable params." if frozen else "")
-        inp = spec.input
-        t = "None" if inp.timesteps is None else str(inp.timesteps)
-        shape = f"({t},)" if inp.kind == "embedding" else f"({t}, {inp.features})"
-        self.input_shape_label.setText(f"<code>keras.Input(shape={shape})</code> — the batch dimension is not part of it.")
-
     def _show_vectors(self) -> None:
-        embeddings = getattr(getattr(self._shaped, "dataset", None), "embeddings", None)
+        embeddings = self._shaped.embeddings if self._shaped is not None else None
         if embeddings is None:
             self.vectors_label.setText("none: the Embedding starts from random weights")
         elif embeddings.embed_features:
@@ -781,7 +575,7 @@ class ModelBuilderPanel(QWidget):
                                        "of the tokens found")
 
     def _update_layers(self, spec: ModelSpec) -> None:
-        padding = getattr(self._shaped, "padding", None) if self._shaped is not None else None
+        padding = self._shaped.padding if self._shaped is not None else None
         verdicts = cudnn.lint(spec, padding, mask=self._mask_for_lint)
         notes = {row.name: row.note for row in layer_table(spec)}
         count = len(self._layer_editors)
@@ -797,16 +591,4 @@ class ModelBuilderPanel(QWidget):
         super().changeEvent(event)
 
     def _show_warnings(self) -> None:
-        if self._error:
-            self.warnings.setStyleSheet(ERROR_STYLE)
-            self.warnings.setText(f"<b>This model cannot be built:</b> {self._error}")
-        elif self._problems:
-            self.warnings.setStyleSheet(WARNING_STYLE)
-            items = "".join(f"<li>{escape_html(p)}</li>" for p in self._problems)
-            self.warnings.setText(f"<b>This model does not fit the data:</b><ul style='margin:0'>{items}</ul>")
-        elif self._shaped is not None:
-            self.warnings.setStyleSheet(status_style("ok", self, padding="6px"))
-            self.warnings.setText("✓ The model fits the data.")
-        else:
-            self.warnings.setStyleSheet("")
-            self.warnings.setText("Load a file to check the model against the data.")
+        self.shape_table.show_verdict(self._error, self._problems, self._shaped is not None)

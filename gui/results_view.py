@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -32,6 +33,8 @@ from core.wording import escape_html
 from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import BLUE, ORANGE, theme_for
 
+PLOT_PLACEHOLDER = ("When a run ends, the validation set's confusion matrix (classes)\n"
+                    "or its predictions against the truth (numbers) appear here.")
 MAX_ANNOTATED_CLASSES = 20  # beyond this the cells are too small for numbers
 STOP_REASON_TEXT = {
     "completed": "Completed",
@@ -60,7 +63,8 @@ class ResultsView(QWidget):
     #: The cell or dot under the pointer in words, for the status bar ("" when it leaves).
     valueHovered = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, separate_summary: bool = False) -> None:
+        """With ``separate_summary`` the summary (``summary_scroll``) is left for the owner to place."""
         super().__init__(parent)
         self._hover = HoverReadout(self.valueHovered.emit)
         self._matrix: tuple[np.ndarray, list[str]] | None = None
@@ -71,15 +75,15 @@ class ResultsView(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.summary.setContentsMargins(2, 2, 6, 2)
-        # The summary scrolls on its own, so a long table never makes the panel taller.
+        # The summary scrolls on its own, so a long table never makes the panel taller. It is a
+        # widget of its own (``summary_scroll``) that the owner places: the training panel puts it
+        # in a tab beside the log, so the plot keeps the width a confusion matrix needs.
         summary_scroll = QScrollArea()
         summary_scroll.setWidgetResizable(True)
         summary_scroll.setFrameShape(QFrame.Shape.NoFrame)
         summary_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         summary_scroll.setWidget(self.summary)
-        summary_scroll.setMinimumWidth(260)
-        summary_scroll.setMaximumWidth(400)
-        summary_scroll.setMinimumHeight(120)
+        summary_scroll.setMinimumHeight(100)
         self.summary_scroll = summary_scroll
         self.plot = pg.PlotWidget()
         theme = theme_for(self)
@@ -87,18 +91,28 @@ class ResultsView(QWidget):
         theme.style_plot(self.plot.getPlotItem())
         for name in ("bottom", "left"):
             self.plot.getPlotItem().getAxis(name).enableAutoSIPrefix(False)
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumSize(220, 160)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         # The plot swaps places with an empty page instead of being shown and hidden: a change of
         # layout re-laid out and repainted the whole training panel when a run ended.
         self.plot_pages = QStackedWidget()
-        self.plot_pages.addWidget(QWidget())
+        # Until a run ends the plot's place says what will appear there (not a blank area).
+        self.placeholder = QLabel()
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("QLabel { color: palette(mid); }")
+        # Two fixed lines, not word-wrapped: a height-for-width page made the splitter give the
+        # results plot only its minimum height.
+        self.placeholder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.plot_pages.addWidget(self.placeholder)
         self.plot_pages.addWidget(self.plot)
         self.plot_pages.setMinimumHeight(160)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(summary_scroll)
+        if not separate_summary:
+            summary_scroll.setMinimumWidth(260)
+            summary_scroll.setMaximumWidth(400)
+            layout.addWidget(summary_scroll)
         layout.addWidget(self.plot_pages, 1)
         self.kind: str | None = None  # "confusion" | "scatter" | None
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -121,6 +135,7 @@ class ResultsView(QWidget):
         self.kind = None
         self._matrix, self._pairs = None, None
         self.summary.setText(f"<i>{message}</i>")
+        self.placeholder.setText(PLOT_PLACEHOLDER)
         item = self.plot.getPlotItem()
         item.clear()
         item.setTitle("")
@@ -213,9 +228,9 @@ class ResultsView(QWidget):
         ticks = [[(i + 0.5, _short(name)) for i, name in enumerate(names)]] if n <= MAX_ANNOTATED_CLASSES else None
         item.getAxis("bottom").setTicks(ticks)
         item.getAxis("left").setTicks(ticks)
-        item.setLabel("bottom", "predicted class")
+        item.setLabel("bottom", "predicted class (validation set)")
         item.setLabel("left", "true class")
-        item.setTitle("Confusion matrix (validation set)")
+        item.setTitle("Confusion matrix")
         self.plot.setToolTip("Rows are true classes, columns predicted ones; numbers are sample counts and the colour is the "
                              "share of the row. Hover a cell for its count in words.")
         item.invertY(True)
@@ -237,9 +252,9 @@ class ResultsView(QWidget):
             low = float(min(truth.min(), prediction.min()))
             high = float(max(truth.max(), prediction.max()))
             item.addItem(pg.PlotDataItem([low, high], [low, high], pen=pg.mkPen(*ORANGE, width=1.5, style=Qt.PenStyle.DashLine)))
-        item.setLabel("bottom", "true value")
+        item.setLabel("bottom", "true value (validation set)")
         item.setLabel("left", "prediction")
-        item.setTitle("Prediction vs truth (validation set)")
+        item.setTitle("Prediction vs truth")
         self.plot.setToolTip("Each dot is a validation sample; the dashed line is a perfect prediction.")
         item.autoRange()
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from core.tensor_data import TensorData
 from core.wording import format_bytes, plural, shape_text
 
 CHIP_STYLE = "QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 1px 6px; color: palette(window-text); }"
@@ -116,8 +117,8 @@ class ShapeBar(QFrame):
             widget.setVisible(False)
         self._copy.setEnabled(False)
 
-    def set_data(self, shaped) -> None:
-        """Show the shape of a ``ShapedData`` (anything with ``x``, ``input_shape``, ``memory_bytes``)."""
+    def set_data(self, shaped: TensorData) -> None:
+        """Show the shape of shaped data (its ``x``, ``input_shape``, ``window``, ``memory_bytes``, task)."""
         shape = tuple(int(s) for s in shaped.x.shape)
         n, t = shape[0], shape[1]
         tokens = len(shape) == 2
@@ -131,7 +132,7 @@ class ShapeBar(QFrame):
             f"{n:,} samples: the first axis. Each sample is one sequence (one row of your data) that the model "
             "sees as one example. Keras leaves it out of input_shape because batches can have any size.")
         self._timesteps.setText(plural(t, "timestep"))
-        window = getattr(shaped, "window", None)
+        window = shaped.window
         how = (f"every window has {t} consecutive rows of the series" if window is not None else
                f"sequences are padded or truncated to {t} steps")
         self._timesteps.setToolTip(f"{t:,} timesteps: the second axis, the length of every sequence; {how}. "
@@ -143,8 +144,8 @@ class ShapeBar(QFrame):
         else:
             f = shape[2]
             self._features.setText(plural(f, "feature"))
-            names = ", ".join(getattr(shaped, "feature_names", ())[:8])
-            more = "…" if len(getattr(shaped, "feature_names", ())) > 8 else ""
+            names = ", ".join(shaped.feature_names[:8])
+            more = "…" if len(shaped.feature_names) > 8 else ""
             self._features.setToolTip(f"{f:,} features: the third axis, the values measured at every step"
                                       + (f" ({names}{more})." if names else "."))
         self._input_shape.setText(f"input_shape={input_text}")
@@ -157,7 +158,7 @@ class ShapeBar(QFrame):
         self._dtype.setToolTip(f"The tensor holds {dtype} values. "
                                + ("Token ids are integers for an Embedding layer." if tokens else
                                   "float32 is Keras' default; padding keeps floats as floats."))
-        memory = int(getattr(shaped, "memory_bytes", shaped.x.nbytes))
+        memory = int(shaped.memory_bytes)
         self._memory.setText(format_bytes(memory))
         self._memory.setToolTip(f"Memory the tensor takes ({memory:,} bytes), including the padding mask if any.")
         self._task.setText(self._task_text(shaped))
@@ -170,9 +171,9 @@ class ShapeBar(QFrame):
         self._copy.setEnabled(True)
 
     @staticmethod
-    def _task_text(shaped) -> str:
-        task = getattr(shaped, "task", None)
-        classes = getattr(shaped, "n_classes", None)
+    def _task_text(shaped: TensorData) -> str:
+        task = shaped.task
+        classes = shaped.n_classes
         if task == "binary":
             return "binary labels"
         if task == "multiclass":

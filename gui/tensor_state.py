@@ -17,14 +17,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.dataset import SequenceDataset
 from core.errors import ShapeExplorerError
 from core.options import LoadOptions, PaddingOptions, WindowOptions
+from core.shaping.tensorize import ShapedData
 from core.shaping.windows import default_window as core_default_window
+from core.tensor_data import TensorData
 from gui.workers import BackgroundRunner, TaskFailure
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ class Snapshot:
     dataset: SequenceDataset
     padding: PaddingOptions  # as requested (maxlen None = longest); shaped.padding is the effective one
     window: WindowOptions | None
-    shaped: Any  # core.shaping.tensorize.ShapedData
+    shaped: ShapedData
     report: Any  # core.report.ShapeReport
 
     @property
@@ -51,6 +53,29 @@ class Snapshot:
     @property
     def diagnoses(self) -> list[Any]:
         return list(self.report.diagnoses)
+
+
+class TrainingInput(Protocol):
+    """What the training panel reads of the current data: a :class:`Snapshot` is one.
+
+    ``shaped`` may be ``None`` (a stand-in that names only the file and its options): the
+    panel then has no tensors to check before a run, and the run shapes the file itself.
+    """
+
+    @property
+    def path(self) -> str | None: ...
+
+    @property
+    def load_options(self) -> LoadOptions: ...
+
+    @property
+    def padding(self) -> PaddingOptions: ...
+
+    @property
+    def window(self) -> WindowOptions | None: ...
+
+    @property
+    def shaped(self) -> TensorData | None: ...
 
 
 def default_window(dataset: SequenceDataset) -> WindowOptions | None:

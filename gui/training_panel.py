@@ -10,13 +10,12 @@ shows the metrics and a confusion matrix or a prediction-vs-truth plot. Each run
 :class:`~core.training.runs.RunRecord` (in sessions too) and drawn faded beside later runs.
 
 The curves themselves are :mod:`gui.training_plots`; the wiring into a main window (tabs, menus,
-close guard) is :mod:`gui.training_workflow`, whose ``install_training_workflow``,
-``TrainingWorkflow`` and ``CloseGuard`` are also importable from here for older callers.
+close guard) is :mod:`gui.training_workflow`; the run list is :mod:`gui.run_list`.
 
 Over 600 lines on purpose: it is one widget whose settings, commands, controller events and
 the staged drawing of a finished run change together (each event handler touches the buttons,
 progress, log and curves); the curves and the window wiring, which change for other reasons,
-live in the two modules above.
+live in the modules above.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,22 +42,23 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from core.errors import TrainingError
 from core.model.spec import ModelSpec
-from core.options import LoadOptions, PaddingOptions
 from core.training import events
 from core.training.config import TrainingConfig
 from core.training.job import TrainingJob
 from core.training.runs import RunRecord
 from gui import training_controller as tc
 from gui.export_actions import EXPORT_MODEL_TEXT
+from gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from gui.results_view import ResultsView, format_metric
+from gui.tensor_state import TrainingInput
 from gui.training_plots import CurvePlots, SeriesBuffer, live_metric_name, loss_name
 from gui.views.theme import status_style
 
@@ -67,6 +66,7 @@ log = logging.getLogger(__name__)
 
 REDRAW_HZ = 4  # measured: 10 Hz repaints pushed the 10 ms timer's p99 gap to 19-21 ms, 4 Hz gives 17 ms
 LOG_LINES = 2000
+LEFT_MIN_WIDTH, LEFT_MAX_WIDTH = 250, 420  # pixels: the settings form fits 250; wider only helps the log
 FINISH_STEP_MS = 40  # pause between the drawing steps of a finished run (see _on_finished)
 STOPPED_WORDS = {"user": "Stopped", "early_stopping": "Stopped early", "nan_loss": "Stopped (NaN loss)", "error": "Failed"}
 
@@ -83,8 +83,8 @@ def format_eta(seconds: float | None) -> str:
 class TrainingPanel(QWidget):
     """Training settings, Start/Pause/Resume/Stop, progress with ETA, live curves, log and results.
 
-    Feed it the data with :meth:`set_data` (any object with ``path``, ``load_options``,
-    ``padding``, ``window`` — a ``gui.tensor_state.Snapshot``) and the model with
+    Feed it the data with :meth:`set_data` (a ``gui.tensor_state.TrainingInput``: ``path``, ``load_options``,
+    ``padding``, ``window``, ``shaped`` — a ``gui.tensor_state.Snapshot`` is one) and the model with
     :meth:`set_spec` (connect ``ModelBuilderPanel.specChanged``). Call :meth:`shutdown` (or close
     it) before the application quits.
     """
@@ -96,7 +96,7 @@ class TrainingPanel(QWidget):
     def __init__(self, controller: tc.TrainingController | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller or tc.TrainingController(parent=self)
-        self._data: Any = None
+        self._data: TrainingInput | None = None
         self._spec: ModelSpec | None = None
         self._spec_problems: list[str] = []
         self._blocker: str | None = None  # why this data and model cannot train (core preflight), if so
@@ -140,23 +140,24 @@ class TrainingPanel(QWidget):
 
     def _build_ui(self) -> None:
         defaults = TrainingConfig()
-        self.epochs = QSpinBox()
+        self.epochs = LimitedSpinBox("Epochs")
         self.epochs.setRange(1, 100_000)
-        self.batch_size = QSpinBox()
+        self.batch_size = LimitedSpinBox("Batch size")
         self.batch_size.setRange(0, 1_000_000)
         self.batch_size.setSpecialValueText("auto")  # 0: chosen from the data's size (core.training.sizing)
         self.batch_size.setToolTip("auto: 32, or 16 or 8 when there are too few samples for three batches of 32 an epoch.")
-        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate = LimitedDoubleSpinBox("Learning rate")
         self.learning_rate.setDecimals(5)
         self.learning_rate.setRange(0.00001, 10.0)
         self.learning_rate.setSingleStep(0.0005)
-        self.validation_split = QDoubleSpinBox()
+        self.validation_split = LimitedDoubleSpinBox("Validation split")
         self.validation_split.setRange(0.0, 0.9)
         self.validation_split.setSingleStep(0.05)
         self.validation_split.setDecimals(2)
         self.validation_split.setToolTip("Share of samples held out to measure val_loss (windows of one series: the last ones).")
-        self.early_stopping = QCheckBox("stop when val_loss stops improving")
-        self.patience = QSpinBox()
+        self.early_stopping = QCheckBox("when val_loss stalls")
+        self.early_stopping.setToolTip("Stop when val_loss has not improved for Patience epochs; the best epoch's weights are kept.")
+        self.patience = LimitedSpinBox("Patience")
         self.patience.setRange(-1, 10_000)
         self.patience.setSpecialValueText("auto")  # -1: about 100 gradient steps, at least 8 epochs
         self.patience.setSuffix(" epochs")
@@ -164,7 +165,7 @@ class TrainingPanel(QWidget):
             "Epochs without improvement before stopping; the best epoch's weights are kept. "
             "auto: about 100 gradient steps, at least 8 epochs."
         )
-        self.seed = QSpinBox()
+        self.seed = LimitedSpinBox("Seed")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("Same seed, same data split, same initial weights, same curves.")
         self.early_stopping.toggled.connect(self.patience.setEnabled)
@@ -229,6 +230,17 @@ class TrainingPanel(QWidget):
         self.log.setPlaceholderText("Training log")
         self.log.setMinimumHeight(90)
 
+        self.results = ResultsView(separate_summary=True)
+        # The log and the results summary share a tab widget under the controls: the log while a
+        # run trains, the summary when it ends (one click away from each other). The plots to
+        # their right then keep the width a 9-class confusion matrix needs at 1024 × 700.
+        self.details = QTabWidget()
+        self.details.setDocumentMode(True)
+        self.log_tab = self.details.addTab(self.log, "Log")
+        self.results_tab = self.details.addTab(self.results.summary_scroll, "Results")
+        self.details.setTabToolTip(self.results_tab, "What the last run achieved: metrics beside the baseline, time, samples")
+        self.details.setMinimumHeight(130)
+
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -238,23 +250,32 @@ class TrainingPanel(QWidget):
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.status)
         left_layout.addWidget(self.child_status)
-        left_layout.addWidget(self.log, 1)
-        left.setMinimumWidth(300)
-        left.setMaximumWidth(420)
+        left_layout.addWidget(self.details, 1)
+        left.setMinimumWidth(LEFT_MIN_WIDTH)
+        left.setMaximumWidth(LEFT_MAX_WIDTH)
+        self.left_column = left
 
         self.curves = CurvePlots()
-        self.results = ResultsView()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.curves)
         right.addWidget(self.results)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         right.setChildrenCollapsible(False)
+        self.plots_splitter = right
 
+        # The controls and the plots on either side of a splitter: the user can widen either.
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.addWidget(left)
+        columns.addWidget(right)
+        columns.setStretchFactor(0, 0)
+        columns.setStretchFactor(1, 1)
+        columns.setChildrenCollapsible(False)
+        self.columns = columns
+        self._sized_columns = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(left)
-        layout.addWidget(right, 1)
+        layout.addWidget(columns)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _control_action(self, text: str, keys: str, slot: Any, tip: str) -> QAction:
@@ -297,11 +318,11 @@ class TrainingPanel(QWidget):
         self.seed.setValue(int(config.seed))
         self._extra_config = {k: v for k, v in config.to_dict().items() if k not in ("epochs", "batch_size", "learning_rate", "validation_split", "early_stopping", "patience", "seed")}
 
-    def set_data(self, data: Any) -> None:
+    def set_data(self, data: TrainingInput | None) -> None:
         """The current data (a ``Snapshot``-like object, or None). Results of older data are cleared."""
         previous = self._data
         self._data = data
-        if data is None or previous is None or getattr(previous, "path", None) != getattr(data, "path", None):
+        if data is None or previous is None or previous.path != data.path:
             if not self.controller.is_busy():
                 self._reset_run_display("Results appear here when a run ends.")
                 self.curves.reset_ranges()  # not the last file's loss range
@@ -329,7 +350,7 @@ class TrainingPanel(QWidget):
         """Ask the engine's preflight whether this data, model and settings can train (no TensorFlow)."""
         from core.training.checks import readiness_problem
 
-        shaped = getattr(self._data, "shaped", None)
+        shaped = self._data.shaped if self._data is not None else None
         blocker = None
         if shaped is not None and self._spec is not None:
             blocker = readiness_problem(self._spec, shaped, self._config_with_extras())
@@ -362,7 +383,7 @@ class TrainingPanel(QWidget):
 
     def _show_runs(self) -> None:
         """Earlier runs of the current file faded on the plots, and the run list."""
-        path = getattr(self._data, "path", None)
+        path = self._data.path if self._data is not None else None
         same_file = [run for run in self._runs if not path or not run.file or run.file == str(path)]
         self.curves.set_runs(same_file, self._run_number)
 
@@ -381,12 +402,13 @@ class TrainingPanel(QWidget):
                 self.curves.mark_best_epoch(int(result["best_epoch"]))
             self._show_baseline(result.get("baseline"))
             self.results.show_result(result)
+            self.details.setCurrentIndex(self.results_tab)
 
     # ---- commands -----------------------------------------------------------------------------
     def can_start(self) -> bool:
         return (
             self._data is not None
-            and getattr(self._data, "path", None)
+            and self._data.path
             and self._spec is not None
             and not self._spec_problems
             and self._blocker is None
@@ -403,9 +425,9 @@ class TrainingPanel(QWidget):
         data = self._data
         return TrainingJob(
             path=str(data.path),
-            load_options=getattr(data, "load_options", None) or LoadOptions(),
-            padding=getattr(data, "padding", None) or PaddingOptions(),
-            window=getattr(data, "window", None),
+            load_options=data.load_options,
+            padding=data.padding,
+            window=data.window,
             spec=self._spec,
             config=self._config_with_extras(),
             save_path=save_path,
@@ -433,6 +455,7 @@ class TrainingPanel(QWidget):
         self._pending_result = None  # a previous run's last drawing steps are dropped
         metric_name = live_metric_name(self._spec)
         self._reset_run_display("Training…", metric_name)
+        self.details.setCurrentIndex(self.log_tab)
         self.curves.set_loss_name(loss_name(self._spec))
         self.curves.begin_run(config.epochs, metric_name)
         self._show_runs()  # every kept run is now an earlier one
@@ -510,6 +533,12 @@ class TrainingPanel(QWidget):
         if not self._closing:
             self.controller.ensure_started()
         super().showEvent(event)
+        if not self._sized_columns and self.width() > 0:
+            # The controls take what the form needs (more in a wide window, for the log); the
+            # curves and the confusion matrix get the rest.
+            self._sized_columns = True
+            left = int(min(LEFT_MAX_WIDTH - 60, max(LEFT_MIN_WIDTH + 20, 0.25 * self.width())))
+            self.columns.setSizes([left, max(1, self.width() - left)])
 
     # ---- controller events --------------------------------------------------------------------
     @Slot(str)
@@ -673,6 +702,7 @@ class TrainingPanel(QWidget):
             return
         try:
             self.results.show_result(result)
+            self.details.setCurrentIndex(self.results_tab)
         finally:
             self.runFinished.emit(dict(result))
             if result.get("stop_reason") == "nan_loss":
@@ -722,7 +752,7 @@ class TrainingPanel(QWidget):
             c.val_loss.setData(x, losses[1])
             if c.metric_name:
                 metrics = (self._series(c.metric_name, x.size), self._series(f"val_{c.metric_name}", x.size))
-                c.metric.setData(x, metrics[0])
+                c.metric_curve.setData(x, metrics[0])
                 c.val_metric.setData(x, metrics[1])
                 baseline = () if c.baseline_value is None else (np.array([c.baseline_value]),)
                 c.follow_y(c.metric_plot, *metrics, *baseline)
@@ -788,7 +818,7 @@ class TrainingPanel(QWidget):
             widget.setEnabled(not busy)
         if not busy:
             self.patience.setEnabled(self.early_stopping.isChecked())
-        if self._data is None or not getattr(self._data, "path", None):
+        if self._data is None or not self._data.path:
             self.readiness.setText("Open a file to train on it.")
         elif self._spec is None:
             reason = self._spec_problems[0] if self._spec_problems else "Build a model in the Model tab first."

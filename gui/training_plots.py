@@ -2,7 +2,7 @@
 
 :class:`CurvePlots` draws the current run (epoch curves, the recent-batches curve thin and
 faded behind them, the best epoch and the baselines dashed), earlier runs of the same
-exploration faded (one colour per run, shown or hidden from :class:`RunsList`, as TensorBoard's
+exploration faded (one colour per run, shown or hidden from :class:`gui.run_list.RunsList`, as TensorBoard's
 runs), and renders itself at a chosen size for export. Legends sit in their own row under each
 plot, never on the curves; epoch axes tick at whole epochs only; the loss axis names the loss
 and its units.
@@ -21,22 +21,22 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from core.model.build import loss_and_metrics
 from core.model.spec import ModelSpec
 from core.readout import curves_at
 from core.training.runs import RunRecord
+from gui.run_list import RunsList, run_colour
 from gui.views.hover import HoverReadout, plot_point
-from gui.views.theme import BLUE, GREEN, ORANGE, PURPLE, SKY_BLUE, VERMILLION, YELLOW, ThemedView, theme_for
+from gui.views.theme import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, ThemedView, theme_for
 
 METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error", "mse": "Mean squared error"}  # the legend names the key
 LEFT_AXIS_WIDTH = 60  # pixels: room for labels such as "0.6931" or "1.2e+05" and the axis title
 FIRST_X_RANGE = 10  # epochs shown at the start of a run; doubled whenever a point passes the end
 EXPORT_SIZE = (1600, 1000)  # pixels of an exported plot (Export ▸ plots), whatever the size on screen
 EXPORT_LAYOUT_WIDTH = 1000  # an exported plot is laid out this wide and drawn denser, so text scales with the picture
-RUN_COLOURS = (PURPLE, SKY_BLUE, GREEN, VERMILLION, YELLOW)  # earlier runs, faded; the current run is blue/orange
 EARLIER_ALPHA = 150  # faded beside the current run, yet still seen on a light or dark background
 SHOWN_EARLIER_RUNS = 3  # earlier runs shown when they join the list; older ones start hidden
 
@@ -140,6 +140,9 @@ def _plot_widget(title: str, theme: Any) -> pg.PlotWidget:
     # A fixed axis width: tick labels that change width ("0.5" → "0.25") would otherwise
     # re-lay out the plot, and each re-layout cascades into several repaints mid-run.
     item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    # Losses are read as they are logged: pyqtgraph's automatic SI scaling turned a loss of 0.69 into
+    # "690" with "(x0.001)" in the axis title, which no log line or results table shows.
+    item.getAxis("left").enableAutoSIPrefix(False)
     # The legend in its own row under the x axis (row 4 of the PlotItem's grid): never on the curves.
     legend = pg.LegendItem(colCount=3, labelTextColor=theme.qcolor(theme.foreground), frame=False, labelTextSize="8pt",
                            horSpacing=12)
@@ -171,9 +174,9 @@ class CurvePlots(ThemedView, QWidget):
         self.batch_loss.setZValue(-5)  # behind the epoch curves, faded: the recent trend, not the story
         self.loss = self.loss_plot.plot(pen=pg.mkPen(*BLUE, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*BLUE), connect="finite")
         self.val_loss = self.loss_plot.plot(pen=pg.mkPen(*ORANGE, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*ORANGE), connect="finite")
-        self.metric = self.metric_plot.plot(pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
+        self.metric_curve = self.metric_plot.plot(pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=5, symbolBrush=pg.mkBrush(*GREEN), connect="finite")
         self.val_metric = self.metric_plot.plot(pen=pg.mkPen(*VERMILLION, width=2), symbol="s", symbolSize=5, symbolBrush=pg.mkBrush(*VERMILLION), connect="finite")
-        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
+        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric_curve, self.val_metric):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
             # Peak mode keeps each pixel column's min and max, so one bin per pixel loses nothing
@@ -202,6 +205,7 @@ class CurvePlots(ThemedView, QWidget):
         layout.addWidget(self.runs)
         self.metric_plot.setVisible(False)
         self.metric_name: str | None = None
+        self._title_widths: dict[str, float] = {}  # a metric title's width in pixels, as drawn
         self.loss_label = "loss"
         self._planned_epochs = 0
         self._live = False
@@ -223,7 +227,7 @@ class CurvePlots(ThemedView, QWidget):
         """The visible curves of ``plot`` with their names: the current run's, then each earlier run's."""
         key = "loss" if plot is self.loss_plot else self.metric_name
         current = [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")] \
-            if plot is self.loss_plot else [(self.metric, key), (self.val_metric, f"val_{key}")]
+            if plot is self.loss_plot else [(self.metric_curve, key), (self.val_metric, f"val_{key}")]
         earlier = [(curve, f"run {number} {'val_' if curve.run_role == 'val' else ''}{key}")
                    for number, curves in sorted(self.earlier.items()) for owner, curve in curves if owner is plot]
         return [(curve, str(name)) for curve, name in current + earlier
@@ -232,7 +236,25 @@ class CurvePlots(ThemedView, QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Resize and watched in (self.loss_plot, self.metric_plot):
             self._fit_legend(watched)
+            if watched is self.metric_plot:
+                self._fit_metric_title()
         return False
+
+    def _fit_metric_title(self) -> None:
+        """"Mean absolute error" when it fits above the plot, else the metric's short name ("MAE")."""
+        if self.metric_name is None:
+            return
+        item = self.metric_plot.getPlotItem()
+        full = METRIC_TITLES.get(self.metric_name, self.metric_name.replace("_", " ").capitalize())
+        short = self.metric_name.upper() if len(self.metric_name) <= 4 else full
+        if item.titleLabel.text == full:  # measured as drawn, once per title
+            self._title_widths[full] = item.titleLabel.item.boundingRect().width()
+        if full == short or full not in self._title_widths:
+            return
+        room = self.metric_plot.width() - LEFT_AXIS_WIDTH - 12
+        wanted = full if self._title_widths[full] <= room else short
+        if item.titleLabel.text != wanted:
+            item.setTitle(wanted)
 
     def _fit_legend(self, plot: Any) -> None:
         """As many legend columns as fit the plot's width, so no entry runs past its edge."""
@@ -267,6 +289,7 @@ class CurvePlots(ThemedView, QWidget):
             item = self.metric_plot.getPlotItem()
             item.setTitle(METRIC_TITLES.get(name, name.replace("_", " ").capitalize()))
             item.setLabel("left", axis_label(name, METRIC_UNITS))
+            self._fit_metric_title()
             if self.earlier:
                 self._redraw_earlier()
         self._rebuild_legends()
@@ -287,7 +310,7 @@ class CurvePlots(ThemedView, QWidget):
         added or rebuilt when that list changed (a legend entry costs a few milliseconds to make)."""
         wanted: dict[Any, list[tuple[Any, str]]] = {
             self.loss_plot: [(self.loss, "loss"), (self.val_loss, "val_loss"), (self.batch_loss, "recent batches")],
-            self.metric_plot: [(self.metric, self.metric_name), (self.val_metric, f"val_{self.metric_name}")] if self.metric_name else [],
+            self.metric_plot: [(self.metric_curve, self.metric_name), (self.val_metric, f"val_{self.metric_name}")] if self.metric_name else [],
         }
         for number, curves in sorted(self.earlier.items()):
             if number in self.hidden_runs or number == self._current_run:
@@ -310,7 +333,7 @@ class CurvePlots(ThemedView, QWidget):
     # ---- clearing and live runs ---------------------------------------------------------------
     def clear(self) -> None:
         """No curves, markers or baselines (the earlier runs stay)."""
-        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric, self.val_metric):
+        for curve in (self.batch_loss, self.loss, self.val_loss, self.metric_curve, self.val_metric):
             curve.setData([], [])
         self.clear_markers()
         self.set_baseline(None)
@@ -406,7 +429,10 @@ class CurvePlots(ThemedView, QWidget):
             angle=0,
             pen=pg.mkPen(90, 90, 90, 220, width=1.5, style=Qt.PenStyle.DashLine),
             label=label,
-            labelOpts={"position": 0.35, "color": (40, 40, 40), "fill": (255, 255, 255, 210), "movable": False},
+            # The label's left edge near the plot's left edge: centred, a long label ("last-value
+            # forecast 0.1783") ran past the left of a narrow plot.
+            labelOpts={"position": 0.03, "anchors": [(0, 0), (0, 1)], "color": (40, 40, 40), "fill": (255, 255, 255, 210),
+                       "movable": False},
         )
         plot.addItem(line)
         return line
@@ -549,82 +575,3 @@ class CurvePlots(ThemedView, QWidget):
             box.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
             box.enableAutoRange(x=auto[0], y=auto[1])
         return pixmap
-
-
-def run_colour(number: int) -> tuple[int, int, int]:
-    return RUN_COLOURS[(number - 1) % len(RUN_COLOURS)]
-
-
-class RunsList(QListWidget):
-    """The runs kept so far, one line each with its settings and result; a check box shows or hides a run.
-
-    The current run is listed first and always drawn; it has no check box.
-    """
-
-    visibilityChanged = Signal(int, bool)  # run number, shown
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("trainingRuns")
-        self.setToolTip("Training runs of this session: earlier runs are drawn faded beside the current one. "
-                        "Tick a run to show it, untick to hide it.")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setUniformItemSizes(True)
-        self.itemChanged.connect(self._on_item_changed)
-        self._filling = False
-        self.setVisible(False)
-
-    def set_runs(self, runs: list[RunRecord], current: int | None, hidden: set[int]) -> None:
-        self._filling = True
-        try:
-            self.clear()
-            ordered = sorted(runs, key=lambda run: (run.number != current, -run.number))
-            for run in ordered:
-                item = QListWidgetItem(run.label() + ("  (current)" if run.number == current else ""))
-                item.setData(Qt.ItemDataRole.UserRole, run.number)
-                item.setToolTip(run.label() + (f"\n{run.file}" if run.file else ""))
-                if run.number == current:
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                else:
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    item.setCheckState(Qt.CheckState.Unchecked if run.number in hidden else Qt.CheckState.Checked)
-                    item.setIcon(_swatch(run_colour(run.number)))
-                self.addItem(item)
-        finally:
-            self._filling = False
-        rows = min(self.count(), 4)
-        self.setFixedHeight(rows * max(self.sizeHintForRow(0), 16) + 2 * self.frameWidth() + 2 if rows else 0)
-        self.setVisible(any(run.number != current for run in runs))
-
-    def set_checked(self, number: int, checked: bool) -> None:
-        item = self.item_for(number)
-        if item is None or not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-            return
-        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if item.checkState() != state:
-            self._filling = True
-            try:
-                item.setCheckState(state)
-            finally:
-                self._filling = False
-
-    def item_for(self, number: int) -> QListWidgetItem | None:
-        for row in range(self.count()):
-            item = self.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == number:
-                return item
-        return None
-
-    def _on_item_changed(self, item: QListWidgetItem) -> None:
-        if self._filling or not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-            return
-        self.visibilityChanged.emit(int(item.data(Qt.ItemDataRole.UserRole)), item.checkState() == Qt.CheckState.Checked)
-
-
-def _swatch(colour: tuple[int, int, int]) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(*colour))
-    return QIcon(pixmap)

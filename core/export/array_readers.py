@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dataset import SequenceDataset
 from core.export.opening import compression_import, compression_module
 from core.export.script_text import literal
 
 
-def array_fix(dataset: Any) -> str:
+def array_fix(dataset: SequenceDataset | None) -> str:
     """The squeeze or axis merge the NumPy reader applied to a 4-D (or larger) array, as code."""
-    for guess in getattr(getattr(dataset, "source", None), "guesses", ()) or ():
+    for guess in dataset.source.guesses if dataset is not None else ():
         if guess.what == "squeeze":
             axes = tuple(int(a) for a in guess.value)
             return f"x = x.squeeze(axis={axes[0] if len(axes) == 1 else axes})  # drop the size-1 axis\n"
@@ -25,7 +26,7 @@ def array_fix(dataset: Any) -> str:
     return ""
 
 
-def numpy_reader(fmt: str, options: dict[str, Any], series: bool, dataset: Any = None) -> str:
+def numpy_reader(fmt: str, options: dict[str, Any], series: bool, dataset: SequenceDataset | None = None) -> str:
     module = compression_module(options)
     source = "FILE"
     prefix = ""

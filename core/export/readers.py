@@ -23,6 +23,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from core.dataset import SequenceDataset
 from core.export.archive_readers import arff_reader, ts_reader, tsf_reader
 from core.export.array_readers import numpy_reader
 from core.export.record_readers import json_reader, text_reader
@@ -114,7 +115,7 @@ keras.utils.set_random_seed(SEED)  # same seed, same weights and shuffles
 
 
 # ---- readers -----------------------------------------------------------------------------
-def reader_section(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool) -> str:
+def reader_section(fmt: str, options: dict[str, Any], dataset: SequenceDataset | None, series: bool, per_step: bool) -> str:
     """The code that reads FILE as the app did: leaves ``sequences``/``raw_labels`` or ``series``."""
     name = dataset.source.name if dataset is not None else "the file"
     if per_step and fmt.split("-")[-1] not in ("long", "series", "npz", "json", "jsonl"):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dataset import SequenceDataset
 from core.export.opening import compression_import, open_text
 from core.export.script_text import literal
 from core.loaders.text_tokens import PAD, TOKEN_PATTERN, UNKNOWN
 
 
-def json_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool) -> str:
+def json_reader(fmt: str, options: dict[str, Any], dataset: SequenceDataset | None, series: bool) -> str:
     field = options.get("sequence_field")
     label = options.get("label_col")
     container = options.get("container_key")

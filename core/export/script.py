@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from core.dataset import SequenceDataset
 from core.export.readers import (
     ExportError,
     header_section,
@@ -43,7 +44,7 @@ def render_script(
     spec: ModelSpec,
     config: TrainingConfig | None,
     *,
-    dataset: Any = None,
+    dataset: SequenceDataset | None = None,
 ) -> str:
     """The script's text. ``dataset`` (the app's loaded file) avoids reading the file again."""
     load_options = load_options or LoadOptions()
@@ -94,14 +95,14 @@ _reader = reader_section
 _labels_section = labels_section
 
 
-def _word_vectors_section(dataset: Any) -> str:
+def _word_vectors_section(dataset: SequenceDataset) -> str:
     """Pre-trained word vectors: read the vectors file for the vocabulary, build the embedding matrix
     with the app's out-of-vocabulary rule and, with ``embed_features``, turn token ids into vectors.
 
     Self-contained (its own reader and OOV rule, with the semantics of ``core.loaders.word_vectors``
     and ``core.loaders.embeddings``); empty without vectors. Needs ``vocabulary`` and ``sequences`` (token ids) from the text reader.
     """
-    emb = getattr(dataset, "embeddings", None)
+    emb = dataset.embeddings
     if emb is None:
         return ""
     from core.loaders.embeddings import OOV_SCALE, OOV_SEED
@@ -240,10 +241,10 @@ print(f"word vectors: {{covered}} of {{len(vocabulary) - 2}} words found in {{os
 {to_vectors}"""
 
 
-def _pretrained_embedding_section(spec: ModelSpec, dataset: Any) -> str:
+def _pretrained_embedding_section(spec: ModelSpec, dataset: SequenceDataset) -> str:
     """The Embedding starts from the pre-trained matrix (``_word_vectors_section``), frozen unless trained."""
     inp = spec.input
-    if inp.kind != "embedding" or not inp.pretrained_embeddings or getattr(dataset, "embeddings", None) is None:
+    if inp.kind != "embedding" or not inp.pretrained_embeddings or dataset.embeddings is None:
         return ""
     frozen = not inp.trainable_embeddings
     how = "frozen: they stay as read (non-trainable params)" if frozen else "fine-tuned with the rest of the model"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dataset import SequenceDataset
 from core.export.opening import compression_import, compression_module, errors_argument, open_text, text_encoding
 from core.export.script_text import ExportError, literal, names_comment, safe_text
 
@@ -49,15 +50,15 @@ def _columns_literal(columns: list[str]) -> str:
     return literal(columns)
 
 
-def _excluded(options: dict[str, Any], dataset: Any) -> list[str]:
+def _excluded(options: dict[str, Any], dataset: SequenceDataset | None) -> list[str]:
     excluded = options.get("excluded_columns")
     if excluded:
         return [str(c) for c in excluded]
-    guesses = getattr(getattr(dataset, "source", None), "guesses", ()) or ()
+    guesses = dataset.source.guesses if dataset is not None else ()
     return [str(g.value) for g in guesses if g.what == "excluded column"]
 
 
-def table_reader(fmt: str, options: dict[str, Any], dataset: Any, series: bool, per_step: bool = False) -> str:
+def table_reader(fmt: str, options: dict[str, Any], dataset: SequenceDataset | None, series: bool, per_step: bool = False) -> str:
     """A table (CSV/TSV, Excel sheet, Parquet, Feather) into ``frame``, then its layout into sequences."""
     family, _, layout = fmt.partition("-")
     features = [str(c) for c in options.get("feature_cols") or []]

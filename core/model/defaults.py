@@ -8,12 +8,12 @@ Neither imports Keras.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from core.model.shapes import output_units
 from core.model.spec import HeadSpec, InputSpec, ModelSpec, RecurrentLayerSpec
+from core.tensor_data import TensorData
 
 # 64, the size a plain Keras script uses (and the small-data benchmark's reference): with 32 units
 # the small UCR sets sat on the loss plateau for most of 50 epochs (ArrowHead: training loss ln 3,
@@ -22,42 +22,42 @@ DEFAULT_UNITS = 64
 DEFAULT_EMBEDDING_DIM = 32
 
 
-def _timesteps_and_features(shaped: Any) -> tuple[int, int]:
+def _timesteps_and_features(shaped: TensorData) -> tuple[int, int]:
     x = shaped.x
     timesteps = int(x.shape[1])
     features = int(x.shape[2]) if x.ndim == 3 else 1
     return timesteps, features
 
 
-def _is_tokens(shaped: Any) -> bool:
-    return getattr(shaped.dataset, "kind", None) == "tokens"
+def _is_tokens(shaped: TensorData) -> bool:
+    return shaped.kind == "tokens"
 
 
-def _has_padding(shaped: Any) -> bool:
+def _has_padding(shaped: TensorData) -> bool:
     """True when some sample is shorter than the padded length (so padded steps exist)."""
-    if getattr(shaped, "window", None) is not None:
+    if shaped.window is not None:
         return False
     timesteps = int(shaped.x.shape[1])
     lengths = np.asarray(shaped.lengths)
     return bool(lengths.size and (lengths < timesteps).any())
 
 
-def _vocab_size(shaped: Any) -> int:
-    vocabulary = getattr(shaped.dataset, "vocabulary", None)
+def _vocab_size(shaped: TensorData) -> int:
+    vocabulary = shaped.vocabulary
     size = len(vocabulary) if vocabulary is not None else 0
     if shaped.x.size:
         size = max(size, int(np.max(shaped.x)) + 1)
     return max(size, 2)
 
 
-def _n_classes(shaped: Any) -> int:
+def _n_classes(shaped: TensorData) -> int:
     if shaped.n_classes:
         return int(shaped.n_classes)
     y = shaped.y
     return int(np.max(y)) + 1 if y is not None and np.size(y) else 2
 
 
-def default_head(shaped: Any) -> HeadSpec:
+def default_head(shaped: TensorData) -> HeadSpec:
     """The head the data's task calls for.
 
     With no labels (``task=None``) there is nothing to learn; a one-output regression head is
@@ -82,17 +82,17 @@ def default_head(shaped: Any) -> HeadSpec:
     return HeadSpec(task="regression", n_outputs=1)
 
 
-def default_spec(shaped: Any) -> ModelSpec:
-    """A one-layer LSTM(64) model (``DEFAULT_UNITS``) that fits ``shaped`` (a ``core.shaping.tensorize.ShapedData``).
+def default_spec(shaped: TensorData) -> ModelSpec:
+    """A one-layer LSTM(64) model (``DEFAULT_UNITS``) that fits ``shaped`` (a :class:`core.tensor_data.TensorData`).
 
     Tokens get ``Embedding(len(vocabulary), 32, mask_zero=True)``; padded float sequences get
     ``Masking(pad value)``; equal-length data and windows feed the features directly.
     ``timesteps`` is the padded length, so the model table shows real numbers.
     """
     timesteps, features = _timesteps_and_features(shaped)
-    pad_value = float(shaped.padding.value) if getattr(shaped, "padding", None) is not None else 0.0
+    pad_value = float(shaped.padding.value)
     if _is_tokens(shaped):
-        vectors = getattr(shaped.dataset, "embeddings", None)
+        vectors = shaped.embeddings
         inp = InputSpec(
             kind="embedding",
             timesteps=timesteps,
@@ -110,13 +110,13 @@ def default_spec(shaped: Any) -> ModelSpec:
     return ModelSpec(input=inp, layers=(RecurrentLayerSpec(kind="LSTM", units=DEFAULT_UNITS),), head=default_head(shaped))
 
 
-def spec_fits_data(spec: ModelSpec, shaped: Any) -> list[str]:
+def spec_fits_data(spec: ModelSpec, shaped: TensorData) -> list[str]:
     """Plain sentences for every way ``spec`` does not fit ``shaped``; empty when it fits."""
     problems: list[str] = []
     timesteps, features = _timesteps_and_features(shaped)
     inp = spec.input
     tokens = _is_tokens(shaped)
-    pad_value = float(shaped.padding.value) if getattr(shaped, "padding", None) is not None else 0.0
+    pad_value = float(shaped.padding.value)
 
     # ---- input ---------------------------------------------------------------------------
     if tokens and inp.kind != "embedding":
@@ -129,7 +129,7 @@ def spec_fits_data(spec: ModelSpec, shaped: Any) -> list[str]:
             "An Embedding input expects token ids, but this data has float features: use a Masking or "
             "plain input instead."
         )
-    vectors = getattr(shaped.dataset, "embeddings", None)
+    vectors = shaped.embeddings
     if inp.kind == "embedding" and tokens and inp.pretrained_embeddings and vectors is not None:
         if inp.embedding_dim != vectors.dim:
             problems.append(
@@ -185,7 +185,7 @@ def spec_fits_data(spec: ModelSpec, shaped: Any) -> list[str]:
     return problems
 
 
-def _head_problems(spec: ModelSpec, shaped: Any) -> list[str]:
+def _head_problems(spec: ModelSpec, shaped: TensorData) -> list[str]:
     task = shaped.task
     head = spec.head
     y = shaped.y

@@ -15,11 +15,12 @@ training and exported scripts all go through these two functions, so they always
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from core.budget import check_budget
-from core.dataset import SequenceDataset
+from core.dataset import DatasetKind, Labels, SequenceDataset
 from core.errors import ShapingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.padding import pad, padded_nbytes, real_cells_mask, resolve_maxlen
@@ -88,6 +89,32 @@ class ShapedData:
     @property
     def n_samples(self) -> int:
         return int(self.x.shape[0])
+
+    # The dataset's facts, so readers need not reach through ``dataset`` (core.tensor_data.TensorData).
+    @property
+    def kind(self) -> DatasetKind:
+        return self.dataset.kind
+
+    @property
+    def labels(self) -> Labels | None:
+        return self.dataset.labels
+
+    @property
+    def class_names(self) -> tuple[str, ...] | None:
+        classes = self.dataset.labels.classes if self.dataset.labels is not None else None
+        return tuple(str(c) for c in classes) if classes else None
+
+    @property
+    def vocabulary(self) -> tuple[str, ...] | None:
+        return self.dataset.vocabulary
+
+    @property
+    def sample_ids(self) -> tuple[str, ...] | None:
+        return self.dataset.sample_ids
+
+    @property
+    def embeddings(self) -> Any:
+        return self.dataset.embeddings
 
 
 def plan_shape(

@@ -19,43 +19,44 @@ from typing import Any
 
 import numpy as np
 
-from core.training.data import _training_targets, class_names, is_classification
+from core.tensor_data import TensorData
+from core.training.data import FitData, _training_targets, class_names, is_classification
 
 PROBABILITY_FLOOR = 1e-7  # what Keras clips probabilities to in its cross-entropy
 
 
-def baseline_report(shaped: Any, train_rows: np.ndarray, evaluate_on: dict[str, tuple[Any, np.ndarray | None]]) -> dict[str, Any] | None:
+def baseline_report(shaped: TensorData, train_rows: np.ndarray, evaluate_on: dict[str, tuple[TensorData, np.ndarray | None]]) -> dict[str, Any] | None:
     """The baseline of ``shaped`` fitted on ``train_rows`` and scored on each named set.
 
     ``evaluate_on`` maps a name (``"val"``, ``"test"``) to ``(data, rows)``: data shaped like
     the training data and the rows of it to score (``None``: all). Returns ``None`` when there
     is no baseline for the task (no labels, per-step labels) or no training rows.
     """
-    task = getattr(shaped, "task", None)
+    task = shaped.task
     if task is None or task == "sequence" or shaped.y is None or not len(train_rows):
         return None
     train_rows = np.asarray(train_rows, dtype=np.int64)
     y_train = _training_targets(shaped)[train_rows]
     if is_classification(shaped):
         return _classification(shaped, y_train, evaluate_on)
-    if getattr(shaped, "window", None) is not None:
+    if shaped.window is not None:
         index = target_feature_index(shaped)
         if index is not None:
             return _persistence(index, evaluate_on)
     return _mean(y_train, evaluate_on)
 
 
-def run_baseline(shaped: Any, fit_data: Any, validation: Any = None, test: Any = None) -> dict[str, Any] | None:
+def run_baseline(shaped: TensorData, fit_data: FitData, validation: TensorData | None = None, test: TensorData | None = None) -> dict[str, Any] | None:
     """The baseline of a run: fitted on its training rows, scored on its validation (and ``test``) samples.
 
     ``fit_data`` is the run's :class:`~core.training.data.FitData` (its ``val_indices`` say
     which rows validated); ``validation`` is a separate validation set, when one was given.
     """
     n = int(shaped.x.shape[0])
-    val_rows = getattr(fit_data, "val_indices", None)
+    val_rows = fit_data.val_indices
     val_rows = np.empty(0, dtype=np.int64) if val_rows is None else np.asarray(val_rows, dtype=np.int64)
     train_rows = np.setdiff1d(np.arange(n, dtype=np.int64), val_rows, assume_unique=True)
-    sets: dict[str, Any] = {}
+    sets: dict[str, tuple[TensorData, np.ndarray | None]] = {}
     if validation is not None:
         sets["val"] = (validation, None)
     elif val_rows.size:
@@ -65,12 +66,12 @@ def run_baseline(shaped: Any, fit_data: Any, validation: Any = None, test: Any =
     return baseline_report(shaped, train_rows, sets)
 
 
-def _rows(data: Any, rows: np.ndarray | None) -> np.ndarray:
+def _rows(data: TensorData, rows: np.ndarray | None) -> np.ndarray:
     n = int(data.x.shape[0])
     return np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
 
 
-def _classification(shaped: Any, y_train: np.ndarray, evaluate_on: dict[str, Any]) -> dict[str, Any]:
+def _classification(shaped: TensorData, y_train: np.ndarray, evaluate_on: dict[str, tuple[TensorData, np.ndarray | None]]) -> dict[str, Any]:
     n_classes = int(shaped.n_classes or (int(y_train.max()) + 1 if y_train.size else 2))
     n_classes = max(n_classes, 2)
     counts = np.bincount(y_train.astype(np.int64), minlength=n_classes)
@@ -100,13 +101,13 @@ def _classification(shaped: Any, y_train: np.ndarray, evaluate_on: dict[str, Any
     return out
 
 
-def target_feature_index(shaped: Any) -> list[int] | None:
+def target_feature_index(shaped: TensorData) -> list[int] | None:
     """Positions of the window targets among the input features (None when a target is not an input)."""
-    windows = getattr(shaped, "windows", None)
-    names = tuple(getattr(shaped, "feature_names", ()) or ())
-    targets = tuple(getattr(windows, "target_names", ()) or ()) if windows is not None else ()
+    windows = shaped.windows
+    names = tuple(shaped.feature_names)
+    targets = tuple(windows.target_names) if windows is not None else ()
     if not targets:
-        window = getattr(shaped, "window", None)
+        window = shaped.window
         targets = tuple(window.target_cols) if window is not None and window.target_cols else names
     if not names or any(t not in names for t in targets):
         return None

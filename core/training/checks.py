@@ -12,6 +12,7 @@ import numpy as np
 
 from core.errors import TrainingError
 from core.model.shapes import recurrent_output_dim, total_params
+from core.tensor_data import TensorData
 from core.training.data import (
     CLASSIFICATION_TASKS,
     copy_bytes,
@@ -24,7 +25,7 @@ from core.wording import format_bytes
 _SCAN_ROWS_BYTES = 32 * 1024 * 1024
 
 
-def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, budget_bytes: int | None = None) -> None:
+def preflight(spec: Any, shaped: TensorData, config: Any, *, validation: TensorData | None = None, budget_bytes: int | None = None) -> None:
     """Raise :class:`TrainingError` for the first reason training cannot work; return quietly otherwise."""
     from core.training.sizing import resolve_for
 
@@ -47,7 +48,7 @@ def preflight(spec: Any, shaped: Any, config: Any, *, validation: Any = None, bu
 QUICK_SCAN_BYTES = 16 * 1024 * 1024  # readiness_problem scans for NaN only in data up to this size
 
 
-def readiness_problem(spec: Any, shaped: Any, config: Any, *, budget_bytes: int | None = None) -> str | None:
+def readiness_problem(spec: Any, shaped: TensorData, config: Any, *, budget_bytes: int | None = None) -> str | None:
     """The sentence :func:`preflight` would raise for this data, model and config, or None when it can train.
 
     For the window's Start button, so it runs on every change: the NaN/infinity scan is
@@ -77,7 +78,7 @@ def readiness_problem(spec: Any, shaped: Any, config: Any, *, budget_bytes: int 
     return None
 
 
-def check_labels_present(shaped: Any) -> None:
+def check_labels_present(shaped: TensorData) -> None:
     if shaped.task is None or shaped.y is None:
         raise TrainingError(
             "The data has no labels or targets, so there is nothing to learn: choose a label column, "
@@ -85,9 +86,9 @@ def check_labels_present(shaped: Any) -> None:
         )
 
 
-def check_counts(shaped: Any, config: Any, validation: Any, *, name: str = "training data", need_split: bool = True) -> None:
+def check_counts(shaped: TensorData, config: Any, validation: TensorData | None, *, name: str = "training data", need_split: bool = True) -> None:
     n_x = int(shaped.x.shape[0])
-    n_y = int(np.shape(shaped.y)[0])
+    n_y = int(np.shape(shaped.y)[0]) if shaped.y is not None else 0  # no labels at all: check_labels_present says so first
     if n_x != n_y:
         raise TrainingError(
             f"The {name} has {n_x} samples but {n_y} labels: every sample needs exactly one label "
@@ -112,7 +113,7 @@ def check_counts(shaped: Any, config: Any, validation: Any, *, name: str = "trai
             )
 
 
-def check_spec_fits(spec: Any, shaped: Any) -> None:
+def check_spec_fits(spec: Any, shaped: TensorData) -> None:
     from core.model.defaults import spec_fits_data
 
     problems = spec_fits_data(spec, shaped)
@@ -120,7 +121,7 @@ def check_spec_fits(spec: Any, shaped: Any) -> None:
         raise TrainingError(problems[0])
 
 
-def check_labels_in_range(spec: Any, shaped: Any, *, name: str = "training data") -> None:
+def check_labels_in_range(spec: Any, shaped: TensorData, *, name: str = "training data") -> None:
     head = spec.head
     y = np.asarray(shaped.y)
     if head.task == "binary" or head.task == "multiclass" or (head.task == "sequence" and head.sequence_classes):
@@ -145,7 +146,7 @@ def check_labels_in_range(spec: Any, shaped: Any, *, name: str = "training data"
         raise TrainingError(f"The {name} has missing (NaN) or infinite targets: fix or drop those samples.")
 
 
-def check_finite(shaped: Any, name: str, chunk_bytes: int = _SCAN_ROWS_BYTES) -> None:
+def check_finite(shaped: TensorData, name: str, chunk_bytes: int = _SCAN_ROWS_BYTES) -> None:
     """NaN or infinite inputs make the loss NaN at the first batch; find them first, ``chunk_bytes`` at a time."""
     x = shaped.x
     if not np.issubdtype(x.dtype, np.floating):
@@ -179,7 +180,7 @@ def estimate_fixed_bytes(spec: Any, batch_size: int) -> int:
     return weights + activations
 
 
-def check_memory(spec: Any, shaped: Any, config: Any, budget_bytes: int | None) -> None:
+def check_memory(spec: Any, shaped: TensorData, config: Any, budget_bytes: int | None) -> None:
     budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
     fixed = estimate_fixed_bytes(spec, int(config.batch_size))
     data = copy_bytes(shaped)
@@ -194,7 +195,7 @@ def check_memory(spec: Any, shaped: Any, config: Any, budget_bytes: int | None) 
         )
 
 
-def _class_label(shaped: Any, index: int) -> str:
+def _class_label(shaped: TensorData, index: int) -> str:
     from core.training.data import class_names
 
     names = class_names(shaped)

@@ -15,22 +15,25 @@
   chunk by chunk and training reads index-sorted batches straight from the memory map
   through ``tf.data``.
 
-Works on a :class:`core.shaping.tensorize.ShapedData` or on an :class:`ArrayData` (the same
-attributes, for arrays that did not come through a loader).
+Works on any :class:`core.tensor_data.TensorData`: a :class:`core.shaping.tensorize.ShapedData`
+or an :class:`ArrayData` (the same attributes, for arrays that did not come through a loader).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from core.budget import default_budget_bytes
+from core.dataset import DatasetKind, Labels, SequenceDataset
 from core.errors import TrainingError
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.standardize import Standardizer, TargetScaling
+from core.shaping.windows import Windows
+from core.tensor_data import TensorData
 
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 
@@ -48,10 +51,10 @@ class ArrayData:
     task: str | None
     n_classes: int | None = None
     mask: np.ndarray | None = None
-    lengths: np.ndarray | None = None
+    lengths: np.ndarray = None  # type: ignore[assignment]  # None: every sample is full length (__post_init__)
     padding: PaddingOptions = field(default_factory=PaddingOptions)
     window: WindowOptions | None = None
-    dataset: Any = None
+    dataset: SequenceDataset | None = None
     class_names: tuple[str, ...] | None = None
     feature_names: tuple[str, ...] = ()
 
@@ -63,30 +66,66 @@ class ArrayData:
     def input_shape(self) -> tuple[int, ...]:
         return tuple(int(s) for s in self.x.shape[1:])
 
+    # The rest of core.tensor_data.TensorData: what a loaded file would add, absent or inferred here.
+    @property
+    def n_samples(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def original_lengths(self) -> np.ndarray:
+        return self.lengths  # arrays come already cut: nothing was truncated here
+
+    @property
+    def memory_bytes(self) -> int:
+        return int(self.x.nbytes) + (int(self.mask.nbytes) if self.mask is not None else 0)
+
+    @property
+    def windows(self) -> Windows | None:
+        return None
+
+    @property
+    def kind(self) -> DatasetKind:
+        if self.dataset is not None:
+            return self.dataset.kind
+        return "tokens" if self.x.ndim == 2 and np.issubdtype(self.x.dtype, np.integer) else "sequences"
+
+    @property
+    def labels(self) -> Labels | None:
+        return self.dataset.labels if self.dataset is not None else None
+
+    @property
+    def vocabulary(self) -> tuple[str, ...] | None:
+        return self.dataset.vocabulary if self.dataset is not None else None
+
+    @property
+    def sample_ids(self) -> tuple[str, ...] | None:
+        return self.dataset.sample_ids if self.dataset is not None else None
+
+    @property
+    def embeddings(self) -> Any:
+        return self.dataset.embeddings if self.dataset is not None else None
+
 
 # ---- facts about the data ------------------------------------------------------------------
-def is_token_input(shaped: Any) -> bool:
-    """True for token ids (Embedding input), which must not be standardised."""
-    dataset = getattr(shaped, "dataset", None)
-    if getattr(dataset, "kind", None) == "tokens":
-        return True
-    return shaped.x.ndim == 2 and np.issubdtype(shaped.x.dtype, np.integer)
+def is_token_input(shaped: TensorData) -> bool:
+    """True for token ids (Embedding input), which must not be standardised (plain 2-D integer
+    arrays are token ids too: :attr:`ArrayData.kind`)."""
+    return shaped.kind == "tokens"
 
 
-def class_names(shaped: Any) -> tuple[str, ...] | None:
+def class_names(shaped: TensorData) -> tuple[str, ...] | None:
     """The original class names (index i is class i), when the labels are classes."""
-    names = getattr(shaped, "class_names", None)
+    names = shaped.class_names
     if names:
         return tuple(str(n) for n in names)
-    labels = getattr(getattr(shaped, "dataset", None), "labels", None)
-    classes = getattr(labels, "classes", None)
+    classes = shaped.labels.classes if shaped.labels is not None else None
     if classes:
         return tuple(str(c) for c in classes)
-    n = getattr(shaped, "n_classes", None)
+    n = shaped.n_classes
     return tuple(str(i) for i in range(int(n))) if n else None
 
 
-def is_classification(shaped: Any) -> bool:
+def is_classification(shaped: TensorData) -> bool:
     return shaped.task in CLASSIFICATION_TASKS
 
 
@@ -159,7 +198,7 @@ class FitData:
     target_scaling: TargetScaling | None = None  # regression targets' training statistics (the model's last layer)
 
 
-def copy_bytes(shaped: Any) -> int:
+def copy_bytes(shaped: TensorData) -> int:
     """Bytes the in-memory path allocates: the split copies, the standardised copy, and TF's."""
     x = shaped.x
     return int(np.prod(x.shape)) * 4 * 3
@@ -169,7 +208,7 @@ def resolve_budget(budget: int | None) -> int:
     return int(budget) if budget is not None else default_budget_bytes()
 
 
-def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = None, budget_bytes: int | None = None) -> FitData:
+def prepare_fit_data(spec: Any, shaped: TensorData, config: Any, *, validation: TensorData | None = None, budget_bytes: int | None = None) -> FitData:
     """Split, standardise and batch ``shaped`` for ``spec`` as ``config`` says.
 
     Streams from the arrays (never copying them whole) when the in-memory copies would not
@@ -192,14 +231,14 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
             float(config.validation_split),
             int(config.seed),
             labels=y_all if is_classification(shaped) else None,
-            in_order=getattr(shaped, "window", None) is not None,
+            in_order=shaped.window is not None,
         )
     streaming = copy_bytes(shaped) > budget or (validation is not None and copy_bytes(validation) > budget)
     mask_value = _mask_value(spec, shaped)
     scaling = None
     if config.standardize and not tokens and (spec is None or spec.input.standardizes):
         scaling = Standardizer(mask_value=mask_value).fit(
-            shaped.x, getattr(shaped, "mask", None), rows=train_idx, chunk_bytes=max(1 << 16, budget // 16)
+            shaped.x, shaped.mask, rows=train_idx, chunk_bytes=max(1 << 16, budget // 16)
         )
     target_scaling = None
     if spec is not None and spec.head.rescales_targets and y_all is not None and train_idx.size:
@@ -239,7 +278,7 @@ def prepare_fit_data(spec: Any, shaped: Any, config: Any, *, validation: Any = N
     return FitData(x_train, y_train, x_val, y_val, int(train_idx.size), n_val, steps, False, scaling, val_indices, target_scaling)
 
 
-def prepare_inputs(shaped: Any) -> np.ndarray:
+def prepare_inputs(shaped: TensorData) -> np.ndarray:
     """All of ``shaped.x`` as the trained model takes it: raw values (float32) or token ids (int32)."""
     return _inputs(shaped.x, np.arange(shaped.x.shape[0]), is_token_input(shaped))
 
@@ -250,23 +289,22 @@ def _inputs(x: Any, rows: np.ndarray, tokens: bool) -> np.ndarray:
     return np.asarray(picked, dtype=np.int32 if tokens else np.float32)
 
 
-def _training_targets(shaped: Any) -> np.ndarray:
+def _training_targets(shaped: TensorData) -> np.ndarray:
     y = np.asarray(shaped.y)
     if shaped.task == "binary":
         return y.astype(np.float32)
-    if shaped.task == "multiclass" or (shaped.task == "sequence" and getattr(shaped, "n_classes", None)):
+    if shaped.task == "multiclass" or (shaped.task == "sequence" and shaped.n_classes):
         return y.astype(np.int32)
     if shaped.task == "sequence" and y.ndim == 2:
         return y.astype(np.float32)[:, :, None]  # one number per step: (N, T, 1), like the model's output
     return y.astype(np.float32)
 
 
-def _mask_value(spec: Any, shaped: Any) -> float | None:
-    if spec is not None and getattr(spec.input, "kind", None) == "masking":
+def _mask_value(spec: Any, shaped: TensorData) -> float | None:
+    if spec is not None and spec.input.kind == "masking":
         return float(spec.input.mask_value)
-    padding = getattr(shaped, "padding", None)
-    if getattr(shaped, "mask", None) is not None and padding is not None:
-        return float(padding.value)
+    if shaped.mask is not None:
+        return float(shaped.padding.value)
     return None
 
 
@@ -312,3 +350,8 @@ def batch_stream(
     return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
 
 
+if TYPE_CHECKING:  # mypy checks that both forms of shaped data satisfy the protocol
+    from core.shaping.tensorize import ShapedData
+
+    _SHAPED_IS_TENSOR_DATA: type[TensorData] = ShapedData
+    _ARRAYS_ARE_TENSOR_DATA: type[TensorData] = ArrayData

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,7 +27,11 @@ from core.errors import TrainingError
 from core.model.spec import ModelSpec
 from core.options import LoadOptions, PaddingOptions, WindowOptions
 from core.recipe import Recipe, recipe_for
+from core.tensor_data import TensorData
 from core.training.config import TrainingConfig
+
+if TYPE_CHECKING:
+    from core.shaping.tensorize import ShapedData
 
 PAD_TOKEN_ID = 0
 UNKNOWN_TOKEN_ID = 1
@@ -80,7 +84,7 @@ class TrainingJob:
     def budget_bytes(self) -> int:
         return int(self.config.memory_budget) if self.config.memory_budget else default_budget_bytes()
 
-    def recipe(self, shaped: Any, spec: ModelSpec | None = None) -> Recipe:
+    def recipe(self, shaped: TensorData, spec: ModelSpec | None = None) -> Recipe:
         """The :class:`~core.recipe.Recipe` of this job's model trained on ``shaped`` (saved beside the model)."""
         resolved = spec or self.spec
         if resolved is None:
@@ -104,7 +108,7 @@ class TrainingJob:
 
 
 # ---- reading and shaping -------------------------------------------------------------------
-def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, window: WindowOptions | None, budget_bytes: int) -> Any:
+def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, window: WindowOptions | None, budget_bytes: int) -> TensorData:
     """Load and shape one file exactly as the window does."""
     from core.errors import MemoryBudgetError
     from core.loaders import load
@@ -122,7 +126,7 @@ def shape_file(path: str | os.PathLike[str], load_options: LoadOptions, padding:
         return _shape_on_disk(path, load_options, padding, budget_bytes)
 
 
-def _shape_on_disk(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, budget_bytes: int) -> Any:
+def _shape_on_disk(path: str | os.PathLike[str], load_options: LoadOptions, padding: PaddingOptions, budget_bytes: int) -> TensorData:
     """The tensor does not fit: write it to .npy files in a temporary folder (removed at exit)
     and train from their memory maps."""
     import atexit
@@ -137,7 +141,7 @@ def _shape_on_disk(path: str | os.PathLike[str], load_options: LoadOptions, padd
     return open_store(folder)
 
 
-def prepare(job: TrainingJob, shaped: Any = None) -> tuple[ModelSpec, Any, Any]:
+def prepare(job: TrainingJob, shaped: TensorData | None = None) -> tuple[ModelSpec, TensorData, TensorData | None]:
     """``(spec, shaped, validation)`` for ``job``: the file read and shaped, the spec resolved.
 
     ``validation`` is the config's validation file shaped like the training data, or None.
@@ -149,13 +153,13 @@ def prepare(job: TrainingJob, shaped: Any = None) -> tuple[ModelSpec, Any, Any]:
     if shaped is None:
         shaped = shape_file(job.path, job.load_options, job.padding, job.window, budget)
     spec = job.spec if job.spec is not None else default_spec(shaped)
-    validation = None
+    validation: TensorData | None = None
     if job.config.validation_file:
         validation = shape_like(job.config.validation_file, job.load_options, shaped, budget)
     return spec, shaped, validation
 
 
-def shape_like(path: str | os.PathLike[str], load_options: LoadOptions, reference: Any, budget_bytes: int | None = None) -> Any:
+def shape_like(path: str | os.PathLike[str], load_options: LoadOptions, reference: TensorData, budget_bytes: int | None = None) -> ShapedData:
     """Load ``path`` and shape it the way ``reference`` (the training data) was shaped.
 
     Same maxlen, padding and window; token ids in the training vocabulary; labels mapped to
@@ -168,6 +172,9 @@ def shape_like(path: str | os.PathLike[str], load_options: LoadOptions, referenc
     budget = default_budget_bytes() if budget_bytes is None else budget_bytes
     name = Path(path).name
     train_dataset = reference.dataset
+    if train_dataset is None:  # a tensor store: its file's reading options and vocabulary are not kept
+        raise TrainingError(f"{name} cannot be shaped like the training data, which came as converted arrays without "
+                            "the way their file was read: train from the original file, or hold out a validation split instead.")
     options = load_options
     if train_dataset.source.format in ("csv-long", "csv-series") and options.feature_cols is None and train_dataset.kind != "series":
         # Long CSVs name their feature columns; a wide CSV's one feature is a placeholder
@@ -240,14 +247,14 @@ def _in_training_classes(labels: Labels | None, train_labels: Labels | None, nam
 
 
 # ---- carrying a job out --------------------------------------------------------------------
-def run_baseline(result: Any, shaped: Any, validation: Any, test: Any) -> dict[str, Any] | None:
+def run_baseline(result: Any, shaped: TensorData, validation: TensorData | None, test: TensorData | None) -> dict[str, Any] | None:
     """The do-nothing baseline (:mod:`core.training.baseline`) on the run's validation and test samples."""
     from core.training.baseline import run_baseline as baseline_of_run
 
     return baseline_of_run(shaped, result.fit_data, validation, test)
 
 
-def execute(job: TrainingJob, reporter: Any, shaped: Any = None) -> dict[str, Any]:
+def execute(job: TrainingJob, reporter: Any, shaped: TensorData | None = None) -> dict[str, Any]:
     """Prepare, train, score and save as the job says; returns the JSON-ready ``end`` payload.
 
     Raises :class:`core.errors.ShapeExplorerError` subclasses (plain sentences) on bad input.

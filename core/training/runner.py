@@ -29,6 +29,7 @@ import numpy as np
 
 from core.errors import TrainingError
 from core.shaping.standardize import Standardizer
+from core.tensor_data import TensorData
 from core.training.callback import RunState, make_callbacks
 from core.training.checks import preflight
 from core.training.config import TrainingConfig
@@ -134,11 +135,11 @@ def choose_strategy() -> Any:
 
 def run(
     spec: Any,
-    shaped: Any,
+    shaped: TensorData,
     config: TrainingConfig | None = None,
     reporter: Reporter | None = None,
     *,
-    validation: Any = None,
+    validation: TensorData | None = None,
     budget_bytes: int | None = None,
 ) -> TrainingResult:
     """Fit ``build_model(spec)`` on ``shaped`` (a ShapedData or :class:`~core.training.data.ArrayData`).
@@ -253,14 +254,14 @@ def run(
     return result
 
 
-def pretrained_embedding_weights(spec: Any, shaped: Any) -> np.ndarray | None:
+def pretrained_embedding_weights(spec: Any, shaped: TensorData) -> np.ndarray | None:
     """The ``(vocabulary, dim)`` word vectors the spec's Embedding starts from, or None.
 
     They come with the data (``dataset.embeddings``, read for its vocabulary by the loader), so a
     job shaped in the training child process reads the same vectors file as the window did.
     """
     inp = spec.input
-    vectors = getattr(getattr(shaped, "dataset", None), "embeddings", None)
+    vectors = shaped.embeddings
     if inp.kind != "embedding" or not inp.pretrained_embeddings:
         return None
     if vectors is None:
@@ -399,7 +400,7 @@ def _out_of_memory() -> TrainingError:
 
 
 # ---- using a trained model -----------------------------------------------------------------
-def evaluate(result: TrainingResult, shaped: Any, batch_size: int = 256) -> dict[str, float]:
+def evaluate(result: TrainingResult, shaped: TensorData, batch_size: int = 256) -> dict[str, float]:
     """Loss and metrics of the trained model on other data shaped like the training data."""
     x = prepare_inputs(shaped)  # raw: the model standardises its own input
     y = _training_targets(shaped)
@@ -431,7 +432,7 @@ def predicted_classes(spec: Any, probabilities: np.ndarray) -> np.ndarray:
     return np.argmax(probabilities, axis=-1)
 
 
-def validation_report(result: TrainingResult, spec: Any, shaped: Any) -> dict[str, Any]:
+def validation_report(result: TrainingResult, spec: Any, shaped: TensorData) -> dict[str, Any]:
     """Small JSON-ready things about the validation set for plots.
 
     Classification: ``confusion_matrix`` (list of lists, rows = true class) and

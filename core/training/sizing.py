@@ -31,6 +31,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from core.tensor_data import TensorData
 from core.training.config import TrainingConfig
 from core.training.data import validation_count
 
@@ -95,9 +96,9 @@ def resolve(config: TrainingConfig, n_samples: int, *, validation_given: bool = 
     return (replace(config, **changes) if changes else config), chosen
 
 
-def resolve_for(config: TrainingConfig, shaped: Any, validation: Any = None) -> tuple[TrainingConfig, dict[str, str]]:
+def resolve_for(config: TrainingConfig, shaped: TensorData | None, validation: TensorData | None = None) -> tuple[TrainingConfig, dict[str, str]]:
     """:func:`resolve` for shaped data (and a separate validation set, when there is one)."""
-    n = int(shaped.x.shape[0]) if shaped is not None and getattr(shaped, "x", None) is not None else 0
+    n = int(shaped.x.shape[0]) if shaped is not None else 0
     return resolve(config, n, validation_given=validation is not None)
 
 

@@ -33,6 +33,7 @@ from core import readout as ro
 from core import tensor_views as tv
 from core.options import PaddingOptions
 from core.shaping.mask import pad_value_collisions
+from core.tensor_data import TensorData
 from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
 
@@ -76,7 +77,7 @@ class PaddingPreview(ThemedView, QWidget):
         super().__init__(parent)
         self.setMinimumSize(CONTROLS_MIN_WIDTH + PLOTS_MIN_WIDTH + 12, PLOTS_MIN_HEIGHT)
         self._theme: Theme = theme_for(self)
-        self._shaped = None
+        self._shaped: TensorData | None = None
         self._lengths = np.zeros(0, dtype=np.int64)
         self._options = PaddingOptions()
         self._suggested: tuple[int, float] | None = None
@@ -119,13 +120,13 @@ class PaddingPreview(ThemedView, QWidget):
             dtype=self._options.dtype,
         )
 
-    def set_data(self, shaped, report: dict | None = None) -> None:
+    def set_data(self, shaped: TensorData, report: dict | None = None) -> None:
         """Show the padding of ``shaped`` (a ShapedData); ``report`` is ``ShapeReport.to_dict()``."""
         self._shaped = shaped
         report = report or {}
         self._lengths = np.asarray(shaped.original_lengths, dtype=np.int64)
         self._options = shaped.padding
-        windows = getattr(shaped, "window", None) is not None
+        windows = shaped.window is not None
         self._set_enabled(not windows and self._lengths.size > 0)
         if windows:
             self._notice.setText(WINDOWS_NOTICE)
@@ -470,14 +471,12 @@ class PaddingPreview(ThemedView, QWidget):
         fit_widget_to_layout(self._plots, PLOTS_MIN_WIDTH, PLOTS_MIN_HEIGHT)
 
     # ---- statistics ---------------------------------------------------------------------------
-    def _collision_count(self, shaped, report: dict) -> int:
+    def _collision_count(self, shaped: TensorData, report: dict) -> int:
         if "pad_value_collisions" in report:  # the report counted once; None: no mask applies
             return int(report["pad_value_collisions"] or 0)
-        dataset = getattr(shaped, "dataset", None)
-        values = getattr(dataset, "values", None)
-        if values is None or getattr(dataset, "kind", None) == "tokens":
+        if shaped.dataset is None or shaped.kind == "tokens":
             return 0
-        return pad_value_collisions(values, float(shaped.padding.value))
+        return pad_value_collisions(shaped.dataset.values, float(shaped.padding.value))
 
     def _update_statistics(self, maxlen: int) -> None:
         if self._lengths.size == 0:
@@ -494,7 +493,7 @@ class PaddingPreview(ThemedView, QWidget):
             f"{'loses' if truncated == 1 else 'lose'} steps",
             f"<b>Lengths:</b> {int(self._lengths.min()):,} to {plural(int(self._lengths.max()), 'step')}",
         ]
-        if self._shaped is not None and getattr(self._shaped, "input_shape", None):
+        if self._shaped is not None and self._shaped.input_shape:
             features = self._shaped.input_shape[1] if len(self._shaped.input_shape) > 1 else None
             lines[0] = lines[0].replace(", F)", f", {features})" if features else ")")
         if self._suggested is not None:

@@ -17,11 +17,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
 from core import readout as ro
 from core import tensor_views as tv
+from core.tensor_data import TensorData
+from gui.limited_spin import LimitedSpinBox
 from gui.views.colour_by import FEATURE, GLOBAL, ColourBy, ColourByCombo
 from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, fit_widget_to_layout, plural, theme_for
@@ -52,7 +54,7 @@ class SampleView(ThemedView, QWidget):
         super().__init__(parent)
         self.setMinimumSize(420, 420)
         self._theme: Theme = theme_for(self)
-        self._shaped = None
+        self._shaped: TensorData | None = None
         self._x: np.ndarray | None = None
         self._mask: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
@@ -71,7 +73,7 @@ class SampleView(ThemedView, QWidget):
         label = QLabel("Sample")
         tip = "Which sample (one sequence of your data) to show. Counting starts at 0, as in Python."
         label.setToolTip(tip)
-        self._spin = QSpinBox()
+        self._spin = LimitedSpinBox("Sample")
         self._spin.setToolTip(tip)
         self._spin.setMinimumWidth(90)
         self._spin.valueChanged.connect(self._on_spin)
@@ -143,13 +145,13 @@ class SampleView(ThemedView, QWidget):
         """The feature curves (visible or hidden), in feature order."""
         return list(self._curves)
 
-    def set_data(self, shaped) -> None:
+    def set_data(self, shaped: TensorData) -> None:
         """Show a new tensor; keeps the current sample number when it still exists."""
         self._shaped = shaped
         self._x, self._mask = shaped.x, shaped.mask
         self._readout = ro.TensorReadout.of(shaped)
         x3 = tv.as_three_d(self._x)
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        names = tuple(shaped.feature_names)
         self._tokens = shaped.x.ndim == 2
         if self._tokens:
             names = ("token",)
@@ -161,7 +163,7 @@ class SampleView(ThemedView, QWidget):
         self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
         self._apply_colour_scale()
         with signals_blocked(self._spin):
-            self._spin.setRange(0, max(0, x3.shape[0] - 1))
+            self._spin.set_limits(0, max(0, x3.shape[0] - 1), high_reason=f"the tensor has {plural(x3.shape[0], 'sample')}, counted from 0")
         self._fit_feature_ticks()
         # Same left-axis width above and below, so the linked time axes line up step for step.
         heat_axis = self._heat.getAxis("left")
@@ -233,8 +235,7 @@ class SampleView(ThemedView, QWidget):
         self._theme.style_plot(self._heat)
 
     def _draw_tokens(self, steps: int) -> None:
-        dataset = getattr(self._shaped, "dataset", None)
-        strip = ro.token_strip(self._x, self._mask, self._sample, getattr(dataset, "vocabulary", None))
+        strip = ro.token_strip(self._x, self._mask, self._sample, self._shaped.vocabulary)
         self._strip = strip
         theme = self._theme
         self._token_image.setImage(tv.class_rgba(strip.classes[None, :], theme.token_palette()), autoLevels=False)
@@ -378,10 +379,10 @@ class SampleView(ThemedView, QWidget):
         real = int(step_mask.sum())
         parts = [f"length {real:,} of {plural(total, 'step')}"]
         if real < total:
-            side = getattr(getattr(self._shaped, "padding", None), "padding", None)
+            side = self._shaped.padding.padding
             parts.append(f"{total - real:,} padded{f' ({side})' if side else ''}")
-        original = getattr(self._shaped, "original_lengths", None)
-        if original is not None and self._sample < len(original) and int(original[self._sample]) > real:
+        original = self._shaped.original_lengths
+        if self._sample < len(original) and int(original[self._sample]) > real:
             cut = int(original[self._sample]) - real
             parts.append(f"{plural(cut, 'step')} cut by truncation")
         label = self._label_text()
@@ -397,13 +398,12 @@ class SampleView(ThemedView, QWidget):
         self._info.setText(text)
 
     def _label_text(self) -> str | None:
-        y = getattr(self._shaped, "y", None)
+        y = self._shaped.y
         if y is None or self._sample >= len(y) or np.ndim(y) > 2 or (np.ndim(y) == 2 and y.shape[1] > 4):
             return None
         value = y[self._sample]
-        dataset = getattr(self._shaped, "dataset", None)
-        labels = getattr(dataset, "labels", None)
-        classes = getattr(labels, "classes", None)
+        labels = self._shaped.labels
+        classes = labels.classes if labels is not None else None
         if classes is not None and np.ndim(value) == 0:
             return str(classes[int(value)])
         return np.array2string(np.asarray(value), precision=3) if np.ndim(value) else f"{float(value):.4g}"

@@ -119,5 +119,6 @@ class TensorSlices(pg.GraphicsLayoutWidget):
 def slice_title(key: str, selection, names: tuple[str, ...]) -> str:
     s, t, f = selection
     name = names[f] if f < len(names) else str(f)
-    return {"sample": f"Sample {s} (timesteps × features)", "timestep": f"Timestep {t} (samples × features)",
-            "feature": f"Feature '{name}' (samples × timesteps)"}[key]
+    # N, T and F as in the caption (the axes name them): the long words made two slices side by
+    # side wider than a 1024-pixel window's tab.
+    return {"sample": f"Sample {s} (T × F)", "timestep": f"Timestep {t} (N × F)", "feature": f"Feature '{name}' (N × T)"}[key]

@@ -33,6 +33,8 @@ from superqt.utils import signals_blocked
 
 from core import readout as ro
 from core import tensor_views as tv
+from core.tensor_data import TensorData
+from gui.limited_spin import LimitedSpinBox
 from gui.views.colour_by import FEATURE, GLOBAL, ColourBy, ColourByCombo
 from gui.views.gl_scene import gl_available, make_labels_item
 from gui.views.hover import HoverReadout
@@ -158,12 +160,12 @@ class TensorView3D(ThemedView, QWidget):
     def selection(self) -> tuple[int, int, int]:
         return tuple(self._selection)  # type: ignore[return-value]
 
-    def set_data(self, shaped) -> None:
+    def set_data(self, shaped: TensorData) -> None:
         """Show a new tensor (``shaped.x``, ``shaped.mask``, ``shaped.feature_names``)."""
         self._x = shaped.x
         self._mask = shaped.mask
         x3 = tv.as_three_d(self._x)
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        names = tuple(shaped.feature_names)
         self._names = names if len(names) == x3.shape[2] else tuple(f"feature_{i}" for i in range(x3.shape[2]))
         self._tokens = shaped.x.ndim == 2
         self._readout = ro.TensorReadout.of(shaped)
@@ -176,12 +178,13 @@ class TensorView3D(ThemedView, QWidget):
             suggested = tv.colour_by_feature_suggested(self._feature_levels)
             self.colour_setting.suggest(FEATURE if suggested else GLOBAL)
         self.colour_by.setVisible(not self._tokens and x3.shape[2] > 1)
-        for (key, _, _, _), size in zip(AXES, x3.shape):
+        for (key, words, _, _), size in zip(AXES, x3.shape):
             slider, spin = self._sliders[key], self._spins[key]
             for w in (slider, spin):
                 with signals_blocked(w):
                     w.setRange(0, max(0, size - 1))
                     w.setEnabled(size > 1)
+            spin.high_reason = f"the tensor has {plural(size, key, words)}, counted from 0"
         self._selection = [min(s, max(0, size - 1)) for s, size in zip(self._selection, x3.shape)]
         self._sync_controls()
         self._update_caption()
@@ -215,7 +218,7 @@ class TensorView3D(ThemedView, QWidget):
             slider = QSlider(Qt.Orientation.Horizontal)
             slider.setToolTip(tip)
             slider.setMinimumWidth(140)
-            spin = QSpinBox()
+            spin = LimitedSpinBox(key.capitalize())
             spin.setToolTip(tip + " Counting starts at 0, as in Python.")
             spin.setMinimumWidth(80)
             slider.valueChanged.connect(spin.setValue)

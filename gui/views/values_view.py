@@ -21,12 +21,14 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 from superqt.utils import signals_blocked
 
 from core import readout as ro
 from core import tensor_views as tv
+from core.tensor_data import TensorData
 from core.wording import plural
+from gui.limited_spin import LimitedSpinBox
 from gui.views.theme import Theme, ThemedView, theme_for
 
 ONE_SAMPLE, EVERY_SAMPLE = "sample", "all"
@@ -39,7 +41,7 @@ class TensorTableModel(QAbstractTableModel):
     def __init__(self, theme: Theme) -> None:
         super().__init__()
         self._theme = theme
-        self._shaped: Any = None
+        self._shaped: TensorData | None = None
         self._x3: np.ndarray | None = None
         self._mode = ONE_SAMPLE
         self._sample = 0
@@ -50,14 +52,13 @@ class TensorTableModel(QAbstractTableModel):
         self._names: tuple[str, ...] = ()
 
     # ---- what to show --------------------------------------------------------------------
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         self.beginResetModel()
         self._shaped = shaped
         self._x3 = None if shaped is None else tv.as_three_d(shaped.x)
         self._integer = bool(self._x3 is not None and self._x3.dtype.kind in "iub")
-        dataset = getattr(shaped, "dataset", None)
-        self._vocabulary = tuple(getattr(dataset, "vocabulary", None) or ())
-        names = tuple(getattr(shaped, "feature_names", ()) or ())
+        self._vocabulary = tuple((shaped.vocabulary if shaped is not None else None) or ())
+        names = tuple(shaped.feature_names) if shaped is not None else ()
         width = 0 if self._x3 is None else self._x3.shape[2]
         self._names = ("token id",) if shaped is not None and shaped.x.ndim == 2 else (
             names if len(names) == width else tuple(f"feature_{i}" for i in range(width)))
@@ -165,7 +166,7 @@ class TensorTableModel(QAbstractTableModel):
             return f"t={section}" if origin == section else f"t={section} ← {steps.origin_name} {origin}"
         if orientation == Qt.Orientation.Horizontal:
             return f"t={section}"
-        ids = getattr(getattr(self._shaped, "dataset", None), "sample_ids", None)
+        ids = self._shaped.sample_ids if self._shaped is not None else None
         if ids is not None and section < len(ids) and self._shaped.window is None:
             return f"{section} (id {ids[section]})"
         return str(section)
@@ -194,7 +195,7 @@ class ValuesView(ThemedView, QWidget):
         self.mode_combo.addItem("Every sample: one feature, samples × time steps", EVERY_SAMPLE)
         self.mode_combo.setToolTip("What the rows and columns of the table are.")
         self.sample_label = QLabel("Sample")
-        self.sample_spin = QSpinBox()
+        self.sample_spin = LimitedSpinBox("Sample")
         self.sample_spin.setMinimumWidth(90)
         self.sample_spin.setToolTip("Which sample (one sequence of your data) to show. Counting starts at 0, as in Python.")
         self.feature_label = QLabel("Feature")
@@ -223,12 +224,12 @@ class ValuesView(ThemedView, QWidget):
         self._sync_controls()
 
     # ---- public API --------------------------------------------------------------------
-    def set_data(self, shaped: Any) -> None:
+    def set_data(self, shaped: TensorData | None) -> None:
         """Show a new tensor; keeps the sample and feature when they still exist."""
         self.model.set_data(shaped)
         n = self.model.n_samples
         with signals_blocked(self.sample_spin):
-            self.sample_spin.setRange(0, max(n - 1, 0))
+            self.sample_spin.set_limits(0, max(n - 1, 0), high_reason=f"the tensor has {plural(n, 'sample')}, counted from 0")
         with signals_blocked(self.feature_combo):
             current = self.feature_combo.currentIndex()
             self.feature_combo.clear()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,8 @@ from core import padding_views as pv
 from core import readout as ro
 from core import tensor_views as tv
 from core.options import WindowOptions
+from core.wording import plural
+from gui.limited_spin import LimitedSpinBox
 from gui.views.hover import HoverReadout, plot_point
 from gui.views.theme import Theme, ThemedView, fit_axis_to_labels, theme_for
 
@@ -94,7 +95,7 @@ class WindowDesigner(ThemedView, QWidget):
         rows = self._values.shape[0]
         for spin in (self._window, self._stride, self._horizon):
             with signals_blocked(spin):
-                spin.setMaximum(max(1, rows))
+                spin.set_limits(spin.minimum(), max(1, rows), high_reason=f"the series has {plural(rows, 'row')}")
         self.set_options(self._options)
         self._plot_series()
 
@@ -114,9 +115,9 @@ class WindowDesigner(ThemedView, QWidget):
         self._options = options
         with signals_blocked(self._window), signals_blocked(self._stride), signals_blocked(self._horizon), \
                 signals_blocked(self._targets):
-            self._window.setValue(int(options.window))
-            self._stride.setValue(int(options.stride))
-            self._horizon.setValue(int(options.horizon))
+            self._window.set_value_saying(int(options.window))
+            self._stride.set_value_saying(int(options.stride))
+            self._horizon.set_value_saying(int(options.horizon))
             wanted = set(options.target_cols or self._names)
             for i in range(self._targets.count()):
                 item = self._targets.item(i)
@@ -127,19 +128,19 @@ class WindowDesigner(ThemedView, QWidget):
     def _build_controls(self) -> QVBoxLayout:
         column = QVBoxLayout()
         form = QFormLayout()
-        self._window = QSpinBox()
+        self._window = LimitedSpinBox("Window length")
         self._window.setRange(1, 10_000_000)
         self._window.setToolTip(
             "window: how many consecutive rows make one sample (the T in (N, T, F)). The model looks at this "
             "many past steps to make one prediction."
         )
-        self._stride = QSpinBox()
+        self._stride = LimitedSpinBox("Stride")
         self._stride.setRange(1, 10_000_000)
         self._stride.setToolTip(
             "stride: how many rows the window moves between one sample and the next. 1 = every possible "
             "window (most samples, heavily overlapping); larger = fewer, less similar samples."
         )
-        self._horizon = QSpinBox()
+        self._horizon = LimitedSpinBox("Horizon")
         self._horizon.setRange(0, 10_000_000)
         self._horizon.setToolTip(
             "horizon: how far ahead the target is. 1 = predict the step right after the window; 0 = no "
@@ -247,7 +248,9 @@ class WindowDesigner(ThemedView, QWidget):
             return
         column = max(0, self._feature.currentIndex())
         self._curve.setData(self._values[:, column])
-        self._series_plot.setTitle(f"The series ('{self._names[column]}'), with the first window")
+        # The column names the value axis; the title stays short enough for a narrow tab.
+        self._series_plot.setTitle("The series, with the first window")
+        self._series_plot.setLabel("left", self._names[column])
         self._draw_windows()
 
     def _draw_windows(self) -> None:

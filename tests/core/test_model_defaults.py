@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
+from core.dataset import SequenceDataset, SourceInfo, default_feature_names
 from core.model.defaults import default_spec, spec_fits_data
 from core.model.spec import HeadSpec, InputSpec, RecurrentLayerSpec
 from core.options import PaddingOptions, WindowOptions
+from core.tensor_data import TensorData
+from core.training.data import ArrayData
 
 
 def fake_shaped(
@@ -24,24 +26,19 @@ def fake_shaped(
     vocabulary=None,
     padding: PaddingOptions | None = None,
     window: WindowOptions | None = None,
-) -> SimpleNamespace:
-    """A stand-in with the attributes of core.shaping.tensorize.ShapedData that the model code reads."""
+) -> ArrayData:
+    """Arrays with the dataset they were read from: a :class:`core.tensor_data.TensorData`, as the model code reads."""
     n, t = x.shape[:2]
     lengths = np.full(n, t, dtype=np.int64) if lengths is None else np.asarray(lengths, dtype=np.int64)
     padding = padding or PaddingOptions(maxlen=t)
     mask = np.arange(t)[None, :] < lengths[:, None]
-    return SimpleNamespace(
-        x=x,
-        mask=mask,
-        y=y,
-        lengths=lengths,
-        task=task,
-        n_classes=n_classes,
-        input_shape=tuple(x.shape[1:]),
-        padding=padding,
-        window=window,
-        dataset=SimpleNamespace(kind=kind, vocabulary=vocabulary),
-    )
+    real = x[mask]
+    values = real.reshape(len(real), -1)
+    dataset = SequenceDataset(values, lengths, default_feature_names(values.shape[1]), SourceInfo(None, "npy"),
+                              kind=kind, vocabulary=vocabulary).validate()
+    shaped = ArrayData(x, y, task, n_classes, mask=mask, lengths=lengths, padding=padding, window=window, dataset=dataset)
+    assert isinstance(shaped, TensorData)
+    return shaped
 
 
 def test_padded_float_sequences_get_masking_with_the_pad_value_and_a_binary_head() -> None:

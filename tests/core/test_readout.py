@@ -9,9 +9,11 @@ import numpy as np
 from core import padding_views as pv
 from core import readout as ro
 from core import tensor_views as tv
+from core.dataset import SequenceDataset, SourceInfo
 from core.loaders import load
 from core.options import PaddingOptions, WindowOptions
 from core.shaping.tensorize import shape_dataset
+from core.training.data import ArrayData
 
 
 def long_csv(tmp_path):
@@ -54,23 +56,21 @@ def test_window_steps_name_their_series_row(tmp_path):
 
 
 def test_token_steps_say_the_word():
-    from types import SimpleNamespace
-
     x = np.array([[5, 1, 0]], dtype=np.int32)
-    shaped = SimpleNamespace(x=x, mask=np.array([[True, True, False]]), feature_names=(),
-                             dataset=SimpleNamespace(vocabulary=("<pad>", "<unk>", "a", "b", "c", "cat"), sample_ids=None))
+    mask = np.array([[True, True, False]])
+    dataset = SequenceDataset(x[mask][:, None], np.array([2]), ("token",), SourceInfo(None, "text"), kind="tokens",
+                              vocabulary=("<pad>", "<unk>", "a", "b", "c", "cat")).validate()
+    shaped = ArrayData(x, None, None, mask=mask, lengths=np.array([2]), dataset=dataset)
     readout = ro.TensorReadout.of(shaped)
     assert readout.cell(0, 0, 0) == "sample 0, step 0: 'cat' (token id 5)"
     assert readout.token(0, 2) == "sample 0, step 2: padding"
 
 
 def test_a_block_names_its_ranges_and_mean_and_a_single_cell_block_the_cell():
-    from types import SimpleNamespace
-
     x = np.arange(40 * 6 * 2, dtype=np.float32).reshape(40, 6, 2)
     mask = np.ones((40, 6), dtype=bool)
     mask[:, 4:] = False
-    shaped = SimpleNamespace(x=x, mask=mask, feature_names=("a", "b"))
+    shaped = ArrayData(x, None, None, mask=mask, lengths=mask.sum(axis=1), feature_names=("a", "b"))
     readout = ro.TensorReadout.of(shaped)
     small = tv.block_summary(x, mask, max_blocks=(40, 6, 2))
     assert readout.block(small, (3, 2, 1)) == readout.cell(3, 2, 1) == f"sample 3, step 2, b: {x[3, 2, 1]:g}"

@@ -65,11 +65,13 @@ def test_no_baseline_without_labels_or_for_per_step_labels():
 
 
 def test_a_runs_baseline_uses_its_split_and_reads_as_a_sentence():
-    from types import SimpleNamespace
+    from core.training.data import FitData
 
     y = np.array([0] * 6 + [1] * 4)
     data = ArrayData(np.zeros((10, 2, 1), np.float32), y, "binary", 2)
-    report = run_baseline(data, SimpleNamespace(val_indices=np.array([0, 9])))
+    split = FitData(None, None, None, None, n_train=8, n_val=2, steps_per_epoch=1, streaming=False, scaling=None,
+                    val_indices=np.array([0, 9]))
+    report = run_baseline(data, split)
     assert report["val"]["accuracy"] == pytest.approx(0.5)  # trained on rows 1-8 (5 zeros, 3 ones)
     line = describe_baseline(report)[0]
     assert "majority class" in line and "chance 0.500" in line and "validation accuracy 0.500" in line

@@ -153,24 +153,20 @@ def test_colour_by_is_one_setting_for_the_heat_map_and_the_3d_view(qtbot, tmp_pa
 
 
 def test_the_training_curves_read_every_curve_at_the_epoch(qtbot):
-    from PySide6.QtWidgets import QVBoxLayout, QWidget
-
     from gui.training_plots import CurvePlots
 
-    # In a container, as in the training panel: Qt asks a top-level widget for QWidget.metric(),
-    # which CurvePlots' ``metric`` curve attribute hides.
-    host = QWidget()
-    qtbot.addWidget(host)
+    # Shown as a top-level window on purpose: Qt then calls QWidget.metric(), which a curve attribute
+    # named ``metric`` used to hide ("'PlotDataItem' object is not callable").
     plots = CurvePlots()
-    QVBoxLayout(host).addWidget(plots)
-    host.resize(900, 400)
-    host.show()
-    qtbot.waitExposed(host)
+    qtbot.addWidget(plots)
+    plots.resize(900, 400)
+    plots.show()
+    qtbot.waitExposed(plots)
     plots.set_metric_name("accuracy")
     epochs = np.arange(1, 6, dtype=np.float64)
     plots.loss.setData(epochs, [1.0, 0.8, 0.6, 0.5, 0.45])
     plots.val_loss.setData(epochs, [1.1, 0.9, 0.7, 0.66, 0.6])
-    plots.metric.setData(epochs, [0.5, 0.6, 0.7, 0.8, 0.85])
+    plots.metric_curve.setData(epochs, [0.5, 0.6, 0.7, 0.8, 0.85])
     plots.val_metric.setData(epochs, [0.4, 0.5, 0.6, 0.7, 0.75])
     for plot in (plots.loss_plot, plots.metric_plot):
         plot.getPlotItem().getViewBox().setRange(xRange=(0, 6), yRange=(0, 1.2), padding=0)

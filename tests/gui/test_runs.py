@@ -35,7 +35,7 @@ def make_panel(qtbot, script_for=None) -> TrainingPanel:
 
 
 def give_data(panel, path="/data/x.csv"):
-    panel.set_data(types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     panel.set_spec(ModelSpec())
 
 

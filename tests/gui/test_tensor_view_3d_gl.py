@@ -8,10 +8,11 @@ Frame times are measured in benchmarks/bench_gui_views.py, not asserted here.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
+from core.training.data import ArrayData
 
 pytestmark = pytest.mark.gl
 
@@ -47,7 +48,7 @@ def big_shaped():
     x = np.zeros((n, t, f), dtype=np.float32)
     x += np.sin(np.linspace(0, 6, t, dtype=np.float32))[None, :, None]
     x[~mask] = 0.0
-    return SimpleNamespace(x=x, mask=mask, feature_names=tuple(f"f{i}" for i in range(f)))
+    return ArrayData(x, None, None, mask=mask, lengths=lengths.astype(np.int64), feature_names=tuple(f"f{i}" for i in range(f)))
 
 
 def test_renders_a_ten_million_cell_tensor(gl_view):
@@ -77,7 +78,7 @@ def test_selection_moves_the_highlight(gl_view):
 
 def small_shaped():
     x = np.arange(4 * 6 * 3, dtype=np.float32).reshape(4, 6, 3)
-    return SimpleNamespace(x=x, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
+    return ArrayData(x, None, None, mask=np.ones((4, 6), dtype=bool), feature_names=("a", "b", "c"))
 
 
 def test_a_click_on_a_cube_selects_its_cell_and_a_drag_does_not(gl_view, qtbot):
@@ -107,7 +108,7 @@ def test_hovering_a_cube_says_its_sample_step_feature_and_value(gl_view, qtbot):
     x = np.arange(4 * 6 * 3, dtype=np.float32).reshape(4, 6, 3)
     mask = np.ones((4, 6), dtype=bool)
     mask[2, 4:] = False  # sample 2 is padded after step 3
-    gl_view.set_data(SimpleNamespace(x=x, mask=mask, feature_names=("a", "b", "c")))
+    gl_view.set_data(ArrayData(x, None, None, mask=mask, lengths=mask.sum(axis=1), feature_names=("a", "b", "c")))
     view = gl_view._gl_view
     with qtbot.waitSignal(gl_view.valueHovered) as hovered:
         x_px, y_px = _project(view, (2.5, 3.5, 3.0))  # the top face of cell (2, 3, 2)
@@ -126,7 +127,7 @@ def test_colour_by_feature_gives_each_feature_its_own_scale_in_3d(gl_view):
 
     rng = np.random.default_rng(3)
     x = np.stack([rng.uniform(0, 1, (8, 10)), rng.uniform(1000, 2000, (8, 10))], axis=2).astype(np.float32)
-    gl_view.set_data(SimpleNamespace(x=x, mask=None, feature_names=("small", "large")))
+    gl_view.set_data(ArrayData(x, None, None, feature_names=("small", "large")))
     assert gl_view.colour_by.currentData() == FEATURE  # suggested: ranges a thousand times apart
     per_feature = gl_view.volume_colours.copy()
     gl_view.colour_setting.set_mode(GLOBAL)

@@ -46,7 +46,7 @@ def panel(qtbot, warnings_shown):
 
 
 def give_data(panel):
-    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     panel.set_spec(ModelSpec())
 
 
@@ -61,7 +61,7 @@ def test_settings_round_trip_into_the_job(panel):
 
 def test_start_needs_data_and_a_model(panel):
     assert not panel.start_button.isEnabled() and "Open a file" in panel.readiness.text()
-    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path="/data/x.csv", load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     assert not panel.start_button.isEnabled() and "Build a model" in panel.readiness.text()
     panel.set_spec_problems(["The spec is impossible."])
     assert "cannot be built: The spec is impossible." in panel.readiness.text()
@@ -235,7 +235,8 @@ def test_confusion_matrix_cells_show_their_counts(qtbot):
     ]
     assert view.kind == "confusion" and view.plot_pages.currentWidget() is view.plot
     view.clear()
-    assert view.kind is None and view.plot_pages.currentWidget() is not view.plot
+    assert view.kind is None and view.plot_pages.currentWidget() is view.placeholder
+    assert "confusion matrix" in view.placeholder.text()  # the plot's place says what comes there
 
 
 def test_redraws_are_throttled(qtbot, panel, monkeypatch):

@@ -44,7 +44,7 @@ def make_panel(qtbot, script_for=None, per_poll=3) -> TrainingPanel:
 
 
 def give_data(panel, path="/data/x.csv", spec=None):
-    panel.set_data(types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None))
+    panel.set_data(types.SimpleNamespace(path=path, load_options=LoadOptions(), padding=PaddingOptions(), window=None, shaped=None))
     panel.set_spec(spec or ModelSpec())
 
 
@@ -121,6 +121,24 @@ def test_epoch_ticks_are_whole_numbers(qtbot):
     qtbot.addWidget(curves)
     assert isinstance(curves.loss_plot.getPlotItem().getAxis("bottom"), IntegerAxis)
     assert isinstance(curves.metric_plot.getPlotItem().getAxis("bottom"), IntegerAxis)
+
+
+def test_loss_axes_show_the_logged_numbers_without_a_scale_factor(qtbot):
+    """A binary cross-entropy of 0.69 is labelled 0.69 on the axis, as in the log, not 690 with "(x0.001)"."""
+    curves = CurvePlots()
+    qtbot.addWidget(curves)
+    curves.resize(800, 400)
+    curves.show()
+    qtbot.waitExposed(curves)
+    epochs = np.arange(1, 6, dtype=np.float64)
+    curves.loss.setData(epochs, [0.69, 0.5, 0.3, 0.2, 0.1])
+    curves.metric_curve.setData(epochs, [0.0005, 0.0004, 0.0003, 0.0002, 0.0001])
+    qtbot.wait(50)
+    for plot in (curves.loss_plot, curves.metric_plot):
+        axis = plot.getPlotItem().getAxis("left")
+        axis.resizeEvent()  # recompute the label now, not at the next paint
+        assert "x0.001" not in axis.labelString() and "x1e" not in axis.labelString(), axis.labelString()
+        assert axis.autoSIPrefixScale == 1.0
 
 
 def test_x_range_starts_small_and_doubles_up_to_the_planned_epochs(qtbot):

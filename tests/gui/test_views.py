@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
+from core.dataset import SequenceDataset, SourceInfo
 from core.options import PaddingOptions, WindowOptions
+from core.shaping.tensorize import shape_dataset
+from core.tensor_data import TensorData
 
 
-def make_shaped(n=40, t=12, f=3, padding="post", value=0.0, tokens=False, window=None):
-    """A stand-in with the attributes of core.shaping.tensorize.ShapedData."""
+def make_shaped(n=40, t=12, f=3, padding="post", value=0.0, tokens=False, window=None, zero_first_step=False):
+    """Real shaped data (core.shaping.tensorize.shape_dataset) of n random ragged sequences, 2 to t + 5 steps
+    long (so some are padded and some truncated to t); with ``window``, n windows over one series."""
     rng = np.random.default_rng(0)
-    original = rng.integers(2, t + 6, size=n).astype(np.int64)
-    lengths = np.minimum(original, t)
-    steps = np.arange(t)
-    mask = steps[None, :] < lengths[:, None] if padding == "post" else steps[None, :] >= (t - lengths)[:, None]
+    source = SourceInfo(None, "npy")
+    names = tuple(f"f{i}" for i in range(f))
+    if window is not None:
+        series = rng.normal(size=(n + window.window + window.horizon - 1, f)).astype(np.float32)
+        return shape_dataset(SequenceDataset.from_sequences([series], source, names, kind="series"), window=window)
+    original = rng.integers(2, t + 6, size=n)
     if tokens:
-        x = np.where(mask, rng.integers(2, 50, size=(n, t)), 0).astype(np.int32)
-        names = ("token",)
+        dataset = SequenceDataset.from_sequences([rng.integers(2, 50, size=k) for k in original], source, ("token",),
+                                                 kind="tokens", dtype=np.int32)
     else:
-        x = rng.normal(size=(n, t, f)).astype(np.float32)
-        x[~mask] = value
-        names = tuple(f"f{i}" for i in range(f))
-    dataset = SimpleNamespace(
-        values=x[mask] if not tokens else x[mask][:, None], lengths=original, feature_names=names,
-        kind="tokens" if tokens else "sequences", labels=None,
-    )
-    return SimpleNamespace(
-        x=x, mask=mask, y=None, lengths=lengths, original_lengths=original, truncated=original > t,
-        padding=PaddingOptions(maxlen=t, padding=padding, truncating="post", value=value), window=window,
-        dataset=dataset, feature_names=names, input_shape=(t,) if tokens else (t, f),
-        padded_fraction=float(1 - mask.mean()), memory_bytes=x.nbytes, task=None, n_classes=None,
-    )
+        sequences = [rng.normal(size=(k, f)).astype(np.float32) for k in original]
+        if zero_first_step:
+            sequences[0][0, :] = 0.0  # a real step that equals the pad value in every feature
+        dataset = SequenceDataset.from_sequences(sequences, source, names)
+    shaped = shape_dataset(dataset.validate(), PaddingOptions(maxlen=t, padding=padding, truncating="post", value=value))
+    assert isinstance(shaped, TensorData)
+    return shaped
 
 
 # ---- 3-D view (2-D fallback on offscreen) -------------------------------------------------------
@@ -131,7 +129,7 @@ def test_padding_preview_controls_emit_options(qtbot):
     assert view._maxlen.value() == 12
     with qtbot.waitSignal(view.optionsChanged, timeout=1000) as blocker:
         view._padding.setCurrentIndex(view._padding.findData("pre"))
-    assert blocker.args[0] == PaddingOptions(maxlen=12, padding="pre", truncating="post", value=0.0)
+    assert blocker.args[0] == PaddingOptions(maxlen=12, padding="pre", truncating="post", value=0.0, dtype="float32")  # the effective dtype
     with qtbot.waitSignal(view.optionsChanged, timeout=1000) as blocker:
         view._truncating.setCurrentIndex(view._truncating.findData("pre"))
     assert blocker.args[0].truncating == "pre"
@@ -170,9 +168,7 @@ def test_padding_preview_cut_line_emits_maxlen_and_updates_statistics(qtbot):
 def test_padding_preview_warns_about_pad_value_collisions(qtbot):
     from gui.views.padding_preview import PaddingPreview
 
-    shaped = make_shaped()
-    shaped.x[0, 0, :] = 0.0  # a real step that equals the pad value in every feature
-    shaped.dataset.values = shaped.x[shaped.mask]
+    shaped = make_shaped(zero_first_step=True)
     view = PaddingPreview()
     qtbot.addWidget(view)
     view.set_data(shaped)
