@@ -75,9 +75,8 @@ def _test_widgets(monkeypatch):
 
     monkeypatch.setattr(pytestqt.qtbot, "_add_widget", keeping_add_widget)
     yield
-    for widget in reversed(kept):
+    for widget in reversed(kept):  # pytest-qt has closed them (pyqtgraph's PlotWidget.close() cannot run twice)
         if shiboken6.isValid(widget):
-            widget.close()  # pytest-qt closed it already; a no-op then
             shiboken6.delete(widget)
     kept.clear()
 
@@ -150,6 +149,11 @@ def _fail_on_leaks(monkeypatch, qapp, _test_widgets):
         except RuntimeError:
             pass
     pending_shots = list(single_shots.values())
+    # Qt's tooltip (QToolTip.showText, e.g. a spin box saying its limit) hides when its widget is
+    # deleted; the test's widgets live until after these checks (_test_widgets), so hide it here.
+    for tip in QApplication.topLevelWidgets():
+        if tip.objectName() == "qtooltip_label":
+            tip.hide()
     leaked_windows = [w for w in QApplication.topLevelWidgets()
                       if w.isVisible() and id(w) not in windows_before]
     leaked_children = [p for p in multiprocessing.active_children() if p.pid not in children_before]
