@@ -62,6 +62,8 @@ def escape_html(text: Any) -> str:
     """``text`` shown literally in a Qt rich-text label: a column ``a<b`` or the token ``<unk>``
     stays visible instead of being taken for a tag."""
     return html.escape(str(text), quote=False)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
