@@ -17,8 +17,8 @@ from core.training.data import (
     CLASSIFICATION_TASKS,
     copy_bytes,
     resolve_budget,
-    validation_count,
 )
+from core.training.sizing import validation_count
 from core.wording import format_bytes
 
 # Rows scanned at a time when looking for NaN/inf in data that may be memory-mapped.

@@ -34,6 +34,7 @@ from core.options import PaddingOptions, WindowOptions
 from core.shaping.standardize import Standardizer, TargetScaling
 from core.shaping.windows import Windows
 from core.tensor_data import TensorData
+from core.training.sizing import resolve_for, validation_count
 
 CLASSIFICATION_TASKS = ("binary", "multiclass")
 
@@ -130,13 +131,6 @@ def is_classification(shaped: TensorData) -> bool:
 
 
 # ---- splitting -----------------------------------------------------------------------------
-def validation_count(n_samples: int, validation_split: float) -> int:
-    """Samples held out: at least one when a split is asked for (the rest train)."""
-    if validation_split <= 0 or n_samples == 0:
-        return 0
-    return min(n_samples, max(1, int(round(n_samples * validation_split))))
-
-
 def split_indices(
     n_samples: int,
     validation_split: float,
@@ -215,8 +209,6 @@ def prepare_fit_data(spec: Any, shaped: TensorData, config: Any, *, validation: 
     fit the budget.
     """
     if config.batch_size is None:  # chosen from the data's size (core.training.sizing)
-        from core.training.sizing import resolve_for
-
         config, _ = resolve_for(config, shaped, validation)
     budget = resolve_budget(budget_bytes if budget_bytes is not None else config.memory_budget)
     tokens = is_token_input(shaped)

@@ -33,12 +33,18 @@ from typing import Any
 
 from core.tensor_data import TensorData
 from core.training.config import TrainingConfig
-from core.training.data import validation_count
 
 BATCH_CHOICES = (32, 16, 8)
 MIN_BATCHES_PER_EPOCH = 3
 PATIENCE_STEPS = 100
 MIN_PATIENCE = 8
+
+
+def validation_count(n_samples: int, validation_split: float) -> int:
+    """Samples held out: at least one when a split is asked for (the rest train)."""
+    if validation_split <= 0 or n_samples == 0:
+        return 0
+    return min(n_samples, max(1, int(round(n_samples * validation_split))))
 
 
 def training_samples(n_samples: int, config: TrainingConfig, *, validation_given: bool = False) -> int:

@@ -95,3 +95,11 @@ def test_ast_scan_would_catch_a_lazy_qt_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from PySide6 import QtCore\n    import pyqtgraph as pg\n")
     assert _imported_roots(sample) & QT_MODULES == {"PySide6", "pyqtgraph"}
+
+
+
+def test_no_module_in_core_imports_itself_back_through_others():
+    """No import cycle between core's modules, lazy imports inside functions included."""
+    from tests.import_cycles import import_cycles
+
+    assert import_cycles("core") == []

@@ -171,3 +171,10 @@ def test_one_demo_name_rule():
         assert find_demo(name, demos=demos).name == "vowels-long"
     assert find_demo("vowels", demos=demos).name == "vowels"
     assert find_demo("no-such-demo", demos=demos) is None
+
+
+def test_no_module_in_gui_imports_itself_back_through_others():
+    """No import cycle between the window's modules, lazy imports inside functions included."""
+    from tests.import_cycles import import_cycles
+
+    assert import_cycles("gui") == []
