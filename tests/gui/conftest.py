@@ -7,6 +7,7 @@ so the leak itself fails the test that caused it, naming where the leaked thing 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -79,6 +80,11 @@ def _test_widgets(monkeypatch):
         if shiboken6.isValid(widget):
             shiboken6.delete(widget)
     kept.clear()
+    # Collect what the test left here, on the main thread. Otherwise an allocation on the
+    # training-worker thread may run the collection, and freeing a Qt object there deadlocked the
+    # suite once: PySide's disconnect held Qt's signal-slot lock and waited for the GIL, which
+    # the main thread held while waiting for that lock in a connect.
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
