@@ -178,3 +178,21 @@ def _fail_on_leaks(monkeypatch, qapp, _test_widgets):
     assert not pending_shots, f"test left single-shot timer(s) pending, started at {pending_shots}"
     assert not leaked_windows, f"test left window(s) open: {[type(w).__name__ for w in leaked_windows]}"
     assert not leaked_children, f"test left child process(es) alive: {[p.name for p in leaked_children]}"
+
+
+@pytest.fixture
+def weather_window(qtbot, tmp_path):
+    """A window showing a long CSV whose two features have different units (humidity spans 30,
+    temperature 0.2): what the per-feature colour scale is for."""
+    from gui.main_window import MainWindow
+
+    path = tmp_path / "weather.csv"
+    rows = ["station,hour,humidity,temperature"] + [
+        f"s{s},{h},{60 + 30 * ((h * 7 + s) % 5) / 4},{0.1 * ((h + s) % 3)}" for s in range(4) for h in range(10)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    window = MainWindow(interactive=False, use_gl=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.fileLoaded, timeout=30_000):
+        window.open_path(path, wizard=False)
+    return window

@@ -129,16 +129,8 @@ def test_the_window_designer_reads_a_series_row_and_a_window(qtbot):
     assert status(window).startswith(f"sample 0: series rows 0–{options.window - 1}")
 
 
-def test_colour_by_is_one_setting_for_the_heat_map_and_the_3d_view(qtbot, tmp_path):
-    path = tmp_path / "weather.csv"
-    rows = ["station,hour,humidity,temperature"] + [
-        f"s{s},{h},{60 + 30 * ((h * 7 + s) % 5) / 4},{0.1 * ((h + s) % 3)}" for s in range(4) for h in range(10)]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    window = MainWindow(interactive=False, use_gl=False)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.fileLoaded, timeout=30_000):
-        window.open_path(path, wizard=False)
+def test_colour_by_is_one_setting_for_the_heat_map_and_the_3d_view(qtbot, weather_window):
+    window = weather_window
     tensor, sample = window.tensor_view, window.sample_view
     assert tensor.colour_setting is sample.colour_setting
     assert tensor.colour_by.currentData() == FEATURE == sample.colour_by.currentData()  # suggested: units differ

@@ -205,16 +205,8 @@ def test_hover_says_the_value_under_the_pointer(qtbot):
     assert window.statusBar().currentMessage() == hovered.args[0]
 
 
-def test_features_in_different_units_get_their_own_colour_scale(qtbot, tmp_path):
-    path = tmp_path / "weather.csv"
-    rows = ["station,hour,humidity,temperature"] + [
-        f"s{s},{h},{60 + 30 * ((h * 7 + s) % 5) / 4},{0.1 * ((h + s) % 3)}" for s in range(4) for h in range(10)]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    window = MainWindow(interactive=False, use_gl=False)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.fileLoaded, timeout=30_000):
-        window.open_path(path, wizard=False)
+def test_features_in_different_units_get_their_own_colour_scale(qtbot, weather_window):
+    window = weather_window
     window.show_view(1)
     sample = window.sample_view
     assert sample.colour_by.currentData() == "feature"  # humidity spans 30, temperature 0.2
